@@ -1,0 +1,73 @@
+#include "timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool read_digits(char const *p, int count, int *value)
+{
+	int v = 0;
+
+	for (int i = 0; i < count; i++) {
+		if (p[i] < '0' || p[i] > '9') return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	*value = v;
+	return true;
+}
+
+static bool is_leap(int year)
+{
+	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static int days_in_month(int year, int month)
+{
+	static int const days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return (month == 2 && is_leap(year)) ? 29 : days[month - 1];
+}
+
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian), no libc time zone involved. */
+static long long days_from_epoch(int year, int month, int day)
+{
+	long long days = 0;
+
+	for (int y = 1970; y < year; y++) days += is_leap(y) ? 366 : 365;
+	for (int y = year; y < 1970; y++) days -= is_leap(y) ? 366 : 365;
+	for (int m = 1; m < month; m++) days += days_in_month(year, m);
+	return days + day - 1;
+}
+
+bool pc_time_parse(char const *text, time_t *out)
+{
+	int year, month, day, hour, minute, second;
+
+	if (!text || strlen(text) != 20) return false;
+	if (!read_digits(text, 4, &year) || text[4] != '-' ||
+	    !read_digits(text + 5, 2, &month) || text[7] != '-' ||
+	    !read_digits(text + 8, 2, &day) ||
+	    (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+	    !read_digits(text + 11, 2, &hour) || text[13] != ':' ||
+	    !read_digits(text + 14, 2, &minute) || text[16] != ':' ||
+	    !read_digits(text + 17, 2, &second) ||
+	    (text[19] != 'Z' && text[19] != 'z')) return false;
+
+	if (year < 1970 || month < 1 || month > 12 || day < 1 ||
+	    day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59) return false;
+
+	long long seconds = days_from_epoch(year, month, day) * 86400LL + hour * 3600LL + minute * 60LL + second;
+	if ((time_t)seconds != seconds) return false;	/* beyond a 32-bit time_t */
+	*out = (time_t)seconds;
+	return true;
+}
+
+void pc_time_format(time_t when, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&when, &tm)) {
+		snprintf(buf, len, "(invalid time)");
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

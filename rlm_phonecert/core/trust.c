@@ -1,0 +1,344 @@
+#include "trust.h"
+#include "timeutil.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+struct pc_anchor {
+	pc_anchor_kind kind;
+	char *name;
+	char *ca_file;
+	bool has_from, has_until;
+	time_t accept_from, accept_until;
+	STACK_OF(X509) *certs;
+};
+
+struct pc_trust {
+	pc_anchor **anchors;
+	size_t anchor_count;
+	pc_signer *signers;
+	size_t signer_count;
+	bool sealed;
+	char error[1024];
+};
+
+static void set_error(pc_trust *trust, char const *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_error(pc_trust *trust, char const *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(trust->error, sizeof(trust->error), fmt, ap);
+	va_end(ap);
+}
+
+static void subject_text(X509 *cert, char *buf, size_t len)
+{
+	X509_NAME_oneline(X509_get_subject_name(cert), buf, (int)len);
+}
+
+pc_trust *pc_trust_new(void)
+{
+	return calloc(1, sizeof(pc_trust));
+}
+
+static void anchor_free(pc_anchor *anchor)
+{
+	if (!anchor) return;
+	sk_X509_pop_free(anchor->certs, X509_free);
+	free(anchor->name);
+	free(anchor->ca_file);
+	free(anchor);
+}
+
+void pc_trust_free(pc_trust *trust)
+{
+	if (!trust) return;
+	for (size_t i = 0; i < trust->signer_count; i++) sk_X509_free(trust->signers[i].path);
+	free(trust->signers);
+	for (size_t i = 0; i < trust->anchor_count; i++) anchor_free(trust->anchors[i]);
+	free(trust->anchors);
+	free(trust);
+}
+
+char const *pc_trust_error(pc_trust const *trust)
+{
+	return trust->error[0] ? trust->error : "no error";
+}
+
+char const *pc_anchor_kind_name(pc_anchor_kind kind)
+{
+	switch (kind) {
+	case PC_ANCHOR_CAPF: return "capf";
+	case PC_ANCHOR_LSC_CA: return "lsc_ca";
+	case PC_ANCHOR_MANUFACTURING: return "manufacturing";
+	}
+	return "unknown";
+}
+
+/* "capf 'harbour-2024'" or "manufacturing": how errors refer to a section. */
+static void anchor_label(pc_anchor_config const *config, char *buf, size_t len)
+{
+	if (config->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
+	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(config->kind), config->name);
+}
+
+static bool bundle_contains(STACK_OF(X509) *certs, X509 *cert)
+{
+	for (int i = 0; i < sk_X509_num(certs); i++) {
+		if (X509_cmp(sk_X509_value(certs, i), cert) == 0) return true;
+	}
+	return false;
+}
+
+/* Read every certificate of a PEM file; each must be a CA. Duplicates inside one bundle are harmless and dropped. */
+static int load_bundle(pc_trust *trust, char const *label, char const *path, STACK_OF(X509) **out)
+{
+	BIO *bio;
+	STACK_OF(X509) *certs;
+	X509 *cert;
+	char subject[512];
+
+	if (!path || !*path) {
+		set_error(trust, "%s: ca_file is not set", label);
+		return -1;
+	}
+	errno = 0;
+	bio = BIO_new_file(path, "r");
+	if (!bio) {
+		set_error(trust, "%s: cannot read ca_file %s: %s", label, path, errno ? strerror(errno) : "open failed");
+		ERR_clear_error();
+		return -1;
+	}
+
+	certs = sk_X509_new_null();
+	while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (X509_check_ca(cert) == 0) {
+			subject_text(cert, subject, sizeof(subject));
+			set_error(trust, "%s: ca_file %s: certificate %d (%s) is not a CA certificate "
+				  "(it needs basicConstraints CA:TRUE and, if keyUsage is present, keyCertSign)",
+				  label, path, sk_X509_num(certs) + 1, subject);
+			X509_free(cert);
+			goto fail;
+		}
+		if (bundle_contains(certs, cert) || !sk_X509_push(certs, cert)) X509_free(cert);
+	}
+
+	/* PEM_read stops at end of file with "no start line"; anything else is a damaged file. */
+	unsigned long err = ERR_peek_last_error();
+	if (err && !(ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
+		set_error(trust, "%s: ca_file %s: damaged PEM after certificate %d: %s",
+			  label, path, sk_X509_num(certs), ERR_reason_error_string(err));
+		goto fail;
+	}
+	ERR_clear_error();
+	if (sk_X509_num(certs) == 0) {
+		set_error(trust, "%s: ca_file %s contains no PEM certificate", label, path);
+		goto fail;
+	}
+	BIO_free(bio);
+	*out = certs;
+	return 0;
+
+fail:
+	ERR_clear_error();
+	BIO_free(bio);
+	sk_X509_pop_free(certs, X509_free);
+	return -1;
+}
+
+static int parse_window_end(pc_trust *trust, char const *label, char const *option,
+			    char const *text, bool *has, time_t *when)
+{
+	*has = false;
+	if (!text || !*text) return 0;
+	if (!pc_time_parse(text, when)) {
+		set_error(trust, "%s: %s = \"%s\" is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z",
+			  label, option, text);
+		return -1;
+	}
+	*has = true;
+	return 0;
+}
+
+static pc_anchor const *find_anchor(pc_trust const *trust, pc_anchor_kind kind, char const *name)
+{
+	for (size_t i = 0; i < trust->anchor_count; i++) {
+		pc_anchor const *a = trust->anchors[i];
+		if (a->kind == kind && strcmp(a->name, name) == 0) return a;
+	}
+	return NULL;
+}
+
+int pc_trust_add(pc_trust *trust, pc_anchor_config const *config)
+{
+	char label[256];
+	pc_anchor *anchor;
+
+	if (trust->sealed) {
+		set_error(trust, "internal error: anchor added after the trust set was sealed");
+		return -1;
+	}
+	if (!config->name || !*config->name) {
+		set_error(trust, "%s section without a name (write e.g. %s cluster-2024 { ... })",
+			  pc_anchor_kind_name(config->kind), pc_anchor_kind_name(config->kind));
+		return -1;
+	}
+	anchor_label(config, label, sizeof(label));
+	if (find_anchor(trust, config->kind, config->name)) {
+		set_error(trust, "%s is defined twice", label);
+		return -1;
+	}
+
+	anchor = calloc(1, sizeof(*anchor));
+	if (!anchor) goto oom;
+	anchor->kind = config->kind;
+	anchor->name = strdup(config->name);
+	anchor->ca_file = config->ca_file ? strdup(config->ca_file) : NULL;
+	if (!anchor->name || (config->ca_file && !anchor->ca_file)) goto oom;
+
+	if (parse_window_end(trust, label, "accept_from", config->accept_from, &anchor->has_from, &anchor->accept_from) < 0 ||
+	    parse_window_end(trust, label, "accept_until", config->accept_until, &anchor->has_until, &anchor->accept_until) < 0) {
+		goto fail;
+	}
+	if (anchor->has_from && anchor->has_until && anchor->accept_from >= anchor->accept_until) {
+		set_error(trust, "%s: accept_from (%s) must be before accept_until (%s)",
+			  label, config->accept_from, config->accept_until);
+		goto fail;
+	}
+	if (load_bundle(trust, label, config->ca_file, &anchor->certs) < 0) goto fail;
+
+	pc_anchor **grown = realloc(trust->anchors, (trust->anchor_count + 1) * sizeof(*grown));
+	if (!grown) goto oom;
+	trust->anchors = grown;
+	trust->anchors[trust->anchor_count++] = anchor;
+	return 0;
+
+oom:
+	set_error(trust, "%s: out of memory", label);
+fail:
+	anchor_free(anchor);
+	return -1;
+}
+
+/* The certificate in bundle that really signed cert (name and signature), or NULL. */
+static X509 *issuer_in_bundle(STACK_OF(X509) *bundle, X509 *cert)
+{
+	for (int i = 0; i < sk_X509_num(bundle); i++) {
+		X509 *candidate = sk_X509_value(bundle, i);
+
+		if (candidate == cert) continue;
+		if (X509_check_issued(candidate, cert) == X509_V_OK &&
+		    X509_verify(cert, X509_get0_pubkey(candidate)) == 1) return candidate;
+	}
+	ERR_clear_error();
+	return NULL;
+}
+
+/* cert and its issuers within the same bundle, up to a root or the first missing link. */
+static STACK_OF(X509) *path_in_bundle(STACK_OF(X509) *bundle, X509 *cert)
+{
+	STACK_OF(X509) *path = sk_X509_new_null();
+	X509 *current = cert;
+
+	if (!path) return NULL;
+	while (current && !bundle_contains(path, current) && sk_X509_num(path) <= sk_X509_num(bundle)) {
+		if (!sk_X509_push(path, current)) {
+			sk_X509_free(path);
+			return NULL;
+		}
+		current = issuer_in_bundle(bundle, current);
+	}
+	return path;
+}
+
+static int check_no_shared_certificates(pc_trust *trust)
+{
+	for (size_t i = 0; i < trust->signer_count; i++) {
+		for (size_t j = i + 1; j < trust->signer_count; j++) {
+			pc_signer const *a = &trust->signers[i], *b = &trust->signers[j];
+			char subject[512];
+
+			if (a->anchor == b->anchor || X509_cmp(a->cert, b->cert) != 0) continue;
+			subject_text(a->cert, subject, sizeof(subject));
+			set_error(trust, "the certificate %s is in both %s '%s' (%s) and %s '%s' (%s): "
+				  "each CA certificate may belong to one anchor only, or its windows would be ambiguous",
+				  subject, pc_anchor_kind_name(a->anchor->kind), a->anchor->name, a->anchor->ca_file,
+				  pc_anchor_kind_name(b->anchor->kind), b->anchor->name, b->anchor->ca_file);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int pc_trust_seal(pc_trust *trust)
+{
+	size_t total = 0;
+
+	if (trust->sealed) return 0;
+	if (trust->anchor_count == 0) {
+		set_error(trust, "no phone anchors are configured: add at least one capf, lsc_ca or manufacturing section");
+		return -1;
+	}
+	for (size_t i = 0; i < trust->anchor_count; i++) total += (size_t)sk_X509_num(trust->anchors[i]->certs);
+
+	trust->signers = calloc(total, sizeof(pc_signer));
+	if (!trust->signers) {
+		set_error(trust, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < trust->anchor_count; i++) {
+		pc_anchor *anchor = trust->anchors[i];
+
+		for (int c = 0; c < sk_X509_num(anchor->certs); c++) {
+			pc_signer *signer = &trust->signers[trust->signer_count];
+
+			signer->anchor = anchor;
+			signer->cert = sk_X509_value(anchor->certs, c);
+			signer->path = path_in_bundle(anchor->certs, signer->cert);
+			if (!signer->path) {
+				set_error(trust, "out of memory");
+				return -1;
+			}
+			trust->signer_count++;
+		}
+	}
+	if (check_no_shared_certificates(trust) < 0) return -1;
+	trust->sealed = true;
+	return 0;
+}
+
+size_t pc_trust_anchor_count(pc_trust const *trust) { return trust->anchor_count; }
+pc_anchor const *pc_trust_anchor(pc_trust const *trust, size_t index) { return trust->anchors[index]; }
+size_t pc_trust_signer_count(pc_trust const *trust) { return trust->signer_count; }
+pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index) { return &trust->signers[index]; }
+
+char const *pc_anchor_name(pc_anchor const *anchor) { return anchor->name; }
+pc_anchor_kind pc_anchor_get_kind(pc_anchor const *anchor) { return anchor->kind; }
+STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor) { return anchor->certs; }
+
+bool pc_anchor_accept_from(pc_anchor const *anchor, time_t *out)
+{
+	if (anchor->has_from) *out = anchor->accept_from;
+	return anchor->has_from;
+}
+
+bool pc_anchor_accept_until(pc_anchor const *anchor, time_t *out)
+{
+	if (anchor->has_until) *out = anchor->accept_until;
+	return anchor->has_until;
+}
+
+bool pc_anchor_window_open(pc_anchor const *anchor, time_t now)
+{
+	if (anchor->has_from && now < anchor->accept_from) return false;
+	if (anchor->has_until && now >= anchor->accept_until) return false;
+	return true;
+}

@@ -1,0 +1,292 @@
+#include "verify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+char const *pc_cert_type_name(pc_cert_type type)
+{
+	switch (type) {
+	case PC_CERT_LSC: return "LSC";
+	case PC_CERT_MIC: return "MIC";
+	case PC_CERT_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+static pc_verdict reject(pc_result *result, char const *hint, char const *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static pc_verdict reject(pc_result *result, char const *hint, char const *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(result->reason, sizeof(result->reason), fmt, ap);
+	va_end(ap);
+	result->hint = hint;
+	result->verdict = PC_VERDICT_REJECT;
+	return PC_VERDICT_REJECT;
+}
+
+static void asn1_time_text(ASN1_TIME const *when, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (when && ASN1_TIME_to_tm(when, &tm)) strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else snprintf(buf, len, "(unreadable)");
+}
+
+static void describe_certificate(X509 *cert, pc_result *result)
+{
+	ASN1_INTEGER const *serial = X509_get0_serialNumber(cert);
+	size_t pos = 0;
+
+	X509_NAME_oneline(X509_get_subject_name(cert), result->subject, sizeof(result->subject));
+	X509_NAME_oneline(X509_get_issuer_name(cert), result->issuer, sizeof(result->issuer));
+	for (int i = 0; serial && i < serial->length && pos + 3 <= sizeof(result->serial); i++) {
+		pos += (size_t)snprintf(result->serial + pos, sizeof(result->serial) - pos, "%02x", serial->data[i]);
+	}
+	asn1_time_text(X509_get0_notAfter(cert), result->not_after, sizeof(result->not_after));
+	pc_identity_from_cert(cert, &result->identity);
+}
+
+static bool issuer_named_like_anchor(pc_trust const *trust, X509 *cert)
+{
+	X509_NAME const *issuer = X509_get_issuer_name(cert);
+
+	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
+		if (X509_NAME_cmp(X509_get_subject_name(pc_trust_signer(trust, i)->cert), issuer) == 0) return true;
+	}
+	return false;
+}
+
+/*
+ * A certificate is a phone's when anything about it points at phones. Such a
+ * certificate is decided here alone: it must never fall through to the weaker,
+ * name-based checks of eap's own ca_file.
+ */
+static bool is_phone_certificate(pc_trust const *trust, X509 *cert, pc_result const *result)
+{
+	return issuer_named_like_anchor(trust, cert) ||
+	       pc_name_is_capf(X509_get_issuer_name(cert)) ||
+	       result->identity.has_device;
+}
+
+/*
+ * The anchor certificate whose key verifies cert's signature. Several anchors
+ * may share the issuer's name (a regenerated CAPF keeps its DN): the signature
+ * decides, never the order of configuration. If more than one verifies it (a
+ * CA re-issued with the same key), one whose window is open is preferred.
+ */
+static pc_signer const *find_signer(pc_trust const *trust, X509 *cert, time_t now, int *name_matches)
+{
+	pc_signer const *found = NULL;
+	X509_NAME const *issuer = X509_get_issuer_name(cert);
+
+	*name_matches = 0;
+	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
+		pc_signer const *signer = pc_trust_signer(trust, i);
+
+		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
+		(*name_matches)++;
+		if (X509_verify(cert, X509_get0_pubkey(signer->cert)) != 1) continue;
+		if (pc_anchor_window_open(signer->anchor, now)) {
+			found = signer;
+			break;
+		}
+		if (!found) found = signer;
+	}
+	ERR_clear_error();
+	return found;
+}
+
+/* "capf 'harbour-2024'", "manufacturing" */
+static char const *anchor_label(pc_anchor const *anchor, char *buf, size_t len)
+{
+	if (pc_anchor_get_kind(anchor) == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
+	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(pc_anchor_get_kind(anchor)), pc_anchor_name(anchor));
+	return buf;
+}
+
+/* The issuer's CN for short messages (the full DN is in result->issuer). */
+static void issuer_cn(X509 *cert, char *buf, size_t len)
+{
+	if (!pc_name_entry(X509_get_issuer_name(cert), NID_commonName, buf, len)) snprintf(buf, len, "(no CN)");
+}
+
+static pc_verdict reject_unknown_issuer(X509 *cert, pc_result *result)
+{
+	char cn[128];
+
+	issuer_cn(cert, cn, sizeof(cn));
+	if (pc_name_is_capf(X509_get_issuer_name(cert))) {
+		return reject(result, "the phone probably holds an LSC from another CUCM cluster: delete its LSC "
+			      "(CAPF operation Delete) so it uses its MIC, or add a capf section for that CAPF",
+			      "LSC from another cluster: issuer %s is not a configured CAPF", cn);
+	}
+	return reject(result, "put the issuing CA in an lsc_ca section (LSC) or in the manufacturing bundle (MIC)",
+		      "unknown issuer %s: no capf, lsc_ca or manufacturing anchor has that name", cn);
+}
+
+static pc_verdict reject_bad_signature(pc_trust const *trust, X509 *cert, pc_result *result)
+{
+	char names[160] = "", label[96], cn[128];
+	size_t pos = 0;
+	X509_NAME const *issuer = X509_get_issuer_name(cert);
+
+	for (size_t i = 0; i < pc_trust_signer_count(trust) && pos < sizeof(names); i++) {
+		pc_signer const *signer = pc_trust_signer(trust, i);
+
+		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
+		pos += (size_t)snprintf(names + pos, sizeof(names) - pos, "%s%s", pos ? ", " : "",
+					anchor_label(signer->anchor, label, sizeof(label)));
+	}
+	issuer_cn(cert, cn, sizeof(cn));
+	return reject(result, "a forged certificate, or the CA was re-keyed and its new certificate is not configured",
+		      "signature not verified: no key of the anchors named %s (%s) signed this certificate", cn, names);
+}
+
+static pc_verdict reject_x509_error(X509_STORE_CTX *ctx, pc_result *result)
+{
+	int depth = X509_STORE_CTX_get_error_depth(ctx);
+	X509 *at = X509_STORE_CTX_get_current_cert(ctx);
+	char when[PC_TIME_STRLEN], who[128] = "(unknown)";
+	bool leaf = depth == 0;
+
+	result->x509_error = X509_STORE_CTX_get_error(ctx);
+	if (!leaf && at) pc_name_entry(X509_get_subject_name(at), NID_commonName, who, sizeof(who));
+
+	switch (result->x509_error) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		asn1_time_text(at ? X509_get0_notAfter(at) : NULL, when, sizeof(when));
+		if (!leaf) return reject(result, "renew the CA certificate and update the anchor's ca_file",
+					 "anchor certificate %s expired on %s", who, when);
+		return reject(result, result->cert_type == PC_CERT_MIC ?
+			      "a MIC cannot be renewed: give the phone an LSC through CAPF" :
+			      "give the phone a new LSC through CAPF (Install/Upgrade)",
+			      "certificate expired on %s", when);
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		asn1_time_text(at ? X509_get0_notBefore(at) : NULL, when, sizeof(when));
+		return reject(result, "check the clocks of this server and of the CA",
+			      "%s not valid before %s", leaf ? "certificate" : who, when);
+	case X509_V_ERR_INVALID_PURPOSE:
+		return reject(result, "the certificate's extended key usage must include clientAuth",
+			      "not a client certificate: %s does not allow TLS client authentication",
+			      leaf ? "its key usage" : who);
+	default:
+		return reject(result, NULL, "X.509 validation failed at depth %d%s%s: %s", depth,
+			      leaf ? "" : " ", leaf ? "" : who, X509_verify_cert_error_string(result->x509_error));
+	}
+}
+
+static pc_verdict reject_window(pc_anchor const *anchor, time_t now, pc_result *result)
+{
+	char label[96], bound[PC_TIME_STRLEN];
+	time_t from, until;
+
+	anchor_label(anchor, label, sizeof(label));
+	if (pc_anchor_accept_from(anchor, &from) && now < from) {
+		pc_time_format(from, bound, sizeof(bound));
+		return reject(result, "the anchor's window has not opened yet (accept_from)",
+			      "outside the window of %s: it accepts certificates from %s", label, bound);
+	}
+	pc_anchor_accept_until(anchor, &until);
+	pc_time_format(until, bound, sizeof(bound));
+	return reject(result, "the rotation window is closed: the phone needs an LSC from the current CAPF",
+		      "outside the window of %s: it accepted certificates until %s", label, bound);
+}
+
+/* Point ctx at exactly the signer's path: no other certificate can be picked by name. */
+static void restrict_to_signer(X509_STORE_CTX *ctx, pc_signer const *signer, time_t now)
+{
+	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
+
+	X509_STORE_CTX_set0_trusted_stack(ctx, signer->path);
+	/* The signer is trusted by configuration, whether it is a root or an intermediate. */
+	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_VERIFY_PARAM_set_time(param, now);
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
+}
+
+static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+
+	return chain && sk_X509_num(chain) >= 2 && X509_cmp(sk_X509_value(chain, 1), signer_cert) == 0;
+}
+
+pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_result *result)
+{
+	X509 *cert = X509_STORE_CTX_get0_cert(ctx);
+	pc_signer const *signer;
+	int name_matches;
+
+	memset(result, 0, sizeof(*result));
+	if (!cert) return reject(result, NULL, "internal error: no client certificate to verify");
+	describe_certificate(cert, result);
+
+	if (!is_phone_certificate(trust, cert, result)) {
+		result->verdict = PC_VERDICT_NOT_PHONE;
+		return PC_VERDICT_NOT_PHONE;
+	}
+
+	signer = find_signer(trust, cert, now, &name_matches);
+	if (!signer) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+		if (name_matches == 0) return reject_unknown_issuer(cert, result);
+		return reject_bad_signature(trust, cert, result);
+	}
+	result->anchor = signer->anchor;
+	result->cert_type = pc_anchor_get_kind(signer->anchor) == PC_ANCHOR_MANUFACTURING ? PC_CERT_MIC : PC_CERT_LSC;
+
+	if (X509_check_ca(cert) != 0) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_INVALID_PURPOSE);
+		return reject(result, "a phone presents its own LSC or MIC, never a CA certificate",
+			      "not a client certificate: it is a CA certificate");
+	}
+
+	restrict_to_signer(ctx, signer, now);
+	if (X509_verify_cert(ctx) != 1) {
+		if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
+		ERR_clear_error();
+		return reject_x509_error(ctx, result);
+	}
+	if (!chain_goes_through(ctx, signer->cert)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
+		return reject(result, NULL, "internal error: the validated chain does not go through the anchor that signed it");
+	}
+
+	if (!pc_anchor_window_open(signer->anchor, now)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+		return reject_window(signer->anchor, now, result);
+	}
+	if (!result->identity.has_device) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+		return reject(result, "a phone's CN is <model>-SEP<MAC> or SEP<MAC>",
+			      "not a phone certificate: its CN does not end in SEP and 12 hex digits");
+	}
+	result->verdict = PC_VERDICT_ACCEPT;
+	return PC_VERDICT_ACCEPT;
+}
+
+pc_verdict pc_verify_chain(pc_trust const *trust, X509 *cert, STACK_OF(X509) *chain,
+			   time_t now, pc_result *result)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	pc_verdict verdict;
+
+	if (!store || !ctx || !X509_STORE_CTX_init(ctx, store, cert, chain)) {
+		memset(result, 0, sizeof(*result));
+		verdict = reject(result, NULL, "internal error: cannot set up X.509 verification");
+	} else {
+		verdict = pc_verify(trust, ctx, now, result);
+	}
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return verdict;
+}

@@ -1,0 +1,65 @@
+/*
+ * The one place that decides whether a client certificate is a phone's and
+ * whether it is trusted.
+ *
+ * pc_verify() works on an X509_STORE_CTX that the caller initialised with the
+ * client's certificate and the chain it sent: OpenSSL's TLS stack inside
+ * FreeRADIUS, or pc_verify_chain() for the CLI and tests. It
+ *   1. decides whether the certificate is a phone's at all (issuer named like a
+ *      configured anchor, an issuer named CAPF-xxxxxxxx, or a subject naming a
+ *      phone); if not, it returns PC_VERDICT_NOT_PHONE without touching ctx;
+ *   2. picks the anchor certificate that really signed it, by signature;
+ *   3. runs OpenSSL's full X.509 validation against that anchor's path only;
+ *   4. enforces the anchor's acceptance window at `now`;
+ *   5. requires a phone identity (SEP<MAC>) in the subject.
+ */
+#ifndef PHONECERT_VERIFY_H
+#define PHONECERT_VERIFY_H
+
+#include "phone.h"
+#include "timeutil.h"
+#include "trust.h"
+
+typedef enum {
+	PC_VERDICT_NOT_PHONE,	/* not ours: the caller applies its ordinary checks */
+	PC_VERDICT_ACCEPT,
+	PC_VERDICT_REJECT
+} pc_verdict;
+
+typedef enum {
+	PC_CERT_UNKNOWN,
+	PC_CERT_LSC,
+	PC_CERT_MIC
+} pc_cert_type;
+
+/* A reason fits in one RADIUS string (Module-Failure-Message) with its "phonecert: " prefix. */
+#define PC_REASON_LEN 224
+
+typedef struct {
+	pc_verdict verdict;
+	pc_cert_type cert_type;		/* from the anchor that signed it; UNKNOWN if none did */
+	pc_anchor const *anchor;	/* the anchor that signed it, or NULL */
+	pc_identity identity;
+	char subject[256];		/* of the client certificate, one-line form */
+	char issuer[256];
+	char serial[66];		/* certificate serial number, hex */
+	char not_after[PC_TIME_STRLEN];
+	int x509_error;			/* OpenSSL's error when X.509 validation failed, else 0 */
+	char reason[PC_REASON_LEN];	/* why it was rejected, in an admin's words */
+	char const *hint;		/* what to do about it, or NULL */
+} pc_result;
+
+/*
+ * Decide on the client certificate in ctx at time now. Returns result->verdict.
+ * On ACCEPT and REJECT ctx has been used for verification (its error is set on
+ * reject); any internal failure is a REJECT with the reason.
+ */
+pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_result *result);
+
+/* Same for a certificate and the chain a client would send with it (may be NULL). */
+pc_verdict pc_verify_chain(pc_trust const *trust, X509 *cert, STACK_OF(X509) *chain,
+			   time_t now, pc_result *result);
+
+char const *pc_cert_type_name(pc_cert_type type);	/* "LSC", "MIC", "unknown" */
+
+#endif

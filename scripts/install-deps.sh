@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages rlm_phonecert needs to build, run and test.
+# Does nothing (and needs no network) when everything is already installed.
+# Usage: scripts/install-deps.sh build|test
+set -euo pipefail
+
+build_packages=(make gcc pkg-config dpkg-dev freeradius freeradius-utils libfreeradius-dev
+                libtalloc-dev libssl-dev libpcre3-dev openssl)
+test_packages=(libcmocka-dev eapoltest procps)
+
+case "${1:-build}" in
+	build) wanted=("${build_packages[@]}") ;;
+	test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
+	*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+	as_root=(sudo)
+fi
+"${as_root[@]}" apt-get update -q
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# EAP-TLS handshakes decided by phonecert: the real freeradius with the
+# shipped raddb, the real eapol_test, the project's test PKI.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+# phonecert configurations besides the shipped one (which has capf
+# demo-cluster-2025 = capf-new, capf demo-cluster-2021 = capf-old until 2030).
+phonecert_conf() {	# $1: the capf sections, $2: extra sections (optional)
+	cat <<EOF2
+phonecert {
+	eap = eap
+	tls_config = tls-common
+$1
+	manufacturing {
+		ca_file = \${certdir}/phonecert/manufacturing.pem
+	}
+${2:-}
+}
+EOF2
+}
+OLD_FIRST=$(phonecert_conf '
+	capf old { 
+		ca_file = ${certdir}/phonecert/capf-old.pem
+		accept_until = "2030-01-01T00:00:00Z"
+	}
+	capf new {
+		ca_file = ${certdir}/phonecert/capf-new.pem
+	}')
+WINDOW_CLOSED=$(phonecert_conf '
+	capf new {
+		ca_file = ${certdir}/phonecert/capf-new.pem
+	}
+	capf old {
+		ca_file = ${certdir}/phonecert/capf-old.pem
+		accept_until = "2024-06-30T00:00:00Z"
+	}')
+NOT_YET_OPEN=$(phonecert_conf '
+	capf future {
+		ca_file = ${certdir}/phonecert/capf-new.pem
+		accept_from = "2099-01-01T00:00:00Z"
+	}')
+WITH_LSC_CA=$(phonecert_conf '
+	capf new {
+		ca_file = ${certdir}/phonecert/capf-new.pem
+	}' '
+	lsc_ca example-corp {
+		ca_file = ${certdir}/phonecert/ext-ca.pem
+	}')
+
+echo "# shipped configuration: current and previous CAPF, manufacturing"
+server_prepare shipped && server_start || exit 1
+
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "LSC (RSA) from the current CAPF"
+expect_log 'Phonecert-Certificate-Type := "LSC"' "check-eap-tls sees Phonecert-Certificate-Type"
+expect_log 'Phonecert-Anchor := "demo-cluster-2025"' "check-eap-tls sees Phonecert-Anchor"
+expect_log 'Phonecert-Device-Name := "SEP2C3124C9F8E1"' "check-eap-tls sees Phonecert-Device-Name"
+expect_log 'Phonecert-MAC := "2C-31-24-C9-F8-E1"' "check-eap-tls sees Phonecert-MAC"
+expect_log 'Phonecert-Model := "CP-8861"' "check-eap-tls sees Phonecert-Model"
+expect_log 'Phonecert-Serial-Number := "FCH2133E8B9"' "check-eap-tls sees Phonecert-Serial-Number"
+expect_no_log 'Phonecert-Anchor-Accept-Until' "no Accept-Until for an anchor without window"
+expect_log 'phonecert: accept LSC SEP2C3124C9F8E1 model CP-8861 anchor demo-cluster-2025' "post-auth sees the attributes"
+
+eap_tls lsc-new-ec.pem lsc-new-ec.key
+expect_result accept "LSC (ECDSA P-256) from the current CAPF"
+expect_log 'Phonecert-Device-Name := "SEP00AABBCCDDEE"' "ECDSA LSC identity parsed"
+
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+expect_result accept "LSC from the previous CAPF (same DN) inside its window"
+expect_log 'Phonecert-Anchor := "demo-cluster-2021"' "previous-CAPF LSC verified by the old anchor"
+expect_log 'Phonecert-Anchor-Accept-Until := "2030-01-01T00:00:00Z"' "Phonecert-Anchor-Accept-Until set"
+
+eap_tls lsc-other.pem lsc-other.key
+expect_result reject "LSC from a CAPF that is not configured (other cluster)"
+expect_log 'Login incorrect \(phonecert: LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF\)' "reason names the other cluster's CAPF"
+expect_log 'delete its LSC' "log line tells the admin what to do"
+
+eap_tls mic.pem mic.key
+expect_result accept "MIC from the manufacturing CA"
+expect_log 'Phonecert-Certificate-Type := "MIC"' "MIC classified"
+expect_log 'Phonecert-Anchor := "manufacturing"' "MIC anchor is manufacturing"
+expect_log 'Phonecert-PID := "CP-8861"' "MIC PID parsed from serialNumber"
+
+eap_tls mic-chain.pem mic.key
+expect_result accept "MIC sent with its intermediate"
+
+eap_tls mic-expired.pem mic-expired.key
+expect_result reject "expired MIC"
+expect_log 'Login incorrect \(phonecert: certificate expired on 2025-01-01T00:00:00Z\)' "reason says expired, with the date"
+expect_log 'phonecert: reject MIC /serialNumber=PID:CP-7945G SN:FCH5555EEEE/O=Cisco Systems Inc./OU=CTG/CN=CP-7945G-SEP00000A0B0C0D' "log line names the type and the phone"
+
+eap_tls lsc-expired.pem lsc-expired.key
+expect_result reject "expired LSC"
+expect_log 'phonecert: certificate expired on 2021-01-01T00:00:00Z' "expired LSC reason"
+
+eap_tls forged-capf.pem forged-capf.key
+expect_result reject "self-signed certificate forged with the CAPF's exact DN"
+expect_log 'phonecert: signature not verified: no key of the anchors named CAPF-0992727f' "forgery reason"
+
+eap_tls forged-lsc.pem forged-lsc.key
+expect_result reject "LSC signed by a forged CAPF with the real CAPF's DN"
+expect_log 'phonecert: signature not verified' "forged LSC reason"
+
+eap_tls lsc-noclient.pem lsc-noclient.key
+expect_result reject "LSC without clientAuth"
+expect_log 'phonecert: not a client certificate' "not-a-client-certificate reason"
+
+eap_tls lsc-ext.pem lsc-ext.key
+expect_result reject "LSC from an external CA that is not configured"
+expect_log 'phonecert: unknown issuer Example Phone Issuing CA' "unknown issuer reason"
+
+eap_tls laptop.pem laptop.key
+expect_result accept "non-phone client certificate trusted by eap's own ca_file"
+expect_log 'is not a phone certificate, leaving it to eap' "phonecert leaves the laptop to eap"
+expect_no_log 'Phonecert-' "no Phonecert attributes for a laptop"
+
+eap_md5 demo-user demo-password
+expect_result accept "EAP-MD5 user unaffected"
+eap_md5 demo-user wrong-password
+expect_result reject "EAP-MD5 wrong password still rejected"
+server_stop
+
+echo "# previous CAPF configured first: order does not matter"
+server_prepare old-first "$OLD_FIRST" && server_start || exit 1
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "LSC from the current CAPF, old CAPF listed first"
+expect_log 'Phonecert-Anchor := "new"' "verified by the new anchor"
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+expect_result accept "LSC from the previous CAPF, old CAPF listed first"
+expect_log 'Phonecert-Anchor := "old"' "verified by the old anchor"
+server_stop
+
+echo "# rotation window closed; eap's own ca_file also trusts the old CAPF"
+server_prepare window-closed "$WINDOW_CLOSED"
+# A phone certificate must never fall through to eap's weaker check.
+cat "$IT_PKI/capf-old.pem" >> "$IT_RUN/raddb/certs/eap-ca.pem"
+server_start || exit 1
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+expect_result reject "LSC from the previous CAPF after its window"
+expect_log "Login incorrect \(phonecert: outside the window of capf 'old': it accepted certificates until 2024-06-30T00:00:00Z\)" "reason names the anchor and the date"
+expect_log 'phonecert: reject LSC .*anchor old\)' "reject log line names the anchor"
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "LSC from the current CAPF still accepted"
+server_stop
+
+echo "# window not open yet"
+server_prepare not-yet-open "$NOT_YET_OPEN" && server_start || exit 1
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result reject "LSC before its anchor's accept_from"
+expect_log "phonecert: outside the window of capf 'future': it accepts certificates from 2099-01-01T00:00:00Z" "reason names accept_from"
+server_stop
+
+echo "# external LSC CA (CAPF online/offline CA mode)"
+server_prepare lsc-ca "$WITH_LSC_CA" && server_start || exit 1
+eap_tls lsc-ext.pem lsc-ext.key
+expect_result accept "LSC issued by a configured lsc_ca"
+expect_log 'Phonecert-Anchor := "example-corp"' "lsc_ca anchor recorded"
+expect_log 'Phonecert-Certificate-Type := "LSC"' "lsc_ca certificate is an LSC"
+server_stop
+
+it_finish
