@@ -20,8 +20,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CORE_LIB := $(BUILD)/libphonecert.a
 MODULE   := $(BUILD)/rlm_phonecert.so
 
-PREFIX      ?= /usr
-MODULE_DIR  ?= $(shell pkg-config --variable=libdir freeradius 2>/dev/null || echo $(PREFIX)/lib/freeradius)
+MODULE_DIR  ?= /usr/lib/freeradius
 RADDB_DIR   ?= /etc/freeradius/3.0
 
 .PHONY: all deps test-deps run test unit integration install clean
@@ -75,6 +74,20 @@ unit: $(UNIT_BIN) $(TEST_PKI)/.complete
 
 integration: $(MODULE) $(TEST_PKI)/.complete
 	@status=0; for t in $(INTEGRATION); do bash $$t || status=1; done; exit $$status
+
+run: all
+	scripts/run-demo.sh
+
+# Admins add phonecert to an existing Debian FreeRADIUS: the module, its
+# dictionary, the module configuration (not enabled) and Cisco's bundle.
+install: all
+	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
+	install -D -m 0644 raddb/dictionary.phonecert $(DESTDIR)$(RADDB_DIR)/dictionary.phonecert
+	install -D -m 0640 raddb/mods-available/phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/phonecert
+	install -D -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
+	install -D -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
+	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary
+	@echo "Installed. Enable: ln -s ../mods-available/phonecert $(RADDB_DIR)/mods-enabled/ (see README.md)"
 
 clean:
 	rm -rf $(BUILD)

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rlm_phonecert needs to build, run and test.
 # Does nothing (and needs no network) when everything is already installed.
-# Usage: scripts/install-deps.sh build|test
+# Usage: scripts/install-deps.sh build|test      install what is missing
+#        scripts/install-deps.sh --list build|test   print the package names
 set -euo pipefail
 
-build_packages=(make gcc pkg-config dpkg-dev freeradius freeradius-utils libfreeradius-dev
-                libtalloc-dev libssl-dev libpcre3-dev openssl)
-test_packages=(libcmocka-dev eapoltest procps)
+build_packages=(make gcc dpkg-dev freeradius freeradius-utils libfreeradius-dev
+                libtalloc-dev libssl-dev libpcre3-dev openssl xz-utils)
+test_packages=(libcmocka-dev eapoltest)
+
+list_only=false
+if [ "${1:-}" = --list ]; then list_only=true; shift; fi
 
 case "${1:-build}" in
 	build) wanted=("${build_packages[@]}") ;;
 	test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
 	*) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
+
+if $list_only; then echo "${wanted[*]}"; exit 0; fi
 
 missing=()
 for pkg in "${wanted[@]}"; do

@@ -40,39 +40,22 @@ it_finish() {
 	[ "$IT_FAILED" -eq 0 ]
 }
 
-# Lay out a runnable configuration in $IT_RUN: the shipped raddb, the test
-# PKI in the places the shipped config expects it, and a local.conf for this
-# machine. $1 names the run; $2, if given, replaces mods-enabled/phonecert.
+# Lay out a runnable configuration in $IT_RUN (scripts/demo-raddb.sh: the
+# shipped raddb with the test PKI). $1 names the run; $2, if given, replaces
+# mods-enabled/phonecert.
 server_prepare() {
 	local name=$1 phonecert_conf=${2:-}
 
 	IT_RUN=$IT_BUILD/it/$name
-	rm -rf "$IT_RUN"
-	mkdir -p "$IT_RUN/log" "$IT_RUN/run"
-	cp -a "$IT_REPO/raddb" "$IT_RUN/raddb"
-
-	local certs=$IT_RUN/raddb/certs
-	cp "$IT_PKI"/{server.pem,server.key,server-ca.pem,eap-ca.pem} "$certs/"
-	cp "$IT_PKI"/capf-*.pem "$IT_PKI"/ext-ca.pem "$IT_PKI"/mfg-bundle.pem "$certs/phonecert/"
-	# Cisco's real bundle stays; the test manufacturing CA joins it.
-	cat "$IT_PKI/mfg-ca.pem" >> "$certs/phonecert/manufacturing.pem"
-
+	"$IT_REPO/scripts/demo-raddb.sh" "$IT_RUN" "$IT_PKI" "$IT_BUILD" 1812 0
 	if [ -n "$phonecert_conf" ]; then
 		rm "$IT_RUN/raddb/mods-enabled/phonecert"
 		printf '%s\n' "$phonecert_conf" > "$IT_RUN/raddb/mods-enabled/phonecert"
 	fi
 }
 
-write_local_conf() {
-	cat > "$IT_RUN/raddb/local.conf" <<EOF
-libdir = $IT_BUILD:/usr/lib/freeradius
-logdir = $IT_RUN/log
-run_dir = $IT_RUN/run
-certdir = \${confdir}/certs
-listen_address = 127.0.0.1
-auth_port = $1
-reject_delay = 0
-EOF
+set_port() {
+	sed -i "s/^auth_port = .*/auth_port = $1/" "$IT_RUN/raddb/local.conf"
 }
 
 # Start freeradius -X on the prepared run; retries on another port if the
@@ -81,7 +64,7 @@ server_start() {
 	local attempt waited
 	for attempt in 1 2 3 4 5; do
 		IT_PORT=$((20000 + RANDOM % 40000))
-		write_local_conf "$IT_PORT"
+		set_port "$IT_PORT"
 		: > "$IT_RUN/log/debug.log"
 		freeradius -X -d "$IT_RUN/raddb" >"$IT_RUN/log/debug.log" 2>&1 &
 		IT_SERVER_PID=$!
@@ -108,7 +91,6 @@ server_stop() {
 
 # Check a configuration without serving: freeradius -C. Output in $IT_CHECK_OUT.
 server_check() {
-	write_local_conf 1812
 	IT_CHECK_OUT=$(timeout 30 freeradius -C -X -d "$IT_RUN/raddb" 2>&1)
 }
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Lays out a runnable FreeRADIUS configuration: the project's raddb with a
+# test/demo PKI in the places the shipped config expects it, and a
+# local.conf for this machine. Used by `make run` and the integration tests.
+#
+# Usage: scripts/demo-raddb.sh RUNDIR PKIDIR MODULEDIR PORT REJECT_DELAY
+#   -> RUNDIR/raddb (config), RUNDIR/log, RUNDIR/run
+set -euo pipefail
+
+run=${1:?usage: $0 RUNDIR PKIDIR MODULEDIR PORT REJECT_DELAY}
+pki=${2:?}; moduledir=${3:?}; port=${4:?}; reject_delay=${5:?}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+rm -rf "$run"
+mkdir -p "$run/log" "$run/run"
+cp -a "$repo/raddb" "$run/raddb"
+
+certs=$run/raddb/certs
+cp "$pki"/{server.pem,server.key,server-ca.pem,eap-ca.pem} "$certs/"
+cp "$pki"/capf-*.pem "$pki"/ext-ca.pem "$certs/phonecert/"
+# Cisco's real manufacturing bundle stays; the demo's test manufacturing CA joins it.
+cat "$pki/mfg-ca.pem" >> "$certs/phonecert/manufacturing.pem"
+
+cat > "$run/raddb/local.conf" <<EOF2
+# Written by scripts/demo-raddb.sh for this machine.
+libdir = $moduledir:/usr/lib/freeradius
+logdir = $run/log
+run_dir = $run/run
+certdir = \${confdir}/certs
+listen_address = 127.0.0.1
+auth_port = $port
+reject_delay = $reject_delay
+EOF2

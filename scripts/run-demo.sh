@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make run`: FreeRADIUS with rlm_phonecert on 127.0.0.1 with the demo PKI,
+# in the foreground. PHONECERT_PORT (default 1812) picks the port,
+# PHONECERT_DEBUG=1 runs freeradius -X (full debug output).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=$repo/build
+demo=$build/demo
+pki=$build/demo-pki
+port=${PHONECERT_PORT:-1812}
+
+"$repo/tests/pki/make-pki.sh" "$pki"
+"$repo/scripts/demo-raddb.sh" "$demo" "$pki" "$build" "$port" 1
+
+# eapol_test configurations for a demo phone with an LSC and one with a MIC.
+phone_conf() {	# $1: name, $2: certificate, $3: key, $4: identity
+	cat > "$demo/$1.conf" <<CONF
+network={
+	key_mgmt=WPA-EAP
+	eap=TLS
+	identity="$4"
+	ca_cert="$pki/server-ca.pem"
+	client_cert="$pki/$2"
+	private_key="$pki/$3"
+	eapol_flags=0
+}
+CONF
+}
+phone_conf lsc-phone lsc-new-rsa.pem lsc-new-rsa.key CP-8861-SEP2C3124C9F8E1
+phone_conf mic-phone mic.pem mic.key CP-8861-SEP2C3124C9F8E1
+
+cat <<TEXT
+rlm_phonecert demo: FreeRADIUS on 127.0.0.1 port $port (secret testing123)
+configuration: $demo/raddb   certificates: $pki
+
+In another terminal:
+  # a CP-8861 with an LSC from the demo cluster's current CAPF
+  eapol_test -c $demo/lsc-phone.conf -a 127.0.0.1 -p $port -s testing123 -M 2c:31:24:c9:f8:e1
+  # the same phone with its MIC (demo manufacturing CA)
+  eapol_test -c $demo/mic-phone.conf -a 127.0.0.1 -p $port -s testing123 -M 2c:31:24:c9:f8:e1
+
+Stop with Ctrl-C.
+TEXT
+
+if [ "${PHONECERT_DEBUG:-0}" = 1 ]; then
+	exec freeradius -X -d "$demo/raddb"
+fi
+exec freeradius -f -l stdout -d "$demo/raddb"

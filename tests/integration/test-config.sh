@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Bad phonecert configurations stop the real freeradius at start-up with a
+# message naming the file and the problem; the shipped one starts.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+CAPF=${IT_PKI}/capf-new.pem	# only used for the damaged copy below
+
+anchor() {	# $1: section header, $2: ca_file (relative to certs/phonecert), $3: extra lines
+	printf '\t%s {\n\t\tca_file = ${certdir}/phonecert/%s\n%s\n\t}\n' "$1" "$2" "${3:-}"
+}
+
+config() {	# $1: sections, $2: extra top-level lines
+	printf 'phonecert {\n%s\n%s\n}\n' "${2:-}" "$1"
+}
+
+# Runs freeradius -C on a configuration and checks it fails naming the file and the problem.
+expect_config_error() {
+	local label=$1 conf=$2 pattern=$3
+	server_prepare config-error "$conf"
+	# Files the cases refer to, beside the real anchors.
+	local dir=$IT_RUN/raddb/certs/phonecert
+	echo "this is not a certificate" > "$dir/not-a-cert.pem"
+	head -c 600 "$CAPF" > "$dir/damaged.pem"
+	cp "$IT_PKI/lsc-new-rsa.pem" "$dir/lsc-leaf.pem"
+	if server_check; then
+		fail "$label: freeradius -C accepted the configuration"
+		return
+	fi
+	if grep -qE -- "mods-enabled/phonecert\[[0-9]+\]: .*$pattern" <<<"$IT_CHECK_OUT"; then
+		pass "$label: rejected at start-up, naming the file and the problem"
+	else
+		fail "$label: no /mods-enabled\/phonecert[N]: ...$pattern/ in:"
+		tail -n 3 <<<"$IT_CHECK_OUT" | sed 's/^/#   /'
+	fi
+}
+
+expect_config_error "missing ca_file" \
+	"$(config "$(anchor 'capf a' nonexistent.pem)")" \
+	"capf 'a': cannot read ca_file .*/nonexistent.pem: No such file or directory"
+expect_config_error "ca_file not set" \
+	"$(config '	capf a {
+	}')" \
+	'Configuration item "ca_file" must have a value'
+expect_config_error "ca_file with no certificate" \
+	"$(config "$(anchor 'capf a' not-a-cert.pem)")" \
+	"capf 'a': ca_file .*/not-a-cert.pem contains no PEM certificate"
+expect_config_error "damaged PEM" \
+	"$(config "$(anchor 'capf a' damaged.pem)")" \
+	"capf 'a': ca_file .*/damaged.pem: damaged PEM"
+expect_config_error "CAPF certificate without CA:TRUE" \
+	"$(config "$(anchor 'capf a' capf-noca.pem)")" \
+	"capf 'a': ca_file .*/capf-noca.pem: certificate 1 .*CAPF-0000bad0.* is not a CA certificate"
+expect_config_error "a phone certificate given as anchor" \
+	"$(config "$(anchor 'lsc_ca a' lsc-leaf.pem)")" \
+	"lsc_ca 'a': ca_file .*/lsc-leaf.pem: certificate 1 .* is not a CA certificate"
+expect_config_error "unparseable date" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		accept_until = "31/12/2026"')")" \
+	"capf 'a': accept_until = \"31/12/2026\" is not an RFC 3339 UTC time"
+expect_config_error "date with a time-zone offset" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		accept_from = "2026-01-01T00:00:00+01:00"')")" \
+	"capf 'a': accept_from = \"2026-01-01T00:00:00\+01:00\" is not an RFC 3339 UTC time"
+expect_config_error "accept_from not before accept_until" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		accept_from = "2027-01-01T00:00:00Z"
+		accept_until = "2027-01-01T00:00:00Z"')")" \
+	"capf 'a': accept_from \(2027-01-01T00:00:00Z\) must be before accept_until"
+expect_config_error "no anchors at all" \
+	"$(config '')" \
+	"no phone anchors are configured"
+expect_config_error "eap module not found" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	eap = eap-phones')" \
+	"eap = eap-phones: no eap module of that name"
+expect_config_error "tls-config not found" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	tls_config = tls-phones')" \
+	"tls_config = tls-phones: the eap module 'eap' .* has no tls-config tls-phones section"
+expect_config_error "misspelt section" \
+	"$(config "$(anchor 'cafp a' capf-new.pem)")" \
+	"Unknown section 'cafp': expected capf, lsc_ca or manufacturing"
+expect_config_error "capf without a name" \
+	"$(config "$(anchor 'capf' capf-new.pem)")" \
+	"A capf section needs a name"
+expect_config_error "manufacturing with a name" \
+	"$(config "$(anchor 'manufacturing cisco' capf-new.pem)")" \
+	"There is one manufacturing section and it takes no name"
+expect_config_error "same section twice" \
+	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'capf a' capf-old.pem)")" \
+	"capf 'a' is defined twice"
+expect_config_error "one CA certificate in two anchors" \
+	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'capf b' capf-new.pem)")" \
+	"is in both capf 'a' .* and capf 'b'"
+
+# The real start-up (not only -C) refuses too, and says why.
+server_prepare start-refused "$(config "$(anchor 'capf a' nonexistent.pem)")"
+if server_start 2>/dev/null; then
+	fail "freeradius started with a missing ca_file"
+	server_stop
+elif grep -q "mods-enabled/phonecert\[[0-9]*\]: capf 'a': cannot read ca_file" "$IT_RUN/log/debug.log"; then
+	pass "freeradius refuses to start with a missing ca_file, and says why"
+else
+	fail "freeradius did not start, but without phonecert's message"
+fi
+
+# And the shipped configuration is fine.
+server_prepare shipped-config
+if server_check; then pass "shipped configuration passes freeradius -C"; else fail "shipped configuration fails freeradius -C"; tail -n 5 <<<"$IT_CHECK_OUT"; fi
+
+it_finish
