@@ -58,7 +58,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 INTEGRATION := $(sort $(wildcard tests/integration/test-*.sh))
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/pki_support.h $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) -Irlm_phonecert -o $@ $< $(CORE_LIB) -lcmocka $(LDLIBS_SSL)
 

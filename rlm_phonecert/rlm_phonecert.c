@@ -2,12 +2,17 @@
  * rlm_phonecert: FreeRADIUS glue for the phone-certificate core.
  *
  * At instantiate the module loads the configured anchors into a trust set
- * (core/trust.c) and installs a certificate-verify callback on the SSL_CTX of
- * the eap module's tls-config section. In every EAP-TLS handshake the callback
- * asks the core (core/verify.c) about the client certificate and only
- * transports the answer: Phonecert-* attributes, a log line and, on reject,
- * Module-Failure-Message. Certificates that are not phones' go to OpenSSL's
- * and FreeRADIUS' ordinary verification untouched.
+ * (core/trust.c), reads the policy options (core/policy.c) and installs a
+ * certificate-verify callback on the SSL_CTX of the eap module's tls-config
+ * section. In every EAP-TLS handshake the callback asks the core about the
+ * client certificate (core/verify.c, then the policy) and only transports the
+ * answer: Phonecert-* attributes and, on reject, Module-Failure-Message.
+ * Certificates that are not phones' go to OpenSSL's and FreeRADIUS' ordinary
+ * verification untouched.
+ *
+ * In post-auth the module re-applies the policy to every phone
+ * authentication, which matters for resumed TLS sessions (no certificate is
+ * verified then), and writes one log line per phone, accept or reject.
  */
 RCSID("$Id$")
 
@@ -16,6 +21,7 @@ RCSID("$Id$")
 
 #include <openssl/ssl.h>
 
+#include "core/policy.h"
 #include "core/timeutil.h"
 #include "core/trust.h"
 #include "core/verify.h"
@@ -23,18 +29,29 @@ RCSID("$Id$")
 /* What the verify callback needs; lives as long as the instance. */
 typedef struct {
 	pc_trust	*trust;
-	SSL_CTX		*ssl_ctx;		/* eap's, hooked */
+	pc_policy	policy;
 } phonecert_hook_t;
 
 typedef struct {
+	char const		*name;
 	char const		*eap_name;
 	char const		*tls_config_name;
+	char const		*mic;
+	char const		*mic_expired;
+	char const		*mic_legacy_signatures;
+	bool			bind_mac;
+	bool			bind_identity;
 	phonecert_hook_t	*hook;
 } rlm_phonecert_t;
 
 static const CONF_PARSER module_config[] = {
 	{ "eap", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, eap_name), "eap" },
 	{ "tls_config", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, tls_config_name), "tls-common" },
+	{ "mic", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, mic), "allow" },
+	{ "mic_expired", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, mic_expired), "reject" },
+	{ "mic_legacy_signatures", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, mic_legacy_signatures), "reject" },
+	{ "bind_mac", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, rlm_phonecert_t, bind_mac), "yes" },
+	{ "bind_identity", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, rlm_phonecert_t, bind_identity), "yes" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -52,23 +69,39 @@ static const CONF_PARSER anchor_config[] = {
 	CONF_PARSER_TERMINATOR
 };
 
-/* The attributes of dictionary.phonecert, checked at start-up so the callback cannot miss one. */
-static char const *const phonecert_attributes[] = {
-	"Phonecert-Certificate-Type", "Phonecert-Anchor", "Phonecert-Anchor-Accept-Until",
-	"Phonecert-Device-Name", "Phonecert-MAC", "Phonecert-Model", "Phonecert-PID",
-	"Phonecert-Serial-Number", "Phonecert-Reason", NULL
+/* The attributes of dictionary.phonecert, resolved at start-up so no lookup can fail later. */
+enum {
+	ATTR_CERTIFICATE_TYPE, ATTR_ANCHOR, ATTR_ANCHOR_ACCEPT_UNTIL, ATTR_DEVICE_NAME, ATTR_MAC,
+	ATTR_MODEL, ATTR_PID, ATTR_SERIAL_NUMBER, ATTR_REASON, ATTR_COMMON_NAME, ATTR_CERTIFICATE_SERIAL,
+	ATTR_CERTIFICATE_NOT_AFTER, ATTR_EXPIRED, ATTR_LEGACY_SIGNATURE, ATTR_ADVICE, ATTR_COUNT
 };
 
-static char const *request_value(REQUEST *request, char const *attribute)
-{
-	DICT_ATTR const *da = dict_attrbyname(attribute);
-	VALUE_PAIR *vp = da ? fr_pair_find_by_da(request->packet->vps, da, TAG_ANY) : NULL;
+static char const *const attribute_names[ATTR_COUNT] = {
+	[ATTR_CERTIFICATE_TYPE] = "Phonecert-Certificate-Type",
+	[ATTR_ANCHOR] = "Phonecert-Anchor",
+	[ATTR_ANCHOR_ACCEPT_UNTIL] = "Phonecert-Anchor-Accept-Until",
+	[ATTR_DEVICE_NAME] = "Phonecert-Device-Name",
+	[ATTR_MAC] = "Phonecert-MAC",
+	[ATTR_MODEL] = "Phonecert-Model",
+	[ATTR_PID] = "Phonecert-PID",
+	[ATTR_SERIAL_NUMBER] = "Phonecert-Serial-Number",
+	[ATTR_REASON] = "Phonecert-Reason",
+	[ATTR_COMMON_NAME] = "Phonecert-Common-Name",
+	[ATTR_CERTIFICATE_SERIAL] = "Phonecert-Certificate-Serial",
+	[ATTR_CERTIFICATE_NOT_AFTER] = "Phonecert-Certificate-Not-After",
+	[ATTR_EXPIRED] = "Phonecert-Expired",
+	[ATTR_LEGACY_SIGNATURE] = "Phonecert-Legacy-Signature",
+	[ATTR_ADVICE] = "Phonecert-Advice",
+};
 
-	return vp ? vp->vp_strvalue : NULL;
-}
+/* The dictionary is global to the server: so is this table, filled before any request runs. */
+static DICT_ATTR const *attributes[ATTR_COUNT];
+
+/* Marks a request whose phone line is already logged (post-auth runs again in Post-Auth-Type REJECT). */
+static int logged_marker;
 
 /*
- *	Configuration → trust set
+ *	Configuration → trust set and policy
  */
 static int section_kind(char const *name, pc_anchor_kind *kind)
 {
@@ -142,6 +175,27 @@ fail:
 	return NULL;
 }
 
+static int load_policy(rlm_phonecert_t const *inst, CONF_SECTION *conf, pc_policy *policy)
+{
+	struct { char const *option, *value; } const choices[] = {
+		{ "mic", inst->mic },
+		{ "mic_expired", inst->mic_expired },
+		{ "mic_legacy_signatures", inst->mic_legacy_signatures },
+	};
+	char err[256];
+
+	pc_policy_defaults(policy);
+	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (pc_policy_set(policy, choices[i].option, choices[i].value, err, sizeof(err)) < 0) {
+			cf_log_err_cs(conf, "%s", err);
+			return -1;
+		}
+	}
+	policy->bind_mac = inst->bind_mac;
+	policy->bind_identity = inst->bind_identity;
+	return 0;
+}
+
 /*
  *	Finding eap's SSL_CTX
  */
@@ -188,11 +242,11 @@ static SSL_CTX *find_eap_ssl_ctx(rlm_phonecert_t const *inst, CONF_SECTION *conf
 }
 
 /*
- *	In the handshake
+ *	Attributes
  */
-static void add_pair(TALLOC_CTX *ctx, VALUE_PAIR **list, char const *attribute, char const *value)
+static void add_pair(TALLOC_CTX *ctx, VALUE_PAIR **list, int attr, char const *value)
 {
-	if (value && *value) fr_pair_make(ctx, list, attribute, value, T_OP_SET);
+	if (value && *value) fr_pair_make(ctx, list, attribute_names[attr], value, T_OP_SET);
 }
 
 /* The Phonecert-* attributes describing result, added to one list. */
@@ -202,58 +256,91 @@ static void add_result_pairs(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const
 	time_t when;
 
 	if (result->anchor) {
-		add_pair(ctx, list, "Phonecert-Anchor", pc_anchor_name(result->anchor));
+		add_pair(ctx, list, ATTR_ANCHOR, pc_anchor_name(result->anchor));
 		if (pc_anchor_accept_until(result->anchor, &when)) pc_time_format(when, until, sizeof(until));
-		add_pair(ctx, list, "Phonecert-Anchor-Accept-Until", until);
+		add_pair(ctx, list, ATTR_ANCHOR_ACCEPT_UNTIL, until);
 	}
-	if (result->cert_type != PC_CERT_UNKNOWN) {
-		add_pair(ctx, list, "Phonecert-Certificate-Type", pc_cert_type_name(result->cert_type));
-	}
+	if (result->cert_type != PC_CERT_UNKNOWN) add_pair(ctx, list, ATTR_CERTIFICATE_TYPE, pc_cert_type_name(result->cert_type));
 	if (result->identity.has_device) {
-		add_pair(ctx, list, "Phonecert-Device-Name", result->identity.device_name);
-		add_pair(ctx, list, "Phonecert-MAC", result->identity.mac);
-		add_pair(ctx, list, "Phonecert-Model", result->identity.model);
+		add_pair(ctx, list, ATTR_DEVICE_NAME, result->identity.device_name);
+		add_pair(ctx, list, ATTR_MAC, result->identity.mac);
+		add_pair(ctx, list, ATTR_MODEL, result->identity.model);
 	}
-	add_pair(ctx, list, "Phonecert-PID", result->identity.pid);
-	add_pair(ctx, list, "Phonecert-Serial-Number", result->identity.sn);
-	if (result->verdict == PC_VERDICT_REJECT) add_pair(ctx, list, "Phonecert-Reason", result->reason);
+	add_pair(ctx, list, ATTR_COMMON_NAME, result->identity.cn);
+	add_pair(ctx, list, ATTR_PID, result->identity.pid);
+	add_pair(ctx, list, ATTR_SERIAL_NUMBER, result->identity.sn);
+	add_pair(ctx, list, ATTR_CERTIFICATE_SERIAL, result->serial);
+	add_pair(ctx, list, ATTR_CERTIFICATE_NOT_AFTER, result->not_after);
+	if (result->expired) add_pair(ctx, list, ATTR_EXPIRED, "yes");
+	if (result->legacy) add_pair(ctx, list, ATTR_LEGACY_SIGNATURE, "yes");
+	if (result->verdict == PC_VERDICT_REJECT) {
+		add_pair(ctx, list, ATTR_REASON, result->reason);
+		add_pair(ctx, list, ATTR_ADVICE, result->hint);
+	}
 }
 
-static void record_reject(REQUEST *request, pc_result const *result)
+static char const *find_value(VALUE_PAIR *list, int attr)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_da(list, attributes[attr], TAG_ANY);
+
+	return vp ? vp->vp_strvalue : NULL;
+}
+
+static char const *request_string(REQUEST *request, unsigned int attr)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, attr, 0, TAG_ANY);
+
+	return vp && vp->da->type == PW_TYPE_STRING ? vp->vp_strvalue : NULL;
+}
+
+/*
+ *	"Login incorrect" shows the first Module-Failure-Message. OpenSSL's
+ *	generic one ("certificate has expired") may already be there: put
+ *	phonecert's, which says which phone and anchor, in front of it.
+ */
+static void prepend_failure_message(REQUEST *request, char const *reason)
 {
 	char message[PC_REASON_LEN + 16];
 	VALUE_PAIR *vp;
 
-	RAUTH("phonecert: reject %s %s (issuer %s, serial %s, anchor %s): %s%s%s",
-	      result->cert_type == PC_CERT_UNKNOWN ? "phone certificate" : pc_cert_type_name(result->cert_type),
-	      result->subject, result->issuer, result->serial,
-	      result->anchor ? pc_anchor_name(result->anchor) : "none",
-	      result->reason, result->hint ? "; " : "", result->hint ? result->hint : "");
-
-	/* The handshake fails in this round, and this round's request is the one rejected. */
-	add_result_pairs(request->packet, &request->packet->vps, result);
-
-	/*
-	 *	"Login incorrect" shows the first Module-Failure-Message. OpenSSL's
-	 *	generic one ("certificate has expired") may already be there: put
-	 *	phonecert's, which says which phone and anchor, in front of it.
-	 */
-	snprintf(message, sizeof(message), "phonecert: %s", result->reason);
+	snprintf(message, sizeof(message), "phonecert: %s", reason);
 	vp = fr_pair_make(request->packet, NULL, "Module-Failure-Message", message, T_OP_ADD);
-	if (vp) {
-		vp->next = request->packet->vps;
-		request->packet->vps = vp;
-	}
+	if (!vp) return;
+	vp->next = request->packet->vps;
+	request->packet->vps = vp;
 }
 
-static void record_accept(REQUEST *request, TALLOC_CTX *session_ctx, VALUE_PAIR **session_certs,
-			  pc_result const *result)
+/*
+ *	In the handshake
+ */
+static void facts_from_handshake(REQUEST *request, pc_result const *result, pc_facts *facts)
 {
-	RDEBUG2("phonecert: %s %s verified by %s %s", pc_cert_type_name(result->cert_type),
-		result->identity.device_name, pc_anchor_kind_name(pc_anchor_get_kind(result->anchor)),
-		pc_anchor_name(result->anchor));
-	/* Copied into every later round's request by eap, so check-eap-tls and post-auth see them. */
-	add_result_pairs(session_ctx, session_certs, result);
+	*facts = (pc_facts) {
+		.cert_type = result->cert_type,
+		.anchor_name = result->anchor ? pc_anchor_name(result->anchor) : NULL,
+		.common_name = result->identity.cn,
+		.mac = result->identity.has_device ? result->identity.mac : NULL,
+		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
+		.user_name = request_string(request, PW_USER_NAME),
+	};
+}
+
+/* Trust first (pc_verify), then the policy with what the switch sent in this request. */
+static pc_verdict decide_handshake(phonecert_hook_t const *hook, REQUEST *request, X509_STORE_CTX *ctx,
+				   pc_result *result)
+{
+	time_t now = time(NULL);
+	pc_facts facts;
+
+	if (pc_verify(hook->trust, &hook->policy.verify, ctx, now, result) != PC_VERDICT_ACCEPT) return result->verdict;
+
+	facts_from_handshake(request, result, &facts);
+	if (!pc_policy_check(&hook->policy, hook->trust, &facts, now, result->reason, sizeof(result->reason),
+			     &result->hint)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+		result->verdict = PC_VERDICT_REJECT;
+	}
+	return result->verdict;
 }
 
 /*
@@ -277,51 +364,159 @@ static int phonecert_verify_cert(X509_STORE_CTX *ctx, void *arg)
 	session_certs = SSL_get_ex_data(ssl, fr_tls_ex_index_certs);
 	session_ctx = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_TALLOC);
 
-	switch (pc_verify(hook->trust, ctx, time(NULL), &result)) {
+	switch (decide_handshake(hook, request, ctx, &result)) {
 	case PC_VERDICT_NOT_PHONE:
 		RDEBUG2("phonecert: %s is not a phone certificate, leaving it to eap's own checks", result.subject);
 		return X509_verify_cert(ctx);
 
 	case PC_VERDICT_ACCEPT:
-		if (!session_certs || !session_ctx) {
-			snprintf(result.reason, sizeof(result.reason), "internal error: the TLS session has no certificate list");
-			break;
+		if (session_certs && session_ctx) {
+			RDEBUG2("phonecert: %s %s verified by %s", pc_cert_type_name(result.cert_type),
+				result.identity.device_name, pc_anchor_name(result.anchor));
+			/* eap copies this list into every later round's request (check-eap-tls, post-auth) and caches it with the session. */
+			add_result_pairs(session_ctx, session_certs, &result);
+			return 1;
 		}
-		record_accept(request, session_ctx, session_certs, &result);
-		return 1;
+		snprintf(result.reason, sizeof(result.reason), "internal error: the TLS session has no certificate list");
+		result.hint = NULL;
+		result.verdict = PC_VERDICT_REJECT;
+		break;
 
 	case PC_VERDICT_REJECT:
 		break;
 	}
-	record_reject(request, &result);
+
+	/* The handshake fails in this round: this round's request is the one rejected and logged in post-auth. */
+	RDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result.subject, result.issuer, result.reason,
+		result.hint ? "; " : "", result.hint ? result.hint : "");
+	add_result_pairs(request->packet, &request->packet->vps, &result);
+	prepend_failure_message(request, result.reason);
 	if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 	return 0;
 }
 
 /*
- *	Post-auth: the handshake's verdict, as the rest of the server saw it.
+ *	Post-auth: re-check, and one log line per phone
  */
-static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(UNUSED void *instance, REQUEST *request)
+
+/* A resumed session brings its cached attributes in the reply list: move ours to the request, where policy reads them. */
+static void move_cached_pairs(REQUEST *request)
 {
-	char const *type = request_value(request, "Phonecert-Certificate-Type");
+	vp_cursor_t cursor;
+	VALUE_PAIR *vp;
 
-	if (!type) return RLM_MODULE_NOOP;	/* not a phone certificate handshake */
+	for (vp = fr_cursor_init(&cursor, &request->reply->vps); vp; ) {
+		bool ours = false;
 
-	RAUTH("accept %s %s model %s anchor %s",
-	      type, request_value(request, "Phonecert-Device-Name") ?: "-",
-	      request_value(request, "Phonecert-Model") ?: "-", request_value(request, "Phonecert-Anchor") ?: "-");
+		for (int i = 0; i < ATTR_COUNT; i++) ours |= vp->da == attributes[i];
+		if (!ours) {
+			vp = fr_cursor_next(&cursor);
+			continue;
+		}
+		vp = fr_cursor_remove(&cursor);
+		talloc_steal(request->packet, vp);
+		fr_pair_add(&request->packet->vps, vp);
+		vp = fr_cursor_current(&cursor);
+	}
+}
+
+static bool session_resumed(REQUEST *request)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_EAP_SESSION_RESUMED, 0, TAG_ANY);
+
+	return vp && vp->vp_integer;
+}
+
+static void facts_from_request(REQUEST *request, pc_facts *facts)
+{
+	VALUE_PAIR *vps = request->packet->vps;
+	char const *type = find_value(vps, ATTR_CERTIFICATE_TYPE);
+
+	*facts = (pc_facts) {
+		.cert_type = !type ? PC_CERT_UNKNOWN : strcmp(type, "MIC") == 0 ? PC_CERT_MIC :
+			     strcmp(type, "LSC") == 0 ? PC_CERT_LSC : PC_CERT_UNKNOWN,
+		.anchor_name = find_value(vps, ATTR_ANCHOR),
+		.common_name = find_value(vps, ATTR_COMMON_NAME),
+		.mac = find_value(vps, ATTR_MAC),
+		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
+		.user_name = request_string(request, PW_USER_NAME),
+	};
+}
+
+/* One greppable line per phone authentication: which certificate, from where, and why. */
+static void log_phone(REQUEST *request, char const *verdict, char const *reason, char const *hint)
+{
+	VALUE_PAIR *vps = request->packet->vps;
+	char nas_ip[INET6_ADDRSTRLEN] = "-";
+	VALUE_PAIR *nas;
+
+	if (request_data_reference(request, &logged_marker, 0)) return;
+	request_data_add(request, &logged_marker, 0, NULL, false);
+
+	nas = fr_pair_find_by_num(vps, PW_NAS_IP_ADDRESS, 0, TAG_ANY);
+	if (!nas) nas = fr_pair_find_by_num(vps, PW_NAS_IPV6_ADDRESS, 0, TAG_ANY);
+	if (nas) vp_prints_value(nas_ip, sizeof(nas_ip), nas, 0);
+
+#define OR_DASH(_x) ((_x) ? (_x) : "-")
+	RAUTH("%s device=%s mac=%s calling-station-id=%s nas-ip=%s nas-port-id=%s type=%s anchor=%s "
+	      "serial=%s not-after=%s session=%s%s%s reason=\"%s%s%s\"",
+	      verdict, OR_DASH(find_value(vps, ATTR_DEVICE_NAME)), OR_DASH(find_value(vps, ATTR_MAC)),
+	      OR_DASH(request_string(request, PW_CALLING_STATION_ID)), nas_ip,
+	      OR_DASH(request_string(request, PW_NAS_PORT_ID)), OR_DASH(find_value(vps, ATTR_CERTIFICATE_TYPE)),
+	      OR_DASH(find_value(vps, ATTR_ANCHOR)), OR_DASH(find_value(vps, ATTR_CERTIFICATE_SERIAL)),
+	      OR_DASH(find_value(vps, ATTR_CERTIFICATE_NOT_AFTER)), session_resumed(request) ? "resumed" : "full",
+	      find_value(vps, ATTR_EXPIRED) ? " expired-mic=allowed" : "",
+	      find_value(vps, ATTR_LEGACY_SIGNATURE) ? " legacy-signature=allowed" : "",
+	      OR_DASH(reason), hint ? "; " : "", hint ? hint : "");
+#undef OR_DASH
+}
+
+static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *request)
+{
+	rlm_phonecert_t const *inst = instance;
+	char reason[PC_REASON_LEN];
+	char const *hint, *failed;
+	pc_facts facts;
+
+	if (session_resumed(request)) move_cached_pairs(request);
+	if (!find_value(request->packet->vps, ATTR_CERTIFICATE_TYPE) &&
+	    !find_value(request->packet->vps, ATTR_REASON)) return RLM_MODULE_NOOP;	/* no phone certificate here */
+
+	/* Rejected already: in the handshake, or by other policy (Post-Auth-Type REJECT). */
+	failed = find_value(request->packet->vps, ATTR_REASON);
+	if (failed || request->reply->code == PW_CODE_ACCESS_REJECT) {
+		VALUE_PAIR *msg = fr_pair_find_by_num(request->packet->vps, PW_MODULE_FAILURE_MESSAGE, 0, TAG_ANY);
+
+		log_phone(request, "reject", failed ? failed : msg ? msg->vp_strvalue : "rejected by policy",
+			  find_value(request->packet->vps, ATTR_ADVICE));
+		return RLM_MODULE_NOOP;
+	}
+
+	facts_from_request(request, &facts);
+	if (!pc_policy_check(&inst->hook->policy, inst->hook->trust, &facts, time(NULL), reason, sizeof(reason), &hint)) {
+		add_pair(request->packet, &request->packet->vps, ATTR_REASON, reason);
+		add_pair(request->packet, &request->packet->vps, ATTR_ADVICE, hint);
+		prepend_failure_message(request, reason);
+		log_phone(request, "reject", reason, hint);
+		return RLM_MODULE_REJECT;
+	}
+	if (find_value(request->packet->vps, ATTR_EXPIRED)) {
+		RWARN("Accepting an expired MIC (mic_expired = allow): %s", find_value(request->packet->vps, ATTR_COMMON_NAME));
+	}
+	log_phone(request, "accept", NULL, NULL);
 	return RLM_MODULE_OK;
 }
 
 /*
  *	Module life cycle
  */
-static int check_dictionary(CONF_SECTION *conf)
+static int resolve_attributes(CONF_SECTION *conf)
 {
-	for (char const *const *name = phonecert_attributes; *name; name++) {
-		if (!dict_attrbyname(*name)) {
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		attributes[i] = dict_attrbyname(attribute_names[i]);
+		if (!attributes[i]) {
 			cf_log_err_cs(conf, "Attribute %s is not in the dictionary: add "
-				      "'$INCLUDE dictionary.phonecert' to the raddb dictionary file", *name);
+				      "'$INCLUDE dictionary.phonecert' to the raddb dictionary file", attribute_names[i]);
 			return -1;
 		}
 	}
@@ -347,21 +542,10 @@ static int hook_destructor(phonecert_hook_t *hook)
 /* Instantiation is single-threaded: a plain static is safe here. */
 static int hooked_index = -1;
 
-static int mod_instantiate(CONF_SECTION *conf, void *instance)
+static int hook_ssl_ctx(rlm_phonecert_t *inst, CONF_SECTION *conf)
 {
-	rlm_phonecert_t *inst = instance;
-	SSL_CTX *ssl_ctx;
-	pc_trust *trust;
+	SSL_CTX *ssl_ctx = find_eap_ssl_ctx(inst, conf);
 
-	if (check_dictionary(conf) < 0) return -1;
-	trust = load_trust(conf);
-	if (!trust) return -1;
-
-	inst->hook = talloc_zero(inst, phonecert_hook_t);
-	inst->hook->trust = trust;
-	talloc_set_destructor(inst->hook, hook_destructor);
-
-	ssl_ctx = find_eap_ssl_ctx(inst, conf);
 	if (!ssl_ctx) return -1;
 	/* FreeRADIUS owns the SSL_CTX's app data; our own ex-data slot marks a hooked SSL_CTX. */
 	if (hooked_index < 0) hooked_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
@@ -375,13 +559,28 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		return -1;
 	}
 	SSL_CTX_set_ex_data(ssl_ctx, hooked_index, inst->hook);
-	inst->hook->ssl_ctx = ssl_ctx;
 	SSL_CTX_set_cert_verify_callback(ssl_ctx, phonecert_verify_cert, inst->hook);
-	advertise_anchors(ssl_ctx, trust);
+	advertise_anchors(ssl_ctx, inst->hook->trust);
+	return 0;
+}
+
+static int mod_instantiate(CONF_SECTION *conf, void *instance)
+{
+	rlm_phonecert_t *inst = instance;
+
+	inst->name = cf_section_name2(conf) ? cf_section_name2(conf) : cf_section_name1(conf);
+	if (resolve_attributes(conf) < 0) return -1;
+
+	inst->hook = talloc_zero(inst, phonecert_hook_t);
+	if (!inst->hook || load_policy(inst, conf, &inst->hook->policy) < 0) return -1;
+	inst->hook->trust = load_trust(conf);
+	if (!inst->hook->trust) return -1;
+	talloc_set_destructor(inst->hook, hook_destructor);
+
+	if (hook_ssl_ctx(inst, conf) < 0) return -1;
 
 	INFO("rlm_phonecert (%s): deciding phone certificates in eap %s tls-config %s with %zu anchor(s)",
-	     cf_section_name2(conf) ? cf_section_name2(conf) : cf_section_name1(conf),
-	     inst->eap_name, inst->tls_config_name, pc_trust_anchor_count(trust));
+	     inst->name, inst->eap_name, inst->tls_config_name, pc_trust_anchor_count(inst->hook->trust));
 	return 0;
 }
 

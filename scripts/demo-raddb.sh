@@ -12,14 +12,15 @@ pki=${2:?}; moduledir=${3:?}; port=${4:?}; reject_delay=${5:?}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 rm -rf "$run"
-mkdir -p "$run/log" "$run/run"
+mkdir -p "$run/log" "$run/run/tlscache"
 cp -a "$repo/raddb" "$run/raddb"
 
 certs=$run/raddb/certs
 cp "$pki"/{server.pem,server.key,server-ca.pem,eap-ca.pem} "$certs/"
 cp "$pki"/capf-*.pem "$pki"/ext-ca.pem "$certs/phonecert/"
-# Cisco's real manufacturing bundle stays; the demo's test manufacturing CA joins it.
-cat "$pki/mfg-ca.pem" >> "$certs/phonecert/manufacturing.pem"
+# Cisco's real manufacturing bundle stays; the demo's test manufacturing CAs
+# join it (like Cisco's: a SHA-256 one and a legacy SHA-1 one).
+cat "$pki/mfg-ca.pem" "$pki/mfg-legacy-ca.pem" >> "$certs/phonecert/manufacturing.pem"
 
 cat > "$run/raddb/local.conf" <<EOF2
 # Written by scripts/demo-raddb.sh for this machine.

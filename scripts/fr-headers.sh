@@ -24,14 +24,23 @@ trap 'rm -rf "$work"' EXIT
 # copy each Debian "deb" entry as "deb-src", keeping its options (Signed-By...).
 add_deb_src() {
 	local base=/etc/apt/sources.list.d/phonecert-deb-src
+	local lists=() stanzas=()
+	shopt -s nullglob
+	lists=(/etc/apt/sources.list /etc/apt/sources.list.d/*.list)
+	stanzas=(/etc/apt/sources.list.d/*.sources)
+	shopt -u nullglob
+
 	echo "fr-headers: adding deb-src entries for the configured Debian mirrors ($base.*)"
-	grep -hE '^deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		grep -i debian | sed 's/^deb[[:space:]]/deb-src /' | "${as_root[@]}" tee "$base.list" >/dev/null || true
-	cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+	if [ ${#lists[@]} -gt 0 ]; then
+		{ grep -hE '^deb[[:space:]]' "${lists[@]}" 2>/dev/null || true; } | { grep -i debian || true; } |
+			sed 's/^deb[[:space:]]/deb-src /' | "${as_root[@]}" tee "$base.list" >/dev/null
+	fi
+	if [ ${#stanzas[@]} -gt 0 ]; then
 		awk 'BEGIN { RS = ""; ORS = "\n\n" }
 		     /(^|\n)Types:[^\n]*deb( |\n|$)/ && tolower($0) ~ /uris:[^\n]*debian/ {
-		         sub(/Types:[^\n]*/, "Types: deb-src"); print }' |
-		"${as_root[@]}" tee "$base.sources" >/dev/null
+		         sub(/Types:[^\n]*/, "Types: deb-src"); print }' "${stanzas[@]}" |
+			"${as_root[@]}" tee "$base.sources" >/dev/null
+	fi
 	[ -s "$base.list" ] || [ -s "$base.sources" ] || { echo "fr-headers: no Debian mirror found in the APT sources" >&2; exit 1; }
 	"${as_root[@]}" apt-get update -q >/dev/null
 }

@@ -30,7 +30,9 @@ bool pc_parse_device_cn(char const *cn, pc_identity *id)
 {
 	size_t len = cn ? strlen(cn) : 0;
 
+	/* Nothing from an earlier parse may survive into this one. */
 	id->has_device = false;
+	id->model[0] = id->mac[0] = id->device_name[0] = '\0';
 	if (len < 3 + MAC_HEX_DIGITS) return false;
 
 	char const *sep = cn + len - (3 + MAC_HEX_DIGITS);
@@ -115,7 +117,8 @@ bool pc_identity_from_cert(X509 *cert, pc_identity *id)
 
 	memset(id, 0, sizeof(*id));
 	if (pc_name_entry(subject, NID_serialNumber, buf, sizeof(buf))) pc_parse_serial_number(buf, id);
-	if (pc_name_entry(subject, NID_commonName, buf, sizeof(buf))) pc_parse_device_cn(buf, id);
+	/* X.520 bounds a CN to 64 characters: a longer one is not a phone's and is left empty. */
+	if (pc_name_entry(subject, NID_commonName, id->cn, sizeof(id->cn))) pc_parse_device_cn(id->cn, id);
 	if (id->has_device && !id->model[0] && id->pid[0]) snprintf(id->model, sizeof(id->model), "%s", id->pid);
 	return id->has_device;
 }

@@ -17,6 +17,7 @@
 #define PC_FIELD_LEN 65		/* model, PID, SN: X.520 upper bound for serialNumber is 64 */
 
 typedef struct {
+	char cn[PC_FIELD_LEN];			/* the subject's CN as it is; may be empty */
 	bool has_device;			/* CN names a phone (SEP + MAC) */
 	char device_name[PC_DEVICE_NAME_LEN];	/* "SEP2C3124C9F8E1", upper case */
 	char mac[PC_MAC_LEN];			/* "2C-31-24-C9-F8-E1", RFC 3580 style */

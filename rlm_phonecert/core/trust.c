@@ -2,6 +2,7 @@
 #include "timeutil.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,11 +59,18 @@ static void anchor_free(pc_anchor *anchor)
 	free(anchor);
 }
 
+static void free_signers(pc_trust *trust)
+{
+	for (size_t i = 0; i < trust->signer_count; i++) sk_X509_free(trust->signers[i].path);
+	free(trust->signers);
+	trust->signers = NULL;
+	trust->signer_count = 0;
+}
+
 void pc_trust_free(pc_trust *trust)
 {
 	if (!trust) return;
-	for (size_t i = 0; i < trust->signer_count; i++) sk_X509_free(trust->signers[i].path);
-	free(trust->signers);
+	free_signers(trust);
 	for (size_t i = 0; i < trust->anchor_count; i++) anchor_free(trust->anchors[i]);
 	free(trust->anchors);
 	free(trust);
@@ -83,11 +91,12 @@ char const *pc_anchor_kind_name(pc_anchor_kind kind)
 	return "unknown";
 }
 
-/* "capf 'harbour-2024'" or "manufacturing": how errors refer to a section. */
-static void anchor_label(pc_anchor_config const *config, char *buf, size_t len)
+/* "capf 'harbour-2024'" or "manufacturing": how messages refer to a section. */
+static char const *format_label(pc_anchor_kind kind, char const *name, char *buf, size_t len)
 {
-	if (config->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
-	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(config->kind), config->name);
+	if (kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
+	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(kind), name);
+	return buf;
 }
 
 static bool bundle_contains(STACK_OF(X509) *certs, X509 *cert)
@@ -105,9 +114,14 @@ static int load_bundle(pc_trust *trust, char const *label, char const *path, STA
 	STACK_OF(X509) *certs;
 	X509 *cert;
 	char subject[512];
+	struct stat st;
 
 	if (!path || !*path) {
 		set_error(trust, "%s: ca_file is not set", label);
+		return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		set_error(trust, "%s: ca_file %s is a directory, not a PEM file", label, path);
 		return -1;
 	}
 	errno = 0;
@@ -168,11 +182,10 @@ static int parse_window_end(pc_trust *trust, char const *label, char const *opti
 	return 0;
 }
 
-static pc_anchor const *find_anchor(pc_trust const *trust, pc_anchor_kind kind, char const *name)
+pc_anchor const *pc_trust_find_anchor(pc_trust const *trust, char const *name)
 {
 	for (size_t i = 0; i < trust->anchor_count; i++) {
-		pc_anchor const *a = trust->anchors[i];
-		if (a->kind == kind && strcmp(a->name, name) == 0) return a;
+		if (strcmp(trust->anchors[i]->name, name) == 0) return trust->anchors[i];
 	}
 	return NULL;
 }
@@ -191,9 +204,13 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config)
 			  pc_anchor_kind_name(config->kind), pc_anchor_kind_name(config->kind));
 		return -1;
 	}
-	anchor_label(config, label, sizeof(label));
-	if (find_anchor(trust, config->kind, config->name)) {
-		set_error(trust, "%s is defined twice", label);
+	format_label(config->kind, config->name, label, sizeof(label));
+	/* Attributes and logs name an anchor by its section name alone: it must be unique. */
+	pc_anchor const *same_name = pc_trust_find_anchor(trust, config->name);
+	if (same_name) {
+		if (same_name->kind == config->kind) set_error(trust, "%s is defined twice", label);
+		else set_error(trust, "%s: the name is already used by a %s section", label,
+			       pc_anchor_kind_name(same_name->kind));
 		return -1;
 	}
 
@@ -294,6 +311,7 @@ int pc_trust_seal(pc_trust *trust)
 		set_error(trust, "out of memory");
 		return -1;
 	}
+	trust->signer_count = 0;
 	for (size_t i = 0; i < trust->anchor_count; i++) {
 		pc_anchor *anchor = trust->anchors[i];
 
@@ -305,14 +323,18 @@ int pc_trust_seal(pc_trust *trust)
 			signer->path = path_in_bundle(anchor->certs, signer->cert);
 			if (!signer->path) {
 				set_error(trust, "out of memory");
-				return -1;
+				goto fail;
 			}
 			trust->signer_count++;
 		}
 	}
-	if (check_no_shared_certificates(trust) < 0) return -1;
+	if (check_no_shared_certificates(trust) < 0) goto fail;
 	trust->sealed = true;
 	return 0;
+
+fail:
+	free_signers(trust);
+	return -1;
 }
 
 size_t pc_trust_anchor_count(pc_trust const *trust) { return trust->anchor_count; }
@@ -341,4 +363,30 @@ bool pc_anchor_window_open(pc_anchor const *anchor, time_t now)
 	if (anchor->has_from && now < anchor->accept_from) return false;
 	if (anchor->has_until && now >= anchor->accept_until) return false;
 	return true;
+}
+
+char const *pc_anchor_label(pc_anchor const *anchor, char *buf, size_t len)
+{
+	return format_label(anchor->kind, anchor->name, buf, len);
+}
+
+char const *pc_anchor_window_reason(pc_anchor const *anchor, time_t now, char *reason, size_t len)
+{
+	char label[96], bound[PC_TIME_STRLEN];
+
+	if (pc_anchor_window_open(anchor, now)) return NULL;
+	pc_anchor_label(anchor, label, sizeof(label));
+	if (anchor->has_from && now < anchor->accept_from) {
+		pc_time_format(anchor->accept_from, bound, sizeof(bound));
+		snprintf(reason, len, "outside the window of %s: it accepts certificates from %s", label, bound);
+		return "the anchor's window has not opened yet (accept_from)";
+	}
+	pc_time_format(anchor->accept_until, bound, sizeof(bound));
+	snprintf(reason, len, "outside the window of %s: it accepted certificates until %s", label, bound);
+	switch (anchor->kind) {
+	case PC_ANCHOR_CAPF: return "the rotation window is closed: the phone needs an LSC from the current CAPF";
+	case PC_ANCHOR_LSC_CA: return "the window is closed: the phone needs an LSC from a current CA";
+	case PC_ANCHOR_MANUFACTURING: break;
+	}
+	return "MICs are no longer accepted (manufacturing accept_until): the phone needs an LSC";
 }

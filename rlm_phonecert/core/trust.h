@@ -62,6 +62,18 @@ STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor);
 /* True when now lies in [accept_from, accept_until). */
 bool pc_anchor_window_open(pc_anchor const *anchor, time_t now);
 
+/*
+ * When the window is closed at now, write why into reason (naming the anchor
+ * and the bound) and return what the admin can do; return NULL when open.
+ */
+char const *pc_anchor_window_reason(pc_anchor const *anchor, time_t now, char *reason, size_t len);
+
+/* "capf 'harbour-2024'", or "manufacturing": how messages name an anchor. */
+char const *pc_anchor_label(pc_anchor const *anchor, char *buf, size_t len);
+
+/* The anchor with that section name, or NULL. */
+pc_anchor const *pc_trust_find_anchor(pc_trust const *trust, char const *name);
+
 /* A CA certificate of an anchor that can sign phone certificates, with its path to the root. */
 typedef struct {
 	pc_anchor const *anchor;

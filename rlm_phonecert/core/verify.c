@@ -103,14 +103,6 @@ static pc_signer const *find_signer(pc_trust const *trust, X509 *cert, time_t no
 	return found;
 }
 
-/* "capf 'harbour-2024'", "manufacturing" */
-static char const *anchor_label(pc_anchor const *anchor, char *buf, size_t len)
-{
-	if (pc_anchor_get_kind(anchor) == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
-	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(pc_anchor_get_kind(anchor)), pc_anchor_name(anchor));
-	return buf;
-}
-
 /* The issuer's CN for short messages (the full DN is in result->issuer). */
 static void issuer_cn(X509 *cert, char *buf, size_t len)
 {
@@ -142,7 +134,7 @@ static pc_verdict reject_bad_signature(pc_trust const *trust, X509 *cert, pc_res
 
 		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
 		pos += (size_t)snprintf(names + pos, sizeof(names) - pos, "%s%s", pos ? ", " : "",
-					anchor_label(signer->anchor, label, sizeof(label)));
+					pc_anchor_label(signer->anchor, label, sizeof(label)));
 	}
 	issuer_cn(cert, cn, sizeof(cn));
 	return reject(result, "a forged certificate, or the CA was re-keyed and its new certificate is not configured",
@@ -172,6 +164,14 @@ static pc_verdict reject_x509_error(X509_STORE_CTX *ctx, pc_result *result)
 		asn1_time_text(at ? X509_get0_notBefore(at) : NULL, when, sizeof(when));
 		return reject(result, "check the clocks of this server and of the CA",
 			      "%s not valid before %s", leaf ? "certificate" : who, when);
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+		return reject(result, result->cert_type == PC_CERT_MIC ?
+			      "old MICs (SHA-1 Cisco Manufacturing CA) pass only with mic_legacy_signatures = allow" :
+			      "reissue the certificate with SHA-256 and a 2048-bit key",
+			      "legacy algorithm at depth %d%s%s: %s", depth, leaf ? "" : " ", leaf ? "" : who,
+			      X509_verify_cert_error_string(result->x509_error));
 	case X509_V_ERR_INVALID_PURPOSE:
 		return reject(result, "the certificate's extended key usage must include clientAuth",
 			      "not a client certificate: %s does not allow TLS client authentication",
@@ -182,33 +182,65 @@ static pc_verdict reject_x509_error(X509_STORE_CTX *ctx, pc_result *result)
 	}
 }
 
-static pc_verdict reject_window(pc_anchor const *anchor, time_t now, pc_result *result)
-{
-	char label[96], bound[PC_TIME_STRLEN];
-	time_t from, until;
+/*
+ * Debian's OpenSSL default security level. Inside TLS, OpenSSL has already set
+ * the SSL's own level; outside (the CLI, tests) the same rules must apply.
+ */
+#define PC_DEFAULT_AUTH_LEVEL 2
+#define PC_MIN_SECURITY_BITS 112	/* what security level 2 requires */
 
-	anchor_label(anchor, label, sizeof(label));
-	if (pc_anchor_accept_from(anchor, &from) && now < from) {
-		pc_time_format(from, bound, sizeof(bound));
-		return reject(result, "the anchor's window has not opened yet (accept_from)",
-			      "outside the window of %s: it accepts certificates from %s", label, bound);
+/* A signature or key in the chain below what security level 2 accepts (SHA-1, RSA-1024...). */
+static bool has_legacy_algorithms(X509 *cert, STACK_OF(X509) *path)
+{
+	for (int i = -1; i < sk_X509_num(path); i++) {
+		X509 *c = i < 0 ? cert : sk_X509_value(path, i);
+		int sig_bits = 0;
+
+		if (X509_get_signature_info(c, NULL, NULL, &sig_bits, NULL) && sig_bits < PC_MIN_SECURITY_BITS &&
+		    X509_check_issued(c, c) != X509_V_OK) return true;	/* a root's self-signature is never checked */
+		if (EVP_PKEY_get_security_bits(X509_get0_pubkey(c)) < PC_MIN_SECURITY_BITS) return true;
 	}
-	pc_anchor_accept_until(anchor, &until);
-	pc_time_format(until, bound, sizeof(bound));
-	return reject(result, "the rotation window is closed: the phone needs an LSC from the current CAPF",
-		      "outside the window of %s: it accepted certificates until %s", label, bound);
+	return false;
 }
 
 /* Point ctx at exactly the signer's path: no other certificate can be picked by name. */
-static void restrict_to_signer(X509_STORE_CTX *ctx, pc_signer const *signer, time_t now)
+static void restrict_to_signer(X509_STORE_CTX *ctx, pc_signer const *signer, X509 *cert,
+			       pc_verify_options const *options, time_t now, pc_result *result)
 {
 	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
+	bool mic = result->cert_type == PC_CERT_MIC;
 
 	X509_STORE_CTX_set0_trusted_stack(ctx, signer->path);
 	/* The signer is trusted by configuration, whether it is a root or an intermediate. */
 	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
 	X509_VERIFY_PARAM_set_time(param, now);
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
+	if (X509_VERIFY_PARAM_get_auth_level(param) < 0) X509_VERIFY_PARAM_set_auth_level(param, PC_DEFAULT_AUTH_LEVEL);
+
+	if (mic && options && options->allow_expired_mic) {
+		/* Dates are checked by hand after validation (check_mic_dates); USE_CHECK_TIME would win over NO_CHECK_TIME. */
+		X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_USE_CHECK_TIME);
+		X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_CHECK_TIME);
+	}
+	if (mic && options && options->allow_legacy_mic && has_legacy_algorithms(cert, signer->path)) {
+		X509_VERIFY_PARAM_set_auth_level(param, 0);
+		result->legacy = true;
+	}
+}
+
+/* With allow_expired_mic only the end of the MIC's validity is waived, and flagged. */
+static bool check_mic_dates(X509 *cert, time_t now, pc_result *result)
+{
+	char when[PC_TIME_STRLEN];
+
+	if (X509_cmp_time(X509_get0_notBefore(cert), &now) > 0) {
+		result->x509_error = X509_V_ERR_CERT_NOT_YET_VALID;
+		asn1_time_text(X509_get0_notBefore(cert), when, sizeof(when));
+		reject(result, "check the clocks of this server and of the CA", "certificate not valid before %s", when);
+		return false;
+	}
+	result->expired = X509_cmp_time(X509_get0_notAfter(cert), &now) < 0;
+	return true;
 }
 
 static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
@@ -218,7 +250,8 @@ static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
 	return chain && sk_X509_num(chain) >= 2 && X509_cmp(sk_X509_value(chain, 1), signer_cert) == 0;
 }
 
-pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_result *result)
+pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X509_STORE_CTX *ctx,
+		     time_t now, pc_result *result)
 {
 	X509 *cert = X509_STORE_CTX_get0_cert(ctx);
 	pc_signer const *signer;
@@ -248,7 +281,7 @@ pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_
 			      "not a client certificate: it is a CA certificate");
 	}
 
-	restrict_to_signer(ctx, signer, now);
+	restrict_to_signer(ctx, signer, cert, options, now, result);
 	if (X509_verify_cert(ctx) != 1) {
 		if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 		ERR_clear_error();
@@ -259,9 +292,16 @@ pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_
 		return reject(result, NULL, "internal error: the validated chain does not go through the anchor that signed it");
 	}
 
-	if (!pc_anchor_window_open(signer->anchor, now)) {
+	if (result->cert_type == PC_CERT_MIC && options && options->allow_expired_mic &&
+	    !check_mic_dates(cert, now, result)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_NOT_YET_VALID);
+		return PC_VERDICT_REJECT;
+	}
+	result->hint = pc_anchor_window_reason(signer->anchor, now, result->reason, sizeof(result->reason));
+	if (result->hint) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-		return reject_window(signer->anchor, now, result);
+		result->verdict = PC_VERDICT_REJECT;
+		return PC_VERDICT_REJECT;
 	}
 	if (!result->identity.has_device) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
@@ -272,8 +312,8 @@ pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_
 	return PC_VERDICT_ACCEPT;
 }
 
-pc_verdict pc_verify_chain(pc_trust const *trust, X509 *cert, STACK_OF(X509) *chain,
-			   time_t now, pc_result *result)
+pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *options, X509 *cert,
+			   STACK_OF(X509) *chain, time_t now, pc_result *result)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -283,7 +323,7 @@ pc_verdict pc_verify_chain(pc_trust const *trust, X509 *cert, STACK_OF(X509) *ch
 		memset(result, 0, sizeof(*result));
 		verdict = reject(result, NULL, "internal error: cannot set up X.509 verification");
 	} else {
-		verdict = pc_verify(trust, ctx, now, result);
+		verdict = pc_verify(trust, options, ctx, now, result);
 	}
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);

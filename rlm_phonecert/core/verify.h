@@ -2,6 +2,8 @@
  * The one place that decides whether a client certificate is a phone's and
  * whether it is trusted.
  *
+ * options may be NULL (strict: no expired or legacy MIC).
+ *
  * pc_verify() works on an X509_STORE_CTX that the caller initialised with the
  * client's certificate and the chain it sent: OpenSSL's TLS stack inside
  * FreeRADIUS, or pc_verify_chain() for the CLI and tests. It
@@ -26,6 +28,12 @@ typedef enum {
 	PC_VERDICT_REJECT
 } pc_verdict;
 
+/* What the admin allowed for MICs, which cannot be renewed (policy options mic_expired, mic_legacy_signatures). */
+typedef struct {
+	bool allow_expired_mic;		/* waive the validity dates of a MIC chain */
+	bool allow_legacy_mic;		/* verify a MIC chain with SHA-1 / RSA-1024 at security level 0 */
+} pc_verify_options;
+
 typedef enum {
 	PC_CERT_UNKNOWN,
 	PC_CERT_LSC,
@@ -45,6 +53,8 @@ typedef struct {
 	char serial[66];		/* certificate serial number, hex */
 	char not_after[PC_TIME_STRLEN];
 	int x509_error;			/* OpenSSL's error when X.509 validation failed, else 0 */
+	bool expired;			/* an expired MIC let through by allow_expired_mic */
+	bool legacy;			/* a MIC chain with legacy algorithms let through by allow_legacy_mic */
 	char reason[PC_REASON_LEN];	/* why it was rejected, in an admin's words */
 	char const *hint;		/* what to do about it, or NULL */
 } pc_result;
@@ -54,11 +64,12 @@ typedef struct {
  * On ACCEPT and REJECT ctx has been used for verification (its error is set on
  * reject); any internal failure is a REJECT with the reason.
  */
-pc_verdict pc_verify(pc_trust const *trust, X509_STORE_CTX *ctx, time_t now, pc_result *result);
+pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X509_STORE_CTX *ctx,
+		     time_t now, pc_result *result);
 
 /* Same for a certificate and the chain a client would send with it (may be NULL). */
-pc_verdict pc_verify_chain(pc_trust const *trust, X509 *cert, STACK_OF(X509) *chain,
-			   time_t now, pc_result *result);
+pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *options, X509 *cert,
+			   STACK_OF(X509) *chain, time_t now, pc_result *result);
 
 char const *pc_cert_type_name(pc_cert_type type);	/* "LSC", "MIC", "unknown" */
 

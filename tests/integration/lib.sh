@@ -54,6 +54,13 @@ server_prepare() {
 	fi
 }
 
+# The shipped phonecert configuration with policy options added ($1, one
+# "name = value" per line), for server_prepare.
+phonecert_with_options() {
+	awk -v options="$1" '{ print } /^[[:space:]]*tls_config =/ { print options }' \
+		"$IT_REPO/raddb/mods-available/phonecert"
+}
+
 set_port() {
 	sed -i "s/^auth_port = .*/auth_port = $1/" "$IT_RUN/raddb/local.conf"
 }
@@ -95,20 +102,28 @@ server_check() {
 }
 
 # One EAP-TLS authentication as a client with CERT and KEY (files in the test
-# PKI). Options: -m MAC (Calling-Station-Id), -i IDENTITY. Sets IT_EAPOL_OUT,
+# PKI). Options: -m MAC (Calling-Station-Id; default: the phone's own MAC),
+# -i IDENTITY (default: the certificate's CN), -r N (N re-authentications,
+# resuming the TLS session when the server caches it), -g LINE (a global
+# wpa_supplicant setting). Sets IT_EAPOL_OUT,
 # IT_LOG (the server's log lines for this authentication) and IT_RESULT
 # (accept or reject).
 eap_tls() {
-	local mac=02:00:00:00:00:01 identity=
-	while getopts 'm:i:' opt; do
-		case $opt in m) mac=$OPTARG ;; i) identity=$OPTARG ;; *) return 2 ;; esac
+	local mac= identity= reauths=0 global=
+	while getopts 'm:i:r:g:' opt; do
+		case $opt in m) mac=$OPTARG ;; i) identity=$OPTARG ;; r) reauths=$OPTARG ;; g) global=$OPTARG ;; *) return 2 ;; esac
 	done
 	shift $((OPTIND - 1)); OPTIND=1
 	local cert=$IT_PKI/$1 key=$IT_PKI/$2
-	[ -n "$identity" ] || identity=$(openssl x509 -in "$cert" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p')
+	local cn
+	cn=$(openssl x509 -in "$cert" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p')
+	[ -n "$identity" ] || identity=$cn
+	# Like a real switch port: the phone's own MAC (from SEP<MAC> in its CN) unless told otherwise.
+	[ -n "$mac" ] || mac=$(phone_mac "$cn")
 
 	local conf=$IT_RUN/eapol.conf
 	cat > "$conf" <<EOF
+$global
 network={
 	key_mgmt=WPA-EAP
 	eap=TLS
@@ -119,7 +134,15 @@ network={
 	eapol_flags=0
 }
 EOF
-	eapol_run "$conf" -M "$mac"
+	eapol_run "$conf" -M "$mac" -r "$reauths"
+}
+
+# 2c:31:24:c9:f8:e1 for CP-8861-SEP2C3124C9F8E1; a fixed local MAC for non-phones.
+phone_mac() {
+	local hex
+	hex=$(sed -n 's/.*SEP\([0-9A-Fa-f]\{12\}\)$/\1/p' <<<"$1" | tr 'A-F' 'a-f')
+	[ -n "$hex" ] || { echo 02:00:00:00:00:01; return; }
+	sed 's/\(..\)/\1:/g; s/:$//' <<<"$hex"
 }
 
 # EAP-MD5 with a user name and password.
@@ -135,6 +158,23 @@ network={
 }
 EOF
 	eapol_run "$conf" -n	# EAP-MD5 derives no keys
+}
+
+# PEAP/MSCHAPv2 with a user name and password.
+eap_peap() {
+	local conf=$IT_RUN/eapol-peap.conf
+	cat > "$conf" <<EOF
+network={
+	key_mgmt=WPA-EAP
+	eap=PEAP
+	identity="$1"
+	password="$2"
+	phase2="auth=MSCHAPV2"
+	ca_cert="$IT_PKI/server-ca.pem"
+	eapol_flags=0
+}
+EOF
+	eapol_run "$conf"
 }
 
 eapol_run() {
@@ -162,4 +202,36 @@ expect_log() {
 expect_no_log() {
 	local pattern=$1 label=$2
 	if grep -qE -- "$pattern" <<<"$IT_LOG"; then fail "$label (unexpected /$pattern/ in the server log)"; else pass "$label"; fi
+}
+
+# The attributes of the last Access-Accept eapol_test received, one
+# "NUMBER VALUE" per line (VALUE as eapol_test prints it: hex, or 'text').
+accept_attributes() {
+	awk '/RADIUS message: code=/ { inside = /code=2 \(Access-Accept\)/; if (inside) out = ""; next }
+	     inside && /^ *Attribute [0-9]+ / { n = $2; getline; sub(/^ *Value: /, ""); out = out n " " $0 "\n" }
+	     END { printf "%s", out }' <<<"$IT_EAPOL_OUT"
+}
+
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+
+# Cisco-AVPair (vendor 9, type 1) with this value in the last Access-Accept.
+expect_cisco_avpair() {
+	local value=$1 label=$2 len
+	len=$(printf '%02x' $((${#value} + 2)))
+	if accept_attributes | grep -q "^26 0000000901$len$(hex "$value")$"; then pass "$label"; else fail "$label (no Cisco-AVPair \"$value\" in the Access-Accept)"; fi
+}
+
+expect_no_cisco_avpair() {
+	local value=$1 label=$2
+	if accept_attributes | grep -q "^26 00000009.*$(hex "$value")$"; then fail "$label (Cisco-AVPair \"$value\" present)"; else pass "$label"; fi
+}
+
+# Attribute NUMBER with exactly VALUE (as eapol_test prints it) in the last
+# Access-Accept; VALUE "none": the attribute is absent.
+expect_reply_attribute() {
+	local number=$1 value=$2 label=$3
+	if [ "$value" = none ]; then
+		if accept_attributes | grep -q "^$number "; then fail "$label (attribute $number present)"; else pass "$label"; fi
+	elif accept_attributes | grep -qxF "$number $value"; then pass "$label"
+	else fail "$label (no attribute $number = $value in the Access-Accept)"; fi
 }

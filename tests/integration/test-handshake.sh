@@ -61,7 +61,7 @@ expect_log 'Phonecert-MAC := "2C-31-24-C9-F8-E1"' "check-eap-tls sees Phonecert-
 expect_log 'Phonecert-Model := "CP-8861"' "check-eap-tls sees Phonecert-Model"
 expect_log 'Phonecert-Serial-Number := "FCH2133E8B9"' "check-eap-tls sees Phonecert-Serial-Number"
 expect_no_log 'Phonecert-Anchor-Accept-Until' "no Accept-Until for an anchor without window"
-expect_log 'phonecert: accept LSC SEP2C3124C9F8E1 model CP-8861 anchor demo-cluster-2025' "post-auth sees the attributes"
+expect_log 'phonecert: accept device=SEP2C3124C9F8E1 mac=2C-31-24-C9-F8-E1 .* type=LSC anchor=demo-cluster-2025 ' "post-auth sees the attributes"
 
 eap_tls lsc-new-ec.pem lsc-new-ec.key
 expect_result accept "LSC (ECDSA P-256) from the current CAPF"
@@ -89,7 +89,7 @@ expect_result accept "MIC sent with its intermediate"
 eap_tls mic-expired.pem mic-expired.key
 expect_result reject "expired MIC"
 expect_log 'Login incorrect \(phonecert: certificate expired on 2025-01-01T00:00:00Z\)' "reason says expired, with the date"
-expect_log 'phonecert: reject MIC /serialNumber=PID:CP-7945G SN:FCH5555EEEE/O=Cisco Systems Inc./OU=CTG/CN=CP-7945G-SEP00000A0B0C0D' "log line names the type and the phone"
+expect_log 'phonecert: reject device=SEP00000A0B0C0D .* type=MIC anchor=manufacturing .* reason="certificate expired on 2025-01-01T00:00:00Z' "log line names the type and the phone"
 
 eap_tls lsc-expired.pem lsc-expired.key
 expect_result reject "expired LSC"
@@ -114,7 +114,7 @@ expect_log 'phonecert: unknown issuer Example Phone Issuing CA' "unknown issuer 
 eap_tls laptop.pem laptop.key
 expect_result accept "non-phone client certificate trusted by eap's own ca_file"
 expect_log 'is not a phone certificate, leaving it to eap' "phonecert leaves the laptop to eap"
-expect_no_log 'Phonecert-' "no Phonecert attributes for a laptop"
+expect_no_log 'Phonecert-[A-Za-z-]+ :=' "no Phonecert attributes for a laptop"
 
 eap_md5 demo-user demo-password
 expect_result accept "EAP-MD5 user unaffected"
@@ -140,7 +140,7 @@ server_start || exit 1
 eap_tls lsc-old-rsa.pem lsc-old-rsa.key
 expect_result reject "LSC from the previous CAPF after its window"
 expect_log "Login incorrect \(phonecert: outside the window of capf 'old': it accepted certificates until 2024-06-30T00:00:00Z\)" "reason names the anchor and the date"
-expect_log 'phonecert: reject LSC .*anchor old\)' "reject log line names the anchor"
+expect_log 'phonecert: reject device=SEP001122334455 .* type=LSC anchor=old ' "reject log line names the anchor"
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "LSC from the current CAPF still accepted"
 server_stop

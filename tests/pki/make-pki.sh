@@ -136,7 +136,7 @@ EOF
 # front, in parallel, and handed out one by one by new_key.  Keep this equal
 # to the number of RSA certificates issued below; a wrong value only costs
 # time (missing keys are generated on demand, spare ones are discarded).
-RSA_KEYS_NEEDED=21
+RSA_KEYS_NEEDED=23
 KEYS_USED=0
 
 make_rsa_key_pool() {
@@ -157,6 +157,7 @@ new_key() {
              run openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
                  -out "$key"
          fi ;;
+    rsa1024) run openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$key" ;;
     ec)  run openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
             -pkeyopt ec_param_enc:named_curve -out "$key" ;;
     *)   die "new_key: unknown key type $2" ;;
@@ -165,6 +166,9 @@ new_key() {
 }
 
 # issue NAME KEYTYPE SUBJECT ISSUER NOT_BEFORE NOT_AFTER < extensions
+#
+# The signature digest is SHA-256 unless ISSUE_MD names another (sha1 for
+# the legacy MIC chain).
 #
 # (Feed the extensions with a redirect, not a pipe: a pipe would run issue
 # in a subshell and lose the CERTS bookkeeping.)
@@ -178,7 +182,7 @@ issue() {
 
     cat >"$WORK/$name.ext"
     new_key "$name" "$keytype"
-    run openssl req -config "$CNF" -new -sha256 -key "$STAGE/$name.key" \
+    run openssl req -config "$CNF" -new "-${ISSUE_MD:-sha256}" -key "$STAGE/$name.key" \
         -subj "$subject" -out "$WORK/$name.csr"
 
     if [[ $issuer == self ]]; then
@@ -189,7 +193,7 @@ issue() {
     fi
 
     run openssl ca -config "$CNF" -batch -notext -preserveDN -rand_serial \
-        -md sha256 "${signer[@]}" \
+        -md "${ISSUE_MD:-sha256}" "${signer[@]}" \
         -startdate "$(ca_date "$not_before")" -enddate "$(ca_date "$not_after")" \
         -extfile "$WORK/$name.ext" -in "$WORK/$name.csr" -out "$STAGE/$name.pem"
     CERTS+=("$name")
@@ -364,6 +368,25 @@ EOF
     concat mic-chain.pem mic mfg-ca
 }
 
+# Like the real SHA-1 "Cisco Manufacturing CA" under "Cisco Root CA 2048":
+# SHA-1 signatures throughout, and an old phone's RSA-1024 key. OpenSSL 3 at
+# security level 2 rejects this chain.
+build_legacy_mic() {
+    ISSUE_MD=sha1 issue mfg-legacy-root rsa "/O=Phonecert Test/CN=Phonecert Test Root CA 2048" \
+        self 2004-05-14 2029-05-14 < <(root_ca_ext)
+    ISSUE_MD=sha1 issue mfg-legacy-ca rsa "/O=Phonecert Test/CN=Phonecert Test Manufacturing CA" \
+        mfg-legacy-root 2005-06-10 2029-05-14 <<'EOF'
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = digitalSignature, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+EOF
+    concat mfg-legacy-bundle.pem mfg-legacy-root mfg-legacy-ca
+    ISSUE_MD=sha1 issue mic-legacy rsa1024 \
+        "/serialNumber=PID:CP-7965G SN:FCH7777AAAA$MFG_ORG/CN=CP-7965G-SEP000D0E0F1011" \
+        mfg-legacy-ca 2010-01-01 2029-01-01 < <(mic_ext)
+}
+
 build_hostile() {
     # Attacker's self-signed cert whose subject and issuer copy the CAPF DN.
     issue forged-capf rsa "$CAPF_MX_DN" self 2024-01-01 2034-01-01 <<'EOF'
@@ -464,6 +487,7 @@ run_checks() {
     expect_verify "lsc-ext by ext-ca" -CAfile ext-ca.pem lsc-ext.pem
     expect_verify "mic via mic-chain" -CAfile mfg-root.pem -untrusted mic-chain.pem mic.pem
     expect_verify "mic-expired (in 2020)" -attime 1593561600 -CAfile mfg-bundle.pem mic-expired.pem
+    expect_verify "mic-legacy (security level 0)" -auth_level 0 -CAfile mfg-legacy-bundle.pem mic-legacy.pem
     expect_verify "server by server-ca" -CAfile server-ca.pem server.pem
     expect_verify "laptop by eap-ca" -CAfile eap-ca.pem laptop.pem
 
@@ -532,6 +556,7 @@ build_server_side
 build_capfs
 build_lscs
 build_mics
+build_legacy_mic
 build_hostile
 run_checks
 publish
