@@ -79,11 +79,13 @@ run: all
 	scripts/run-demo.sh
 
 # Admins add phonecert to an existing Debian FreeRADIUS: the module, its
-# dictionary, the module configuration (not enabled) and Cisco's bundle.
+# dictionary, the module configuration (not enabled), the switch reply
+# policy and Cisco's bundle.
 install: all
 	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
 	install -D -m 0644 raddb/dictionary.phonecert $(DESTDIR)$(RADDB_DIR)/dictionary.phonecert
 	install -D -m 0640 raddb/mods-available/phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/phonecert
+	install -D -m 0640 raddb/policy.d/phonecert $(DESTDIR)$(RADDB_DIR)/policy.d/phonecert
 	install -D -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
 	install -D -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
 	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary

@@ -213,6 +213,31 @@ static CONF_SECTION *find_eap_section(CONF_SECTION *modules, char const *instanc
 	return NULL;
 }
 
+/* Is the module called by this name anywhere inside cs (if-blocks, Post-Auth-Type subsections...)? */
+static bool section_calls(CONF_SECTION const *cs, char const *name)
+{
+	CONF_ITEM *ci;
+
+	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
+		if (cf_item_is_pair(ci) && strcmp(cf_pair_attr(cf_item_to_pair(ci)), name) == 0) return true;
+		if (cf_item_is_section(ci) && section_calls(cf_item_to_section(ci), name)) return true;
+	}
+	return false;
+}
+
+static bool called_in_post_auth(CONF_SECTION *conf, char const *name)
+{
+	CONF_SECTION *top = cf_top_section(conf), *server;
+
+	for (server = cf_subsection_find_next(top, NULL, "server"); server;
+	     server = cf_subsection_find_next(top, server, "server")) {
+		CONF_SECTION *post_auth = cf_section_sub_find(server, "post-auth");
+
+		if (post_auth && section_calls(post_auth, name)) return true;
+	}
+	return false;
+}
+
 static SSL_CTX *find_eap_ssl_ctx(rlm_phonecert_t const *inst, CONF_SECTION *conf)
 {
 	CONF_SECTION *modules = cf_item_parent(cf_section_to_item(conf));
@@ -236,6 +261,13 @@ static SSL_CTX *find_eap_ssl_ctx(rlm_phonecert_t const *inst, CONF_SECTION *conf
 	if (!tls_conf) tls_conf = tls_server_conf_parse(tls_cs);
 	if (!tls_conf || !tls_conf->ctx) {
 		cf_log_err_cs(tls_cs, "Cannot set up TLS for tls-config %s", inst->tls_config_name);
+		return NULL;
+	}
+	/* No certificate is verified on resumption: only post-auth can re-apply the policy then. */
+	if (tls_conf->session_cache_enable && !called_in_post_auth(conf, inst->name)) {
+		cf_log_err_cs(conf, "tls-config %s resumes TLS sessions (cache { enable = yes }), but %s is not called "
+			      "in any post-auth section: resumed phone sessions would skip its policy. Add '%s' to post-auth, "
+			      "or disable the session cache", inst->tls_config_name, inst->name, inst->name);
 		return NULL;
 	}
 	return tls_conf->ctx;

@@ -90,6 +90,18 @@ expect_config_error "one CA certificate in two anchors" \
 	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'capf b' capf-new.pem)")" \
 	"is in both capf 'a' .* and capf 'b'"
 
+# TLS session resumption without phonecert in post-auth would let resumed
+# phone sessions skip the policy: refused.
+server_prepare no-post-auth
+sed -i '/^[[:space:]]*phonecert$/d' "$IT_RUN/raddb/sites-available/phonecert"
+if server_check; then
+	fail "session resumption without phonecert in post-auth accepted"
+elif grep -q "mods-enabled/phonecert\[[0-9]*\]: tls-config tls-common resumes TLS sessions .* phonecert is not called in any post-auth section" <<<"$IT_CHECK_OUT"; then
+	pass "session resumption without phonecert in post-auth refused at start-up"
+else
+	fail "session resumption without phonecert in post-auth refused without the reason"
+fi
+
 # The real start-up (not only -C) refuses too, and says why.
 server_prepare start-refused "$(config "$(anchor 'capf a' nonexistent.pem)")"
 if server_start 2>/dev/null; then

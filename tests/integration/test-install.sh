@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make install` puts the module and its files where Debian's FreeRADIUS looks
+# for them, and they load into Debian's own stock configuration.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+root=$IT_BUILD/it/install
+rm -rf "$root"
+if make -s -C "$IT_REPO" install DESTDIR="$root" >"$IT_BUILD/it-install.log" 2>&1; then
+	pass "make install DESTDIR=... succeeds"
+else
+	fail "make install failed:"; tail -n 5 "$IT_BUILD/it-install.log"
+fi
+
+raddb=$root/etc/freeradius/3.0
+for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.phonecert \
+	    etc/freeradius/3.0/mods-available/phonecert etc/freeradius/3.0/policy.d/phonecert \
+	    etc/freeradius/3.0/certs/phonecert/manufacturing.pem etc/freeradius/3.0/certs/phonecert/SOURCES.md; do
+	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi
+done
+if grep -qx '\$INCLUDE dictionary.phonecert' "$raddb/dictionary"; then pass "dictionary includes dictionary.phonecert"; else fail "dictionary does not include dictionary.phonecert"; fi
+make -s -C "$IT_REPO" install DESTDIR="$root" >/dev/null 2>&1
+if [ "$(grep -c 'dictionary.phonecert' "$raddb/dictionary")" -eq 1 ]; then pass "a second install adds the include only once"; else fail "dictionary.phonecert included twice"; fi
+
+# Debian's stock configuration with the installed files on top, phonecert enabled.
+stock=$IT_BUILD/it/install-stock
+rm -rf "$stock"
+cp -a /etc/freeradius/3.0 "$stock"
+cp -a "$raddb/." "$stock/"
+cp /etc/freeradius/3.0/dictionary "$stock/dictionary"
+"$IT_REPO/scripts/add-dictionary-include.sh" "$stock/dictionary" >/dev/null
+cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$stock/certs/phonecert/"
+ln -sf ../mods-available/phonecert "$stock/mods-enabled/phonecert"
+sed -i "s|^[[:space:]]*libdir = .*|libdir = $root/usr/lib/freeradius:/usr/lib/freeradius|" "$stock/radiusd.conf"
+# As README.md says: phonecert and the switch reply policy in post-auth of the default site.
+sed -i '0,/^post-auth {/s//post-auth {\n\tphonecert\n\tphonecert_switch_reply/' "$stock/sites-available/default"
+
+out=$(timeout 60 freeradius -C -X -d "$stock" 2>&1)
+if grep -q 'rlm_phonecert (phonecert): deciding phone certificates in eap eap tls-config tls-common with 3 anchor(s)' <<<"$out" &&
+   grep -q 'Configuration appears to be OK' <<<"$out"; then
+	pass "Debian's stock configuration with the installed phonecert passes freeradius -C"
+else
+	fail "Debian's stock configuration with phonecert fails freeradius -C:"; tail -n 5 <<<"$out" | sed 's/^/#   /'
+fi
+
+it_finish
