@@ -43,14 +43,18 @@ $(BUILD)/%.o: %.c
 $(CORE_LIB): $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/rlm_phonecert/rlm_phonecert.o: rlm_phonecert/rlm_phonecert.c $(BUILD)/fr-include/.stamp
+# The FreeRADIUS glue: compiled against FreeRADIUS' headers, linked with the core.
+MODULE_SRC := $(wildcard rlm_phonecert/module/*.c)
+MODULE_OBJ := $(MODULE_SRC:%.c=$(BUILD)/%.o)
+
+$(BUILD)/rlm_phonecert/module/%.o: rlm_phonecert/module/%.c $(BUILD)/fr-include/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(FR_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(MODULE): $(BUILD)/rlm_phonecert/rlm_phonecert.o $(CORE_LIB)
-	$(CC) -shared -o $@ $^ $(LDLIBS_SSL) -ltalloc
+$(MODULE): $(MODULE_OBJ) $(CORE_LIB)
+	$(CC) -shared -o $@ $^ $(LDLIBS_SSL) -ltalloc -lpthread
 
--include $(CORE_OBJ:.o=.d) $(BUILD)/rlm_phonecert/rlm_phonecert.d
+-include $(CORE_OBJ:.o=.d) $(MODULE_OBJ:.o=.d)
 
 # Tests
 TEST_PKI   := $(BUILD)/test-pki

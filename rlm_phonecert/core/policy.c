@@ -6,6 +6,13 @@
 #include <string.h>
 #include <strings.h>
 
+char const *const pc_policy_options[] = {
+	"mic", "mic_expired", "mic_legacy_signatures", "bind_mac", "bind_identity", NULL
+};
+char const *const pc_policy_option_defaults[] = {
+	"allow", "reject", "reject", "yes", "yes", NULL
+};
+
 void pc_policy_defaults(pc_policy *policy)
 {
 	*policy = (pc_policy) {
@@ -39,6 +46,10 @@ int pc_policy_set(pc_policy *policy, char const *option, char const *value, char
 	if (strcmp(option, "mic_legacy_signatures") == 0) {
 		return set_choice(option, value, "allow", "reject", &policy->verify.allow_legacy_mic, err, len);
 	}
+	if (strcmp(option, "bind_mac") == 0) return set_choice(option, value, "yes", "no", &policy->bind_mac, err, len);
+	if (strcmp(option, "bind_identity") == 0) {
+		return set_choice(option, value, "yes", "no", &policy->bind_identity, err, len);
+	}
 	snprintf(err, len, "unknown policy option %s", option);
 	return -1;
 }
@@ -54,7 +65,7 @@ bool pc_mac_normalise(char const *text, char out[PC_MAC_LEN])
 	if (len == 17) separator = text[2];
 	else if (len == 14) separator = '.';
 	else if (len != 12) return false;
-	if (separator && separator != '-' && separator != ':' && separator != '.') return false;
+	if (len == 17 && separator != '-' && separator != ':') return false;
 
 	for (size_t i = 0; i < len; i++) {
 		bool at_separator = (len == 17 && i % 3 == 2) || (len == 14 && i % 5 == 4);
@@ -131,7 +142,7 @@ static bool check_anchor(pc_trust const *trust, pc_facts const *facts, time_t no
 
 	if (!anchor) {
 		return fail(reason, len, hint, "the anchor was removed from the configuration",
-			    "anchor '%s' is no longer configured", facts->anchor_name ? facts->anchor_name : "");
+			    "anchor '%.64s' is no longer configured", facts->anchor_name ? facts->anchor_name : "");
 	}
 	advice = pc_anchor_window_reason(anchor, now, reason, len);
 	if (advice) {

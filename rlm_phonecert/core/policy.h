@@ -30,10 +30,14 @@ typedef struct {
 /* The defaults: MICs allowed, expired and legacy MICs rejected, MAC and identity bound. */
 void pc_policy_defaults(pc_policy *policy);
 
+/* The options pc_policy_set() knows, NULL-terminated, with their defaults as configuration text. */
+extern char const *const pc_policy_options[];
+extern char const *const pc_policy_option_defaults[];
+
 /*
- * Set one of the enumerated options (mic, mic_expired, mic_legacy_signatures)
- * from its configuration text. Returns 0, or -1 with a message in err naming
- * the option and its valid values.
+ * Set one option (mic, mic_expired, mic_legacy_signatures, bind_mac,
+ * bind_identity) from its configuration text. Returns 0, or -1 with a
+ * message in err naming the option and its valid values.
  */
 int pc_policy_set(pc_policy *policy, char const *option, char const *value, char *err, size_t len);
 

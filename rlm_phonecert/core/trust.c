@@ -91,6 +91,19 @@ char const *pc_anchor_kind_name(pc_anchor_kind kind)
 	return "unknown";
 }
 
+bool pc_anchor_kind_parse(char const *name, pc_anchor_kind *kind)
+{
+	static pc_anchor_kind const kinds[] = { PC_ANCHOR_CAPF, PC_ANCHOR_LSC_CA, PC_ANCHOR_MANUFACTURING };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(name, pc_anchor_kind_name(kinds[i])) == 0) {
+			*kind = kinds[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 /* "capf 'harbour-2024'" or "manufacturing": how messages refer to a section. */
 static char const *format_label(pc_anchor_kind kind, char const *name, char *buf, size_t len)
 {

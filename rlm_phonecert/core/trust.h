@@ -55,6 +55,7 @@ pc_anchor const *pc_trust_anchor(pc_trust const *trust, size_t index);
 char const *pc_anchor_name(pc_anchor const *anchor);
 pc_anchor_kind pc_anchor_get_kind(pc_anchor const *anchor);
 char const *pc_anchor_kind_name(pc_anchor_kind kind);	/* "capf", "lsc_ca", "manufacturing" */
+bool pc_anchor_kind_parse(char const *name, pc_anchor_kind *kind);	/* the reverse; false if unknown */
 bool pc_anchor_accept_from(pc_anchor const *anchor, time_t *out);
 bool pc_anchor_accept_until(pc_anchor const *anchor, time_t *out);
 STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor);

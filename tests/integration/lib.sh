@@ -235,3 +235,9 @@ expect_reply_attribute() {
 	elif accept_attributes | grep -qxF "$number $value"; then pass "$label"
 	else fail "$label (no attribute $number = $value in the Access-Accept)"; fi
 }
+
+# Like expect_log, but over the server's whole log (for messages outside an authentication).
+expect_log_file() {
+	local pattern=$1 label=$2
+	if grep -qE -- "$pattern" "$IT_RUN/log/debug.log"; then pass "$label"; else fail "$label (no /$pattern/ in $IT_RUN/log/debug.log)"; fi
+}

@@ -25,6 +25,12 @@
 #define WINDOW_UNTIL_TEXT "2027-01-01T00:00:00Z"
 #define WINDOW_UNTIL 1798761600
 
+/* Fail with both strings shown when needle is in haystack. */
+#define assert_not_contains(haystack, needle) do { \
+		char const *h_ = (haystack), *n_ = (needle); \
+		if (h_ && strstr(h_, n_)) fail_msg("did not expect \"%s\" in \"%s\"", n_, h_); \
+	} while (0)
+
 /* Room for any window reason (verify.h allows 224 bytes for a reason). */
 #define PC_REASON_TEST_LEN 224
 
@@ -262,12 +268,10 @@ static void test_error_ca_file_is_a_directory(void **state)
 	error = add_fails(*state, &config);
 	assert_contains(error, "capf 'a'");
 	assert_contains(error, path);
-	/*
-	 * The core reports "contains no PEM certificate" here rather than
-	 * "is a directory" (see the report); only that it is refused, with
-	 * section and path, is asserted.
-	 */
 	assert_contains(error, "ca_file");
+	/* Said as it is, not as "contains no PEM certificate", which would send the admin looking inside a file. */
+	assert_contains(error, "is a directory");
+	assert_not_contains(error, "no PEM certificate");
 }
 
 static void test_error_ca_file_without_certificate(void **state)
@@ -518,6 +522,34 @@ static void test_error_same_certificate_in_two_anchors(void **state)
 	assert_contains(error, "capf 'b'");
 	assert_contains(error, path);
 	assert_contains(error, "one anchor only");
+}
+
+static void test_seal_again_after_failure(void **state)
+{
+	pc_trust *trust = *state;
+	char const *path = pki_file("capf-new.pem");
+	pc_anchor_config a = capf_config("a", path);
+	pc_anchor_config b = capf_config("b", path);
+	char first[1024];
+
+	add_ok(trust, &a);
+	add_ok(trust, &b);
+	assert_int_equal(pc_trust_seal(trust), -1);
+	assert_int_equal(pc_trust_signer_count(trust), 0);
+	snprintf(first, sizeof(first), "%s", pc_trust_error(trust));
+	/*
+	 * A failed seal leaves nothing half-built: sealing again (a caller
+	 * retrying, or a second code path) fails the same way, frees what it
+	 * built, and does not report the set as usable.
+	 */
+	assert_int_equal(pc_trust_seal(trust), -1);
+	assert_int_equal(pc_trust_signer_count(trust), 0);
+	assert_string_equal(pc_trust_error(trust), first);
+	assert_contains(pc_trust_error(trust), "one anchor only");
+	assert_contains(pc_trust_error(trust), "capf 'a'");
+	assert_contains(pc_trust_error(trust), "capf 'b'");
+	assert_int_equal(pc_trust_seal(trust), -1);
+	assert_int_equal(pc_trust_signer_count(trust), 0);
 }
 
 static void test_error_same_certificate_across_kinds(void **state)
@@ -839,6 +871,7 @@ int main(void)
 		TRUST_TEST(test_failed_add_leaves_name_free),
 		TRUST_TEST(test_error_seal_without_anchors),
 		TRUST_TEST(test_error_same_certificate_in_two_anchors),
+		TRUST_TEST(test_seal_again_after_failure),
 		TRUST_TEST(test_error_same_certificate_across_kinds),
 		TRUST_TEST(test_error_add_after_seal),
 		TRUST_TEST(test_seal_twice_is_harmless),

@@ -1,0 +1,122 @@
+#include <freeradius/radiusd.h>
+
+#include "../core/timeutil.h"
+#include "attributes.h"
+
+static char const *const attribute_names[ATTR_COUNT] = {
+	[ATTR_CERTIFICATE_TYPE] = "Phonecert-Certificate-Type",
+	[ATTR_ANCHOR] = "Phonecert-Anchor",
+	[ATTR_ANCHOR_ACCEPT_UNTIL] = "Phonecert-Anchor-Accept-Until",
+	[ATTR_DEVICE_NAME] = "Phonecert-Device-Name",
+	[ATTR_MAC] = "Phonecert-MAC",
+	[ATTR_MODEL] = "Phonecert-Model",
+	[ATTR_PID] = "Phonecert-PID",
+	[ATTR_SERIAL_NUMBER] = "Phonecert-Serial-Number",
+	[ATTR_REASON] = "Phonecert-Reason",
+	[ATTR_COMMON_NAME] = "Phonecert-Common-Name",
+	[ATTR_CERTIFICATE_SERIAL] = "Phonecert-Certificate-Serial",
+	[ATTR_CERTIFICATE_NOT_AFTER] = "Phonecert-Certificate-Not-After",
+	[ATTR_EXPIRED] = "Phonecert-Expired",
+	[ATTR_LEGACY_SIGNATURE] = "Phonecert-Legacy-Signature",
+	[ATTR_ADVICE] = "Phonecert-Advice",
+};
+
+/* The dictionary is global to the server: so is this table, filled at start-up before any request runs. */
+static DICT_ATTR const *attributes[ATTR_COUNT];
+
+char const *attributes_resolve(void)
+{
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		attributes[i] = dict_attrbyname(attribute_names[i]);
+		if (!attributes[i]) return attribute_names[i];
+	}
+	return NULL;
+}
+
+bool attribute_is_ours(DICT_ATTR const *da)
+{
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		if (da == attributes[i]) return true;
+	}
+	return false;
+}
+
+void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, char const *value)
+{
+	VALUE_PAIR *vp;
+
+	if (!value || !*value) return;
+	vp = fr_pair_afrom_da(ctx, attributes[attr]);
+	if (!vp) return;
+	if (fr_pair_value_from_str(vp, value, -1) < 0) {
+		talloc_free(vp);
+		return;
+	}
+	vp->op = T_OP_SET;
+	fr_pair_replace(list, vp);
+}
+
+void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
+{
+	char until[PC_TIME_STRLEN] = "";
+	time_t when;
+
+	if (result->anchor) {
+		attribute_add(ctx, list, ATTR_ANCHOR, pc_anchor_name(result->anchor));
+		if (pc_anchor_accept_until(result->anchor, &when)) pc_time_format(when, until, sizeof(until));
+		attribute_add(ctx, list, ATTR_ANCHOR_ACCEPT_UNTIL, until);
+	}
+	if (result->cert_type != PC_CERT_UNKNOWN) {
+		attribute_add(ctx, list, ATTR_CERTIFICATE_TYPE, pc_cert_type_name(result->cert_type));
+	}
+	if (result->identity.has_device) {
+		attribute_add(ctx, list, ATTR_DEVICE_NAME, result->identity.device_name);
+		attribute_add(ctx, list, ATTR_MAC, result->identity.mac);
+		attribute_add(ctx, list, ATTR_MODEL, result->identity.model);
+	}
+	attribute_add(ctx, list, ATTR_COMMON_NAME, result->identity.cn);
+	attribute_add(ctx, list, ATTR_PID, result->identity.pid);
+	attribute_add(ctx, list, ATTR_SERIAL_NUMBER, result->identity.sn);
+	attribute_add(ctx, list, ATTR_CERTIFICATE_SERIAL, result->serial);
+	attribute_add(ctx, list, ATTR_CERTIFICATE_NOT_AFTER, result->not_after);
+	if (result->expired) attribute_add(ctx, list, ATTR_EXPIRED, "yes");
+	if (result->legacy) attribute_add(ctx, list, ATTR_LEGACY_SIGNATURE, "yes");
+	if (result->verdict == PC_VERDICT_REJECT) {
+		attribute_add(ctx, list, ATTR_REASON, result->reason);
+		attribute_add(ctx, list, ATTR_ADVICE, result->hint);
+	}
+}
+
+char const *attribute_value(VALUE_PAIR *list, phonecert_attr_t attr)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_da(list, attributes[attr], TAG_ANY);
+
+	return vp && vp->da->type == PW_TYPE_STRING ? vp->vp_strvalue : NULL;
+}
+
+bool attribute_is_yes(VALUE_PAIR *list, phonecert_attr_t attr)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_da(list, attributes[attr], TAG_ANY);
+
+	return vp && vp->da->type == PW_TYPE_INTEGER && vp->vp_integer == 1;
+}
+
+char const *request_string(REQUEST *request, unsigned int attr)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, attr, 0, TAG_ANY);
+
+	return vp && vp->da->type == PW_TYPE_STRING ? vp->vp_strvalue : NULL;
+}
+
+void prepend_failure_message(REQUEST *request, char const *reason)
+{
+	char message[PC_REASON_LEN + 16];
+	VALUE_PAIR *vp;
+
+	snprintf(message, sizeof(message), "phonecert: %s", reason);
+	vp = fr_pair_make(request->packet, NULL, "Module-Failure-Message", message, T_OP_ADD);
+	if (!vp) return;
+	/* OpenSSL's generic message ("certificate has expired") may be there already: ours says which phone and anchor. */
+	vp->next = request->packet->vps;
+	request->packet->vps = vp;
+}

@@ -1,0 +1,105 @@
+/*
+ * The certificate-verify callback on eap's SSL_CTX. OpenSSL calls it instead
+ * of X509_verify_cert() for every client certificate. It asks the core
+ * (trust, then policy with what the switch sent) and records the answer;
+ * certificates that are not phones' go to X509_verify_cert() untouched.
+ */
+#include <freeradius/radiusd.h>
+
+#include "attributes.h"
+#include "phonecert.h"
+
+static void facts_from_handshake(REQUEST *request, pc_result const *result, pc_facts *facts)
+{
+	*facts = (pc_facts) {
+		.cert_type = result->cert_type,
+		.anchor_name = result->anchor ? pc_anchor_name(result->anchor) : NULL,
+		.common_name = result->identity.cn,
+		.mac = result->identity.has_device ? result->identity.mac : NULL,
+		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
+		.user_name = request_string(request, PW_USER_NAME),
+	};
+}
+
+/* Trust first (pc_verify), then the policy with what the switch sent in this request. */
+static pc_verdict decide(phonecert_generation_t const *generation, REQUEST *request, X509_STORE_CTX *ctx,
+			 pc_result *result)
+{
+	time_t now = time(NULL);
+	pc_facts facts;
+
+	if (pc_verify(generation->trust, &generation->policy.verify, ctx, now, result) != PC_VERDICT_ACCEPT) {
+		return result->verdict;
+	}
+	facts_from_handshake(request, result, &facts);
+	if (!pc_policy_check(&generation->policy, generation->trust, &facts, now, result->reason,
+			     sizeof(result->reason), &result->hint)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+		result->verdict = PC_VERDICT_REJECT;
+	}
+	return result->verdict;
+}
+
+/* eap copies this list into every later round's request (check-eap-tls, post-auth) and caches it with the session. */
+static bool record_accept(REQUEST *request, SSL *ssl, pc_result *result)
+{
+	VALUE_PAIR **session_certs = SSL_get_ex_data(ssl, fr_tls_ex_index_certs);
+	TALLOC_CTX *session_ctx = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_TALLOC);
+
+	if (!session_certs || !session_ctx) {
+		snprintf(result->reason, sizeof(result->reason), "internal error: the TLS session has no certificate list");
+		result->hint = NULL;
+		result->verdict = PC_VERDICT_REJECT;
+		return false;
+	}
+	RDEBUG2("phonecert: %s %s verified by %s", pc_cert_type_name(result->cert_type),
+		result->identity.device_name, pc_anchor_name(result->anchor));
+	attributes_add_result(session_ctx, session_certs, result);
+	return true;
+}
+
+/* The handshake fails in this round: this round's request is the one rejected, and logged in post-auth. */
+static void record_reject(REQUEST *request, X509_STORE_CTX *ctx, pc_result const *result)
+{
+	RDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result->subject, result->issuer, result->reason,
+	       result->hint ? "; " : "", result->hint ? result->hint : "");
+	attributes_add_result(request->packet, &request->packet->vps, result);
+	prepend_failure_message(request, result->reason);
+	if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
+}
+
+int handshake_verify_cert(X509_STORE_CTX *ctx, void *arg)
+{
+	phonecert_hook_t *hook = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+	REQUEST *request = ssl ? SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST) : NULL;
+	phonecert_generation_t *generation;
+	pc_result result;
+	int ok = 0;
+
+	if (!request) {
+		ERROR("phonecert: TLS handshake without a request, rejecting the certificate");
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
+		return 0;
+	}
+
+	/* Held until the verdict is recorded: result points into this generation's trust set. */
+	generation = hook_acquire(hook);
+	switch (decide(generation, request, ctx, &result)) {
+	case PC_VERDICT_NOT_PHONE:
+		RDEBUG2("phonecert: %s is not a phone certificate, leaving it to eap's own checks", result.subject);
+		ok = X509_verify_cert(ctx);
+		break;
+
+	case PC_VERDICT_ACCEPT:
+		ok = record_accept(request, ssl, &result);
+		if (!ok) record_reject(request, ctx, &result);
+		break;
+
+	case PC_VERDICT_REJECT:
+		record_reject(request, ctx, &result);
+		break;
+	}
+	hook_release(hook, generation);
+	return ok;
+}

@@ -1,0 +1,151 @@
+/*
+ * The hook on eap's SSL_CTX, and the HUP-safe swap of the trust set.
+ *
+ * FreeRADIUS re-instantiates phonecert on HUP and frees the old instance a
+ * minute later; eap is never re-instantiated, so its SSL_CTX and the callback
+ * installed on it live on. The hook therefore belongs to no instance: it is
+ * found again by instance name on HUP. Each handshake and post-auth takes a
+ * reference on the current generation (trust set + policy) and drops it when
+ * done, so a HUP replaces the generation atomically while work in flight
+ * finishes on the one it started with.
+ */
+#include <freeradius/radiusd.h>
+
+#include <pthread.h>
+
+#include "phonecert.h"
+
+struct phonecert_hook {
+	char			*instance_name;
+	char			*eap_name;
+	char			*tls_config_name;
+	bool			resumes_sessions;	/* eap's tls-config has a session cache */
+	pthread_mutex_t		mutex;			/* guards current and every generation's users */
+	phonecert_generation_t	*current;
+};
+
+/* A server has a handful of eap tls-configs at most. Registered at start-up (single-threaded), never freed. */
+#define MAX_HOOKS 16
+static phonecert_hook_t *hooks[MAX_HOOKS];
+static size_t hook_count;
+
+/* FreeRADIUS owns the SSL_CTX's app data; our own ex-data slot marks a hooked SSL_CTX. */
+static int hooked_index = -1;
+
+void generation_free(phonecert_generation_t *generation)
+{
+	if (!generation) return;
+	pc_trust_free(generation->trust);
+	free(generation);
+}
+
+phonecert_hook_t *hook_find(char const *instance_name)
+{
+	for (size_t i = 0; i < hook_count; i++) {
+		if (strcmp(hooks[i]->instance_name, instance_name) == 0) return hooks[i];
+	}
+	return NULL;
+}
+
+bool hook_same_eap(phonecert_hook_t const *hook, char const *eap_name, char const *tls_config_name)
+{
+	return strcmp(hook->eap_name, eap_name) == 0 && strcmp(hook->tls_config_name, tls_config_name) == 0;
+}
+
+bool hook_resumes_sessions(phonecert_hook_t const *hook)
+{
+	return hook->resumes_sessions;
+}
+
+/* Let clients that choose their certificate by the CA names in the CertificateRequest see the phone anchors. */
+static void advertise_anchors(SSL_CTX *ssl_ctx, pc_trust const *trust)
+{
+	for (size_t i = 0; i < pc_trust_anchor_count(trust); i++) {
+		STACK_OF(X509) const *certs = pc_anchor_certs(pc_trust_anchor(trust, i));
+
+		for (int c = 0; c < sk_X509_num(certs); c++) SSL_CTX_add_client_CA(ssl_ctx, sk_X509_value(certs, c));
+	}
+}
+
+phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
+			       char const *tls_config_name, bool resumes_sessions,
+			       phonecert_generation_t *generation, char *err, size_t len)
+{
+	phonecert_hook_t *hook;
+
+	if (hooked_index < 0) hooked_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	if (hooked_index < 0) {
+		snprintf(err, len, "Cannot allocate OpenSSL ex-data for the SSL_CTX");
+		return NULL;
+	}
+	if (SSL_CTX_get_ex_data(ssl_ctx, hooked_index)) {
+		snprintf(err, len, "Another phonecert instance already decides the handshakes of eap %s tls-config %s",
+			 eap_name, tls_config_name);
+		return NULL;
+	}
+	if (hook_count == MAX_HOOKS) {
+		snprintf(err, len, "Too many phonecert instances (at most %d)", MAX_HOOKS);
+		return NULL;
+	}
+
+	hook = calloc(1, sizeof(*hook));
+	if (!hook || pthread_mutex_init(&hook->mutex, NULL) != 0) {
+		free(hook);
+		snprintf(err, len, "Out of memory");
+		return NULL;
+	}
+	hook->instance_name = strdup(instance_name);
+	hook->eap_name = strdup(eap_name);
+	hook->tls_config_name = strdup(tls_config_name);
+	if (!hook->instance_name || !hook->eap_name || !hook->tls_config_name) {
+		free(hook->instance_name);
+		free(hook->eap_name);
+		free(hook->tls_config_name);
+		pthread_mutex_destroy(&hook->mutex);
+		free(hook);
+		snprintf(err, len, "Out of memory");
+		return NULL;
+	}
+	hook->resumes_sessions = resumes_sessions;
+	hook->current = generation;
+	hooks[hook_count++] = hook;
+
+	SSL_CTX_set_ex_data(ssl_ctx, hooked_index, hook);
+	SSL_CTX_set_cert_verify_callback(ssl_ctx, handshake_verify_cert, hook);
+	advertise_anchors(ssl_ctx, generation->trust);
+	return hook;
+}
+
+void hook_replace(phonecert_hook_t *hook, phonecert_generation_t *generation)
+{
+	phonecert_generation_t *old;
+
+	pthread_mutex_lock(&hook->mutex);
+	old = hook->current;
+	hook->current = generation;
+	old->retired = true;
+	if (old->users > 0) old = NULL;		/* its last user frees it */
+	pthread_mutex_unlock(&hook->mutex);
+	generation_free(old);
+}
+
+phonecert_generation_t *hook_acquire(phonecert_hook_t *hook)
+{
+	phonecert_generation_t *generation;
+
+	pthread_mutex_lock(&hook->mutex);
+	generation = hook->current;
+	generation->users++;
+	pthread_mutex_unlock(&hook->mutex);
+	return generation;
+}
+
+void hook_release(phonecert_hook_t *hook, phonecert_generation_t *generation)
+{
+	bool last;
+
+	pthread_mutex_lock(&hook->mutex);
+	last = --generation->users == 0 && generation->retired;
+	pthread_mutex_unlock(&hook->mutex);
+	if (last) generation_free(generation);
+}

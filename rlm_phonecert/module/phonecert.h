@@ -1,0 +1,53 @@
+/*
+ * The FreeRADIUS side of rlm_phonecert (module/): what its files share.
+ * Include after <freeradius/radiusd.h>.
+ *
+ *   rlm_phonecert.c  configuration -> trust set and policy; life cycle, HUP
+ *   hook.c           the hook on eap's SSL_CTX and the HUP-safe swap
+ *   handshake.c      the certificate-verify callback: asks the core, records the answer
+ *   post_auth.c      re-applies the policy (resumed sessions), one log line per phone
+ *   attributes.c     the Phonecert-* attributes
+ */
+#ifndef PHONECERT_MODULE_H
+#define PHONECERT_MODULE_H
+
+#include <openssl/ssl.h>
+
+#include "../core/policy.h"
+#include "../core/trust.h"
+#include "../core/verify.h"
+
+/* A trust set and policy loaded from one configuration; a HUP replaces it as a whole. */
+typedef struct {
+	pc_trust	*trust;
+	pc_policy	policy;
+	unsigned int	users;		/* handshakes and post-auths using it right now */
+	bool		retired;	/* replaced by a newer one: its last user frees it */
+} phonecert_generation_t;
+
+/*
+ * The hook on one eap SSL_CTX. eap is never re-instantiated, so its SSL_CTX
+ * (and our callback on it) lives as long as the server, while HUP replaces
+ * module instances: the hook belongs to neither and lives as long as the SSL_CTX.
+ */
+typedef struct phonecert_hook phonecert_hook_t;
+
+/* hook.c */
+phonecert_hook_t *hook_find(char const *instance_name);
+phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
+			       char const *tls_config_name, bool resumes_sessions,
+			       phonecert_generation_t *generation, char *err, size_t len);
+bool hook_same_eap(phonecert_hook_t const *hook, char const *eap_name, char const *tls_config_name);
+bool hook_resumes_sessions(phonecert_hook_t const *hook);
+void hook_replace(phonecert_hook_t *hook, phonecert_generation_t *generation);
+phonecert_generation_t *hook_acquire(phonecert_hook_t *hook);
+void hook_release(phonecert_hook_t *hook, phonecert_generation_t *generation);
+void generation_free(phonecert_generation_t *generation);
+
+/* handshake.c: installed with SSL_CTX_set_cert_verify_callback(), arg is the hook. */
+int handshake_verify_cert(X509_STORE_CTX *ctx, void *arg);
+
+/* post_auth.c */
+rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request);
+
+#endif

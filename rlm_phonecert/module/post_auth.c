@@ -1,0 +1,146 @@
+/*
+ * Post-auth: re-apply the policy to every phone authentication and write one
+ * log line per phone.
+ *
+ * On a resumed TLS session no certificate is verified: the attributes cached
+ * with the session are all there is, and the anchor's window, mic, bind_mac
+ * and bind_identity are judged again from them, on the current trust set.
+ */
+#include <freeradius/radiusd.h>
+
+#include "attributes.h"
+#include "phonecert.h"
+
+/* Marks a request whose phone line is logged already (post-auth runs again in Post-Auth-Type REJECT). */
+static int logged_marker;
+
+/* A resumed session brings its cached attributes in the reply list: move ours to the request, where policy reads them. */
+static void move_cached_pairs(REQUEST *request)
+{
+	vp_cursor_t cursor;
+	VALUE_PAIR *vp = fr_cursor_init(&cursor, &request->reply->vps);
+
+	while (vp) {
+		if (!attribute_is_ours(vp->da)) {
+			vp = fr_cursor_next(&cursor);
+			continue;
+		}
+		vp = fr_cursor_remove(&cursor);
+		talloc_steal(request->packet, vp);
+		fr_pair_add(&request->packet->vps, vp);
+		vp = fr_cursor_current(&cursor);
+	}
+}
+
+static bool session_resumed(REQUEST *request)
+{
+	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, PW_EAP_SESSION_RESUMED, 0, TAG_ANY);
+
+	return vp && vp->vp_integer;
+}
+
+static pc_cert_type cert_type(char const *name)
+{
+	if (name && strcmp(name, pc_cert_type_name(PC_CERT_LSC)) == 0) return PC_CERT_LSC;
+	if (name && strcmp(name, pc_cert_type_name(PC_CERT_MIC)) == 0) return PC_CERT_MIC;
+	return PC_CERT_UNKNOWN;
+}
+
+static void facts_from_request(REQUEST *request, pc_facts *facts)
+{
+	VALUE_PAIR *vps = request->packet->vps;
+
+	*facts = (pc_facts) {
+		.cert_type = cert_type(attribute_value(vps, ATTR_CERTIFICATE_TYPE)),
+		.anchor_name = attribute_value(vps, ATTR_ANCHOR),
+		.common_name = attribute_value(vps, ATTR_COMMON_NAME),
+		.mac = attribute_value(vps, ATTR_MAC),
+		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
+		.user_name = request_string(request, PW_USER_NAME),
+	};
+}
+
+static void nas_address(REQUEST *request, char *buf, size_t len)
+{
+	VALUE_PAIR *nas = fr_pair_find_by_num(request->packet->vps, PW_NAS_IP_ADDRESS, 0, TAG_ANY);
+
+	if (!nas) nas = fr_pair_find_by_num(request->packet->vps, PW_NAS_IPV6_ADDRESS, 0, TAG_ANY);
+	if (nas) vp_prints_value(buf, len, nas, 0);
+	else snprintf(buf, len, "-");
+}
+
+/* One greppable line per phone authentication: which certificate, from where, and why. */
+static void log_phone(REQUEST *request, char const *verdict, char const *reason, char const *hint)
+{
+	VALUE_PAIR *vps = request->packet->vps;
+	char nas_ip[INET6_ADDRSTRLEN];
+
+	if (request_data_reference(request, &logged_marker, 0)) return;
+	request_data_add(request, &logged_marker, 0, NULL, false);
+	nas_address(request, nas_ip, sizeof(nas_ip));
+
+#define OR_DASH(_x) ((_x) ? (_x) : "-")
+	RAUTH("%s device=%s mac=%s calling-station-id=%s nas-ip=%s nas-port-id=%s type=%s anchor=%s "
+	      "serial=%s not-after=%s session=%s%s%s reason=\"%s%s%s\"",
+	      verdict, OR_DASH(attribute_value(vps, ATTR_DEVICE_NAME)), OR_DASH(attribute_value(vps, ATTR_MAC)),
+	      OR_DASH(request_string(request, PW_CALLING_STATION_ID)), nas_ip,
+	      OR_DASH(request_string(request, PW_NAS_PORT_ID)), OR_DASH(attribute_value(vps, ATTR_CERTIFICATE_TYPE)),
+	      OR_DASH(attribute_value(vps, ATTR_ANCHOR)), OR_DASH(attribute_value(vps, ATTR_CERTIFICATE_SERIAL)),
+	      OR_DASH(attribute_value(vps, ATTR_CERTIFICATE_NOT_AFTER)), session_resumed(request) ? "resumed" : "full",
+	      attribute_is_yes(vps, ATTR_EXPIRED) ? " expired-mic=allowed" : "",
+	      attribute_is_yes(vps, ATTR_LEGACY_SIGNATURE) ? " legacy-signature=allowed" : "",
+	      OR_DASH(reason), hint ? "; " : "", hint ? hint : "");
+#undef OR_DASH
+}
+
+/* Rejected already: in the handshake (Phonecert-Reason), or by other policy (Post-Auth-Type REJECT). */
+static void log_earlier_reject(REQUEST *request)
+{
+	char const *reason = attribute_value(request->packet->vps, ATTR_REASON);
+	VALUE_PAIR *msg = fr_pair_find_by_num(request->packet->vps, PW_MODULE_FAILURE_MESSAGE, 0, TAG_ANY);
+
+	log_phone(request, "reject", reason ? reason : msg ? msg->vp_strvalue : "rejected by policy",
+		  attribute_value(request->packet->vps, ATTR_ADVICE));
+}
+
+static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request)
+{
+	char reason[PC_REASON_LEN];
+	char const *hint;
+	pc_facts facts;
+
+	facts_from_request(request, &facts);
+	if (!pc_policy_check(&generation->policy, generation->trust, &facts, time(NULL), reason, sizeof(reason), &hint)) {
+		attribute_add(request->packet, &request->packet->vps, ATTR_REASON, reason);
+		attribute_add(request->packet, &request->packet->vps, ATTR_ADVICE, hint);
+		prepend_failure_message(request, reason);
+		log_phone(request, "reject", reason, hint);
+		return RLM_MODULE_REJECT;
+	}
+	if (attribute_is_yes(request->packet->vps, ATTR_EXPIRED)) {
+		RWARN("Accepting an expired MIC (mic_expired = allow): %s",
+		      attribute_value(request->packet->vps, ATTR_COMMON_NAME));
+	}
+	log_phone(request, "accept", NULL, NULL);
+	return RLM_MODULE_OK;
+}
+
+rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request)
+{
+	phonecert_generation_t *generation;
+	rlm_rcode_t rcode;
+
+	if (session_resumed(request)) move_cached_pairs(request);
+	if (!attribute_value(request->packet->vps, ATTR_CERTIFICATE_TYPE) &&
+	    !attribute_value(request->packet->vps, ATTR_REASON)) return RLM_MODULE_NOOP;	/* no phone here */
+
+	if (attribute_value(request->packet->vps, ATTR_REASON) || request->reply->code == PW_CODE_ACCESS_REJECT) {
+		log_earlier_reject(request);
+		return RLM_MODULE_NOOP;
+	}
+
+	generation = hook_acquire(hook);
+	rcode = recheck(generation, request);
+	hook_release(hook, generation);
+	return rcode;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Reload without restart: radmin "hup phonecert" re-reads the anchors' files,
+# SIGHUP re-reads an edited configuration; a broken reload changes nothing.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+conf() { echo "$IT_RUN/raddb/mods-enabled/phonecert"; }
+
+# FreeRADIUS ignores a SIGHUP within 5 s of the last one, a module HUP within 2 s (or of start-up).
+pause_for_hup() { sleep 6; }
+
+# Wait (bounded) until the server log has one more line matching $1 than it had.
+wait_for_log() {
+	local pattern=$1 before=$2 i
+	for i in $(seq 1 50); do
+		[ "$(grep -cE -- "$pattern" "$IT_RUN/log/debug.log")" -gt "$before" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+count_log() { grep -cE -- "$1" "$IT_RUN/log/debug.log"; }
+
+server_prepare reload
+# The configuration file is edited in place below: make it a file, not the shipped symlink.
+cp --remove-destination "$IT_REPO/raddb/mods-available/phonecert" "$(conf)"
+cp "$IT_PKI/capf-other.pem" "$IT_RUN/raddb/certs/phonecert/capf-other.pem"
+server_start || exit 1
+
+eap_tls lsc-other.pem lsc-other.key
+expect_result reject "before any reload: the other cluster's LSC is rejected"
+
+echo "# radmin hup phonecert: the files are read again"
+pause_for_hup
+# The previous CAPF's file now holds the other cluster's CAPF (a re-keyed CA put in place).
+cp "$IT_RUN/raddb/certs/phonecert/capf-other.pem" "$IT_RUN/raddb/certs/phonecert/capf-old.pem"
+before=$(count_log 'rlm_phonecert \(phonecert\): reloaded')
+out=$(timeout 10 radmin -f "$IT_RUN/run/control.sock" -e "hup phonecert" 2>&1)
+if wait_for_log 'rlm_phonecert \(phonecert\): reloaded' "$before"; then pass "radmin hup phonecert reloads the module"; else fail "radmin hup phonecert did not reload ($out)"; fi
+eap_tls lsc-other.pem lsc-other.key
+expect_result accept "after radmin hup: the CAPF now in the file is trusted"
+expect_log 'Phonecert-Anchor := "demo-cluster-2021"' "under the anchor whose file changed"
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+expect_result reject "after radmin hup: the CAPF no longer in the file is not"
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "after radmin hup: the other anchors are unchanged"
+
+echo "# SIGHUP after editing the configuration: a CAPF rotated in, with a window"
+pause_for_hup
+cp "$IT_PKI/capf-old.pem" "$IT_RUN/raddb/certs/phonecert/capf-old.pem"
+sed -i 's|^\tmanufacturing {|\tcapf rotated-in {\n\t\tca_file = ${certdir}/phonecert/capf-other.pem\n\t\taccept_from = "2020-01-01T00:00:00Z"\n\t}\n\n\tmanufacturing {|' "$(conf)"
+sed -i 's|\tcapf demo-cluster-2021 {|\tcapf previous {|' "$(conf)"
+before=$(count_log 'rlm_phonecert \(phonecert\): reloaded')
+kill -HUP "$IT_SERVER_PID"
+if wait_for_log 'rlm_phonecert \(phonecert\): reloaded' "$before"; then pass "SIGHUP reloads the edited configuration"; else fail "SIGHUP did not reload"; fi
+eap_tls lsc-other.pem lsc-other.key
+expect_result accept "after SIGHUP: the rotated-in CAPF is trusted"
+expect_log 'Phonecert-Anchor := "rotated-in"' "under its new section"
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+expect_result accept "after SIGHUP: the previous CAPF, renamed, is trusted again from its file"
+expect_log 'Phonecert-Anchor := "previous"' "under its new name"
+
+echo "# a broken configuration on SIGHUP keeps the old trust in force"
+pause_for_hup
+sed -i 's|capf-other.pem|capf-missing.pem|' "$(conf)"
+before=$(count_log 'HUP failed for module "phonecert"')
+kill -HUP "$IT_SERVER_PID"
+if wait_for_log 'HUP failed for module "phonecert"' "$before"; then pass "a broken reload is refused"; else fail "a broken reload was not refused"; fi
+expect_log_file "capf 'rotated-in': cannot read ca_file .*capf-missing.pem: No such file or directory" "the refusal names the file and the problem"
+eap_tls lsc-other.pem lsc-other.key
+expect_result accept "after the broken reload: the old trust set is still in force"
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "after the broken reload: phones still authenticate"
+
+echo "# a broken date on SIGHUP keeps the old trust in force"
+pause_for_hup
+sed -i 's|capf-missing.pem|capf-other.pem|; s|accept_from = "2020-01-01T00:00:00Z"|accept_from = "next monday"|' "$(conf)"
+before=$(count_log 'HUP failed for module "phonecert"')
+kill -HUP "$IT_SERVER_PID"
+if wait_for_log 'HUP failed for module "phonecert"' "$before"; then pass "a reload with a bad date is refused"; else fail "a reload with a bad date was not refused"; fi
+expect_log_file "capf 'rotated-in': accept_from = \"next monday\" is not an RFC 3339 UTC time" "the refusal names the option and the value"
+eap_tls lsc-other.pem lsc-other.key
+expect_result accept "after the refused reload: the old trust set is still in force"
+
+server_stop
+it_finish
