@@ -243,6 +243,39 @@ static bool check_mic_dates(X509 *cert, time_t now, pc_result *result)
 	return true;
 }
 
+/*
+ * A phone sends its LSC or MIC and at most its issuing CA; an external LSC CA
+ * may add a few more. Anything longer is not a phone, and costs work to parse.
+ */
+#define PC_MAX_CLIENT_CHAIN 6
+
+static bool chain_too_long(X509_STORE_CTX *ctx, int *count)
+{
+	STACK_OF(X509) *sent = X509_STORE_CTX_get0_untrusted(ctx);
+
+	*count = sent ? sk_X509_num(sent) : 1;
+	return *count > PC_MAX_CLIENT_CHAIN;
+}
+
+/* Phones carry RSA or NIST EC keys (CAPF issues RSA and P-256/P-384/P-521 LSCs); anything else is not a phone's. */
+static bool phone_key_type(X509 *cert, char *name, size_t len)
+{
+	EVP_PKEY *key = X509_get0_pubkey(cert);
+	char group[64] = "";
+	size_t group_len = 0;
+
+	if (!key) {
+		snprintf(name, len, "unreadable");
+		return false;
+	}
+	snprintf(name, len, "%s", OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
+	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) return true;
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return false;
+	if (!EVP_PKEY_get_group_name(key, group, sizeof(group), &group_len)) return false;
+	snprintf(name, len, "EC %s", group);
+	return strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0 || strcmp(group, "secp521r1") == 0;
+}
+
 static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
 {
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
@@ -266,6 +299,13 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 		return PC_VERDICT_NOT_PHONE;
 	}
 
+	int sent;
+	if (chain_too_long(ctx, &sent)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_CHAIN_TOO_LONG);
+		return reject(result, "a phone sends its certificate and at most a few issuers",
+			      "the client sent %d certificates (at most %d)", sent, PC_MAX_CLIENT_CHAIN);
+	}
+
 	signer = find_signer(trust, cert, now, &name_matches);
 	if (!signer) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
@@ -279,6 +319,12 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_INVALID_PURPOSE);
 		return reject(result, "a phone presents its own LSC or MIC, never a CA certificate",
 			      "not a client certificate: it is a CA certificate");
+	}
+	char key_type[80];
+	if (!phone_key_type(cert, key_type, sizeof(key_type))) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+		return reject(result, "phones carry RSA or EC P-256/P-384/P-521 keys",
+			      "unsupported key type %s", key_type);
 	}
 
 	restrict_to_signer(ctx, signer, cert, options, now, result);

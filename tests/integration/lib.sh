@@ -11,6 +11,11 @@ IT_SECRET=testing123
 IT_PASSED=0
 IT_FAILED=0
 IT_SERVER_PID=
+# A command to run freeradius under (make test-valgrind sets valgrind here), with
+# the time limits it needs: eapol_test's -t, and tenths of a second to start.
+IT_SERVER_WRAPPER=${IT_SERVER_WRAPPER:-}
+IT_EAPOL_SECONDS=${IT_EAPOL_SECONDS:-10}
+IT_START_TENTHS=${IT_START_TENTHS:-100}
 IT_RUN=
 IT_PORT=
 
@@ -73,10 +78,15 @@ server_start() {
 		IT_PORT=$((20000 + RANDOM % 40000))
 		set_port "$IT_PORT"
 		: > "$IT_RUN/log/debug.log"
-		freeradius -X -d "$IT_RUN/raddb" >"$IT_RUN/log/debug.log" 2>&1 &
+		# -X: one thread, full debug (what the assertions read). IT_THREADED=1: the thread pool, normal log.
+		if [ "${IT_THREADED:-0}" = 1 ]; then
+			$IT_SERVER_WRAPPER freeradius -f -l stdout -d "$IT_RUN/raddb" >"$IT_RUN/log/debug.log" 2>&1 &
+		else
+			$IT_SERVER_WRAPPER freeradius -X -d "$IT_RUN/raddb" >"$IT_RUN/log/debug.log" 2>&1 &
+		fi
 		IT_SERVER_PID=$!
-		for waited in $(seq 1 100); do
-			grep -q '^Ready to process requests' "$IT_RUN/log/debug.log" && return 0
+		for waited in $(seq 1 "$IT_START_TENTHS"); do
+			grep -q 'Ready to process requests' "$IT_RUN/log/debug.log" && return 0
 			kill -0 "$IT_SERVER_PID" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -102,7 +112,7 @@ server_check() {
 }
 
 # One EAP-TLS authentication as a client with CERT and KEY (files in the test
-# PKI). Options: -m MAC (Calling-Station-Id; default: the phone's own MAC),
+# PKI, or absolute paths). Options: -m MAC (Calling-Station-Id; default: the phone's own MAC),
 # -i IDENTITY (default: the certificate's CN), -r N (N re-authentications,
 # resuming the TLS session when the server caches it), -g LINE (a global
 # wpa_supplicant setting). Sets IT_EAPOL_OUT,
@@ -114,15 +124,23 @@ eap_tls() {
 		case $opt in m) mac=$OPTARG ;; i) identity=$OPTARG ;; r) reauths=$OPTARG ;; g) global=$OPTARG ;; *) return 2 ;; esac
 	done
 	shift $((OPTIND - 1)); OPTIND=1
-	local cert=$IT_PKI/$1 key=$IT_PKI/$2
+	local cert=$1 key=$2
+	[[ $cert == /* ]] || cert=$IT_PKI/$cert
+	[[ $key == /* ]] || key=$IT_PKI/$key
 	local cn
-	cn=$(openssl x509 -in "$cert" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p')
-	[ -n "$identity" ] || identity=$cn
+	cn=$(cert_cn "$cert")
 	# Like a real switch port: the phone's own MAC (from SEP<MAC> in its CN) unless told otherwise.
 	[ -n "$mac" ] || mac=$(phone_mac "$cn")
 
-	local conf=$IT_RUN/eapol.conf
-	cat > "$conf" <<EOF
+	eap_tls_conf "$IT_RUN/eapol.conf" "$cert" "$key" "${identity:-$cn}" "$global"
+	eapol_run "$IT_RUN/eapol.conf" -M "$mac" -r "$reauths"
+}
+
+# Write an eapol_test configuration: FILE CERT KEY [IDENTITY (default: the CN)] [GLOBAL LINE].
+eap_tls_conf() {
+	local file=$1 cert=$2 key=$3 identity=${4:-} global=${5:-}
+	[ -n "$identity" ] || identity=$(cert_cn "$cert")
+	cat > "$file" <<EOF
 $global
 network={
 	key_mgmt=WPA-EAP
@@ -134,7 +152,10 @@ network={
 	eapol_flags=0
 }
 EOF
-	eapol_run "$conf" -M "$mac" -r "$reauths"
+}
+
+cert_cn() {
+	openssl x509 -in "$1" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p'
 }
 
 # 2c:31:24:c9:f8:e1 for CP-8861-SEP2C3124C9F8E1; a fixed local MAC for non-phones.
@@ -181,7 +202,8 @@ eapol_run() {
 	local conf=$1; shift
 	local before
 	before=$(stat -c %s "$IT_RUN/log/debug.log")
-	IT_EAPOL_OUT=$(timeout 30 eapol_test -c "$conf" -a 127.0.0.1 -p "$IT_PORT" -s "$IT_SECRET" -t 10 "$@" 2>&1)
+	IT_EAPOL_OUT=$(timeout $((IT_EAPOL_SECONDS + 20)) eapol_test -c "$conf" -a 127.0.0.1 -p "$IT_PORT" \
+		-s "$IT_SECRET" -t "$IT_EAPOL_SECONDS" "$@" 2>&1)
 	if [ $? -eq 0 ]; then IT_RESULT=accept; else IT_RESULT=reject; fi
 	# The server logs the Access-Reject a moment after eapol_test sees it.
 	sleep 0.2
