@@ -827,6 +827,97 @@ static void test_ctx_untouched_when_not_a_phone(void **state)
 	assert_int_equal(ctx_error_after_verify(trust, "lsc-new-rsa.pem", PC_VERDICT_ACCEPT), X509_V_OK);
 }
 
+/* lsc-new-rsa sent with `extra` more certificates, as an over-long chain. */
+static pc_verdict verify_with_extra_certificates(pc_trust const *trust, int extra, pc_result *result)
+{
+	X509 *cert = load_pki_cert("lsc-new-rsa.pem");
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	pc_verdict verdict;
+
+	assert_non_null(chain);
+	/* As in TLS, the chain the client sent starts with its own certificate. */
+	assert_true(sk_X509_push(chain, load_pki_cert("lsc-new-rsa.pem")) > 0);
+	for (int i = 0; i < extra; i++) assert_true(sk_X509_push(chain, load_pki_cert("capf-other.pem")) > 0);
+	verdict = pc_verify_chain(trust, NULL, cert, chain, NOW, result);
+	sk_X509_pop_free(chain, X509_free);
+	X509_free(cert);
+	return verdict;
+}
+
+static void test_client_chain_of_six_accepted(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	pc_result result;
+
+	assert_verdict(verify_with_extra_certificates(trust, 5, &result), PC_VERDICT_ACCEPT, &result);
+}
+
+static void test_client_chain_of_seven_rejected(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	pc_result result;
+
+	assert_verdict(verify_with_extra_certificates(trust, 6, &result), PC_VERDICT_REJECT, &result);
+	assert_rejected_because(&result, "the client sent 7 certificates (at most 6)");
+}
+
+/* An LSC like lsc-new-rsa's but with a key of another type, signed by capf-new; returns its path. */
+static char const *lsc_with_key(EVP_PKEY *key, char const *out_name)
+{
+	X509 *cert = load_pki_cert("lsc-new-rsa.pem");
+	FILE *in = fopen(pki_file("capf-new.key"), "r");
+	EVP_PKEY *capf_key = in ? PEM_read_PrivateKey(in, NULL, NULL, NULL) : NULL;
+	char const *path = scratch_file(out_name);
+	FILE *out;
+
+	if (in) fclose(in);
+	if (!capf_key) fail_msg("cannot read the key %s", pki_file("capf-new.key"));
+	assert_int_equal(X509_set_pubkey(cert, key), 1);
+	assert_true(X509_sign(cert, capf_key, EVP_sha256()) > 0);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	assert_int_equal(PEM_write_X509(out, cert), 1);
+	assert_int_equal(fclose(out), 0);
+	X509_free(cert);
+	EVP_PKEY_free(capf_key);
+	return path;
+}
+
+static void expect_key_type_rejected(void **state, char const *algorithm, char const *curve, char const *words)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	EVP_PKEY *key = curve ? EVP_PKEY_Q_keygen(NULL, NULL, algorithm, curve) : EVP_PKEY_Q_keygen(NULL, NULL, algorithm);
+	pc_result result;
+
+	assert_non_null(key);
+	assert_verdict(verify_file_with(trust, NULL, lsc_with_key(key, "odd-key.pem"), NOW, &result),
+		       PC_VERDICT_REJECT, &result);
+	assert_rejected_because(&result, words);
+	EVP_PKEY_free(key);
+}
+
+static void test_ed25519_phone_key_rejected(void **state)
+{
+	expect_key_type_rejected(state, "ED25519", NULL, "unsupported key type ED25519");
+}
+
+static void test_secp256k1_phone_key_rejected(void **state)
+{
+	expect_key_type_rejected(state, "EC", "secp256k1", "unsupported key type EC secp256k1");
+}
+
+static void test_p384_phone_key_accepted(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	pc_result result;
+
+	assert_non_null(key);
+	assert_verdict(verify_file_with(trust, NULL, lsc_with_key(key, "p384.pem"), NOW, &result),
+		       PC_VERDICT_ACCEPT, &result);
+	EVP_PKEY_free(key);
+}
+
 static void test_cert_type_names(void **state)
 {
 	(void)state;
@@ -902,6 +993,11 @@ int main(void)
 		VERIFY_TEST(test_unknown_capf_issuer_makes_it_a_phone_certificate),
 		VERIFY_TEST(test_ctx_error_set_on_reject),
 		VERIFY_TEST(test_ctx_untouched_when_not_a_phone),
+		VERIFY_TEST(test_client_chain_of_six_accepted),
+		VERIFY_TEST(test_client_chain_of_seven_rejected),
+		VERIFY_TEST(test_ed25519_phone_key_rejected),
+		VERIFY_TEST(test_secp256k1_phone_key_rejected),
+		VERIFY_TEST(test_p384_phone_key_accepted),
 		VERIFY_TEST(test_cert_type_names),
 	};
 
