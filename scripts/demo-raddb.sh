@@ -12,7 +12,7 @@ pki=${2:?}; moduledir=${3:?}; port=${4:?}; reject_delay=${5:?}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 rm -rf "$run"
-mkdir -p "$run/log" "$run/run/tlscache"
+mkdir -p "$run/log" "$run/run/tlscache" "$run/db"
 cp -a "$repo/raddb" "$run/raddb"
 
 certs=$run/raddb/certs
@@ -27,6 +27,7 @@ cat > "$run/raddb/local.conf" <<EOF2
 libdir = $moduledir:/usr/lib/freeradius
 logdir = $run/log
 run_dir = $run/run
+db_dir = $run/db
 certdir = \${confdir}/certs
 listen_address = 127.0.0.1
 auth_port = $port

@@ -49,6 +49,7 @@ static void describe_certificate(X509 *cert, pc_result *result)
 	for (int i = 0; serial && i < serial->length && pos + 3 <= sizeof(result->serial); i++) {
 		pos += (size_t)snprintf(result->serial + pos, sizeof(result->serial) - pos, "%02x", serial->data[i]);
 	}
+	asn1_time_text(X509_get0_notBefore(cert), result->not_before, sizeof(result->not_before));
 	asn1_time_text(X509_get0_notAfter(cert), result->not_after, sizeof(result->not_after));
 	pc_identity_from_cert(cert, &result->identity);
 }

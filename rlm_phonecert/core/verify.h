@@ -51,6 +51,7 @@ typedef struct {
 	char subject[256];		/* of the client certificate, one-line form */
 	char issuer[256];
 	char serial[66];		/* certificate serial number, hex */
+	char not_before[PC_TIME_STRLEN];
 	char not_after[PC_TIME_STRLEN];
 	int x509_error;			/* OpenSSL's error when X.509 validation failed, else 0 */
 	bool expired;			/* an expired MIC let through by allow_expired_mic */

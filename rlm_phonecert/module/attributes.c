@@ -15,6 +15,7 @@ static char const *const attribute_names[ATTR_COUNT] = {
 	[ATTR_REASON] = "Phonecert-Reason",
 	[ATTR_COMMON_NAME] = "Phonecert-Common-Name",
 	[ATTR_CERTIFICATE_SERIAL] = "Phonecert-Certificate-Serial",
+	[ATTR_CERTIFICATE_NOT_BEFORE] = "Phonecert-Certificate-Not-Before",
 	[ATTR_CERTIFICATE_NOT_AFTER] = "Phonecert-Certificate-Not-After",
 	[ATTR_EXPIRED] = "Phonecert-Expired",
 	[ATTR_LEGACY_SIGNATURE] = "Phonecert-Legacy-Signature",
@@ -78,6 +79,7 @@ void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *
 	attribute_add(ctx, list, ATTR_PID, result->identity.pid);
 	attribute_add(ctx, list, ATTR_SERIAL_NUMBER, result->identity.sn);
 	attribute_add(ctx, list, ATTR_CERTIFICATE_SERIAL, result->serial);
+	attribute_add(ctx, list, ATTR_CERTIFICATE_NOT_BEFORE, result->not_before);
 	attribute_add(ctx, list, ATTR_CERTIFICATE_NOT_AFTER, result->not_after);
 	if (result->expired) attribute_add(ctx, list, ATTR_EXPIRED, "yes");
 	if (result->legacy) attribute_add(ctx, list, ATTR_LEGACY_SIGNATURE, "yes");

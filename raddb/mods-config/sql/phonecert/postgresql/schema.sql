@@ -1,0 +1,33 @@
+-- rlm_phonecert inventory, PostgreSQL: one database for several RADIUS
+-- servers. Load once: psql -d phonecert -f schema.sql. Times are Unix seconds
+-- (UTC), days are Unix days (seconds / 86400).
+
+-- The latest state of each phone.
+CREATE TABLE IF NOT EXISTS phonecert_phone (
+	mac		TEXT PRIMARY KEY,	-- AA-BB-CC-DD-EE-FF, from the certificate
+	device_name	TEXT,			-- SEP2C3124C9F8E1
+	model		TEXT,
+	pid		TEXT,
+	sn		TEXT,
+	cert_type	TEXT,			-- LSC, MIC, or empty when no anchor signed it
+	anchor		TEXT,			-- capf / lsc_ca section name, or manufacturing
+	cert_serial	TEXT,
+	not_before	TEXT,			-- RFC 3339
+	not_after	TEXT,
+	last_result	TEXT NOT NULL,		-- accept or reject
+	last_reason	TEXT,
+	first_seen	BIGINT NOT NULL,
+	last_seen	BIGINT NOT NULL,
+	nas_ip		TEXT,
+	nas_port_id	TEXT
+);
+
+-- Authentications per phone, anchor and day: how many phones still use an anchor, and since when not.
+CREATE TABLE IF NOT EXISTS phonecert_phone_day (
+	day		BIGINT NOT NULL,
+	mac		TEXT NOT NULL,
+	anchor		TEXT NOT NULL,
+	result		TEXT NOT NULL,
+	authentications	BIGINT NOT NULL,
+	PRIMARY KEY (day, mac, anchor, result)
+);

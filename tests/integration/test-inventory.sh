@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The phone inventory in SQLite, written by FreeRADIUS' rlm_sql: one row per
+# phone (accept and reject, fresh and resumed), counts per day and anchor, and
+# phones still authenticate when the database fails.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+server_prepare inventory && server_start || exit 1
+db=$IT_RUN/db/phonecert-inventory.sqlite
+sql() { sqlite3 -separator '|' "$db" "$1"; }
+
+expect_sql() {	# query, expected output, label
+	local got
+	got=$(sql "$1" 2>&1)
+	if [ "$got" = "$2" ]; then pass "$3"; else fail "$3: expected '$2', got '$got'"; fi
+}
+
+if [ -s "$db" ]; then pass "the SQLite inventory is created on first start"; else fail "no inventory at $db"; fi
+
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+eap_tls -r 2 lsc-new-ec.pem lsc-new-ec.key
+eap_tls mic.pem mic.key
+eap_tls lsc-other.pem lsc-other.key
+eapol_run "$IT_RUN/eapol.conf" -M 02:00:00:00:00:09 -N "87:s:GigabitEthernet1/0/7"	# lsc-other again, wrong MAC, with a port
+
+expect_sql "SELECT device_name, model, pid, sn, cert_type, anchor, not_before, not_after, last_result
+	    FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" \
+	"SEP001122334455|CP-7841|CP-7841|FCH1111BBBB|LSC|demo-cluster-2021|2025-01-01T00:00:00Z|2035-01-01T00:00:00Z|accept" \
+	"an LSC from the previous CAPF: one row with its identity, type, anchor and validity"
+serial=$(openssl x509 -in "$IT_PKI/lsc-old-rsa.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
+expect_sql "SELECT cert_serial, nas_ip FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" "$serial|127.0.0.1" \
+	"the certificate serial and the NAS"
+expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '00-AA-BB-CC-DD-EE'" \
+	"demo-cluster-2025|accept|3" "a resumed session is counted too (1 full + 2 resumed)"
+expect_sql "SELECT cert_type, anchor FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" "MIC|manufacturing" \
+	"a MIC: type and anchor"
+expect_sql "SELECT last_result, last_reason, nas_port_id FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" \
+	"reject|LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF|GigabitEthernet1/0/7" \
+	"a rejected phone: result, reason and port"
+expect_sql "SELECT authentications FROM phonecert_phone_day WHERE mac = 'B0-00-B4-BA-0A-EE' AND result = 'reject'" "2" \
+	"both rejects counted"
+expect_sql "SELECT first_seen <= last_seen, last_seen >= strftime('%s','now') - 60 FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" \
+	"1|1" "first and last seen"
+expect_sql "SELECT count(*) FROM phonecert_phone" "4" "one row per phone"
+
+eap_tls laptop.pem laptop.key
+expect_result accept "a laptop"
+expect_sql "SELECT count(*) FROM phonecert_phone" "4" "no row for a non-phone client"
+
+echo "# the database fails: phones still get on the network"
+sql "DROP TABLE phonecert_phone; DROP TABLE phonecert_phone_day"
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "a phone is accepted while the inventory cannot be written"
+expect_log 'sql_phonecert: ERROR: rlm_sql_sqlite: no such table: phonecert_phone' "the failure is logged"
+eap_tls lsc-other.pem lsc-other.key
+expect_result reject "and a bad phone is still rejected"
+server_stop
+
+it_finish
