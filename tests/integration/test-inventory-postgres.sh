@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The phone inventory in PostgreSQL, for several RADIUS servers: two real
+# freeradius instances write into one real PostgreSQL server (started here on
+# a loopback port) at the same time, and no update is lost; with the database
+# down, phones are still accepted.
+set -u
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/pg.sh"
+it_init
+
+ROUNDS=${PG_ROUNDS:-25}
+other_pid=
+
+cleanup_all() {
+	[ -n "$other_pid" ] && kill "$other_pid" 2>/dev/null && wait "$other_pid" 2>/dev/null
+	server_stop
+	pg_remove
+}
+trap cleanup_all EXIT
+
+pg_start || { fail "PostgreSQL did not start"; it_finish; exit 1; }
+pg_create_inventory && pass "inventory database created from the shipped postgresql/schema.sql" || fail "cannot load the schema"
+
+# Server A, kept aside while server B starts.
+server_prepare pg-a && pg_configure_run && server_start || exit 1
+other_pid=$IT_SERVER_PID port_a=$IT_PORT run_a=$IT_RUN
+IT_SERVER_PID=
+server_prepare pg-b && pg_configure_run && server_start || exit 1
+port_b=$IT_PORT
+
+# The same phones through both servers at once.
+eap_tls_conf "$IT_RUN/lsc.conf" "$IT_PKI/lsc-new-rsa.pem" "$IT_PKI/lsc-new-rsa.key"
+eap_tls_conf "$IT_RUN/mic.conf" "$IT_PKI/mic-expired.pem" "$IT_PKI/mic-expired.key"
+hammer() {	# port conf mac
+	local i ok=0
+	for i in $(seq 1 "$ROUNDS"); do
+		timeout 30 eapol_test -c "$2" -a 127.0.0.1 -p "$1" -s "$IT_SECRET" -t 10 -M "$3" >/dev/null 2>&1 && ok=$((ok + 1))
+	done
+	echo "$ok"
+}
+hammers=()
+hammer "$port_a" "$IT_RUN/lsc.conf" 2c:31:24:c9:f8:e1 > "$IT_RUN/a-lsc.txt" & hammers+=($!)
+hammer "$port_b" "$IT_RUN/lsc.conf" 2c:31:24:c9:f8:e1 > "$IT_RUN/b-lsc.txt" & hammers+=($!)
+hammer "$port_a" "$IT_RUN/mic.conf" 00:00:0a:0b:0c:0d > "$IT_RUN/a-mic.txt" & hammers+=($!)
+hammer "$port_b" "$IT_RUN/mic.conf" 00:00:0a:0b:0c:0d > "$IT_RUN/b-mic.txt" & hammers+=($!)
+wait "${hammers[@]}"
+
+accepted=$(( $(cat "$IT_RUN/a-lsc.txt") + $(cat "$IT_RUN/b-lsc.txt") ))
+rejected_ok=$(( $(cat "$IT_RUN/a-mic.txt") + $(cat "$IT_RUN/b-mic.txt") ))
+if [ "$accepted" -eq $((2 * ROUNDS)) ] && [ "$rejected_ok" -eq 0 ]; then
+	pass "both servers decided all $((4 * ROUNDS)) authentications correctly"
+else
+	fail "wrong decisions: $accepted of $((2 * ROUNDS)) LSC accepted, $rejected_ok expired MICs accepted"
+fi
+
+expect_pg() {	# query, expected, label
+	local got
+	got=$(pg_sql phonecert "$1" 2>&1)
+	if [ "$got" = "$2" ]; then pass "$3"; else fail "$3: expected '$2', got '$got'"; fi
+}
+expect_pg "SELECT count(*) FROM phonecert_phone" "2" "one row per phone, whichever server wrote it"
+expect_pg "SELECT sum(authentications) FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1' AND result = 'accept'" \
+	"$((2 * ROUNDS))" "no lost update: every accept of both servers counted"
+expect_pg "SELECT sum(authentications) FROM phonecert_phone_day WHERE mac = '00-00-0A-0B-0C-0D' AND result = 'reject'" \
+	"$((2 * ROUNDS))" "no lost update: every reject of both servers counted"
+expect_pg "SELECT cert_type, anchor, last_result, last_reason FROM phonecert_phone WHERE mac = '00-00-0A-0B-0C-0D'" \
+	"MIC|manufacturing|reject|certificate expired on 2025-01-01T00:00:00Z" "the rejected phone's row says why"
+
+echo "# the database goes down"
+pg_stop
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "a phone is accepted with the database down"
+expect_log 'rlm_sql \(sql_phonecert\): (Failed to reconnect|Last connection attempt failed)' "the failure is logged"
+eap_tls lsc-new-ec.pem lsc-new-ec.key
+expect_result accept "and the next one too"
+eap_tls lsc-other.pem lsc-other.key
+expect_result reject "a bad phone is still rejected with the database down"
+
+it_finish
