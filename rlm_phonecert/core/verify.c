@@ -77,14 +77,16 @@ static bool is_phone_certificate(pc_trust const *trust, X509 *cert, pc_result co
 }
 
 /*
- * The anchor certificate whose key verifies cert's signature. Several anchors
- * may share the issuer's name (a regenerated CAPF keeps its DN): the signature
- * decides, never the order of configuration. If more than one verifies it (a
- * CA re-issued with the same key), one whose window is open is preferred.
+ * The anchor certificate that signed cert. Several anchors may share the
+ * issuer's name (a regenerated CAPF keeps its DN): then the signature decides,
+ * never the order of configuration, and if more than one verifies it (a CA
+ * re-issued with the same key), one whose window is open is preferred. With a
+ * single candidate the signature is left to X509_verify_cert(), which checks
+ * it anyway: checking it twice would double the cost of every handshake.
  */
 static pc_signer const *find_signer(pc_trust const *trust, X509 *cert, time_t now, int *name_matches)
 {
-	pc_signer const *found = NULL;
+	pc_signer const *found = NULL, *only = NULL;
 	X509_NAME const *issuer = X509_get_issuer_name(cert);
 
 	*name_matches = 0;
@@ -92,7 +94,14 @@ static pc_signer const *find_signer(pc_trust const *trust, X509 *cert, time_t no
 		pc_signer const *signer = pc_trust_signer(trust, i);
 
 		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
-		(*name_matches)++;
+		if ((*name_matches)++ == 0) only = signer;
+	}
+	if (*name_matches == 1) return only;
+
+	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
+		pc_signer const *signer = pc_trust_signer(trust, i);
+
+		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
 		if (X509_verify(cert, X509_get0_pubkey(signer->cert)) != 1) continue;
 		if (pc_anchor_window_open(signer->anchor, now)) {
 			found = signer;
@@ -277,6 +286,25 @@ static bool phone_key_type(X509 *cert, char *name, size_t len)
 	return strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0 || strcmp(group, "secp521r1") == 0;
 }
 
+/*
+ * OpenSSL's ways of saying that the certificate does not chain to the anchor
+ * it names as issuer: a bad signature, or (self-signed with the anchor's
+ * name, or an AKI naming another key) no issuer found at all.
+ */
+static bool not_signed_by_candidate(X509_STORE_CTX *ctx)
+{
+	if (X509_STORE_CTX_get_error_depth(ctx) != 0) return false;
+	switch (X509_STORE_CTX_get_error(ctx)) {
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
 {
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
@@ -332,6 +360,13 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 	if (X509_verify_cert(ctx) != 1) {
 		if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 		ERR_clear_error();
+		if (not_signed_by_candidate(ctx)) {
+			/* The one anchor with the issuer's name did not sign it: not that anchor's certificate at all. */
+			result->x509_error = X509_STORE_CTX_get_error(ctx);
+			result->anchor = NULL;
+			result->cert_type = PC_CERT_UNKNOWN;
+			return reject_bad_signature(trust, cert, result);
+		}
 		return reject_x509_error(ctx, result);
 	}
 	if (!chain_goes_through(ctx, signer->cert)) {

@@ -67,42 +67,99 @@ static void advertise_anchors(SSL_CTX *ssl_ctx, pc_trust const *trust)
 	}
 }
 
-phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
-			       char const *tls_config_name, bool resumes_sessions,
-			       phonecert_generation_t *generation, char *err, size_t len)
-{
-	phonecert_hook_t *hook;
+/*
+ * The server's first flight (its certificates and the CertificateRequest
+ * with every CA name) must fit in one FreeRADIUS TLS record buffer, or every
+ * EAP-TLS handshake fails half-way ("peer is misbehaving"). A ca_file with a
+ * whole public bundle (Debian's default) nearly fills it alone.
+ */
+#define FLIGHT_OVERHEAD 1024	/* handshake headers, ServerHello, ServerKeyExchange */
 
+static int flight_size(SSL_CTX *ssl_ctx, int *names)
+{
+	STACK_OF(X509_NAME) *ca_names = SSL_CTX_get_client_CA_list(ssl_ctx);
+	STACK_OF(X509) *chain = NULL;
+	X509 *own = SSL_CTX_get0_certificate(ssl_ctx);
+	int size = FLIGHT_OVERHEAD + (own ? i2d_X509(own, NULL) : 0);
+
+	*names = sk_X509_NAME_num(ca_names);
+	for (int i = 0; i < *names; i++) size += 2 + i2d_X509_NAME(sk_X509_NAME_value(ca_names, i), NULL);
+	if (SSL_CTX_get0_chain_certs(ssl_ctx, &chain) && chain) {
+		for (int i = 0; i < sk_X509_num(chain); i++) size += 3 + i2d_X509(sk_X509_value(chain, i), NULL);
+	}
+	return size;
+}
+
+/* Whether eap's SSL_CTX can be hooked; if not, err says why. */
+static bool can_hook(SSL_CTX *ssl_ctx, char const *eap_name, char const *tls_config_name, char *err, size_t len)
+{
 	if (hooked_index < 0) hooked_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	if (hooked_index < 0) {
 		snprintf(err, len, "Cannot allocate OpenSSL ex-data for the SSL_CTX");
-		return NULL;
+		return false;
 	}
 	if (SSL_CTX_get_ex_data(ssl_ctx, hooked_index)) {
 		snprintf(err, len, "Another phonecert instance already decides the handshakes of eap %s tls-config %s",
 			 eap_name, tls_config_name);
-		return NULL;
+		return false;
 	}
 	if (hook_count == MAX_HOOKS) {
 		snprintf(err, len, "Too many phonecert instances (at most %d)", MAX_HOOKS);
-		return NULL;
+		return false;
 	}
+	return true;
+}
 
-	hook = calloc(1, sizeof(*hook));
-	if (!hook || pthread_mutex_init(&hook->mutex, NULL) != 0) {
+static void hook_free(phonecert_hook_t *hook)
+{
+	if (!hook) return;
+	free(hook->instance_name);
+	free(hook->eap_name);
+	free(hook->tls_config_name);
+	pthread_mutex_destroy(&hook->mutex);
+	free(hook);
+}
+
+static phonecert_hook_t *hook_new(char const *instance_name, char const *eap_name, char const *tls_config_name)
+{
+	phonecert_hook_t *hook = calloc(1, sizeof(*hook));
+
+	if (!hook) return NULL;
+	if (pthread_mutex_init(&hook->mutex, NULL) != 0) {
 		free(hook);
-		snprintf(err, len, "Out of memory");
 		return NULL;
 	}
 	hook->instance_name = strdup(instance_name);
 	hook->eap_name = strdup(eap_name);
 	hook->tls_config_name = strdup(tls_config_name);
 	if (!hook->instance_name || !hook->eap_name || !hook->tls_config_name) {
-		free(hook->instance_name);
-		free(hook->eap_name);
-		free(hook->tls_config_name);
-		pthread_mutex_destroy(&hook->mutex);
-		free(hook);
+		hook_free(hook);
+		return NULL;
+	}
+	return hook;
+}
+
+phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
+			       char const *tls_config_name, bool resumes_sessions,
+			       phonecert_generation_t *generation, char *err, size_t len)
+{
+	phonecert_hook_t *hook;
+	int names, size;
+
+	if (!can_hook(ssl_ctx, eap_name, tls_config_name, err, len)) return NULL;
+
+	advertise_anchors(ssl_ctx, generation->trust);
+	size = flight_size(ssl_ctx, &names);
+	if (size > MAX_RECORD_SIZE) {
+		snprintf(err, len, "eap tls-config %s would send %d CA names (eap's ca_file and phonecert's anchors) in "
+			 "its CertificateRequest: about %d bytes with its certificates, more than the %d FreeRADIUS can "
+			 "send, so every EAP-TLS handshake would fail. Keep only the CAs of your non-phone clients in "
+			 "eap's ca_file (not a whole public bundle)", tls_config_name, names, size, MAX_RECORD_SIZE);
+		return NULL;
+	}
+
+	hook = hook_new(instance_name, eap_name, tls_config_name);
+	if (!hook) {
 		snprintf(err, len, "Out of memory");
 		return NULL;
 	}
@@ -112,7 +169,6 @@ phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char
 
 	SSL_CTX_set_ex_data(ssl_ctx, hooked_index, hook);
 	SSL_CTX_set_cert_verify_callback(ssl_ctx, handshake_verify_cert, hook);
-	advertise_anchors(ssl_ctx, generation->trust);
 	return hook;
 }
 

@@ -36,6 +36,16 @@ sed -i "s|^[[:space:]]*libdir = .*|libdir = $root/usr/lib/freeradius:/usr/lib/fr
 # As README.md says: phonecert and the switch reply policy in post-auth of the default site.
 sed -i '0,/^post-auth {/s//post-auth {\n\tphonecert\n\tphonecert_switch_reply/' "$stock/sites-available/default"
 
+# Debian's eap trusts the whole public bundle: with phonecert's names the CertificateRequest would not fit.
+out=$(timeout 60 freeradius -C -X -d "$stock" 2>&1)
+if grep -q "mods-enabled/phonecert\[[0-9]*\]: eap tls-config tls-common would send [0-9]* CA names .* more than the 16384 FreeRADIUS can send" <<<"$out"; then
+	pass "Debian's default eap ca_file (the public bundle) is refused at start-up, saying why"
+else
+	fail "Debian's default eap ca_file was not refused:"; tail -n 3 <<<"$out" | sed 's/^/#   /'
+fi
+
+# As README.md says: eap's ca_file holds the CAs of non-phone clients only.
+sed -i "s|^\([[:space:]]*ca_file = \).*ca-certificates.crt.*|\1$IT_PKI/eap-ca.pem|" "$stock/mods-available/eap"
 out=$(timeout 60 freeradius -C -X -d "$stock" 2>&1)
 if grep -q 'rlm_phonecert (phonecert): deciding phone certificates in eap eap tls-config tls-common with 3 anchor(s)' <<<"$out" &&
    grep -q 'Configuration appears to be OK' <<<"$out"; then
