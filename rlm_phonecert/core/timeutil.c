@@ -27,13 +27,13 @@ static int days_in_month(int year, int month)
 	return (month == 2 && is_leap(year)) ? 29 : days[month - 1];
 }
 
-/* Days from 1970-01-01 to year-month-day (proleptic Gregorian), no libc time zone involved. */
+/* Days from 1970-01-01 to year-month-day (proleptic Gregorian, years from 1970), no libc time zone involved. */
 static long long days_from_epoch(int year, int month, int day)
 {
-	long long days = 0;
+	/* Days in the whole years before this one, counting leap years up to year - 1. */
+	long long y = year - 1;
+	long long days = 365LL * (year - 1970) + (y / 4 - y / 100 + y / 400) - (1969 / 4 - 1969 / 100 + 1969 / 400);
 
-	for (int y = 1970; y < year; y++) days += is_leap(y) ? 366 : 365;
-	for (int y = year; y < 1970; y++) days -= is_leap(y) ? 366 : 365;
 	for (int m = 1; m < month; m++) days += days_in_month(year, m);
 	return days + day - 1;
 }
@@ -65,9 +65,9 @@ void pc_time_format(time_t when, char *buf, size_t len)
 {
 	struct tm tm;
 
-	if (!gmtime_r(&when, &tm)) {
+	/* Outside years 0-9999 the text would not fit the RFC 3339 form (nor PC_TIME_STRLEN). */
+	if (!gmtime_r(&when, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0 ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
 		snprintf(buf, len, "(invalid time)");
-		return;
 	}
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

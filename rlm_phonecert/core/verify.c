@@ -199,16 +199,29 @@ static pc_verdict reject_x509_error(X509_STORE_CTX *ctx, pc_result *result)
 #define PC_DEFAULT_AUTH_LEVEL 2
 #define PC_MIN_SECURITY_BITS 112	/* what security level 2 requires */
 
+bool pc_cert_weak_signature(X509 *cert)
+{
+	int bits = 0;
+
+	return X509_get_signature_info(cert, NULL, NULL, &bits, NULL) && bits < PC_MIN_SECURITY_BITS;
+}
+
+bool pc_cert_weak_key(X509 *cert)
+{
+	EVP_PKEY *key = X509_get0_pubkey(cert);
+
+	return key && EVP_PKEY_get_security_bits(key) < PC_MIN_SECURITY_BITS;
+}
+
 /* A signature or key in the chain below what security level 2 accepts (SHA-1, RSA-1024...). */
 static bool has_legacy_algorithms(X509 *cert, STACK_OF(X509) *path)
 {
 	for (int i = -1; i < sk_X509_num(path); i++) {
 		X509 *c = i < 0 ? cert : sk_X509_value(path, i);
-		int sig_bits = 0;
 
-		if (X509_get_signature_info(c, NULL, NULL, &sig_bits, NULL) && sig_bits < PC_MIN_SECURITY_BITS &&
-		    X509_check_issued(c, c) != X509_V_OK) return true;	/* a root's self-signature is never checked */
-		if (EVP_PKEY_get_security_bits(X509_get0_pubkey(c)) < PC_MIN_SECURITY_BITS) return true;
+		/* A root's own signature is never checked. */
+		if (pc_cert_weak_signature(c) && X509_check_issued(c, c) != X509_V_OK) return true;
+		if (pc_cert_weak_key(c)) return true;
 	}
 	return false;
 }
@@ -305,6 +318,33 @@ static bool not_signed_by_candidate(X509_STORE_CTX *ctx)
 	}
 }
 
+/*
+ * A reject that names an anchor must be sure the anchor signed the
+ * certificate. With several candidates find_signer() checked it; with one,
+ * X509_verify_cert() would, but some rejects come first (a CA certificate, a
+ * key type, a key usage): check it then, on those reject paths only.
+ */
+static bool signed_by(pc_signer const *signer, X509 *cert, int name_matches)
+{
+	bool ok = name_matches > 1 || X509_verify(cert, X509_get0_pubkey(signer->cert)) == 1;
+
+	ERR_clear_error();
+	return ok;
+}
+
+/* The anchor named like the issuer did not sign it: whatever else is wrong with it, it is not that anchor's. */
+static pc_verdict reject_forged(pc_trust const *trust, X509_STORE_CTX *ctx, X509 *cert, pc_result *result)
+{
+	if (X509_STORE_CTX_get_error(ctx) == X509_V_OK || !not_signed_by_candidate(ctx)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_SIGNATURE_FAILURE);
+	}
+	result->x509_error = X509_STORE_CTX_get_error(ctx);
+	result->anchor = NULL;
+	result->cert_type = PC_CERT_UNKNOWN;
+	result->expired = result->legacy = false;
+	return reject_bad_signature(trust, cert, result);
+}
+
 static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
 {
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
@@ -345,12 +385,14 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 	result->cert_type = pc_anchor_get_kind(signer->anchor) == PC_ANCHOR_MANUFACTURING ? PC_CERT_MIC : PC_CERT_LSC;
 
 	if (X509_check_ca(cert) != 0) {
+		if (!signed_by(signer, cert, name_matches)) return reject_forged(trust, ctx, cert, result);
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_INVALID_PURPOSE);
 		return reject(result, "a phone presents its own LSC or MIC, never a CA certificate",
 			      "not a client certificate: it is a CA certificate");
 	}
 	char key_type[80];
 	if (!phone_key_type(cert, key_type, sizeof(key_type))) {
+		if (!signed_by(signer, cert, name_matches)) return reject_forged(trust, ctx, cert, result);
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
 		return reject(result, "phones carry RSA or EC P-256/P-384/P-521 keys",
 			      "unsupported key type %s", key_type);
@@ -360,12 +402,9 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 	if (X509_verify_cert(ctx) != 1) {
 		if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 		ERR_clear_error();
-		if (not_signed_by_candidate(ctx)) {
-			/* The one anchor with the issuer's name did not sign it: not that anchor's certificate at all. */
-			result->x509_error = X509_STORE_CTX_get_error(ctx);
-			result->anchor = NULL;
-			result->cert_type = PC_CERT_UNKNOWN;
-			return reject_bad_signature(trust, cert, result);
+		/* OpenSSL checks key usage and the like before the leaf's signature: which came first must not matter. */
+		if (not_signed_by_candidate(ctx) || !signed_by(signer, cert, name_matches)) {
+			return reject_forged(trust, ctx, cert, result);
 		}
 		return reject_x509_error(ctx, result);
 	}

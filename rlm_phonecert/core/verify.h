@@ -74,4 +74,8 @@ pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *optio
 
 char const *pc_cert_type_name(pc_cert_type type);	/* "LSC", "MIC", "unknown" */
 
+/* Below what OpenSSL accepts at Debian's security level 2: a SHA-1 (or weaker) signature, an RSA-1024 (or weaker) key. */
+bool pc_cert_weak_signature(X509 *cert);
+bool pc_cert_weak_key(X509 *cert);
+
 #endif

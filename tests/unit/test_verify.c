@@ -918,6 +918,34 @@ static void test_p384_phone_key_accepted(void **state)
 	EVP_PKEY_free(key);
 }
 
+/* With one anchor of that name, a reject that comes before the signature check must still not blame that anchor. */
+static void test_unsigned_ca_certificate_not_attributed_to_the_only_anchor(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	pc_result result;
+
+	/* capf-old: a CA certificate named like capf-new but signed by another key. */
+	assert_verdict(verify_file(trust, "capf-old.pem", NOW, &result), PC_VERDICT_REJECT, &result);
+	assert_rejected_because(&result, "signature not verified");
+	assert_null(result.anchor);
+	assert_int_equal(result.cert_type, PC_CERT_UNKNOWN);
+}
+
+static void test_unsigned_odd_key_not_attributed_to_the_only_anchor(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("old", "capf-old.pem"));
+	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	pc_result result;
+
+	/* Signed by capf-new, presented to a server that only trusts capf-old (same DN). */
+	assert_non_null(key);
+	assert_verdict(verify_file_with(trust, NULL, lsc_with_key(key, "odd-key-other.pem"), NOW, &result),
+		       PC_VERDICT_REJECT, &result);
+	assert_rejected_because(&result, "signature not verified");
+	assert_null(result.anchor);
+	EVP_PKEY_free(key);
+}
+
 static void test_cert_type_names(void **state)
 {
 	(void)state;
@@ -998,6 +1026,8 @@ int main(void)
 		VERIFY_TEST(test_ed25519_phone_key_rejected),
 		VERIFY_TEST(test_secp256k1_phone_key_rejected),
 		VERIFY_TEST(test_p384_phone_key_accepted),
+		VERIFY_TEST(test_unsigned_ca_certificate_not_attributed_to_the_only_anchor),
+		VERIFY_TEST(test_unsigned_odd_key_not_attributed_to_the_only_anchor),
 		VERIFY_TEST(test_cert_type_names),
 	};
 
