@@ -22,8 +22,10 @@ MODULE   := $(BUILD)/rlm_phonecert.so
 
 MODULE_DIR  ?= /usr/lib/freeradius
 RADDB_DIR   ?= /etc/freeradius/3.0
+# radiusd reads some files after dropping to Debian's freerad user (the SQLite schema): group-readable by it.
+RADDB_GROUP ?= $(shell [ "$$(id -u)" = 0 ] && getent group freerad >/dev/null && echo freerad || id -gn)
 
-.PHONY: all deps test-deps run test unit integration install clean
+.PHONY: all deps test-deps run test unit integration test-valgrind install clean
 all: deps $(MODULE)
 
 deps:
@@ -71,7 +73,7 @@ $(TEST_PKI)/.complete: tests/pki/make-pki.sh
 	tests/pki/make-pki.sh $(TEST_PKI)
 
 test: test-deps all $(UNIT_BIN) $(TEST_PKI)/.complete
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit integration fuzz-smoke sanitize
 
 unit: $(UNIT_BIN) $(TEST_PKI)/.complete
 	@status=0; for t in $(UNIT_BIN); do PHONECERT_TEST_PKI=$(TEST_PKI) $$t || status=1; done; exit $$status
@@ -79,21 +81,163 @@ unit: $(UNIT_BIN) $(TEST_PKI)/.complete
 integration: $(MODULE) $(TEST_PKI)/.complete
 	@status=0; for t in $(INTEGRATION); do bash $$t || status=1; done; exit $$status
 
+# The integration suites with radiusd under valgrind memcheck (CI runs it too).
+test-valgrind: test-deps all $(TEST_PKI)/.complete
+	bash tests/integration/valgrind.sh
+
 run: all
 	scripts/run-demo.sh
 
 # Admins add phonecert to an existing Debian FreeRADIUS: the module, its
-# dictionary, the module configuration (not enabled), the switch reply
-# policy and Cisco's bundle.
+# dictionary, the module configuration (not enabled), the switch reply and
+# inventory policies, the inventory's sql configuration (not enabled) and
+# Cisco's bundle.
 install: all
 	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
-	install -D -m 0644 raddb/dictionary.phonecert $(DESTDIR)$(RADDB_DIR)/dictionary.phonecert
-	install -D -m 0640 raddb/mods-available/phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/phonecert
-	install -D -m 0640 raddb/policy.d/phonecert $(DESTDIR)$(RADDB_DIR)/policy.d/phonecert
-	install -D -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
-	install -D -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
+	install -D -g $(RADDB_GROUP) -m 0644 raddb/dictionary.phonecert $(DESTDIR)$(RADDB_DIR)/dictionary.phonecert
+	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/phonecert
+	install -D -g $(RADDB_GROUP) -m 0640 raddb/policy.d/phonecert $(DESTDIR)$(RADDB_DIR)/policy.d/phonecert
+	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
+	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
+	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/sql_phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/sql_phonecert
+	for f in connection.conf queries.conf queries-count.conf sqlite/schema.sql postgresql/schema.sql; do \
+		install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-config/sql/phonecert/$$f $(DESTDIR)$(RADDB_DIR)/mods-config/sql/phonecert/$$f || exit 1; \
+	done
 	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary
 	@echo "Installed. Enable: ln -s ../mods-available/phonecert $(RADDB_DIR)/mods-enabled/ (see README.md)"
 
+# phonecert-test (radtest for phones), installed by `make install`.
+BINDIR ?= /usr/bin
+.PHONY: install-phonecert-test
+install: install-phonecert-test
+install-phonecert-test:
+	install -D -m 0755 scripts/phonecert-test $(DESTDIR)$(BINDIR)/phonecert-test
+
 clean:
 	rm -rf $(BUILD)
+
+# ---- phonecert command-line tool (rlm_phonecert/cli) ------------------------
+# build/phonecert: the core plus OpenSSL, no FreeRADIUS library. Built by `all`
+# (so before the integration tests) and installed with its man page by `install`.
+MANDIR  ?= /usr/share/man
+CLI_SRC := $(wildcard rlm_phonecert/cli/*.c)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI     := $(BUILD)/phonecert
+
+.PHONY: install-cli
+all: $(CLI)
+integration: $(CLI)
+install: install-cli
+
+# report reads the phone inventory: SQLite (libsqlite3-dev) and PostgreSQL
+# (libpq-dev; its headers are in pg_config's include directory).
+CLI_LDLIBS  := -lsqlite3 -lpq
+PQ_INCLUDE  := $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
+$(BUILD)/rlm_phonecert/cli/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
+
+$(CLI): $(CLI_OBJ) $(CORE_LIB)
+	$(CC) -o $@ $(CLI_OBJ) $(CORE_LIB) $(LDLIBS_SSL) $(CLI_LDLIBS)
+
+install-cli: $(CLI)
+	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/phonecert
+	install -D -m 0644 rlm_phonecert/cli/phonecert.1 $(DESTDIR)$(MANDIR)/man1/phonecert.1
+
+-include $(CLI_OBJ:.o=.d)
+# ---- end of the phonecert command-line tool ---------------------------------
+
+# ---- benchmark (bench/): `make bench`, never part of `make test` -------------
+# End to end (stock FreeRADIUS vs phonecert, eapol_test) and core verification
+# cost; writes bench/RESULTS.md. Settings: BENCH_N, BENCH_R (bench/README.md).
+BENCH_CORE := $(BUILD)/bench/core_bench
+
+.PHONY: bench
+bench: all test-deps $(TEST_PKI)/.complete $(BENCH_CORE)
+	bench/run.sh
+
+$(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -Irlm_phonecert/core -o $@ $< $(CORE_LIB) $(LDLIBS_SSL)
+# ---- end of the benchmark ----------------------------------------------------
+
+# ---- fuzzing (libFuzzer) and sanitizers (ASan + UBSan) ----------------------
+#   make fuzz          builds tests/fuzz/fuzz_*.c into build/fuzz/ and runs each
+#                      for FUZZ_SECONDS; crashes go to build/fuzz/crashes/<target>/
+#   make fuzz-smoke    the same, FUZZ_SMOKE_SECONDS each (part of `make test`)
+#   make sanitize      the unit tests on the core, built with ASan + UBSan
+# Both compile the core sources again with the instrumentation (never
+# libphonecert.a). The llvm-14 directory is on PATH for llvm-symbolizer.
+FUZZ_CC            ?= clang
+SAN_CC             ?= clang
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_RSS_MB        ?= 2048
+FUZZ_TIMEOUT       ?= 10
+FUZZ_DIR   := $(BUILD)/fuzz
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_BIN   := $(FUZZ_NAMES:%=$(FUZZ_DIR)/%)
+FUZZ_OBJ   := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+SAN_DIR    := $(BUILD)/asan
+SAN_OBJ    := $(CORE_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_BIN    := $(UNIT_SRC:tests/unit/%.c=$(SAN_DIR)/tests/unit/%)
+INSTR_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_PATH   := PATH="$$PATH:/usr/lib/llvm-14/bin"
+
+.PHONY: fuzz fuzz-smoke sanitize
+
+$(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+$(FUZZ_BIN): $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer,address,undefined -Irlm_phonecert -o $@ $< $(FUZZ_OBJ) $(LDLIBS_SSL)
+
+# Seeds from the PKI the fuzzers load (its keys change when it is regenerated).
+# They start build/fuzz/corpus/<target>, where each target also writes what it
+# finds; it reads the committed seeds of tests/fuzz/corpus/<target> as well.
+$(FUZZ_DIR)/corpus/.complete: tests/fuzz/make-seeds.sh $(TEST_PKI)/.complete
+	rm -rf $(FUZZ_DIR)/corpus
+	tests/fuzz/make-seeds.sh $(TEST_PKI) $(FUZZ_DIR)/corpus
+
+fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/corpus/.complete $(TEST_PKI)/.complete
+	@passed=0; failed=0; \
+	for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/crashes/$$t; \
+		seeds=; [ ! -d tests/fuzz/corpus/$$t ] || seeds=tests/fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s (log: $(FUZZ_DIR)/$$t.log)"; \
+		if $(SAN_PATH) PHONECERT_TEST_PKI=$(TEST_PKI) $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-rss_limit_mb=$(FUZZ_RSS_MB) -timeout=$(FUZZ_TIMEOUT) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_DIR)/crashes/$$t/ \
+			$(FUZZ_DIR)/corpus/$$t $$seeds >$(FUZZ_DIR)/$$t.log 2>&1; then \
+			passed=$$((passed + 1)); grep -E '^Done' $(FUZZ_DIR)/$$t.log | sed 's/^/  /'; \
+		else \
+			failed=$$((failed + 1)); echo "fuzz: $$t FAILED:"; tail -n 60 $(FUZZ_DIR)/$$t.log; \
+			art=$$(sed -n 's/.*Test unit written to //p' $(FUZZ_DIR)/$$t.log | tail -n 1); \
+			echo "fuzz: reproduce with PHONECERT_TEST_PKI=$(TEST_PKI) $(FUZZ_DIR)/$$t $${art:-$(FUZZ_DIR)/crashes/$$t/<file>}"; \
+		fi; \
+	done; \
+	echo "fuzz: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+$(SAN_OBJ): $(SAN_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(INSTR_CFLAGS) -fsanitize=address,undefined -MMD -MP -c -o $@ $<
+
+$(SAN_BIN): $(SAN_DIR)/tests/unit/%: tests/unit/%.c tests/unit/pki_support.h $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(INSTR_CFLAGS) -fsanitize=address,undefined -Irlm_phonecert -o $@ $< $(SAN_OBJ) -lcmocka $(LDLIBS_SSL)
+
+sanitize: $(SAN_BIN) $(TEST_PKI)/.complete
+	@passed=0; failed=0; \
+	for t in $(SAN_BIN); do \
+		if $(SAN_PATH) PHONECERT_TEST_PKI=$(TEST_PKI) ASAN_OPTIONS=detect_leaks=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; then passed=$$((passed + 1)); \
+		else failed=$$((failed + 1)); echo "sanitize: $$t FAILED"; fi; \
+	done; \
+	echo "sanitize: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
+
+-include $(FUZZ_OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+# ---- end of fuzzing and sanitizers ------------------------------------------

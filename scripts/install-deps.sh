@@ -6,8 +6,13 @@
 set -euo pipefail
 
 build_packages=(make gcc dpkg-dev freeradius freeradius-utils libfreeradius-dev
-                libtalloc-dev libssl-dev libpcre3-dev openssl xz-utils)
-test_packages=(libcmocka-dev eapoltest)
+                libtalloc-dev libssl-dev libpcre3-dev openssl xz-utils
+                libsqlite3-dev libpq-dev)
+test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius-postgresql chromium)
+# make fuzz / make sanitize: clang, the libFuzzer and sanitizer runtimes of
+# clang 14 (libclang-rt-14-dev, only recommended by clang-14) and
+# llvm-symbolizer for readable stack traces (llvm-14).
+test_packages+=(clang libclang-rt-14-dev llvm-14)
 
 list_only=false
 if [ "${1:-}" = --list ]; then list_only=true; shift; fi

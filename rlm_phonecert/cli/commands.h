@@ -1,0 +1,58 @@
+/*
+ * The phonecert tool's commands, as main.c hands them their parsed options,
+ * and the exit codes they share.
+ */
+#ifndef PHONECERT_CLI_COMMANDS_H
+#define PHONECERT_CLI_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "../core/trust.h"
+
+enum {
+	EXIT_CLEAN = 0,		/* inspect: all accepted; lint: no error or warning */
+	EXIT_FINDINGS = 1,	/* inspect: a reject or a non-phone certificate; lint: an error or warning;
+				   report: a retiring anchor is still in use */
+	EXIT_TROUBLE = 2	/* usage, unreadable file or database, or a configuration the module would refuse */
+};
+
+/* An anchor given on the command line (--capf FILE, --lsc-ca FILE, --manufacturing FILE). */
+typedef struct {
+	pc_anchor_kind kind;
+	char const *file;
+} anchor_file;
+
+typedef struct {
+	char const *raddb_dir;		/* --config, or NULL */
+	anchor_file *anchors;		/* --capf/--lsc-ca/--manufacturing, in order */
+	size_t anchor_count;
+	time_t now;
+	bool json;
+	char **certs;			/* the CERT files */
+	size_t cert_count;
+} inspect_options;
+
+typedef struct {
+	char const *raddb_dir;
+	time_t now;
+	bool json;
+} lint_options;
+
+typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_format;
+
+typedef struct {
+	char const *db_url;		/* --db: sqlite:PATH or postgresql://... */
+	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
+	time_t now;
+	report_format format;
+	char const *html_file;		/* --html, or NULL */
+	bool phones;			/* --phones: list the phones of each anchor */
+} report_options;
+
+int inspect_run(inspect_options const *options);
+int lint_run(lint_options const *options);
+int report_run(report_options const *options);
+
+#endif

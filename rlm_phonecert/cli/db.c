@@ -1,0 +1,142 @@
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct inventory_db {
+	db_backend const *backend;
+	void *handle;
+	char *description;
+};
+
+/* The backend for url, and where its target begins; NULL for an unknown scheme. */
+static db_backend const *backend_for(char const *url, char const **target)
+{
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		*target = url + 7;
+		/* sqlite:///var/lib/x.sqlite: the URL form of an absolute path. */
+		if (strncmp(*target, "///", 3) == 0) *target += 2;
+		return &db_backend_sqlite;
+	}
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		*target = url;
+		return &db_backend_postgres;
+	}
+	return NULL;
+}
+
+bool db_url_check(char const *url, char *err, size_t len)
+{
+	char const *target;
+	db_backend const *backend = backend_for(url, &target);
+
+	if (!backend) {
+		snprintf(err, len, "'%s' is neither sqlite:PATH nor a postgresql://user@host:port/dbname URL", url);
+		return false;
+	}
+	if (backend == &db_backend_sqlite && !target[0]) {
+		snprintf(err, len, "'%s' names no SQLite file: sqlite:PATH", url);
+		return false;
+	}
+	return true;
+}
+
+inventory_db *db_open(char const *url, char *err, size_t len)
+{
+	char const *target;
+	db_backend const *backend;
+	inventory_db *db;
+
+	if (!db_url_check(url, err, len)) return NULL;
+	backend = backend_for(url, &target);
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	db->backend = backend;
+	db->handle = backend->open(target, err, len);
+	if (!db->handle) {
+		free(db);
+		return NULL;
+	}
+	db->description = backend->describe(db->handle);
+	if (!db->description) {
+		snprintf(err, len, "out of memory");
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(inventory_db *db)
+{
+	if (!db) return;
+	if (db->handle) db->backend->close(db->handle);
+	free(db->description);
+	free(db);
+}
+
+char const *db_description(inventory_db const *db)
+{
+	return db->description;
+}
+
+int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
+	     char *err, size_t len)
+{
+	memset(out, 0, sizeof(*out));
+	if (db->backend->query(db->handle, sql, params, count, out, err, len) < 0) {
+		db_table_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int db_table_add_row(db_table *table, char const *const *values)
+{
+	size_t first = table->rows * table->cols;
+	char **grown = realloc(table->cells, (first + table->cols + 1) * sizeof(*grown));
+
+	if (!grown) return -1;
+	table->cells = grown;
+	for (size_t c = 0; c < table->cols; c++) {
+		table->cells[first + c] = NULL;
+		if (values[c] && !(table->cells[first + c] = strdup(values[c]))) {
+			for (size_t k = 0; k < c; k++) free(table->cells[first + k]);
+			return -1;
+		}
+	}
+	table->rows++;
+	return 0;
+}
+
+void db_table_free(db_table *table)
+{
+	if (!table->cells) return;
+	for (size_t i = 0; i < table->rows * table->cols; i++) free(table->cells[i]);
+	free(table->cells);
+	memset(table, 0, sizeof(*table));
+}
+
+char const *db_cell(db_table const *table, size_t row, size_t col)
+{
+	if (row >= table->rows || col >= table->cols) return NULL;
+	return table->cells[row * table->cols + col];
+}
+
+bool db_cell_int(db_table const *table, size_t row, size_t col, long long *out)
+{
+	char const *text = db_cell(table, row, col);
+	char *end;
+	long long value;
+
+	if (!text || !text[0]) return false;
+	errno = 0;
+	value = strtoll(text, &end, 10);
+	if (errno || *end) return false;
+	*out = value;
+	return true;
+}

@@ -1,0 +1,82 @@
+/*
+ * The phone inventory database, read by phonecert report: a small interface
+ * over the two databases FreeRADIUS' rlm_sql writes it into (SQLite and
+ * PostgreSQL), so the report sends the same SQL text to both.
+ *
+ *   sqlite:PATH                              SQLite file, opened read-only
+ *   postgresql://user@host:port/dbname[?..]  PostgreSQL (libpq URL; postgres:// too)
+ *
+ * Queries are parameterised: values are never written into the SQL text.
+ * Placeholders are $1, $2, ... in both databases (SQLite reads "$1" as a
+ * named parameter; db_sqlite.c binds it by that name). Results come back as
+ * a table of strings, as PostgreSQL's text format gives them (NULL for SQL
+ * NULL), whatever the column's type.
+ */
+#ifndef PHONECERT_CLI_DB_H
+#define PHONECERT_CLI_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A query parameter: an integer (bigint) or a string. */
+typedef struct {
+	bool is_int;
+	long long i;
+	char const *s;
+} db_param;
+
+#define DB_INT(value) ((db_param) { .is_int = true, .i = (value) })
+#define DB_TEXT(value) ((db_param) { .is_int = false, .s = (value) })
+
+/* A query's result: rows x cols cells, row by row; a cell is NULL for SQL NULL. */
+typedef struct {
+	size_t rows;
+	size_t cols;
+	char **cells;
+} db_table;
+
+/* What a backend provides (db_sqlite.c, db_postgres.c). */
+typedef struct {
+	char const *scheme;	/* for messages: "sqlite", "postgresql" */
+	/* target: the PATH of sqlite:PATH, or the whole postgresql:// URL. NULL with err on failure. */
+	void *(*open)(char const *target, char *err, size_t len);
+	int (*query)(void *handle, char const *sql, db_param const *params, size_t count, db_table *out,
+		     char *err, size_t len);
+	/* Where the data comes from, for the report's header (no password). malloc'd. */
+	char *(*describe)(void *handle);
+	void (*close)(void *handle);
+} db_backend;
+
+extern db_backend const db_backend_sqlite;
+extern db_backend const db_backend_postgres;
+
+typedef struct inventory_db inventory_db;
+
+/*
+ * Check the form of a --db value without connecting: "sqlite:" with a path,
+ * or a postgresql:// / postgres:// URL. false with err for anything else.
+ */
+bool db_url_check(char const *url, char *err, size_t len);
+
+/* Open (or connect to) the inventory. NULL with err on failure. */
+inventory_db *db_open(char const *url, char *err, size_t len);
+void db_close(inventory_db *db);
+
+/* "sqlite:/var/lib/freeradius/phonecert-inventory.sqlite", "postgresql://phonecert@db1:5432/phonecert". */
+char const *db_description(inventory_db const *db);
+
+/* Run one statement; *out holds the rows (free with db_table_free). -1 with err on failure. */
+int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
+	     char *err, size_t len);
+
+/* For the backends: append a row of cols values (copied; NULL stays NULL). -1 when out of memory. */
+int db_table_add_row(db_table *table, char const *const *values);
+void db_table_free(db_table *table);
+
+/* Cell (row, col), NULL for SQL NULL. */
+char const *db_cell(db_table const *table, size_t row, size_t col);
+
+/* Cell as an integer; false when NULL or not a number. */
+bool db_cell_int(db_table const *table, size_t row, size_t col, long long *out);
+
+#endif

@@ -1,0 +1,474 @@
+/*
+ * phonecert lint: what the module would refuse in a configuration, and what
+ * it would accept but an admin should know about before phones stop
+ * authenticating: CA certificates that expire, rotation windows that close
+ * with no successor, CAPF certificates CUCM 14SU2+ refuses, legacy
+ * algorithms, phone CAs that eap's own ca_file also trusts.
+ *
+ * The trust set is built with the module's own calls (raddb_build_trust);
+ * the checks look at what it loaded. The CAPF requirements are checked on the
+ * files as they are, since the core refuses a non-CA anchor before it can be
+ * looked at.
+ */
+#include "commands.h"
+#include "certs.h"
+#include "output.h"
+#include "raddb.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include "../core/timeutil.h"
+
+#define EXPIRY_WARNING_DAYS 90
+#define SECONDS_PER_DAY 86400
+
+typedef enum { SEVERITY_ERROR, SEVERITY_WARNING, SEVERITY_INFO, SEVERITY_COUNT } severity;
+static char const *const severity_names[SEVERITY_COUNT] = { "error", "warning", "info" };
+
+typedef struct {
+	severity level;
+	char const *check;		/* a stable name for scripts: "same-subject", "expiry", ... */
+	char const *anchor_kind;	/* NULL: the configuration as a whole */
+	char const *anchor_name;
+	char file[1024];
+	char message[1024];
+} finding;
+
+typedef struct {
+	lint_options const *options;
+	raddb *db;
+	raddb_phonecert const *phonecert;
+	bool *refused;			/* per phonecert->anchors: the module refuses it */
+	pc_trust *trust;		/* the anchors that loaded */
+	bool trouble;			/* exit 2: refused configuration or unreadable file */
+	finding *findings;
+	size_t count;
+	size_t counts[SEVERITY_COUNT];
+} linter;
+
+static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
+			char const *file, char const *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
+			char const *file, char const *fmt, ...)
+{
+	finding *grown = realloc(l->findings, (l->count + 1) * sizeof(*grown));
+	finding *f;
+	va_list ap;
+
+	if (!grown) {
+		fprintf(stderr, "phonecert: out of memory\n");
+		l->trouble = true;
+		return;
+	}
+	l->findings = grown;
+	f = &l->findings[l->count++];
+	*f = (finding) { .level = level, .check = check };
+	if (anchor) {
+		f->anchor_kind = pc_anchor_kind_name(anchor->kind);
+		f->anchor_name = anchor->name;
+	}
+	snprintf(f->file, sizeof(f->file), "%s", file ? file : "");
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	l->counts[level]++;
+}
+
+/* "capf 'harbour-2026'" or "manufacturing", as the module's messages name an anchor. */
+static char const *label_of(pc_anchor_config const *anchor, char *buf, size_t len)
+{
+	if (anchor->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
+	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(anchor->kind), anchor->name);
+	return buf;
+}
+
+/* The configured section a loaded anchor came from. */
+static pc_anchor_config const *config_of(linter const *l, pc_anchor const *anchor)
+{
+	for (size_t i = 0; i < l->phonecert->anchor_count; i++) {
+		pc_anchor_config const *config = &l->phonecert->anchors[i].config;
+
+		if (!l->refused[i] && strcmp(config->name, pc_anchor_name(anchor)) == 0) return config;
+	}
+	return NULL;	/* cannot happen: every loaded anchor was configured */
+}
+
+/*
+ *	What the module refuses
+ */
+static void record_refusal(void *ctx, raddb_anchor const *anchor, char const *message)
+{
+	linter *l = ctx;
+	char where[1100];
+
+	if (anchor) {
+		l->refused[anchor - l->phonecert->anchors] = true;
+		add_finding(l, SEVERITY_ERROR, "refused", &anchor->config, anchor->config.ca_file,
+			    "FreeRADIUS would refuse to start: %s%s", raddb_anchor_where(anchor, where, sizeof(where)), message);
+	} else {
+		add_finding(l, SEVERITY_ERROR, "refused", NULL, l->phonecert->file,
+			    "FreeRADIUS would refuse to start: %s[%d]: %s", l->phonecert->file, l->phonecert->line, message);
+	}
+}
+
+/*
+ *	(d) CUCM 14SU2 and later require CA:TRUE and keyCertSign in a CAPF certificate
+ */
+static void check_capf_extensions(linter *l, pc_anchor_config const *anchor, X509 *cert)
+{
+	uint32_t flags = X509_get_extension_flags(cert);
+	bool is_ca = flags & EXFLAG_CA;
+	bool signs_certs = (flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_KEY_CERT_SIGN);
+	char subject[512];
+
+	if (is_ca && signs_certs) return;
+	certs_subject_text(cert, subject, sizeof(subject));
+	add_finding(l, SEVERITY_ERROR, "capf-extensions", anchor, anchor->ca_file,
+		    "CAPF certificate %s lacks %s%s%s: CUCM 14SU2 and later require both in a CAPF certificate", subject,
+		    is_ca ? "" : "basicConstraints CA:TRUE", !is_ca && !signs_certs ? " and " : "",
+		    signs_certs ? "" : "keyUsage keyCertSign");
+}
+
+static void check_capf_files(linter *l)
+{
+	for (size_t i = 0; i < l->phonecert->anchor_count; i++) {
+		pc_anchor_config const *anchor = &l->phonecert->anchors[i].config;
+		STACK_OF(X509) *certs;
+		char err[256];
+
+		if (anchor->kind != PC_ANCHOR_CAPF || !anchor->ca_file) continue;
+		/* An unreadable or damaged file is already reported as the module's refusal. */
+		certs = certs_read(anchor->ca_file, err, sizeof(err));
+		for (int c = 0; certs && c < sk_X509_num(certs); c++) check_capf_extensions(l, anchor, sk_X509_value(certs, c));
+		sk_X509_pop_free(certs, X509_free);
+	}
+}
+
+/*
+ *	Checks on every certificate of every loaded anchor
+ */
+typedef void cert_check(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, X509 *cert);
+
+static void for_each_anchor_cert(linter *l, cert_check *check)
+{
+	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
+		pc_anchor const *anchor = pc_trust_anchor(l->trust, i);
+		STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
+		pc_anchor_config const *config = config_of(l, anchor);
+
+		for (int c = 0; config && c < sk_X509_num(certs); c++) check(l, anchor, config, sk_X509_value(certs, c));
+	}
+}
+
+/* (a) One DN, two keys: a regenerated CAPF. phonecert picks by signature, OpenSSL by name. */
+static void check_same_subject(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, X509 *cert)
+{
+	char subject[512], other_label[160];
+	bool after = false;
+
+	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
+		pc_anchor const *other = pc_trust_anchor(l->trust, i);
+		STACK_OF(X509) const *certs = pc_anchor_certs(other);
+
+		for (int c = 0; c < sk_X509_num(certs); c++) {
+			X509 *candidate = sk_X509_value(certs, c);
+
+			/* Each pair once: only certificates after this one in configuration order. */
+			if (candidate == cert) {
+				after = true;
+				continue;
+			}
+			if (!after || X509_NAME_cmp(X509_get_subject_name(cert), X509_get_subject_name(candidate)) != 0 ||
+			    EVP_PKEY_eq(X509_get0_pubkey(cert), X509_get0_pubkey(candidate)) == 1) continue;
+			certs_subject_text(cert, subject, sizeof(subject));
+			add_finding(l, SEVERITY_INFO, "same-subject", config, config->ca_file,
+				    "CA certificate %s has the subject of one in %s, with another key: phonecert tells "
+				    "them apart by signature; plain OpenSSL (eap ca_file) would not",
+				    subject, label_of(config_of(l, other), other_label, sizeof(other_label)));
+		}
+	}
+	(void)anchor;
+}
+
+/* (b) An expired anchor certificate verifies nothing; one about to expire soon will not. */
+static void check_expiry(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, X509 *cert)
+{
+	time_t now = l->options->now, from, until;
+	char subject[512], when[PC_TIME_STRLEN];
+
+	(void)anchor;
+	if (!certs_time(X509_get0_notBefore(cert), &from) || !certs_time(X509_get0_notAfter(cert), &until)) return;
+	certs_subject_text(cert, subject, sizeof(subject));
+	if (now > until) {
+		certs_time_text(X509_get0_notAfter(cert), when, sizeof(when));
+		add_finding(l, SEVERITY_ERROR, "expiry", config, config->ca_file,
+			    "CA certificate %s expired on %s: no phone certificate it signed verifies any more; "
+			    "renew it or remove it", subject, when);
+	} else if (until - now < (time_t)EXPIRY_WARNING_DAYS * SECONDS_PER_DAY) {
+		certs_time_text(X509_get0_notAfter(cert), when, sizeof(when));
+		add_finding(l, SEVERITY_WARNING, "expiry", config, config->ca_file,
+			    "CA certificate %s expires on %s, in %lld day(s): renew it and update ca_file before then",
+			    subject, when, (long long)((until - now) / SECONDS_PER_DAY));
+	} else if (now < from) {
+		certs_time_text(X509_get0_notBefore(cert), when, sizeof(when));
+		add_finding(l, SEVERITY_WARNING, "expiry", config, config->ca_file,
+			    "CA certificate %s is not valid before %s: nothing it signed verifies until then", subject, when);
+	}
+}
+
+/* (e) What OpenSSL 3 refuses at Debian's security level. A root's own signature is never checked. */
+static void check_algorithms(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, X509 *cert)
+{
+	EVP_PKEY *key = X509_get0_pubkey(cert);
+	char subject[512];
+
+	(void)anchor;
+	certs_subject_text(cert, subject, sizeof(subject));
+	if (pc_cert_weak_signature(cert)) {
+		char const *algorithm = OBJ_nid2ln(X509_get_signature_nid(cert));
+
+		if (certs_self_signed(cert)) {
+			add_finding(l, SEVERITY_INFO, "algorithm", config, config->ca_file,
+				    "root %s signs itself with %s: OpenSSL does not check a trusted root's own "
+				    "signature, so this alone does no harm", subject, algorithm);
+		} else {
+			add_finding(l, SEVERITY_WARNING, "algorithm", config, config->ca_file,
+				    "CA certificate %s is signed with %s: OpenSSL 3 at Debian's security level rejects "
+				    "it, so certificates verified through it fail (MICs pass only with "
+				    "mic_legacy_signatures = allow)", subject, algorithm);
+		}
+	}
+	if (pc_cert_weak_key(cert)) {
+		add_finding(l, SEVERITY_WARNING, "algorithm", config, config->ca_file,
+			    "CA certificate %s has a %d-bit %s key: too weak for OpenSSL 3 at Debian's security level, "
+			    "so certificates it signed fail (MICs pass only with mic_legacy_signatures = allow)",
+			    subject, EVP_PKEY_get_bits(key),
+			    EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
+	}
+}
+
+/*
+ *	(c) Windows
+ */
+
+/* Does the anchor's window contain the moment when? */
+static bool window_covers(pc_anchor const *anchor, time_t when)
+{
+	time_t from, until;
+
+	if (pc_anchor_accept_from(anchor, &from) && when < from) return false;
+	return !(pc_anchor_accept_until(anchor, &until) && when >= until);
+}
+
+/* The moment a CAPF window ends, some other CAPF must take over, or LSC phones stop authenticating. */
+static void check_gap(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, time_t until)
+{
+	char when[PC_TIME_STRLEN], label[160];
+
+	if (pc_anchor_get_kind(anchor) != PC_ANCHOR_CAPF) return;
+	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
+		pc_anchor const *other = pc_trust_anchor(l->trust, i);
+
+		if (other != anchor && pc_anchor_get_kind(other) == PC_ANCHOR_CAPF && window_covers(other, until)) return;
+	}
+	pc_time_format(until, when, sizeof(when));
+	add_finding(l, SEVERITY_WARNING, "gap", config, config->ca_file,
+		    "gap: no CAPF accepts LSCs after %s: %s stops then and no other capf window covers that moment; "
+		    "configure the new CAPF before then", when, label_of(config, label, sizeof(label)));
+}
+
+static void check_window(linter *l, pc_anchor const *anchor, pc_anchor_config const *config)
+{
+	time_t now = l->options->now, from, until;
+	char when[PC_TIME_STRLEN];
+
+	if (pc_anchor_accept_until(anchor, &until)) {
+		if (now >= until) {
+			pc_time_format(until, when, sizeof(when));
+			add_finding(l, SEVERITY_WARNING, "window", config, config->ca_file,
+				    "window closed on %s: every certificate it signed is rejected; remove the anchor", when);
+		}
+		check_gap(l, anchor, config, until);
+	}
+	if (pc_anchor_accept_from(anchor, &from) && now < from) {
+		pc_time_format(from, when, sizeof(when));
+		add_finding(l, SEVERITY_INFO, "window", config, config->ca_file,
+			    "window not open yet: certificates it signed are rejected until %s", when);
+	}
+}
+
+static void check_windows(linter *l)
+{
+	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
+		pc_anchor const *anchor = pc_trust_anchor(l->trust, i);
+		pc_anchor_config const *config = config_of(l, anchor);
+
+		if (config) check_window(l, anchor, config);
+	}
+}
+
+/*
+ *	(f) eap's ca_file must not trust phone CAs by name
+ */
+static void check_in_eap_bundle(linter *l, STACK_OF(X509) *eap_certs, char const *eap_ca_file)
+{
+	char subject[512], label[160];
+
+	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
+		pc_anchor const *anchor = pc_trust_anchor(l->trust, i);
+		STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
+		pc_anchor_config const *config = config_of(l, anchor);
+
+		for (int c = 0; config && c < sk_X509_num(certs); c++) {
+			X509 *cert = sk_X509_value(certs, c);
+
+			for (int e = 0; e < sk_X509_num(eap_certs); e++) {
+				if (X509_cmp(cert, sk_X509_value(eap_certs, e)) != 0) continue;
+				certs_subject_text(cert, subject, sizeof(subject));
+				add_finding(l, SEVERITY_ERROR, "eap-ca-file", config, eap_ca_file,
+					    "CA certificate %s of %s is also in eap's ca_file (tls-config %s): OpenSSL trusts "
+					    "it by name for every certificate phonecert leaves to eap, which would let "
+					    "certificates bypass the window/phonecert; keep phone CAs out of eap's ca_file",
+					    subject, label_of(config, label, sizeof(label)), l->phonecert->tls_config_name);
+				break;
+			}
+		}
+	}
+}
+
+static void check_eap_ca_file(linter *l)
+{
+	char const *ca_file = NULL;
+	STACK_OF(X509) *certs;
+	char err[1024];
+
+	if (raddb_read_eap_ca_file(l->db, l->phonecert, &ca_file, err, sizeof(err)) < 0) {
+		add_finding(l, SEVERITY_ERROR, "eap", NULL, NULL, "FreeRADIUS would refuse to start: %s", err);
+		l->trouble = true;
+		return;
+	}
+	if (!ca_file) return;	/* eap trusts no CA of its own: nothing can bypass phonecert */
+	certs = certs_read(ca_file, err, sizeof(err));
+	if (!certs) {
+		add_finding(l, SEVERITY_ERROR, "eap", NULL, ca_file, "eap's ca_file: %s", err);
+		l->trouble = true;
+		return;
+	}
+	check_in_eap_bundle(l, certs, ca_file);
+	sk_X509_pop_free(certs, X509_free);
+}
+
+/*
+ *	Output
+ */
+static void print_text(linter const *l, FILE *out)
+{
+	char now[PC_TIME_STRLEN], label[160];
+
+	pc_time_format(l->options->now, now, sizeof(now));
+	fprintf(out, "phonecert lint: %s (%s) at %s\n", l->options->raddb_dir, l->phonecert->file, now);
+	for (size_t i = 0; i < l->count; i++) {
+		finding const *f = &l->findings[i];
+		pc_anchor_config anchor = { .name = f->anchor_name };
+
+		if (f->anchor_kind) {
+			pc_anchor_kind_parse(f->anchor_kind, &anchor.kind);
+			fprintf(out, "%s: %s: %s", severity_names[f->level], label_of(&anchor, label, sizeof(label)), f->message);
+		} else {
+			fprintf(out, "%s: %s", severity_names[f->level], f->message);
+		}
+		fprintf(out, f->file[0] ? " (file %s)\n" : "\n", f->file);
+	}
+	fprintf(out, "%zu error(s), %zu warning(s), %zu info\n", l->counts[SEVERITY_ERROR], l->counts[SEVERITY_WARNING],
+		l->counts[SEVERITY_INFO]);
+}
+
+static void print_json(linter const *l, FILE *out)
+{
+	char now[PC_TIME_STRLEN];
+	json_writer w;
+
+	pc_time_format(l->options->now, now, sizeof(now));
+	json_init(&w, out);
+	json_object_begin(&w, NULL);
+	json_string(&w, "raddb", l->options->raddb_dir);
+	json_string(&w, "phonecert_file", l->phonecert->file);
+	json_string(&w, "now", now);
+	json_bool(&w, "module_would_refuse", l->trouble);
+	json_array_begin(&w, "findings");
+	for (size_t i = 0; i < l->count; i++) {
+		finding const *f = &l->findings[i];
+
+		json_object_begin(&w, NULL);
+		json_string(&w, "severity", severity_names[f->level]);
+		json_string(&w, "check", f->check);
+		json_string(&w, "kind", f->anchor_kind);
+		json_string(&w, "anchor", f->anchor_name);
+		json_string(&w, "file", f->file[0] ? f->file : NULL);
+		json_string(&w, "message", f->message);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_begin(&w, "counts");
+	for (int s = 0; s < SEVERITY_COUNT; s++) json_int(&w, severity_names[s], (long long)l->counts[s]);
+	json_object_end(&w);
+	json_object_end(&w);
+}
+
+/*
+ *	The run
+ */
+static int load(linter *l)
+{
+	char err[1024];
+	bool refused;
+
+	l->db = raddb_open(l->options->raddb_dir, err, sizeof(err));
+	if (!l->db || raddb_read_phonecert(l->db, &l->phonecert, err, sizeof(err)) < 0) {
+		fprintf(stderr, "phonecert: %s\n", err);
+		return -1;
+	}
+	l->refused = calloc(l->phonecert->anchor_count + 1, sizeof(bool));
+	if (l->refused) l->trust = raddb_build_trust(l->phonecert->anchors, l->phonecert->anchor_count, record_refusal, l, &refused);
+	if (!l->trust) {
+		fprintf(stderr, "phonecert: out of memory\n");
+		return -1;
+	}
+	l->trouble |= refused;
+	return 0;
+}
+
+static void run_checks(linter *l)
+{
+	check_capf_files(l);
+	for_each_anchor_cert(l, check_same_subject);
+	for_each_anchor_cert(l, check_expiry);
+	check_windows(l);
+	for_each_anchor_cert(l, check_algorithms);
+	check_eap_ca_file(l);
+}
+
+int lint_run(lint_options const *options)
+{
+	linter l = { .options = options };
+	int rc = EXIT_TROUBLE;
+
+	if (load(&l) == 0) {
+		run_checks(&l);
+		if (options->json) print_json(&l, stdout);
+		else print_text(&l, stdout);
+		if (!l.trouble) rc = l.counts[SEVERITY_ERROR] + l.counts[SEVERITY_WARNING] ? EXIT_FINDINGS : EXIT_CLEAN;
+	}
+	pc_trust_free(l.trust);
+	raddb_close(l.db);
+	free(l.refused);
+	free(l.findings);
+	return rc;
+}

@@ -1,0 +1,154 @@
+#include "output.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* Width of the label column in text output: fits the longest label ("not before:") plus a space. */
+#define TEXT_LABEL_WIDTH 14
+
+void json_init(json_writer *w, FILE *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+}
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates), or 0. */
+int utf8_sequence_length(unsigned char const *p)
+{
+	unsigned char c = p[0];
+	int length;
+	unsigned char low = 0x80, high = 0xBF;	/* the range of the second byte */
+
+	if (c < 0x80) return 1;
+	if (c >= 0xC2 && c <= 0xDF) length = 2;
+	else if (c >= 0xE0 && c <= 0xEF) length = 3;
+	else if (c >= 0xF0 && c <= 0xF4) length = 4;
+	else return 0;
+
+	if (c == 0xE0) low = 0xA0;
+	else if (c == 0xED) high = 0x9F;
+	else if (c == 0xF0) low = 0x90;
+	else if (c == 0xF4) high = 0x8F;
+
+	if (p[1] < low || p[1] > high) return 0;
+	for (int i = 2; i < length; i++) {
+		if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+	}
+	return length;
+}
+
+static void write_escaped_ascii(FILE *out, unsigned char c)
+{
+	switch (c) {
+	case '"': fputs("\\\"", out); return;
+	case '\\': fputs("\\\\", out); return;
+	case '\b': fputs("\\b", out); return;
+	case '\f': fputs("\\f", out); return;
+	case '\n': fputs("\\n", out); return;
+	case '\r': fputs("\\r", out); return;
+	case '\t': fputs("\\t", out); return;
+	}
+	if (c < 0x20 || c == 0x7F) fprintf(out, "\\u%04x", c);
+	else fputc(c, out);
+}
+
+void json_write_string(FILE *out, char const *value)
+{
+	unsigned char const *p = (unsigned char const *)value;
+
+	fputc('"', out);
+	while (*p) {
+		int length = utf8_sequence_length(p);
+
+		if (length == 0) {
+			/* Not UTF-8 (a Latin-1 file name, a damaged string): JSON must stay valid. */
+			fputs("\\ufffd", out);
+			p++;
+		} else if (length == 1) {
+			write_escaped_ascii(out, *p++);
+		} else {
+			fwrite(p, 1, (size_t)length, out);
+			p += length;
+		}
+	}
+	fputc('"', out);
+}
+
+static void indent(json_writer *w)
+{
+	for (int i = 0; i < w->depth; i++) fputs("  ", w->out);
+}
+
+/* The comma, line break, indentation and "key": before a value. Nesting deeper than JSON_MAX_DEPTH is a caller's bug. */
+static void begin_value(json_writer *w, char const *key)
+{
+	if (w->depth > 0 && w->depth <= JSON_MAX_DEPTH) {
+		if (w->has_members[w->depth - 1]) fputc(',', w->out);
+		w->has_members[w->depth - 1] = true;
+		fputc('\n', w->out);
+		indent(w);
+	}
+	if (key) {
+		json_write_string(w->out, key);
+		fputs(": ", w->out);
+	}
+}
+
+static void open_container(json_writer *w, char const *key, char bracket)
+{
+	begin_value(w, key);
+	fputc(bracket, w->out);
+	if (w->depth < JSON_MAX_DEPTH) w->has_members[w->depth] = false;
+	w->depth++;
+}
+
+static void close_container(json_writer *w, char bracket)
+{
+	bool had_members = w->depth <= JSON_MAX_DEPTH && w->has_members[w->depth - 1];
+
+	w->depth--;
+	if (had_members) {
+		fputc('\n', w->out);
+		indent(w);
+	}
+	fputc(bracket, w->out);
+	if (w->depth == 0) fputc('\n', w->out);
+}
+
+void json_object_begin(json_writer *w, char const *key) { open_container(w, key, '{'); }
+void json_object_end(json_writer *w) { close_container(w, '}'); }
+void json_array_begin(json_writer *w, char const *key) { open_container(w, key, '['); }
+void json_array_end(json_writer *w) { close_container(w, ']'); }
+
+void json_string(json_writer *w, char const *key, char const *value)
+{
+	begin_value(w, key);
+	if (value) json_write_string(w->out, value);
+	else fputs("null", w->out);
+}
+
+void json_bool(json_writer *w, char const *key, bool value)
+{
+	begin_value(w, key);
+	fputs(value ? "true" : "false", w->out);
+}
+
+void json_int(json_writer *w, char const *key, long long value)
+{
+	begin_value(w, key);
+	fprintf(w->out, "%lld", value);
+}
+
+void text_field(FILE *out, char const *label, char const *fmt, ...)
+{
+	char value[1024];
+	char column[TEXT_LABEL_WIDTH + 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (!value[0]) return;
+	snprintf(column, sizeof(column), "%s:", label);
+	fprintf(out, "  %-*s%s\n", TEXT_LABEL_WIDTH, column, value);
+}

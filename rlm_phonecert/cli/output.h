@@ -1,0 +1,48 @@
+/*
+ * Output for the phonecert tool: aligned "label: value" text for people, and
+ * a small streaming JSON writer for scripts.
+ *
+ * The JSON writer always produces valid JSON, whatever the strings hold:
+ * certificate subjects, file names and config values come from outside, so
+ * quotes, backslashes, control characters and invalid UTF-8 are escaped or
+ * replaced (U+FFFD) rather than copied.
+ */
+#ifndef PHONECERT_CLI_OUTPUT_H
+#define PHONECERT_CLI_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+
+typedef struct {
+	FILE *out;
+	int depth;
+	bool has_members[JSON_MAX_DEPTH];	/* per open object/array: a comma is due before the next member */
+} json_writer;
+
+void json_init(json_writer *w, FILE *out);
+
+/* key is the member name inside an object, NULL inside an array or at the top. */
+void json_object_begin(json_writer *w, char const *key);
+void json_object_end(json_writer *w);
+void json_array_begin(json_writer *w, char const *key);
+void json_array_end(json_writer *w);
+
+void json_string(json_writer *w, char const *key, char const *value);	/* NULL writes null */
+void json_bool(json_writer *w, char const *key, bool value);
+void json_int(json_writer *w, char const *key, long long value);
+
+/*
+ * Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates), or 0; never reads past a NUL.
+ */
+int utf8_sequence_length(unsigned char const *p);
+
+/* value as a JSON string literal, quotes included. */
+void json_write_string(FILE *out, char const *value);
+
+/* "  label:      value" with the values of one block aligned; nothing for a NULL or empty value. */
+void text_field(FILE *out, char const *label, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * What the phonecert tool reads from a FreeRADIUS configuration directory,
+ * turned into the core's types the way the module does it
+ * (rlm_phonecert/module/rlm_phonecert.c):
+ *
+ *   radiusd.conf (+ files it $INCLUDEs)   variables for ${...}: confdir, certdir...
+ *   mods-enabled/phonecert                the policy options and the anchor sections
+ *     (else mods-available/phonecert, said on stderr)
+ *   mods-enabled/eap                      the tls-config section phonecert hooks: its ca_file
+ *
+ * Everything a message reports carries the file and line, as FreeRADIUS
+ * prints them: "/etc/freeradius/3.0/mods-enabled/phonecert[12]: ...".
+ */
+#ifndef PHONECERT_CLI_RADDB_H
+#define PHONECERT_CLI_RADDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/policy.h"
+#include "../core/trust.h"
+
+/* One capf / lsc_ca / manufacturing section, values expanded, or an anchor given on the command line. */
+typedef struct {
+	pc_anchor_config config;
+	char const *file;		/* where the section begins; NULL for the command line */
+	int line;
+} raddb_anchor;
+
+typedef struct {
+	char const *file;		/* the phonecert file read */
+	int line;			/* of the phonecert section */
+	char const *eap_name;		/* eap = (default eap) */
+	char const *tls_config_name;	/* tls_config = (default tls-common) */
+	pc_policy policy;
+	raddb_anchor *anchors;
+	size_t anchor_count;
+} raddb_phonecert;
+
+typedef struct raddb raddb;
+
+/* Read RADDB_DIR/radiusd.conf for its variables. NULL with err on failure. */
+raddb *raddb_open(char const *dir, char *err, size_t len);
+void raddb_close(raddb *db);
+
+/*
+ * Read the phonecert section into *out (owned by db). Fails, like the module
+ * at start-up, on a syntax error, an unknown variable, an unknown section, a
+ * capf/lsc_ca without a name, a named manufacturing section or an invalid
+ * policy option. The anchors are not loaded yet: see raddb_build_trust.
+ */
+int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size_t len);
+
+/*
+ * The ca_file of the eap module's tls-config section that phonecert hooks
+ * (*ca_file NULL when it has none; owned by db). Fails when the eap file,
+ * module or tls-config section does not exist, as the module would.
+ */
+int raddb_read_eap_ca_file(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
+			   char *err, size_t len);
+
+/* Told about every anchor the module would refuse (anchor NULL: the trust set as a whole). */
+typedef void raddb_refusal_fn(void *ctx, raddb_anchor const *anchor, char const *message);
+
+/*
+ * The trust set the module builds: pc_trust_add for each anchor in order,
+ * then pc_trust_seal. Where the module stops at the first refusal, this goes
+ * on and reports each one, so a check can name every problem at once; with
+ * any refusal *refused is set and the trust set holds only the anchors that
+ * loaded. NULL only when out of memory.
+ */
+pc_trust *raddb_build_trust(raddb_anchor const *anchors, size_t count, raddb_refusal_fn *report, void *ctx,
+			    bool *refused);
+
+/* "file[line]: " for a message about an anchor ("" for one given on the command line). */
+char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * phonecert report: what the phone inventory says about a CAPF rotation,
+ * gathered once (report.c) and written as text, JSON or CSV (report.c) and
+ * as an HTML page (html.c).
+ */
+#ifndef PHONECERT_CLI_REPORT_H
+#define PHONECERT_CLI_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#define REPORT_MIC_DAYS 180		/* MICs expiring within this many days are listed */
+#define REPORT_REJECT_SECONDS 86400	/* phones rejected within this long before now */
+
+/* One row of phonecert_phone, as a section lists it. */
+typedef struct {
+	char *device_name;
+	char *mac;
+	char *model;
+	char *anchor;
+	char *not_after;		/* RFC 3339 as the server recorded it */
+	char *last_result;		/* accept or reject */
+	long long last_seen;		/* Unix seconds; has_last_seen false when unreadable */
+	bool has_last_seen;
+	bool expired;			/* mic_expiring: not_after is before now */
+	long long days_left;		/* mic_expiring: whole days from now to not_after (negative: expired) */
+} report_phone;
+
+typedef enum { VERDICT_NONE, VERDICT_SAFE, VERDICT_NOT_SAFE } report_verdict;
+
+typedef struct {
+	char *name;
+	char const *kind;		/* "capf", "lsc_ca", "manufacturing"; NULL when unknown */
+	bool configured;		/* a section of the configuration */
+	char const *accept_from;	/* the configured window, as written; NULL if none */
+	char const *accept_until;
+	bool retiring;			/* configured with accept_until */
+	bool issues_lsc;		/* capf or lsc_ca (a name not configured: anything but "manufacturing") */
+	long long phones;		/* phones whose latest authentication used it */
+	bool used;			/* any row in phonecert_phone_day */
+	long long last_day;		/* the last Unix day any phone used it */
+	report_verdict verdict;		/* VERDICT_NONE: not retiring, or no configuration */
+	char verdict_text[512];
+	report_phone *list;		/* --phones: the phones of `phones` */
+	size_t list_count;
+} report_anchor;
+
+typedef struct {
+	char *reason;			/* NULL: none recorded */
+	long long phones;
+} report_reason;
+
+/* Distinct MACs per anchor and day (the HTML chart). */
+typedef struct {
+	long long day;
+	size_t anchor;			/* index into report.anchors */
+	long long phones;
+} report_point;
+
+typedef struct {
+	time_t now;
+	char const *database;		/* db_description */
+	char const *config_dir;
+	char config_error[1024];	/* non-empty: the configuration could not be read, no verdicts */
+	bool with_phones;
+	long long phone_count;		/* rows of phonecert_phone */
+	report_anchor *anchors;		/* configured ones in order, then the others by name */
+	size_t anchor_count;
+	report_phone *mic_only;
+	size_t mic_only_count;
+	report_phone *mic_expiring;	/* by not_after */
+	size_t mic_expiring_count;
+	time_t mic_horizon;		/* now + REPORT_MIC_DAYS */
+	report_reason *reasons;		/* most phones first */
+	size_t reason_count;
+	long long rejected;		/* phones rejected in the last 24 h */
+	report_point *points;		/* by day, then anchor */
+	size_t point_count;
+	size_t retiring_count;
+	size_t not_safe_count;
+} report;
+
+/* "2026-05-01" for a Unix day. */
+void report_day(long long day, char *buf, size_t len);
+
+/* The page for --html. Returns 0, or -1 when the file could not be written. */
+int html_write(report const *r, FILE *out);
+
+#endif

@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# phonecert report on the inventory the real server writes: phones of the old
+# and the new CAPF authenticate through the real freeradius (eapol_test), the
+# report says the old CAPF is NOT safe to remove; the old-CAPF phone gets a new
+# LSC from the new CAPF, and the report says it is safe. Text, JSON, CSV, the
+# HTML page (rendered in headless Chromium), --now, the exit codes, and the
+# same verdicts from PostgreSQL as from SQLite.
+set -u
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/pg.sh"
+it_init
+
+PHONECERT=$IT_BUILD/phonecert
+[ -x "$PHONECERT" ] || { echo "it: $PHONECERT missing: run make first" >&2; exit 2; }
+for tool in jq sqlite3 openssl; do
+	command -v "$tool" >/dev/null || { echo "it: $tool missing: scripts/install-deps.sh test installs it" >&2; exit 2; }
+done
+
+EXTRA=$IT_BUILD/it/report-extra	# files made by this suite
+rm -rf "$EXTRA"
+mkdir -p "$EXTRA"
+OLD=demo-cluster-2021	# the shipped config's retiring CAPF (capf-old, accept_until 2030-01-01)
+NEW=demo-cluster-2025	# its current CAPF (capf-new)
+
+cleanup_all() {
+	server_stop
+	pg_remove
+}
+trap cleanup_all EXIT
+
+# Run phonecert: OUT (stdout), ERR (stderr), RC.
+run() {
+	OUT=$("$PHONECERT" "$@" 2>"$EXTRA/stderr")
+	RC=$?
+	ERR=$(cat "$EXTRA/stderr")
+}
+
+expect_rc() {
+	local want=$1 label=$2
+	if [ "$RC" -eq "$want" ]; then pass "$label: exit $want"
+	else fail "$label: exit $RC, expected $want"; sed 's/^/#   /' <<<"$OUT$ERR" | tail -n 8; fi
+}
+
+expect_out() {
+	local pattern=$1 label=$2
+	if grep -qE -- "$pattern" <<<"$OUT"; then pass "$label"; else fail "$label (no /$pattern/ in the output)"; fi
+}
+
+expect_no_out() {
+	local pattern=$1 label=$2
+	if grep -qE -- "$pattern" <<<"$OUT"; then fail "$label (unexpected /$pattern/ in the output)"; else pass "$label"; fi
+}
+
+expect_err() {
+	local pattern=$1 label=$2
+	if grep -qE -- "$pattern" <<<"$ERR"; then pass "$label"; else fail "$label (no /$pattern/ on stderr: $ERR)"; fi
+}
+
+# A jq filter that must hold on OUT (which must be JSON at all). Extra arguments go to jq.
+expect_json() {
+	local filter=$1 label=$2; shift 2
+	if jq -e "$@" "$filter" <<<"$OUT" >/dev/null 2>&1; then pass "$label"
+	else fail "$label (jq '$filter' does not hold)"; jq -c . <<<"$OUT" 2>&1 | head -c 800 | sed 's/^/#   /'; echo; fi
+}
+
+anchor_json() {	# NAME FILTER LABEL: FILTER on the anchor object named NAME
+	expect_json "[.anchors[] | select(.name == \$n)] | length == 1 and (.[0] | $2)" "$3" --arg n "$1"
+}
+
+# The fleet: phones of both CAPF generations, two MICs (one expired), a phone of another cluster.
+authenticate_fleet() {
+	eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+	expect_result accept "LSC of the new CAPF (2C-31-24-C9-F8-E1)"
+	eap_tls lsc-new-ec.pem lsc-new-ec.key
+	expect_result accept "EC LSC of the new CAPF (00-AA-BB-CC-DD-EE)"
+	eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+	expect_result accept "LSC of the old CAPF (SEP001122334455)"
+	eap_tls mic-expired.pem mic-expired.key
+	expect_result reject "an expired MIC (00-00-0A-0B-0C-0D, never had an LSC)"
+	# The same phone as lsc-new-rsa presenting its MIC: its latest certificate is a MIC, but it was seen with an LSC.
+	eap_tls mic.pem mic.key
+	expect_result accept "the MIC of the phone that also has a new-CAPF LSC (2C-31-24-C9-F8-E1)"
+	eap_tls lsc-other.pem lsc-other.key
+	expect_result reject "an LSC of another cluster (no anchor)"
+}
+
+# The old-CAPF phone after CUCM's "Install/Upgrade": a new key and LSC for the
+# same device (same subject), signed by the new CAPF, extensions as
+# tests/pki/make-pki.sh's lsc_ext gives a CAPF LSC.
+ROTATED=$EXTRA/lsc-rotated
+cat > "$EXTRA/lsc.ext" <<'EOF'
+[lsc]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature, keyEncipherment
+extendedKeyUsage       = serverAuth, clientAuth, 1.3.6.1.5.5.7.3.5
+subjectAltName         = URI:SEP001122334455
+subjectKeyIdentifier   = none
+authorityKeyIdentifier = none
+EOF
+if openssl req -new -newkey rsa:2048 -nodes -keyout "$ROTATED.key" -out "$ROTATED.csr" \
+	-subj "/serialNumber=PID:CP-7841 SN:FCH1111BBBB/C=MX/O=Cisco/OU=Voice/CN=CP-7841-SEP001122334455" \
+	>"$EXTRA/openssl.log" 2>&1 &&
+   openssl x509 -req -in "$ROTATED.csr" -CA "$IT_PKI/capf-new.pem" -CAkey "$IT_PKI/capf-new.key" \
+	-set_serial "0x$(openssl rand -hex 12)" -days 3650 -sha256 -extfile "$EXTRA/lsc.ext" -extensions lsc \
+	-out "$ROTATED.pem" >>"$EXTRA/openssl.log" 2>&1 &&
+   openssl verify -partial_chain -CAfile "$IT_PKI/capf-new.pem" "$ROTATED.pem" >/dev/null 2>&1; then
+	pass "a new LSC for SEP001122334455 issued by the new CAPF (openssl)"
+else
+	fail "cannot issue the new LSC:"; sed 's/^/#   /' "$EXTRA/openssl.log"
+fi
+# Both LSCs of the phone have the same subject: only the signer differs.
+if [ "$(openssl x509 -in "$ROTATED.pem" -noout -subject -nameopt RFC2253)" = \
+     "$(openssl x509 -in "$IT_PKI/lsc-old-rsa.pem" -noout -subject -nameopt RFC2253)" ]; then
+	pass "the new LSC has the old one's subject"
+else
+	fail "the new LSC's subject differs from lsc-old-rsa's"
+fi
+
+# What both databases must agree on: the report without times, places and the database's name.
+# Nothing (a failure to compare) when the input is not a report.
+summary() {
+	jq -S '{anchors: [.anchors[] | {name, kind, configured, retiring, phones, last_used, safe_to_remove, verdict}],
+		mic_only: [.mic_only.phones[].mac], mic_expiring: [.mic_expiring.phones[] | {mac, expired}],
+		rejected: .rejected_24h.reasons, summary, phones}' <<<"$1"
+}
+
+#
+#	SQLite (the default inventory)
+#
+echo "# SQLite: the fleet authenticates through the real server"
+server_prepare report && server_start || exit 1
+DB=$IT_RUN/db/phonecert-inventory.sqlite
+R=$IT_RUN/raddb
+authenticate_fleet
+
+# The days the server recorded (UTC; read back so that midnight during the run changes nothing).
+day_of() {	# DB ANCHOR -> YYYY-MM-DD of its last use
+	date -u -d "@$(( $(sqlite3 "$1" "SELECT max(day) FROM phonecert_phone_day WHERE anchor = '$2'") * 86400 ))" +%Y-%m-%d
+}
+OLD_DAY=$(day_of "$DB" "$OLD")
+NEW_DAY=$(day_of "$DB" "$NEW")
+
+echo "# text"
+run report --db "sqlite:$DB" --config "$R"
+expect_rc 1 "report while an old-CAPF phone remains"
+expect_out "^  capf $OLD, retiring: accept_until 2030-01-01T00:00:00Z$" "the old CAPF is listed as retiring"
+expect_out "verdict: +NOT safe: 1 phone still uses it \(list with --phones\)$" "verdict: NOT safe, 1 phone"
+expect_out "^Result: NOT safe to remove: $OLD \(1 phone\)$" "the result line names the anchor"
+expect_out "^MIC-only phones .*: 1$" "one MIC-only phone"
+expect_out "^Phones rejected in the last 24 hours: 2$" "two phones rejected in the last 24 hours"
+expect_out "^ +1  certificate expired on 2025-01-01T00:00:00Z$" "a reject reason with its count"
+expect_no_out "SEP001122334455" "without --phones no phone is listed"
+
+run report --db "sqlite:$DB" --config "$R" --phones
+expect_rc 1 "report --phones"
+expect_out "^ +SEP001122334455 +00-11-22-33-44-55 +CP-7841 +$OLD_DAY" "--phones lists the phone still on the old CAPF"
+expect_out "verdict: +NOT safe: 1 phone still uses it$" "with --phones the verdict does not point to --phones"
+
+echo "# JSON"
+run report --db "sqlite:$DB" --config "$R" --format json --phones
+expect_rc 1 "report --format json"
+SQLITE_BEFORE=$OUT
+expect_json '.now | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")' "JSON: now in RFC 3339"
+expect_json '.phones == 5' "JSON: 5 phones in the inventory"
+anchor_json "$OLD" '.kind == "capf" and .retiring and .accept_until == "2030-01-01T00:00:00Z" and .phones == 1
+	and .safe_to_remove == false and .verdict == "NOT safe: 1 phone still uses it"' "JSON: old CAPF NOT safe, 1 phone"
+anchor_json "$OLD" '[.phone_list[] | .device_name] == ["SEP001122334455"] and .phone_list[0].mac == "00-11-22-33-44-55"
+	and .phone_list[0].model == "CP-7841" and .phone_list[0].last_result == "accept"' "JSON: its phone list"
+anchor_json "$OLD" ".last_used == \"$OLD_DAY\"" "JSON: the day the old CAPF was last used"
+anchor_json "$NEW" '.retiring == false and .safe_to_remove == null and .verdict == null and .phones == 1' \
+	"JSON: the new CAPF: 1 phone (the other one's latest is its MIC), no verdict"
+anchor_json manufacturing '.kind == "manufacturing" and .phones == 2' "JSON: manufacturing: 2 phones"
+expect_json '.mic_only.count == 1 and [.mic_only.phones[].mac] == ["00-00-0A-0B-0C-0D"]' \
+	"JSON: MIC-only: the expired MIC's phone, not the phone also seen with an LSC"
+expect_json '.mic_expiring.count == 1 and .mic_expiring.phones[0].mac == "00-00-0A-0B-0C-0D" and .mic_expiring.phones[0].expired' \
+	"JSON: MICs expiring within 180 days: the expired one"
+expect_json '.rejected_24h.count == 2 and ([.rejected_24h.reasons[] | select(.reason == "certificate expired on 2025-01-01T00:00:00Z")
+	| .phones] == [1]) and ([.rejected_24h.reasons[] | select(.reason | test("^LSC from another cluster")) | .phones] == [1])' \
+	"JSON: rejects grouped by reason"
+expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false}' "JSON: summary"
+
+echo "# --now"
+run report --db "sqlite:$DB" --config "$R" --format json --now "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)"
+expect_json '.rejected_24h.count == 0 and .rejected_24h.reasons == []' "--now two days on: no reject in the last 24 hours"
+run report --db "sqlite:$DB" --config "$R" --format json --now 2034-12-01T00:00:00Z
+expect_json '.now == "2034-12-01T00:00:00Z" and .mic_expiring.count == 2 and
+	([.mic_expiring.phones[] | select(.mac == "2C-31-24-C9-F8-E1")] | .[0].days_left == 31 and .[0].expired == false)' \
+	"--now 2034-12-01: the MIC ending 2035-01-01 expires within 180 days (31 days left)"
+run report --db "sqlite:$DB" --config "$R" --now 31/12/2026
+expect_rc 2 "--now not RFC 3339"
+
+echo "# CSV"
+run report --db "sqlite:$DB" --config "$R" --format csv --phones
+expect_rc 1 "report --format csv"
+CSV=$(tr -d '\r' <<<"$OUT")
+if [ "$(head -n 1 <<<"$CSV")" = "section,anchor,kind,configured,retiring,accept_until,phones,last_used,safe_to_remove,verdict" ]; then
+	pass "CSV: the anchors table's header line"
+else
+	fail "CSV: header line is '$(head -n 1 <<<"$CSV")'"
+fi
+OUT=$CSV
+expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,1,$OLD_DAY,false,NOT safe: 1 phone still uses it$" "CSV: the old CAPF's row"
+expect_out "^anchor,$NEW,capf,true,false,,1,$NEW_DAY,,$" "CSV: the new CAPF's row"
+expect_out "^section,anchor,device_name,mac,model,last_seen,last_result$" "CSV: the phones table (--phones)"
+expect_out "^anchor_phone,$OLD,SEP001122334455,00-11-22-33-44-55,CP-7841,${OLD_DAY}T[0-9:]{8}Z,accept$" "CSV: the old-CAPF phone"
+expect_out "^mic_only,SEP00000A0B0C0D,00-00-0A-0B-0C-0D,CP-7945G,manufacturing,2025-01-01T00:00:00Z,.*,reject$" "CSV: the MIC-only row"
+expect_out "^section,device_name,mac,model,not_after,days_left,expired,last_seen,last_result$" "CSV: the expiring MICs header"
+expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1$" "CSV: a reject reason row"
+tables=$(grep -c '^section,' <<<"$CSV")
+rows_ok=$(grep -v '^$' <<<"$CSV" | awk -F, '$1 !~ /^(section|anchor|anchor_phone|mic_only|mic_expiring|rejected_24h)$/' | wc -l)
+if [ "$tables" -eq 5 ] && [ "$rows_ok" -eq 0 ]; then pass "CSV: 5 tables, every row starts with its section"
+else fail "CSV: $tables header lines, $rows_ok rows without a known section"; fi
+
+echo "# HTML"
+HTML=$EXTRA/report.html
+run report --db "sqlite:$DB" --config "$R" --phones --html "$HTML"
+expect_rc 1 "report --html"
+if [ -s "$HTML" ] && grep -q '<svg' "$HTML" && head -n 1 "$HTML" | grep -qx '<!DOCTYPE html>'; then
+	pass "HTML: an HTML5 page with an inline SVG chart"
+else
+	fail "HTML: $HTML missing, empty or without <svg"
+fi
+if grep -qiE '<script|<link|src=|url\(|@import|https?://[^"]*"' <(grep -v 'xmlns="http://www.w3.org/2000/svg"' "$HTML"); then
+	fail "HTML: the page refers to something outside itself or has a script"
+else
+	pass "HTML: self-contained (no script, no external resource)"
+fi
+if grep -q "<g><title>$OLD (retiring)</title>" "$HTML" && grep -q "<g><title>$NEW</title>" "$HTML" &&
+   grep -q "<g><title>manufacturing</title>" "$HTML" && grep -q ">$OLD (retiring)</text>" "$HTML"; then
+	pass "HTML: a chart layer per anchor and the legend"
+else
+	fail "HTML: no chart layer or legend entry for an anchor"
+fi
+
+chromium_run() {	# OUTPUT-OPTION... : chromium headless on the page; stdout to $EXTRA/dom.html, stderr to $EXTRA/chromium.err
+	local profile
+	profile=$(mktemp -d "$EXTRA/chromium-profile.XXXXXX")
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$profile" "$@" "file://$HTML" >"$EXTRA/dom.html" 2>"$EXTRA/chromium.err"
+}
+if command -v chromium >/dev/null; then
+	chromium_run --dump-dom
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q '<svg' "$EXTRA/dom.html" && grep -q "$OLD" "$EXTRA/dom.html" &&
+	   grep -q "$NEW" "$EXTRA/dom.html" && grep -q "manufacturing" "$EXTRA/dom.html"; then
+		pass "HTML: Chromium renders the page: the DOM has the chart and every anchor"
+	else
+		fail "HTML: Chromium --dump-dom (exit $rc) lacks the svg or an anchor name"; tail -n 5 "$EXTRA/chromium.err" | sed 's/^/#   /'
+	fi
+	if grep -qE 'Uncaught|ERROR:.*Syntax' "$EXTRA/chromium.err"; then
+		fail "HTML: Chromium reports errors:"; grep -E 'Uncaught|ERROR:.*Syntax' "$EXTRA/chromium.err" | head -n 5 | sed 's/^/#   /'
+	else
+		pass "HTML: no script or syntax error from Chromium"
+	fi
+	rm -f "$EXTRA/report.png"
+	chromium_run --window-size=1200,1600 --screenshot="$EXTRA/report.png"
+	rc=$?
+	if [ $rc -eq 0 ] && [ -s "$EXTRA/report.png" ] && [ "$(head -c 8 "$EXTRA/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
+		pass "HTML: Chromium takes a screenshot (a non-empty PNG)"
+	else
+		fail "HTML: no screenshot (exit $rc)"; tail -n 5 "$EXTRA/chromium.err" | sed 's/^/#   /'
+	fi
+	if grep -qE 'Uncaught|ERROR:.*Syntax' "$EXTRA/chromium.err"; then fail "HTML: Chromium errors while taking the screenshot"
+	else pass "HTML: no error from Chromium while taking the screenshot"; fi
+	rm -rf "$EXTRA"/chromium-profile.*
+else
+	fail "HTML: chromium is not installed (scripts/install-deps.sh test installs it)"
+fi
+
+echo "# hostile strings: escaped in JSON, CSV and HTML"
+cp "$DB" "$EXTRA/hostile.sqlite"
+sqlite3 "$EXTRA/hostile.sqlite" "UPDATE phonecert_phone SET last_reason = 'bad \"quote\", back\\slash <script>alert(1)</script> & '
+	|| char(1) WHERE mac = 'B0-00-B4-BA-0A-EE'"
+run report --db "sqlite:$EXTRA/hostile.sqlite" --config "$R" --format json --html "$EXTRA/hostile.html"
+expect_json '[.rejected_24h.reasons[] | select(.reason | startswith("bad \"quote\", back\\slash <script>"))] | length == 1' \
+	"JSON stays valid and keeps the string"
+if grep -q '<script' "$EXTRA/hostile.html" || ! grep -q 'bad &quot;quote&quot;, back\\slash &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#xFFFD;' "$EXTRA/hostile.html"; then
+	fail "HTML: the reason is not escaped"
+else
+	pass "HTML: the reason is escaped (no <script>, control character replaced)"
+fi
+run report --db "sqlite:$EXTRA/hostile.sqlite" --config "$R" --format csv
+expect_out '^rejected_24h,"bad ""quote"", back\\slash <script>alert\(1\)</script> & .",1' "CSV: the field is quoted"
+
+echo "# errors: exit 2"
+run report --db "sqlite:$EXTRA/missing.sqlite" --config "$R"
+expect_rc 2 "a missing SQLite file"
+expect_err "cannot open the SQLite inventory" "the missing file is named"
+if [ ! -e "$EXTRA/missing.sqlite" ]; then pass "the report creates no database file"; else fail "the report created $EXTRA/missing.sqlite"; fi
+run report --db "mysql://phonecert@127.0.0.1/phonecert" --config "$R"
+expect_rc 2 "a bad --db"
+expect_err "neither sqlite:PATH nor a postgresql://" "the bad --db is explained"
+run report --db "sqlite:" --config "$R"
+expect_rc 2 "--db sqlite: without a path"
+run report --db "postgresql://phonecert@[::1/phonecert" --config "$R"
+expect_rc 2 "a malformed PostgreSQL URL"
+run report --config "$R"
+expect_rc 2 "no --db"
+run report --db "sqlite:$DB" --config "$R" --format xml
+expect_rc 2 "--format xml"
+sqlite3 "$EXTRA/empty.sqlite" "CREATE TABLE other (x INTEGER)"
+run report --db "sqlite:$EXTRA/empty.sqlite" --config "$R"
+expect_rc 2 "a database without the inventory tables"
+expect_err "not a phonecert inventory.*no such table: phonecert_phone" "the missing table is named"
+run report --db "sqlite:$DB" --config "$EXTRA/no-raddb" --format json
+expect_rc 2 "an unreadable configuration"
+expect_err "cannot read the phonecert configuration" "stderr says the configuration cannot be read"
+expect_json ".config_error != null and .summary.all_safe == null and ([.anchors[] | .safe_to_remove] | all(. == null))
+	and ([.anchors[].name] | index(\"$OLD\") != null)" "without the configuration: the database's anchors, no verdicts"
+run report --help
+expect_rc 0 "report --help"
+expect_out "^Usage: phonecert report --db" "report --help shows its usage"
+
+echo "# the rotation: the old-CAPF phone gets a new LSC from the new CAPF"
+eap_tls "$ROTATED.pem" "$ROTATED.key"
+expect_result accept "the phone with its new LSC"
+expect_log "phonecert: accept device=SEP001122334455 .* anchor=$NEW " "the server names the new CAPF for it"
+run report --db "sqlite:$DB" --config "$R"
+expect_rc 0 "report after the rotation"
+expect_out "verdict: +safe to remove: no phone has used $OLD since $OLD_DAY$" "verdict: safe to remove"
+expect_out "^Result: every retiring anchor is safe to remove$" "the result line"
+run report --db "sqlite:$DB" --config "$R" --format json --phones
+expect_rc 0 "report --format json after the rotation"
+SQLITE_AFTER=$OUT
+anchor_json "$OLD" ".phones == 0 and .safe_to_remove == true and .verdict == \"safe to remove: no phone has used $OLD since $OLD_DAY\"
+	and .phone_list == []" "JSON: the old CAPF is safe to remove"
+anchor_json "$NEW" '.phones == 2 and ([.phone_list[].device_name] | index("SEP001122334455") != null)' \
+	"JSON: the phone now counts for the new CAPF"
+expect_json '.summary.all_safe == true and .summary.not_safe == 0' "JSON: all safe"
+run report --db "sqlite:$DB" --config "$R" --format csv
+expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,0,$OLD_DAY,true,safe to remove: no phone has used $OLD since $OLD_DAY.?$" \
+	"CSV: the old CAPF's row says safe"
+server_stop
+
+#
+#	PostgreSQL (several servers): the same fleet, the same verdicts
+#
+echo "# PostgreSQL: the same fleet through a server writing into PostgreSQL"
+if ! pg_start; then
+	fail "PostgreSQL did not start"
+	it_finish
+	exit 1
+fi
+pg_create_inventory && pass "PostgreSQL inventory created from the shipped schema" || fail "cannot create the PostgreSQL inventory"
+server_prepare report-pg && pg_configure_run && server_start || exit 1
+PG_URL="postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert"
+authenticate_fleet
+rows=$(pg_sql phonecert "SELECT count(*) FROM phonecert_phone")
+if [ "$rows" = 5 ]; then pass "the server wrote 5 phones into PostgreSQL"; else fail "PostgreSQL has '$rows' phones, expected 5"; fi
+
+run report --db "$PG_URL" --config "$IT_RUN/raddb"
+expect_rc 1 "PostgreSQL: report while the old-CAPF phone remains"
+expect_out "verdict: +NOT safe: 1 phone still uses it" "PostgreSQL: NOT safe, 1 phone"
+expect_out "^  database: +postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert$" "PostgreSQL: the database is named"
+run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
+expect_rc 1 "PostgreSQL: report --format json"
+if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_BEFORE")" ]; then
+	pass "PostgreSQL and SQLite give the same report (anchors, verdicts, MICs, rejects)"
+else
+	fail "PostgreSQL and SQLite differ:"; diff <(summary "$SQLITE_BEFORE") <(summary "$OUT") | head -n 20 | sed 's/^/#   /'
+fi
+anchor_json "$OLD" '[.phone_list[].device_name] == ["SEP001122334455"]' "PostgreSQL: --phones lists SEP001122334455"
+run report --db "$PG_URL" --config "$IT_RUN/raddb" --format csv
+expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,1,$OLD_DAY,false," "PostgreSQL: CSV"
+run report --db "$PG_URL" --config "$IT_RUN/raddb" --html "$EXTRA/report-pg.html"
+if grep -q '<svg' "$EXTRA/report-pg.html" && grep -q "<g><title>$OLD (retiring)</title>" "$EXTRA/report-pg.html"; then
+	pass "PostgreSQL: the HTML chart"
+else fail "PostgreSQL: no chart in the HTML page"; fi
+
+eap_tls "$ROTATED.pem" "$ROTATED.key"
+expect_result accept "PostgreSQL: the phone with its new LSC"
+run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
+expect_rc 0 "PostgreSQL: report after the rotation"
+if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_AFTER")" ]; then
+	pass "PostgreSQL and SQLite agree after the rotation: safe to remove"
+else
+	fail "PostgreSQL and SQLite differ after the rotation:"; diff <(summary "$SQLITE_AFTER") <(summary "$OUT") | head -n 20 | sed 's/^/#   /'
+fi
+
+run report --db "postgresql://nobody@127.0.0.1:$PG_PORT/phonecert" --config "$IT_RUN/raddb"
+expect_rc 2 "PostgreSQL: an unknown role"
+pg_sql postgres "CREATE DATABASE empty OWNER phonecert" >/dev/null
+run report --db "postgresql://phonecert@127.0.0.1:$PG_PORT/empty" --config "$IT_RUN/raddb"
+expect_rc 2 "PostgreSQL: a database without the inventory tables"
+expect_err 'not a phonecert inventory.*relation "phonecert_phone" does not exist' "PostgreSQL: the missing table is named"
+server_stop
+pg_stop
+run report --db "$PG_URL" --config "$IT_RUN/raddb"
+expect_rc 2 "PostgreSQL down"
+expect_err "cannot connect to the PostgreSQL inventory" "PostgreSQL down: said on stderr"
+
+it_finish
