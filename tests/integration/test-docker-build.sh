@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The Docker image build without Docker: docker/Dockerfile only copies the
+# repository and runs docker/build.sh, so this suite runs docker/build.sh the
+# same way, into a staging root (PHONECERT_DESTDIR), without network when the
+# packages are installed, and checks what it produced: the module, Debian's
+# configuration with phonecert added (freeradius -C with the staged module),
+# and the image's command serving phones. It also checks that the Dockerfile
+# and compose.yaml still do just that.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+DOCKER=$IT_REPO/docker
+STAGE=$IT_BUILD/it/docker-root
+RADDB=$STAGE/etc/freeradius/3.0
+LOG=$IT_BUILD/it-docker-build.log
+
+check() {	# $1: label, rest: a command that must succeed
+	local label=$1; shift
+	if "$@"; then pass "$label"; else fail "$label"; fi
+}
+
+echo "# docker/Dockerfile: nothing but COPY of the repository and RUN docker/build.sh"
+dockerfile=$DOCKER/Dockerfile
+# Instructions, one per line (continuations joined, comments dropped).
+instructions=$(sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$dockerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta')
+keywords=$(awk '{ print toupper($1) }' <<<"$instructions")
+copy_lines=$(grep -iE '^(COPY|ADD)[[:space:]]' <<<"$instructions")
+run_lines=$(grep -iE '^RUN[[:space:]]' <<<"$instructions")
+one_line() { [ -n "$1" ] && [ "$(wc -l <<<"$1")" -eq 1 ]; }
+only_known_keywords() { ! grep -qvxE 'FROM|LABEL|COPY|RUN|EXPOSE|CMD' <<<"$keywords"; }
+copies_context() { one_line "$copy_lines" && grep -qE '^COPY[[:space:]]+\.[[:space:]]+/[^[:space:]]+$' <<<"$copy_lines"; }
+check "FROM debian:bookworm-slim" grep -qxE 'FROM[[:space:]]+debian:bookworm-slim' <<<"$instructions"
+check "only FROM, LABEL, COPY, RUN, EXPOSE, CMD (no ENV, ARG, WORKDIR... that build.sh would not get in CI)" only_known_keywords
+check "exactly one COPY, of the whole build context" copies_context
+srcdir=$(awk '{ print $3 }' <<<"$copy_lines")
+check "exactly one RUN" one_line "$run_lines"
+if grep -qxE "RUN[[:space:]]+(\[\"$srcdir/docker/build.sh\"\]|$srcdir/docker/build.sh)" <<<"$run_lines"; then
+	pass "the RUN line is $srcdir/docker/build.sh (from the COPY destination), alone, no PHONECERT_DESTDIR"
+else
+	fail "the RUN line is not just $srcdir/docker/build.sh: $run_lines"
+fi
+check "docker/build.sh is executable (the RUN line calls it directly; COPY keeps the mode)" test -x "$DOCKER/build.sh"
+check "CMD runs freeradius in the foreground, logging to stdout" \
+	grep -qxE 'CMD[[:space:]]+\["freeradius", *"-f", *"-l", *"stdout"\]' <<<"$instructions"
+check "EXPOSE 1812/udp 1813/udp" grep -qxE 'EXPOSE[[:space:]]+1812/udp[[:space:]]+1813/udp' <<<"$instructions"
+ignores() {	# FILE PATTERN...: each pattern is a line of FILE
+	local file=$1 pattern; shift
+	for pattern; do grep -qxF -- "$pattern" "$file" || return 1; done
+}
+check "Dockerfile.dockerignore keeps build/, .git and the operator's docker/raddb out of the image" \
+	ignores "$DOCKER/Dockerfile.dockerignore" .git build docker/raddb
+
+echo "# docker/compose.yaml"
+compose=$DOCKER/compose.yaml
+has_lines() {	# FILE REGEX...: each extended regex matches a line of FILE
+	local file=$1 regex; shift
+	for regex; do grep -qE -- "$regex" "$file" || return 1; done
+}
+check "builds docker/Dockerfile with the repository as context" \
+	has_lines "$compose" '^[[:space:]]+context: \.\.$' '^[[:space:]]+dockerfile: docker/Dockerfile$'
+check "publishes 1812/udp and 1813/udp" has_lines "$compose" '"1812:1812/udp"' '"1813:1813/udp"'
+check "mounts the host configuration (PHONECERT_RADDB, default ./raddb) at /etc/freeradius/3.0, read-only" \
+	grep -qE '^[[:space:]]+- \$\{PHONECERT_RADDB:-\./raddb\}:/etc/freeradius/3\.0:ro$' "$compose"
+if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then
+	check "docker compose config accepts compose.yaml" docker compose -f "$compose" config -q
+fi
+
+echo "# docker/build.sh into a staging root"
+# What must not change on this machine.
+snapshot() {
+	find /etc/freeradius /usr/lib/freeradius -printf '%p %s %T@ %m %u %g %l\n' 2>/dev/null | sort | md5sum
+}
+before=$(snapshot)
+# No network: a network namespace of its own, when this machine allows it.
+isolate=()
+label="docker/build.sh runs"
+if unshare -n true 2>/dev/null; then isolate=(unshare -n); label="docker/build.sh runs without network"; fi
+if env PHONECERT_DESTDIR="$STAGE" "${isolate[@]}" "$DOCKER/build.sh" >"$LOG" 2>&1; then
+	pass "$label"
+else
+	fail "$label:"; tail -n 8 "$LOG" | sed 's/^/#   /'
+fi
+check "this machine's /etc/freeradius and /usr/lib/freeradius are untouched" [ "$(snapshot)" = "$before" ]
+
+module=$STAGE/usr/lib/freeradius/rlm_phonecert.so
+check "the module is /usr/lib/freeradius/rlm_phonecert.so in the staging root" test -s "$module"
+check "it is the module make built" cmp -s "$module" "$IT_BUILD/rlm_phonecert.so"
+for file in dictionary.phonecert mods-available/phonecert policy.d/phonecert certs/phonecert/manufacturing.pem; do
+	check "installed /etc/freeradius/3.0/$file" test -s "$RADDB/$file"
+done
+check "installed /usr/bin/phonecert-test" test -x "$STAGE/usr/bin/phonecert-test"
+check "Debian's configuration copied beside it (radiusd.conf, sites-available/default)" \
+	test -s "$RADDB/radiusd.conf" -a -s "$RADDB/sites-available/default"
+check "phonecert enabled: mods-enabled/phonecert -> ../mods-available/phonecert" \
+	[ "$(readlink "$RADDB/mods-enabled/phonecert")" = ../mods-available/phonecert ]
+check "dictionary includes dictionary.phonecert" grep -qxF "\$INCLUDE dictionary.phonecert" "$RADDB/dictionary"
+
+# The calls README.md asks for, in the default site's post-auth.
+post_auth_calls() {	# prints "post-auth NAME" and "reject NAME" for each phonecert call
+	awk '/^post-auth \{/ { inside = 1; next }
+	     inside && /^[[:space:]]*Post-Auth-Type REJECT \{/ { reject = 1; next }
+	     inside && reject && /^\t\}/ { reject = 0; next }
+	     inside && /^\}/ { inside = 0 }
+	     inside && /^[[:space:]]*phonecert(_switch_reply)?[[:space:]]*$/ { gsub(/[[:space:]]/, ""); print (reject ? "reject " : "post-auth ") $0 }' \
+		"$RADDB/sites-available/default"
+}
+calls=$(post_auth_calls)
+check "default site: phonecert and phonecert_switch_reply in post-auth, phonecert in Post-Auth-Type REJECT" \
+	[ "$calls" = "post-auth phonecert
+post-auth phonecert_switch_reply
+reject phonecert" ]
+check "run_dir /var/run/freeradius created for the freerad user" \
+	[ "$(stat -c %U "$STAGE/var/run/freeradius" 2>/dev/null)" = freerad ]
+
+echo "# the staged configuration with the staged module: freeradius -C"
+# The operator's side (compose.yaml mounts it): a copy of the image's
+# configuration with the CAPF certificates its phonecert section names.
+operator_copy() {	# $1: directory
+	rm -rf "$1"
+	cp -a "$RADDB" "$1"
+	mkdir -p "$1/certs/phonecert"
+	cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$1/certs/phonecert/"
+	# The test MICs' manufacturing CA joins Cisco's, as in the demo (scripts/demo-raddb.sh).
+	cat "$IT_PKI/mfg-ca.pem" >> "$1/certs/phonecert/manufacturing.pem"
+	chown freerad:freerad "$1/certs/phonecert/"capf-*.pem 2>/dev/null
+	# eap's ca_file: the CAs of non-phone clients only, not Debian's public bundle (README; phonecert refuses it).
+	cp "$IT_PKI/eap-ca.pem" "$1/certs/"
+	sed -i 's|^\([[:space:]]*\)ca_file = .*ca-certificates.crt.*|\1ca_file = ${certdir}/eap-ca.pem|' "$1/mods-available/eap"
+	# The staged module first, Debian's modules (eap...) from the system.
+	sed -i "s|^[[:space:]]*libdir = .*|libdir = $STAGE/usr/lib/freeradius:/usr/lib/freeradius|" "$1/radiusd.conf"
+}
+check_conf=$IT_BUILD/it/docker-check
+operator_copy "$check_conf"
+out=$(timeout 60 freeradius -C -X -d "$check_conf" 2>&1)
+if grep -q 'rlm_phonecert (phonecert): deciding phone certificates in eap eap tls-config tls-common with 3 anchor(s)' <<<"$out" &&
+   grep -q 'Configuration appears to be OK' <<<"$out"; then
+	pass "freeradius -C -X: phonecert loaded from the staging root, configuration OK"
+else
+	fail "freeradius -C -X fails on the staged configuration:"; tail -n 5 <<<"$out" | sed 's/^/#   /'
+fi
+if grep -q "Loaded module rlm_phonecert" <<<"$out"; then pass "rlm_phonecert loaded"; else fail "rlm_phonecert not loaded"; fi
+
+# Without the operator's CAPF certificates the image's configuration does not start, naming the file.
+rm "$check_conf/certs/phonecert/capf-new.pem"
+out=$(timeout 60 freeradius -C -X -d "$check_conf" 2>&1)
+if ! grep -q 'Configuration appears to be OK' <<<"$out" && grep -q "mods-enabled/phonecert\[[0-9]*\]: .*cannot read ca_file .*capf-new.pem" <<<"$out"; then
+	pass "without the operator's CAPF certificate: refused, naming the file"
+else
+	fail "a missing CAPF certificate not reported:"; tail -n 3 <<<"$out" | sed 's/^/#   /'
+fi
+
+echo "# the image's command, freeradius -f -l stdout, on the staged configuration"
+run_conf=$IT_BUILD/it/docker-run
+run_log=$IT_BUILD/it/docker-run.log
+# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
+listen_on() {	# $1: auth port (acct: +1, inner-tunnel: +2)
+	local site=$run_conf/sites-available/default
+	awk -v auth="$1" -v acct="$(($1 + 1))" '
+	function flush(   i, type, line, v6) {
+		type = "auth"; v6 = 0
+		for (i = 1; i <= n; i++) {
+			if (buf[i] ~ /^[[:space:]]*type = acct/) type = "acct"
+			if (buf[i] ~ /^[[:space:]]*ipv6addr = /) v6 = 1
+		}
+		if (v6) return
+		for (i = 1; i <= n; i++) {
+			line = buf[i]
+			if (line ~ /^[[:space:]]*port = /) sub(/port = [0-9]+/, "port = " (type == "acct" ? acct : auth), line)
+			sub(/ipaddr = \*/, "ipaddr = 127.0.0.1", line)
+			print line
+		}
+	}
+	/^listen \{/ { block = 1; n = 0 }
+	block { buf[++n] = $0; if ($0 ~ /^\}/) { flush(); block = 0 }; next }
+	{ print }' "$RADDB/sites-available/default" > "$site"
+	sed -i "s/port = 18120/port = $(($1 + 2))/" "$run_conf/sites-available/inner-tunnel"
+}
+operator_copy "$run_conf"
+# What the operator also sets in mods-available/eap: the server's certificate
+# and key, and eap's ca_file with the CAs of non-phone clients only. (Debian's
+# default, the 140-odd CAs of ca-certificates, plus phonecert's anchor names
+# make a CertificateRequest larger than FreeRADIUS' 16 KB TLS buffer: every
+# EAP-TLS handshake fails with "the peer is misbehaving".)
+cp "$IT_PKI/server.pem" "$IT_PKI/server.key" "$IT_PKI/eap-ca.pem" "$run_conf/certs/"
+chown freerad:freerad "$run_conf/certs/"{server.pem,server.key,eap-ca.pem} 2>/dev/null
+sed -i -e 's|^\([[:space:]]*\)private_key_file = .*|\1private_key_file = ${certdir}/server.key|' \
+       -e 's|^\([[:space:]]*\)certificate_file = .*|\1certificate_file = ${certdir}/server.pem|' \
+       -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$run_conf/mods-available/eap"
+sed -i -e "s|^run_dir = .*|run_dir = $STAGE/var/run/freeradius|" \
+       -e "s|^logdir = .*|logdir = $IT_BUILD/it/docker-run-log|" "$run_conf/radiusd.conf"
+mkdir -p "$IT_BUILD/it/docker-run-log"
+chown freerad:freerad "$IT_BUILD/it/docker-run-log" 2>/dev/null
+started=false
+for _ in 1 2 3 4 5; do
+	IT_PORT=$((20000 + RANDOM % 40000))
+	listen_on "$IT_PORT"
+	freeradius -f -l stdout -d "$run_conf" >"$run_log" 2>&1 &
+	IT_SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		grep -q 'Ready to process requests' "$run_log" && { started=true; break 2; }
+		kill -0 "$IT_SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	server_stop
+	grep -q 'Address already in use' "$run_log" || break
+done
+if $started; then
+	pass "freeradius -f -l stdout starts and logs to stdout"
+	phone() {	# $1: want exit, $2: label, rest: phonecert-test arguments
+		local want=$1 label=$2 out rc; shift 2
+		out=$(cd "$IT_PKI" && timeout 60 "$IT_REPO/scripts/phonecert-test" -p "$IT_PORT" "$@" 2>/dev/null)
+		rc=$?
+		if [ "$rc" -eq "$want" ]; then pass "$label: $out"; else fail "$label: exit $rc ($out), expected $want"; fi
+		PHONE_OUT=$out
+	}
+	phone 0 "LSC phone" lsc-new-rsa.pem lsc-new-rsa.key server-ca.pem
+	check "LSC phone: the switch gets the voice domain (phonecert_switch_reply in post-auth)" \
+		grep -qF 'Cisco-AVPair="device-traffic-class=voice"' <<<"$PHONE_OUT"
+	phone 0 "MIC phone" mic.pem mic.key server-ca.pem
+	check "MIC phone: the LSC-enrolment VLAN" grep -qF 'Tunnel-Private-Group-Id="phones-lsc-enrolment"' <<<"$PHONE_OUT"
+	phone 1 "the other cluster's LSC" lsc-other.pem lsc-other.key server-ca.pem
+	phone 0 "a laptop's certificate: eap's ca_file, phonecert not involved" laptop.pem laptop.key server-ca.pem
+	if grep -qE 'phonecert: reject device=SEPB000B4BA0AEE .*LSC from another cluster' "$run_log"; then
+		pass "the reject's log line on stdout (phonecert in Post-Auth-Type REJECT)"
+	else
+		fail "no phonecert reject line in the server's stdout"
+	fi
+	status=$(echo "Message-Authenticator = 0x00" | timeout 20 radclient -r 1 -t 3 "127.0.0.1:$IT_PORT" status "$IT_SECRET" 2>&1)
+	check "radclient Status-Server: Access-Accept" grep -q '^Received Access-Accept' <<<"$status"
+else
+	fail "freeradius -f -l stdout did not start:"; tail -n 8 "$run_log" | sed 's/^/#   /'
+fi
+server_stop
+
+echo "# docker/build.sh again: the same result"
+if env PHONECERT_DESTDIR="$STAGE" "${isolate[@]}" "$DOCKER/build.sh" >"$LOG" 2>&1; then pass "second run succeeds"; else fail "second run failed:"; tail -n 5 "$LOG" | sed 's/^/#   /'; fi
+check "dictionary.phonecert included once" [ "$(grep -c 'dictionary.phonecert' "$RADDB/dictionary")" -eq 1 ]
+check "post-auth calls added once" [ "$(post_auth_calls)" = "$calls" ]
+check "this machine's /etc/freeradius and /usr/lib/freeradius still untouched" [ "$(snapshot)" = "$before" ]
+
+it_finish
