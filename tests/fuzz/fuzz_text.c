@@ -1,0 +1,199 @@
+/*
+ * libFuzzer target: the core's text parsers, on the input as one string (up
+ * to its first NUL byte).
+ *
+ *   pc_time_parse            when it parses, pc_time_format must give the same
+ *                            instant back (and the canonical spelling of the input)
+ *   pc_time_format           on a time_t taken from the input's first 8 bytes:
+ *                            reduced to what pc_time_parse can return
+ *                            (1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z),
+ *                            its text must parse back to the same instant; as
+ *                            it is, the text must still be NUL-terminated
+ *   pc_mac_normalise         when it succeeds, its output normalises to itself
+ *   pc_parse_device_cn       the result matches the CN it came from
+ *   pc_parse_serial_number
+ *   pc_policy_set            each option of pc_policy_options with the input as
+ *                            value, and the input as an option name
+ *
+ * A broken property is an abort().
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/phone.h"
+#include "core/policy.h"
+#include "core/timeutil.h"
+
+#define MAX_TIME ((time_t)253402300799)	/* 9999-12-31T23:59:59Z, the last time pc_time_parse reads */
+#define MAX_TEXT 4096
+
+#define CHECK(cond, ...) do { \
+		if (!(cond)) { \
+			fprintf(stderr, "fuzz_text: property broken: %s (%s:%d): ", #cond, __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+			abort(); \
+		} \
+	} while (0)
+
+#define TERMINATED(field) (memchr((field), '\0', sizeof(field)) != NULL)
+
+static void time_round_trip(char const *text)
+{
+	time_t when, again;
+	char formatted[PC_TIME_STRLEN];
+	char canonical[PC_TIME_STRLEN];
+
+	if (!pc_time_parse(text, &when)) return;
+	CHECK(when >= 0 && when <= MAX_TIME, "'%s' parsed to %lld", text, (long long)when);
+
+	memset(formatted, 'X', sizeof(formatted));
+	pc_time_format(when, formatted, sizeof(formatted));
+	CHECK(TERMINATED(formatted), "'%s' formatted without a terminator", text);
+	CHECK(pc_time_parse(formatted, &again), "'%s' -> %lld -> '%s' does not parse", text, (long long)when, formatted);
+	CHECK(again == when, "'%s' -> %lld -> '%s' -> %lld", text, (long long)when, formatted, (long long)again);
+
+	/* The input in canonical spelling (upper-case T and Z, T for a space) is what pc_time_format writes. */
+	memcpy(canonical, text, PC_TIME_STRLEN);
+	canonical[10] = 'T';
+	canonical[19] = 'Z';
+	CHECK(strcmp(canonical, formatted) == 0, "'%s' formatted as '%s'", text, formatted);
+}
+
+static void time_format(uint8_t const *data, size_t size)
+{
+	uint64_t raw = 0;
+	time_t when, again;
+	char buf[PC_TIME_STRLEN];
+
+	if (size < 8) return;
+	for (int i = 0; i < 8; i++) raw = raw << 8 | data[i];
+	when = (time_t)(raw % ((uint64_t)MAX_TIME + 1));
+	memset(buf, 'X', sizeof(buf));
+	pc_time_format(when, buf, sizeof(buf));
+	CHECK(pc_time_parse(buf, &again) && again == when, "pc_time_format(%lld) = '%.*s'", (long long)when,
+	      (int)sizeof(buf), buf);
+
+	when = (time_t)raw;
+	memset(buf, 'X', sizeof(buf));
+	pc_time_format(when, buf, sizeof(buf));
+	CHECK(TERMINATED(buf), "pc_time_format(%lld) left its buffer without a terminator: '%.*s'",
+	      (long long)when, (int)sizeof(buf), buf);
+}
+
+static void mac(char const *text)
+{
+	char out[PC_MAC_LEN], again[PC_MAC_LEN];
+
+	memset(out, 'X', sizeof(out));
+	if (!pc_mac_normalise(text, out)) return;
+	CHECK(TERMINATED(out) && strlen(out) == 17, "'%s' normalised to '%.*s'", text, (int)sizeof(out), out);
+	for (int i = 0; i < 17; i++) {
+		bool separator = i % 3 == 2;
+
+		CHECK(separator ? out[i] == '-' : (isxdigit((unsigned char)out[i]) && !islower((unsigned char)out[i])),
+		      "'%s' normalised to '%s'", text, out);
+	}
+	CHECK(pc_mac_normalise(out, again), "'%s' -> '%s' is not a MAC", text, out);
+	CHECK(strcmp(out, again) == 0, "'%s' -> '%s' -> '%s'", text, out, again);
+}
+
+static void device_cn(char const *text)
+{
+	pc_identity id;
+	size_t len = strlen(text);
+
+	/* An earlier parse must leave nothing behind: start from garbage. */
+	memset(&id, 'X', sizeof(id));
+	id.cn[0] = id.pid[0] = id.sn[0] = '\0';
+	if (!pc_parse_device_cn(text, &id)) {
+		CHECK(!id.has_device && id.model[0] == '\0' && id.mac[0] == '\0' && id.device_name[0] == '\0',
+		      "'%s' refused but left a result", text);
+		return;
+	}
+	CHECK(id.has_device, "'%s'", text);
+	CHECK(TERMINATED(id.device_name) && TERMINATED(id.mac) && TERMINATED(id.model), "'%s'", text);
+	CHECK(strlen(id.device_name) == 15 && len >= 15 && strcasecmp(id.device_name, text + len - 15) == 0,
+	      "'%s' gave device '%s'", text, id.device_name);
+	if (len == 15) {
+		CHECK(id.model[0] == '\0', "'%s' gave model '%s'", text, id.model);
+	} else {
+		size_t model_len = strlen(id.model);
+
+		CHECK(model_len > 0 && model_len + 1 + 15 == len && strncmp(id.model, text, model_len) == 0 &&
+		      text[model_len] == '-', "'%s' gave model '%s'", text, id.model);
+	}
+	char mac_again[PC_MAC_LEN];
+	CHECK(pc_mac_normalise(id.mac, mac_again) && strcmp(mac_again, id.mac) == 0, "'%s' gave MAC '%s'", text, id.mac);
+}
+
+static void serial_number(char const *text)
+{
+	pc_identity id;
+
+	memset(&id, 'X', sizeof(id));
+	bool found = pc_parse_serial_number(text, &id);
+
+	CHECK(TERMINATED(id.pid) && TERMINATED(id.sn), "'%s'", text);
+	CHECK(found == (id.pid[0] != '\0' || id.sn[0] != '\0'), "'%s': %d, pid '%s', sn '%s'", text, found, id.pid, id.sn);
+	CHECK(!strchr(id.pid, ' ') && !strchr(id.sn, ' '), "'%s': pid '%s', sn '%s'", text, id.pid, id.sn);
+	CHECK(!id.pid[0] || strstr(text, id.pid), "'%s': pid '%s'", text, id.pid);
+	CHECK(!id.sn[0] || strstr(text, id.sn), "'%s': sn '%s'", text, id.sn);
+}
+
+static void policy(char const *text)
+{
+	char err[256];
+
+	for (size_t i = 0; pc_policy_options[i]; i++) {
+		pc_policy p, before;
+
+		pc_policy_defaults(&p);
+		before = p;
+		memset(err, 'X', sizeof(err));
+		if (pc_policy_set(&p, pc_policy_options[i], text, err, sizeof(err)) != 0) {
+			CHECK(TERMINATED(err) && strstr(err, pc_policy_options[i]), "%s = '%s': '%.*s'",
+			      pc_policy_options[i], text, (int)sizeof(err), err);
+			CHECK(memcmp(&p, &before, sizeof(p)) == 0, "%s = '%s' refused but changed the policy",
+			      pc_policy_options[i], text);
+		}
+		/* The documented default is always accepted. */
+		CHECK(pc_policy_set(&p, pc_policy_options[i], pc_policy_option_defaults[i], err, sizeof(err)) == 0,
+		      "%s = %s", pc_policy_options[i], pc_policy_option_defaults[i]);
+	}
+
+	/* The input as an option name: known, or refused with a message. */
+	pc_policy p;
+	pc_policy_defaults(&p);
+	memset(err, 'X', sizeof(err));
+	if (pc_policy_set(&p, text, "yes", err, sizeof(err)) != 0) {
+		CHECK(TERMINATED(err), "option '%s'", text);
+	}
+}
+
+int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
+{
+	char *text;
+
+	if (size > MAX_TEXT) return 0;
+	text = malloc(size + 1);
+	if (!text) return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+
+	time_round_trip(text);
+	time_format(data, size);
+	mac(text);
+	device_cn(text);
+	serial_number(text);
+	policy(text);
+
+	free(text);
+	return 0;
+}
