@@ -1,0 +1,542 @@
+#!/usr/bin/env bash
+# The phonecert benchmark (`make bench`; never part of `make test`).
+#
+#  1. End to end: the same N EAP-TLS phone authentications (eapol_test, P in
+#     parallel, cycling over lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic) against
+#     (a) stock FreeRADIUS, (b) FreeRADIUS with phonecert (the demo
+#     configuration without its SQL phone inventory) and (c) the demo
+#     configuration as shipped (phonecert + SQL inventory), alternating
+#     (a),(b),(c),(a),(b),(c)... for R repetitions. Measures radiusd's CPU time
+#     (utime+stime of the server processes, /proc/PID/stat) per 1,000
+#     authentications and authentications per second (wall clock).
+#  2. Core: build/bench/core_bench (phonecert's pc_verify_chain against bare
+#     OpenSSL X509_verify_cert, per certificate).
+#  3. Writes bench/RESULTS.md and prints it.
+#
+# See bench/README.md for what is measured and why it is set up this way.
+#
+# Settings (environment):
+#   BENCH_N=400       authentications per batch
+#   BENCH_R=3         repetitions of the (a),(b),(c) round
+#   BENCH_P=4         eapol_test processes in parallel
+#   BENCH_THREADS=4   radiusd worker threads (thread pool, per server process)
+#   BENCH_K=2000      core: verifications per repetition
+#   BENCH_CORE_REPS=9 core: repetitions (the median is reported)
+#   BENCH_RESULTS=bench/RESULTS.md   where to write the results
+#
+# Everything listens on 127.0.0.1 only; every wait is bounded; every server
+# this script starts is stopped (by its PID) when it exits.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${BENCH_BUILD:-$repo/build}
+work=$build/bench
+secret=testing123
+
+# One authentication, run by xargs: run.sh __auth CERT PORT. Prints "ok CERT",
+# or saves eapol_test's output and exits 255 (which makes xargs stop).
+if [ "${1:-}" = __auth ]; then
+	cert=$2 port=$3
+	clients=$work/clients
+	if out=$(timeout 30 eapol_test -c "$clients/$cert.conf" -a 127.0.0.1 -p "$port" -s "$secret" -t 10 \
+			-M "$(cat "$clients/$cert.mac")" 2>&1) && grep -qx SUCCESS <<<"$out"; then
+		echo "ok $cert"
+		exit 0
+	fi
+	saved=$(mktemp "$work/failures/$cert.XXXXXX")
+	printf '%s\n' "$out" > "$saved"
+	echo "FAIL $cert port $port: eapol_test output in $saved"
+	exit 255
+fi
+
+N=${BENCH_N:-400}
+R=${BENCH_R:-3}
+P=${BENCH_P:-4}
+THREADS=${BENCH_THREADS:-4}
+K=${BENCH_K:-2000}
+CORE_REPS=${BENCH_CORE_REPS:-9}
+results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
+pki=$build/test-pki
+core_bench=$build/bench/core_bench
+CLEANUP_DELAY=2			# radiusd's cleanup_delay in the bench configurations
+SETTLE=$((CLEANUP_DELAY + 1))	# after a batch, until radiusd has freed its requests
+E2E_TARGET=1.05
+CORE_TARGET=1.2
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+for v in N R P THREADS K CORE_REPS; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a positive integer (got '${!v}')"
+done
+[ "$N" -ge 4 ] || die "BENCH_N must be at least 4 (one of each certificate)"
+[ "$N" -le 100000 ] && [ "$R" -le 50 ] && [ "$P" -le 16 ] || die "BENCH_N <= 100000, BENCH_R <= 50, BENCH_P <= 16"
+for tool in freeradius eapol_test openssl xargs timeout; do
+	command -v "$tool" >/dev/null || die "$tool is missing (make test-deps installs it)"
+done
+[ -f "$pki/.complete" ] || die "no test PKI in $pki (make $pki/.complete)"
+[ -f "$build/rlm_phonecert.so" ] || die "$build/rlm_phonecert.so missing: run make first"
+[ -x "$core_bench" ] || die "$core_bench missing (make bench builds it)"
+
+CLK_TCK=$(getconf CLK_TCK)
+CERTS=(lsc-new-rsa lsc-new-ec lsc-old-rsa mic)
+# Which of a side's two server processes gets each certificate: stock
+# FreeRADIUS picks a same-DN CAPF by name, so one process trusts the new
+# CAPF first and the other the old one (see bench/README.md).
+declare -A ROUTE=([lsc-new-rsa]=new [lsc-new-ec]=new [lsc-old-rsa]=old [mic]=old)
+# (a) stock, (b) phonecert without the inventory, (c) the demo configuration
+# as shipped; (c) only while the demo configuration has the SQL inventory.
+SIDES=(stock phonecert)
+if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/sites-available/phonecert"; then
+	SIDES+=(demo)
+fi
+declare -A SERVERS PID PORT
+for side in "${SIDES[@]}"; do SERVERS[$side]="$side-new $side-old"; done
+
+stop_servers() {
+	local name
+	for name in "${!PID[@]}"; do
+		kill "${PID[$name]}" 2>/dev/null || true
+		wait "${PID[$name]}" 2>/dev/null || true
+		unset "PID[$name]"
+	done
+}
+trap stop_servers EXIT
+
+# ---------------------------------------------------------------- configurations
+
+# The demo configuration (scripts/demo-raddb.sh) with what both sides share for
+# the benchmark: no TLS session cache (every authentication is a full
+# handshake), a fixed thread pool, a short cleanup_delay.
+layout_common() {
+	local dir=$1
+	"$repo/scripts/demo-raddb.sh" "$dir" "$pki" "$build" 1812 0 >/dev/null
+	sed -i '/^[[:space:]]*cache {/,/}/ s/^\([[:space:]]*enable = \)yes/\1no/' "$dir/raddb/mods-available/eap"
+	grep -A1 '^[[:space:]]*cache {' "$dir/raddb/mods-available/eap" | grep -q 'enable = no' ||
+		die "$dir: cannot disable eap's session cache"
+	sed -i -e "s/^\([[:space:]]*start_servers = \).*/\1$THREADS/" \
+	       -e "s/^\([[:space:]]*max_servers = \).*/\1$THREADS/" \
+	       -e "s/^\([[:space:]]*min_spare_servers = \).*/\11/" \
+	       -e "s/^\([[:space:]]*max_spare_servers = \).*/\1$THREADS/" \
+	       -e "s/^cleanup_delay = .*/cleanup_delay = $CLEANUP_DELAY/" "$dir/raddb/radiusd.conf"
+}
+
+# Take modules and policies ($2...) out of a configuration: mods-enabled/<name>, every
+# line of radiusd.conf (instantiate) and the sites that calls only <name>.
+# Policies (policy.d) are compiled only where called.
+remove_calls() {
+	local dir=$1 name
+	shift
+	for name in "$@"; do
+		rm -f "$dir/raddb/mods-enabled/$name"
+		sed -i "/^[[:space:]]*${name}[[:space:]]*\$/d" "$dir/raddb/radiusd.conf" "$dir"/raddb/sites-available/*
+		if grep -rqE "^[[:space:]]*${name}[[:space:]]*\$" "$dir/raddb/radiusd.conf" "$dir/raddb/sites-available"; then
+			die "$dir: a call to $name is left"
+		fi
+	done
+}
+
+# (a) Stock FreeRADIUS: no phonecert module, no call to it, to its switch reply
+# policy or to its inventory; the CAPF and manufacturing anchors in eap's
+# ca_file, the CAPF this process serves first ($2: new or old).
+layout_stock() {
+	local dir=$1 first=$2 second certs
+	[ "$first" = new ] && second=old || second=new
+	layout_common "$dir"
+	remove_calls "$dir" phonecert phonecert_switch_reply phonecert_inventory sql_phonecert
+	certs=$dir/raddb/certs
+	cat "$certs/eap-ca.pem" "$certs/phonecert/capf-$first.pem" "$certs/phonecert/capf-$second.pem" \
+		"$certs/phonecert/manufacturing.pem" > "$certs/stock-ca.pem"
+	sed -i 's|^\([[:space:]]*ca_file = \)${certdir}/eap-ca.pem|\1${certdir}/stock-ca.pem|' "$dir/raddb/mods-available/eap"
+	grep -q 'ca_file = ${certdir}/stock-ca.pem' "$dir/raddb/mods-available/eap" || die "$dir: cannot set eap's ca_file"
+}
+
+# (b) The demo configuration without its SQL phone inventory: phonecert, its
+# switch reply policy, its log line.
+layout_phonecert() {
+	layout_common "$1"
+	remove_calls "$1" phonecert_inventory sql_phonecert
+}
+
+# (c) The demo configuration as shipped (with the inventory, SQLite).
+layout_demo() {
+	layout_common "$1"
+}
+
+start_server() {
+	local name=$1 dir=$work/$1 port pid
+	for _ in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 40000))
+		sed -i "s/^auth_port = .*/auth_port = $port/" "$dir/raddb/local.conf"
+		: > "$dir/log/radius.log"
+		freeradius -f -l "$dir/log/radius.log" -d "$dir/raddb" > "$dir/log/stdout.log" 2>&1 &
+		pid=$!
+		for _ in $(seq 1 150); do
+			if grep -q 'Ready to process requests' "$dir/log/radius.log"; then
+				PID[$name]=$pid PORT[$name]=$port
+				return 0
+			fi
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		grep -qs 'Address already in use' "$dir/log/radius.log" "$dir/log/stdout.log" && continue
+		echo "bench: $name did not start; last lines of $dir/log:" >&2
+		tail -n 15 "$dir/log/radius.log" "$dir/log/stdout.log" >&2
+		exit 1
+	done
+	die "$name: no free port after 5 attempts"
+}
+
+# eapol_test configuration and MAC (from SEP<MAC> in the CN, as a switch
+# would send it) for each certificate.
+write_clients() {
+	local cert cn hex
+	mkdir -p "$work/clients" "$work/failures"
+	for cert in "${CERTS[@]}"; do
+		cn=$(openssl x509 -in "$pki/$cert.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p')
+		hex=$(sed -n 's/.*SEP\([0-9A-Fa-f]\{12\}\)$/\1/p' <<<"$cn" | tr 'A-F' 'a-f')
+		[ -n "$hex" ] || die "$cert: no SEP<MAC> in its CN '$cn'"
+		sed 's/\(..\)/\1:/g; s/:$//' <<<"$hex" > "$work/clients/$cert.mac"
+		cat > "$work/clients/$cert.conf" <<EOF
+network={
+	key_mgmt=WPA-EAP
+	eap=TLS
+	identity="$cn"
+	ca_cert="$pki/server-ca.pem"
+	client_cert="$pki/$cert.pem"
+	private_key="$pki/$cert.key"
+	eapol_flags=0
+}
+EOF
+	done
+}
+
+# ---------------------------------------------------------------- measurement
+
+cpu_ticks() {	# utime + stime of all threads of process $1
+	local stat
+	stat=$(< "/proc/$1/stat") || die "server process $1 is gone"
+	stat=${stat##*) }	# fields from 3 (state) on: utime is field 14, stime 15
+	awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+log_size() { stat -c %s "$work/$1/log/radius.log"; }
+
+# Count lines matching $2 in server $1's log after byte offset $3.
+log_count() { tail -c +"$(($3 + 1))" "$work/$1/log/radius.log" | grep -cE -- "$2" || true; }
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# One batch of N authentications against side $1. Sets BATCH_CPU (seconds)
+# and BATCH_WALL (seconds).
+run_batch() {
+	local side=$1 name i cert jobs=$work/jobs.$1 out=$work/batch.out rc=0
+	local -A cpu0 size0 expect
+	local t0 t1 cpu=0 ok logins rejects accepts errors
+
+	: > "$jobs"
+	for name in ${SERVERS[$side]}; do expect[$name]=0; done
+	for ((i = 0; i < N; i++)); do
+		cert=${CERTS[i % ${#CERTS[@]}]}
+		name=$side-${ROUTE[$cert]}
+		echo "$cert ${PORT[$name]}" >> "$jobs"
+		expect[$name]=$((expect[$name] + 1))
+	done
+	for name in ${SERVERS[$side]}; do
+		size0[$name]=$(log_size "$name")
+		cpu0[$name]=$(cpu_ticks "${PID[$name]}")
+	done
+	t0=$(date +%s%N)
+	xargs -P "$P" -n 2 "$0" __auth < "$jobs" > "$out" || rc=$?
+	t1=$(date +%s%N)
+	if [ "$rc" -ne 0 ]; then
+		grep FAIL "$out" | head -n 5 >&2
+		die "an authentication failed against $side (xargs status $rc): the run is invalid"
+	fi
+	ok=$(grep -c '^ok ' "$out" || true)
+	[ "$ok" -eq "$N" ] || die "$side: $ok of $N authentications succeeded: the run is invalid"
+	sleep "$SETTLE"
+
+	for name in ${SERVERS[$side]}; do
+		kill -0 "${PID[$name]}" 2>/dev/null || die "$name died during the batch"
+		cpu=$((cpu + $(cpu_ticks "${PID[$name]}") - cpu0[$name]))
+		# The server's view: one outer Login OK per authentication (check-eap-tls logs one "via TLS tunnel" too).
+		logins=$(log_count "$name" 'Login OK: .*\(from client [^)]*[0-9A-F-]\)$' "${size0[$name]}")
+		rejects=$(log_count "$name" 'Login incorrect' "${size0[$name]}")
+		[ "$logins" -eq "${expect[$name]}" ] && [ "$rejects" -eq 0 ] ||
+			die "$name logged $logins Login OK (expected ${expect[$name]}) and $rejects Login incorrect: the run is invalid"
+		accepts=$(log_count "$name" 'phonecert: accept ' "${size0[$name]}")
+		if [ "$side" = stock ]; then
+			[ "$accepts" -eq 0 ] || die "$name: the stock server logged phonecert lines"
+		else
+			[ "$accepts" -eq "${expect[$name]}" ] || die "$name: phonecert accepted $accepts of ${expect[$name]} phones"
+		fi
+		# A failed inventory write, for one, is logged but does not fail the authentication.
+		errors=$(log_count "$name" '(Error|ERROR)' "${size0[$name]}")
+		[ "$errors" -eq 0 ] || die "$name logged $errors errors during the batch (see $work/$name/log/radius.log)"
+	done
+	BATCH_CPU=$(awk -v t="$cpu" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }')
+	BATCH_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+}
+
+# ---------------------------------------------------------------- run
+
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: configurations in $work"
+rm -rf "$work"/{stock,phonecert,demo}-{new,old} "$work/clients" "$work/failures"
+mkdir -p "$work"
+for side in "${SIDES[@]}"; do
+	for gen in new old; do
+		case $side in
+			stock) layout_stock "$work/$side-$gen" "$gen" ;;
+			phonecert) layout_phonecert "$work/$side-$gen" ;;
+			demo) layout_demo "$work/$side-$gen" ;;
+		esac
+	done
+done
+write_clients
+for side in "${SIDES[@]}"; do
+	for name in ${SERVERS[$side]}; do start_server "$name"; done
+done
+echo "bench: servers up: $(for n in "${!PORT[@]}"; do printf '%s=127.0.0.1:%s ' "$n" "${PORT[$n]}"; done)"
+
+# Warm-up, and a check that each server accepts the certificates it serves.
+for side in "${SIDES[@]}"; do
+	for cert in "${CERTS[@]}"; do
+		name=$side-${ROUTE[$cert]}
+		"$0" __auth "$cert" "${PORT[$name]}" >/dev/null ||
+			die "warm-up: $name did not accept $cert (output in $work/failures/)"
+	done
+done
+# Why stock needs two processes: one with both CAPFs in ca_file trusts the
+# first one of that name only.
+if "$0" __auth lsc-old-rsa "${PORT[stock-new]}" >/dev/null 2>&1; then
+	stock_same_dn="accepted lsc-old-rsa (unexpected: stock OpenSSL chose the right same-DN CAPF)"
+else
+	stock_same_dn="rejected lsc-old-rsa"
+	rm -f "$work"/failures/lsc-old-rsa.*
+fi
+echo "bench: stock server with capf-new, capf-old in ca_file $stock_same_dn"
+sleep "$SETTLE"
+
+declare -A CPU RATE RATIO	# [side:repetition]
+for ((r = 1; r <= R; r++)); do
+	for side in "${SIDES[@]}"; do
+		run_batch "$side"
+		CPU[$side:$r]=$(awk -v c="$BATCH_CPU" -v n="$N" 'BEGIN { printf "%.3f", c * 1000 / n }')
+		RATE[$side:$r]=$(awk -v w="$BATCH_WALL" -v n="$N" 'BEGIN { printf "%.1f", n / w }')
+		printf 'bench: repetition %d/%d %-9s %d auths in %6.2f s: %5.1f auth/s, radiusd CPU %.3f s = %.3f s per 1,000\n' \
+			"$r" "$R" "$side" "$N" "$BATCH_WALL" "${RATE[$side:$r]}" "$BATCH_CPU" "${CPU[$side:$r]}"
+		[ "$side" = stock ] && continue
+		# Against the stock batch of the same repetition (read through a nameref in values).
+		# shellcheck disable=SC2034
+		RATIO[$side:$r]=$(awk -v a="${CPU[stock:$r]}" -v b="${CPU[$side:$r]}" 'BEGIN { printf "%.3f", b / a }')
+	done
+done
+stop_servers
+
+echo "bench: core verification (K=$K, $CORE_REPS repetitions per side)"
+core_out=$("$core_bench" "$pki" "$K" "$CORE_REPS") || die "core_bench failed"
+
+# ---------------------------------------------------------------- results
+
+# The R values of CPU, RATE or RATIO ($1) for side $2, one a line.
+values() {
+	local -n ref=$1
+	local r
+	for ((r = 1; r <= R; r++)); do echo "${ref[$2:$r]}"; done
+}
+fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b + 1e-9) }'; }
+
+declare -A MED_CPU MED_RATE MED_RATIO MIN_RATIO MAX_RATIO POOLED VERDICT
+declare -A LABEL=([stock]="(a) stock FreeRADIUS" [phonecert]="(b) + phonecert, inventory off"
+		  [demo]="(c) demo configuration as shipped: + phonecert + SQL inventory")
+declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)")
+for side in "${SIDES[@]}"; do
+	MED_CPU[$side]=$(values CPU "$side" | median)
+	MED_RATE[$side]=$(values RATE "$side" | median)
+	[ "$side" = stock ] && continue
+	MED_RATIO[$side]=$(values RATIO "$side" | median)
+	MIN_RATIO[$side]=$(values RATIO "$side" | sort -g | head -n 1)
+	MAX_RATIO[$side]=$(values RATIO "$side" | sort -g | tail -n 1)
+	POOLED[$side]=$(paste <(values CPU stock) <(values CPU "$side") | awk '{ a += $1; b += $2 } END { printf "%.3f", b / a }')
+	if le "${MED_RATIO[$side]}" "$E2E_TARGET"; then
+		VERDICT[$side]="target **met** ($(fmt "${MED_RATIO[$side]}" %.3f) ≤ $E2E_TARGET)"
+	else
+		VERDICT[$side]="target **MISSED** ($(fmt "${MED_RATIO[$side]}" %.3f) > $E2E_TARGET)"
+	fi
+	if le "${MIN_RATIO[$side]}" "$E2E_TARGET" && ! le "${MAX_RATIO[$side]}" "$E2E_TARGET"; then
+		VERDICT[$side]="${VERDICT[$side]}, but its repetitions fall on both sides of the target, so this run does not settle it (re-run on a quiet machine, with larger BENCH_N and BENCH_R)"
+	fi
+done
+# How much stock itself varies from batch to batch: the noise floor of this run.
+spread_stock=$(values CPU stock | sort -g | awk -v m="${MED_CPU[stock]}" '{ v[NR] = $1 } END { printf "%.1f", (v[NR] - v[1]) * 100 / m }')
+sides_text=$(for side in "${SIDES[@]}"; do printf '%s, ' "${SHORT[$side]}"; done)
+sides_text=${sides_text%, }
+
+core_rows=$(awk -F'\t' '$1 != "signature"' <<<"$core_out")
+sig_us=$(awk -F'\t' '$1 == "signature" { print $5 }' <<<"$core_out")
+core_missed=$(awk -F'\t' -v t="$CORE_TARGET" '$1 != "same-dn-right-first" && $7 > t + 1e-9 { printf "%s%s (%s×)", sep, $1, $7; sep = ", " }' <<<"$core_rows")
+if [ -z "$core_missed" ]; then
+	core_verdict="**met** for every case (≤ ${CORE_TARGET}×)"
+else
+	core_verdict="**MISSED** (> ${CORE_TARGET}×): $core_missed"
+fi
+rsa_extra=$(awk -F'\t' '$1 == "lsc-rsa" { printf "%.0f", $5 - $6 }' <<<"$core_rows")
+rsa_ossl=$(awk -F'\t' '$1 == "lsc-rsa" { printf "%.0f", $6 }' <<<"$core_rows")
+wrong_extra=$(awk -F'\t' '$1 == "same-dn-wrong-first" { w = $5 } $1 == "same-dn-right-first" { r = $5 } END { printf "%.0f", w - r }' <<<"$core_rows")
+
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+cores=$(nproc)
+debian=$(cat /etc/debian_version 2>/dev/null || echo unknown)
+fr_version=$(dpkg-query -W -f='${Version}' freeradius 2>/dev/null || freeradius -v | head -n 1)
+ssl_version=$(openssl version)
+ssl_pkg=$(dpkg-query -W -f='${Version}' libssl3 2>/dev/null || echo unknown)
+compiler=$(${CC:-cc} --version | head -n 1)
+kernel=$(uname -r)
+revision=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+tmp=$(mktemp "$work/RESULTS.XXXXXX")
+{
+	cat <<END
+# phonecert benchmark results
+
+Generated by \`make bench\` (bench/run.sh) on $started; what is measured and
+how: [bench/README.md](README.md). Reproduce with
+
+    make bench                           # defaults: BENCH_N=400 BENCH_R=3
+    BENCH_N=800 BENCH_R=5 make bench     # more authentications, more repetitions
+
+These numbers come from a **shared 2-core machine**: other developers' builds,
+tests and fuzzers may run at the same time (load average $load_start at the
+start, $load_end at the end). CPU time is counted for the server processes
+only; other load still changes it through caches and clock speed, and changes
+the wall-clock rates a lot more.
+
+## Machine and versions
+
+| | |
+|---|---|
+| CPU | $cpu_model, $cores cores |
+| OS | Debian $debian, Linux $kernel |
+| FreeRADIUS | $fr_version (Debian package) |
+| OpenSSL | $ssl_version (libssl3 $ssl_pkg) |
+| Compiler | $compiler |
+| Code | $revision |
+
+## 1. End to end: EAP-TLS phone authentications
+
+$N authentications per batch ($P eapol_test processes in parallel, cycling over
+lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic), $R repetitions of $sides_text in
+turn; radiusd threaded (\`freeradius -f\`, $THREADS worker threads per
+process), TLS session cache off (every authentication is a full handshake).
+Every authentication was checked: eapol_test SUCCESS, one Login OK and no
+error in the server's log, and with phonecert one \`phonecert: accept\` line.
+
+| | radiusd CPU s per 1,000 auths (median) | CPU per auth, ratio to (a) (median) | auth/s, wall clock (median) |
+|---|---:|---:|---:|
+END
+	for side in "${SIDES[@]}"; do
+		if [ "$side" = stock ]; then ratio=1; else ratio="**$(fmt "${MED_RATIO[$side]}" %.3f)**"; fi
+		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $(fmt "${MED_RATE[$side]}" %.1f) |"
+	done
+	echo
+	echo "Target: CPU per authentication ≤ $E2E_TARGET × stock."
+	echo
+	for side in "${SIDES[@]}"; do
+		[ "$side" = stock ] && continue
+		echo "- ${SHORT[$side]}: ${VERDICT[$side]}. Ratio per repetition $(values RATIO "$side" | paste -sd, | sed 's/,/, /g'); all batches pooled ${POOLED[$side]}; $(awk -v a="${MED_CPU[stock]}" -v b="${MED_CPU[$side]}" 'BEGIN { printf "%+.0f", (b - a) * 1000 }') µs of radiusd CPU per authentication (difference of the medians)."
+	done
+	cat <<END
+
+Stock alone varied by $spread_stock % (max − min over median) from batch to
+batch in this run: differences smaller than that are within the noise of this
+machine. The ratio of a repetition compares a batch with the stock batch of
+the same repetition; the median of those ratios is the one reported.
+
+Per repetition (CPU s per 1,000 authentications, authentications per second):
+
+END
+	printf '| repetition |'
+	for side in "${SIDES[@]}"; do printf ' %s CPU |' "${SHORT[$side]}"; done
+	for side in "${SIDES[@]}"; do printf ' %s auth/s |' "${SHORT[$side]}"; done
+	echo
+	printf '|---:|'
+	for side in "${SIDES[@]}" "${SIDES[@]}"; do printf -- '---:|'; done
+	echo
+	for ((r = 1; r <= R; r++)); do
+		printf '| %d |' "$r"
+		for side in "${SIDES[@]}"; do printf ' %s |' "${CPU[$side:$r]}"; done
+		for side in "${SIDES[@]}"; do printf ' %s |' "${RATE[$side:$r]}"; done
+		echo
+	done
+	cat <<END
+
+**The sides.** (a) is the demo configuration without phonecert: no module, no
+call to it, to its switch reply policy or to its inventory, and the phone
+anchors (both CAPF certificates, the manufacturing bundle) in eap's
+\`ca_file\`. (b) is the demo configuration with phonecert, its switch reply
+policy and its log line, without the SQL phone inventory.
+END
+	if [[ " ${SIDES[*]} " == *" demo "* ]]; then
+		cat <<END
+(c) is the demo configuration as shipped: (b) plus the phone inventory, two
+SQLite upserts per authentication through FreeRADIUS' rlm_sql (policy
+\`phonecert_inventory\`); the difference between (c) and (b) is the cost of
+the inventory, not of the module.
+END
+	fi
+	cat <<END
+
+**Why each side runs as two processes.** Stock FreeRADIUS (OpenSSL) picks a
+CA from eap's \`ca_file\` by name; the CAPF LSCs carry no Authority Key
+Identifier, so with two same-DN CAPF certificates only the one found first is
+ever tried and every LSC of the other generation fails ("certificate
+signature failure"). In this run a stock server with capf-new, capf-old in its
+ca_file $stock_same_dn. So that stock accepts the same authentications,
+side (a) is two server processes with the same anchors in eap's ca_file,
+ordered capf-new first in one (serving lsc-new-rsa, lsc-new-ec) and capf-old
+first in the other (serving lsc-old-rsa, mic). The phonecert sides run the
+same way, two processes with the same routing (both CAPFs configured in each,
+capf-new first), so every side has the same process layout and load per
+process; CPU is the sum over a side's two processes. The phonecert process
+serving lsc-old-rsa tries capf-new before capf-old, as during a real
+rotation.
+
+## 2. Core: one certificate verification
+
+phonecert: \`pc_verify_chain\` on a sealed trust set. OpenSSL:
+\`X509_verify_cert\` against an \`X509_STORE\` with the anchor,
+\`X509_V_FLAG_PARTIAL_CHAIN\` (as FreeRADIUS), purpose SSL client, security
+level 2, a new \`X509_STORE_CTX\` per verification. The leaf alone is sent.
+CPU microseconds per verification, median of $CORE_REPS repetitions of $K
+verifications each.
+
+| case | certificate | phonecert anchors | OpenSSL store | phonecert µs | OpenSSL µs | ratio |
+|---|---|---|---|---:|---:|---:|
+END
+	awk -F'\t' '{ printf "| %s%s | %s | %s | %s | %s | %s | %s× |\n", $1, ($1 == "same-dn-right-first" ? " (reference)" : ""), $2, $3, $4, $5, $6, $7 }' <<<"$core_rows"
+	cat <<END
+
+Target ≤ ${CORE_TARGET}× (the reference row not counted): $core_verdict.
+END
+	if [ -n "$sig_us" ]; then
+		cat <<END
+
+In this run a signature check alone (\`X509_verify\` of lsc-new-rsa with
+capf-new's key) cost $sig_us µs, OpenSSL's whole verification of that LSC
+$rsa_ossl µs, and phonecert $rsa_extra µs more than OpenSSL (the wrong same-DN
+CAPF tried first: $wrong_extra µs more again). phonecert's extra for the RSA
+LSC is $(awk -v e="$rsa_extra" -v c="${MED_CPU[stock]}" 'BEGIN { printf "%.1f", e / (c * 10) }') % of stock radiusd's CPU per authentication in part 1.
+Where the time goes: bench/README.md.
+END
+	fi
+} > "$tmp"
+mv "$tmp" "$results"
+chmod 644 "$results"
+echo
+cat "$results"
