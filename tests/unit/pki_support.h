@@ -98,6 +98,19 @@ static inline int pki_teardown(void)
 	return 0;
 }
 
+/* cmocka group setup and teardown for programs that use the PKI. */
+static inline int pki_group_setup(void **state)
+{
+	(void)state;
+	return pki_setup();
+}
+
+static inline int pki_group_teardown(void **state)
+{
+	(void)state;
+	return pki_teardown();
+}
+
 /* Write text to a scratch file and return its path. */
 static inline char const *write_scratch(char const *name, char const *text)
 {

@@ -546,18 +546,6 @@ static void test_name_entry_too_long_for_buffer(void **state)
 	X509_NAME_free(name);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return pki_setup();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return pki_teardown();
-}
-
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
@@ -605,5 +593,5 @@ int main(void)
 		cmocka_unit_test(test_name_entry_too_long_for_buffer),
 	};
 
-	return cmocka_run_group_tests_name("phone", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("phone", tests, pki_group_setup, pki_group_teardown);
 }

@@ -1052,18 +1052,6 @@ static void test_facts_from_verified_lsc_of_old_capf(void **state)
 	assert_contains(expect_reject_at(&policy, standard_trust(state), &facts, OLD_UNTIL).reason, "'old'");
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return pki_setup();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return pki_teardown();
-}
-
 #define POLICY_TEST(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -1117,5 +1105,5 @@ int main(void)
 		POLICY_TEST(test_facts_from_verified_lsc_of_old_capf),
 	};
 
-	return cmocka_run_group_tests_name("policy", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("policy", tests, pki_group_setup, pki_group_teardown);
 }

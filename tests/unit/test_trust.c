@@ -823,18 +823,6 @@ static void test_same_dn_capfs_do_not_chain_to_each_other(void **state)
 	}
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return pki_setup();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return pki_teardown();
-}
-
 #define TRUST_TEST(f) cmocka_unit_test_setup_teardown(f, trust_fixture_new, trust_fixture_free)
 
 int main(void)
@@ -895,5 +883,5 @@ int main(void)
 		TRUST_TEST(test_same_dn_capfs_do_not_chain_to_each_other),
 	};
 
-	return cmocka_run_group_tests_name("trust", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("trust", tests, pki_group_setup, pki_group_teardown);
 }

@@ -954,18 +954,6 @@ static void test_cert_type_names(void **state)
 	assert_string_equal(pc_cert_type_name(PC_CERT_UNKNOWN), "unknown");
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	return pki_setup();
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	return pki_teardown();
-}
-
 #define VERIFY_TEST(f) cmocka_unit_test_setup_teardown(f, trust_fixture_clear, trust_fixture_free)
 
 int main(void)
@@ -1031,5 +1019,5 @@ int main(void)
 		VERIFY_TEST(test_cert_type_names),
 	};
 
-	return cmocka_run_group_tests_name("verify", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("verify", tests, pki_group_setup, pki_group_teardown);
 }
