@@ -3,6 +3,10 @@
 -- comments). Times are Unix seconds (UTC), days are Unix days
 -- (seconds / 86400).
 
+-- Write-ahead logging: an upsert per authentication then costs an append, not
+-- a rollback journal created, synced and deleted (the mode stays with the file).
+PRAGMA journal_mode = WAL;
+
 -- The latest state of each phone.
 CREATE TABLE IF NOT EXISTS phonecert_phone (
 	mac		TEXT PRIMARY KEY,	-- AA-BB-CC-DD-EE-FF, from the certificate
