@@ -189,7 +189,7 @@ $(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
 
-$(FUZZ_BIN): $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJ)
+$(FUZZ_BIN): $(FUZZ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz_result.h $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer,address,undefined -Irlm_phonecert -o $@ $< $(FUZZ_OBJ) $(LDLIBS_SSL)
 

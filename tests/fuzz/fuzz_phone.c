@@ -31,7 +31,9 @@
 #include "core/trust.h"
 #include "core/verify.h"
 
-static bool verbose;	/* FUZZ_VERBOSE=1: print each decision (to look at one input) */
+#define FUZZ_TARGET "fuzz_phone"
+#include "fuzz_result.h"
+
 
 #define NOW ((time_t)1780272000)	/* 2026-06-01T00:00:00Z: every non-expired test certificate is valid */
 #define MAX_CHAIN 3
@@ -67,7 +69,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	verbose = getenv("FUZZ_VERBOSE") && strcmp(getenv("FUZZ_VERBOSE"), "1") == 0;
+	read_verbose();
 	if (!pki || !*pki) {
 		fprintf(stderr, "fuzz_phone: PHONECERT_TEST_PKI is not set: point it at a directory made by "
 			"tests/pki/make-pki.sh (make fuzz does this: PHONECERT_TEST_PKI=build/test-pki)\n");
@@ -90,14 +92,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-#define CHECK(cond) do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_phone: contract broken: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-			abort(); \
-		} \
-	} while (0)
-
-#define TERMINATED(field) (memchr((field), '\0', sizeof(field)) != NULL)
 
 static bool is_upper_hex(char c)
 {
@@ -121,59 +115,12 @@ static void check_identity(pc_identity const *id)
 	}
 }
 
-static void show(pc_result const *r, pc_verdict verdict)
-{
-	static char const *const names[] = { "not-phone", "accept", "reject" };
 
-	if (!verbose) return;
-	fprintf(stderr, "%s: %s type=%s anchor=%s subject=%s reason=\"%s\"%s%s\n", "fuzz_phone",
-		(unsigned)verdict < 3 ? names[verdict] : "?", pc_cert_type_name(r->cert_type),
-		r->anchor ? pc_anchor_name(r->anchor) : "-", r->subject, r->reason,
-		r->expired ? " expired" : "", r->legacy ? " legacy" : "");
-}
-
-/*
- * verify.h: result->anchor is "the anchor that signed it": one of its
- * certificates has the issuer's name and its key verifies the signature.
- */
-static bool signed_by_anchor(pc_anchor const *anchor, X509 *cert)
-{
-	STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
-	bool found = false;
-
-	for (int i = 0; !found && i < sk_X509_num(certs); i++) {
-		X509 *ca = sk_X509_value(certs, i);
-
-		found = X509_NAME_cmp(X509_get_subject_name(ca), X509_get_issuer_name(cert)) == 0 &&
-			X509_verify(cert, X509_get0_pubkey(ca)) == 1;
-	}
-	ERR_clear_error();
-	return found;
-}
 
 static void check_result(X509 *cert, pc_result const *r, pc_verdict verdict)
 {
-	show(r, verdict);
-	CHECK(r->verdict == verdict);
-	CHECK(verdict == PC_VERDICT_NOT_PHONE || verdict == PC_VERDICT_ACCEPT || verdict == PC_VERDICT_REJECT);
-	CHECK(TERMINATED(r->subject) && TERMINATED(r->issuer) && TERMINATED(r->serial));
-	CHECK(TERMINATED(r->not_after) && TERMINATED(r->reason));
+	check_contract(cert, r, verdict);
 	check_identity(&r->identity);
-	CHECK(r->anchor == NULL || signed_by_anchor(r->anchor, cert));
-	switch (verdict) {
-	case PC_VERDICT_NOT_PHONE:
-		CHECK(!r->identity.has_device && r->anchor == NULL);
-		break;
-	case PC_VERDICT_ACCEPT:
-		CHECK(r->anchor != NULL && r->identity.has_device);
-		CHECK(r->cert_type == PC_CERT_LSC || r->cert_type == PC_CERT_MIC);
-		CHECK(r->x509_error == 0);
-		break;
-	case PC_VERDICT_REJECT:
-		CHECK(r->reason[0] != '\0');
-		CHECK((r->anchor == NULL) == (r->cert_type == PC_CERT_UNKNOWN));
-		break;
-	}
 }
 
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
