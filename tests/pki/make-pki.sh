@@ -7,7 +7,8 @@
 # the way Cisco phones present them, plus a few hostile / non-phone
 # certificates.  See README.md next to this script for the file list.
 #
-# Idempotent: if OUTDIR/.complete exists we do nothing.  Otherwise the PKI
+# Idempotent: if OUTDIR/.complete exists (written by this very version of the
+# script) we do nothing.  Otherwise the PKI
 # is built in a hidden staging directory beside OUTDIR and renamed into
 # place in one step, so an interrupted run never leaves a directory that
 # looks complete.
@@ -32,8 +33,14 @@ trap 'echo "$PROG: error: command failed at line $LINENO: $BASH_COMMAND" >&2' ER
 OUT=${1%/}
 [[ -n $OUT ]] || die "refusing to use / as OUTDIR"
 
-# Fast path: already built.
-[[ -e $OUT/.complete ]] && exit 0
+# .complete records which version of this script built the PKI: a PKI from
+# an older one (missing newer certificates) is rebuilt, not reused.
+VERSION=$(sha256sum -- "$0" | cut -d' ' -f1)
+
+# Fast path: already built by this version.
+[[ -e $OUT/.complete && $(cat -- "$OUT/.complete") == "$VERSION" ]] && exit 0
+# Built by another version: ours to replace.
+[[ -e $OUT/.complete ]] && rm -rf -- "$OUT"
 
 command -v openssl >/dev/null || die "openssl not found in PATH"
 
@@ -536,11 +543,11 @@ publish() {
     chmod 644 "$STAGE"/*.pem
     # Last file written; it becomes visible together with everything else
     # through the rename below.
-    : >"$STAGE/.complete"
+    echo "$VERSION" >"$STAGE/.complete"
     chmod 644 "$STAGE/.complete"
 
     # Lost a race with a concurrent run: theirs is just as good.
-    [[ -e $OUT/.complete ]] && return 0
+    [[ -e $OUT/.complete && $(cat -- "$OUT/.complete") == "$VERSION" ]] && return 0
     # -T: rename onto OUT itself (an empty dir is replaced), never into it.
     if ! mv -T -- "$STAGE" "$OUT" 2>"$WORK/last.log"; then
         [[ -e $OUT/.complete ]] && return 0
