@@ -237,7 +237,8 @@ else
 fi
 
 echo "# hostile strings: escaped in JSON, CSV and HTML"
-cp "$DB" "$EXTRA/hostile.sqlite"
+# A consistent copy: the server still has the inventory open, in write-ahead-log mode.
+sqlite3 "$DB" ".backup '$EXTRA/hostile.sqlite'"
 sqlite3 "$EXTRA/hostile.sqlite" "UPDATE phonecert_phone SET last_reason = 'bad \"quote\", back\\slash <script>alert(1)</script> & '
 	|| char(1) WHERE mac = 'B0-00-B4-BA-0A-EE'"
 run report --db "sqlite:$EXTRA/hostile.sqlite" --config "$R" --format json --html "$EXTRA/hostile.html"
