@@ -39,6 +39,11 @@ In another terminal:
   eapol_test -c $demo/lsc-phone.conf -a 127.0.0.1 -p $port -s testing123 -M 2c:31:24:c9:f8:e1
   # the same phone with its MIC (demo manufacturing CA)
   eapol_test -c $demo/mic-phone.conf -a 127.0.0.1 -p $port -s testing123 -M 2c:31:24:c9:f8:e1
+  # the same as one line, like radtest
+  $repo/scripts/phonecert-test -p $port $pki/lsc-new-rsa.pem $pki/lsc-new-rsa.key $pki/server-ca.pem
+  # what the server would decide, without it; and the rotation report
+  $build/phonecert inspect --config $demo/raddb $pki/lsc-old-rsa.pem
+  $build/phonecert report --db sqlite:$demo/db/phonecert-inventory.sqlite --config $demo/raddb
 
 Stop with Ctrl-C.
 TEXT
