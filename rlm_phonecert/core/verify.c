@@ -76,41 +76,51 @@ static bool is_phone_certificate(pc_trust const *trust, X509 *cert, pc_result co
 	       result->identity.has_device;
 }
 
+/* A candidate: an anchor certificate with the issuer's name, and whether its key is known to verify the signature. */
+typedef struct {
+	pc_signer const	*signer;
+	bool		verified;
+} candidate;
+
+static bool named_like_issuer(pc_signer const *signer, X509 *cert)
+{
+	return X509_NAME_cmp(X509_get_subject_name(signer->cert), X509_get_issuer_name(cert)) == 0;
+}
+
 /*
  * The anchor certificate that signed cert. Several anchors may share the
  * issuer's name (a regenerated CAPF keeps its DN): then the signature decides,
  * never the order of configuration, and if more than one verifies it (a CA
- * re-issued with the same key), one whose window is open is preferred. With a
- * single candidate the signature is left to X509_verify_cert(), which checks
- * it anyway: checking it twice would double the cost of every handshake.
+ * re-issued with the same key), one whose window is open is preferred.
+ * X509_verify_cert() checks the chosen one's signature anyway, so a candidate
+ * is only checked here when there is a choice left: a single one, or the last
+ * one after all others failed, is left to it. Returns the number of
+ * candidates; found->signer is NULL when none is left.
  */
-static pc_signer const *find_signer(pc_trust const *trust, X509 *cert, time_t now, int *name_matches)
+static int find_signer(pc_trust const *trust, X509 *cert, time_t now, candidate *found)
 {
-	pc_signer const *found = NULL, *only = NULL;
-	X509_NAME const *issuer = X509_get_issuer_name(cert);
+	int total = 0, seen = 0;
 
-	*name_matches = 0;
-	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
-		pc_signer const *signer = pc_trust_signer(trust, i);
-
-		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
-		if ((*name_matches)++ == 0) only = signer;
-	}
-	if (*name_matches == 1) return only;
+	*found = (candidate) { 0 };
+	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) total += named_like_issuer(pc_trust_signer(trust, i), cert);
 
 	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
 		pc_signer const *signer = pc_trust_signer(trust, i);
 
-		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
-		if (X509_verify(cert, X509_get0_pubkey(signer->cert)) != 1) continue;
-		if (pc_anchor_window_open(signer->anchor, now)) {
-			found = signer;
+		if (!named_like_issuer(signer, cert)) continue;
+		if (++seen == total && !found->signer) {
+			*found = (candidate) { .signer = signer, .verified = false };
 			break;
 		}
-		if (!found) found = signer;
+		if (X509_verify(cert, X509_get0_pubkey(signer->cert)) != 1) continue;
+		if (pc_anchor_window_open(signer->anchor, now)) {
+			*found = (candidate) { .signer = signer, .verified = true };
+			break;
+		}
+		if (!found->signer) *found = (candidate) { .signer = signer, .verified = true };
 	}
 	ERR_clear_error();
-	return found;
+	return total;
 }
 
 /* The issuer's CN for short messages (the full DN is in result->issuer). */
@@ -320,25 +330,27 @@ static bool not_signed_by_candidate(X509_STORE_CTX *ctx)
 
 /*
  * A reject that names an anchor must be sure the anchor signed the
- * certificate. With several candidates find_signer() checked it; with one,
- * X509_verify_cert() would, but some rejects come first (a CA certificate, a
- * key type, a key usage): check it then, on those reject paths only.
+ * certificate. find_signer() may have left that to X509_verify_cert(), but
+ * some rejects come first (a CA certificate, a key type, a key usage): check
+ * it then, on those reject paths only.
  */
-static bool signed_by(pc_signer const *signer, X509 *cert, int name_matches)
+static bool signed_by(candidate const *found, X509 *cert)
 {
-	bool ok = name_matches > 1 || X509_verify(cert, X509_get0_pubkey(signer->cert)) == 1;
+	bool ok = found->verified || X509_verify(cert, X509_get0_pubkey(found->signer->cert)) == 1;
 
 	ERR_clear_error();
 	return ok;
 }
 
-/* The anchor named like the issuer did not sign it: whatever else is wrong with it, it is not that anchor's. */
+/*
+ * No anchor named like the issuer signed it: whatever else is wrong with it,
+ * it is no anchor's certificate. Reported as find_signer() reports it when it
+ * finds no signer itself.
+ */
 static pc_verdict reject_forged(pc_trust const *trust, X509_STORE_CTX *ctx, X509 *cert, pc_result *result)
 {
-	if (X509_STORE_CTX_get_error(ctx) == X509_V_OK || !not_signed_by_candidate(ctx)) {
-		X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_SIGNATURE_FAILURE);
-	}
-	result->x509_error = X509_STORE_CTX_get_error(ctx);
+	X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+	result->x509_error = 0;
 	result->anchor = NULL;
 	result->cert_type = PC_CERT_UNKNOWN;
 	result->expired = result->legacy = false;
@@ -357,6 +369,7 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 {
 	X509 *cert = X509_STORE_CTX_get0_cert(ctx);
 	pc_signer const *signer;
+	candidate found;
 	int name_matches;
 
 	memset(result, 0, sizeof(*result));
@@ -375,7 +388,8 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 			      "the client sent %d certificates (at most %d)", sent, PC_MAX_CLIENT_CHAIN);
 	}
 
-	signer = find_signer(trust, cert, now, &name_matches);
+	name_matches = find_signer(trust, cert, now, &found);
+	signer = found.signer;
 	if (!signer) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 		if (name_matches == 0) return reject_unknown_issuer(cert, result);
@@ -385,14 +399,14 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 	result->cert_type = pc_anchor_get_kind(signer->anchor) == PC_ANCHOR_MANUFACTURING ? PC_CERT_MIC : PC_CERT_LSC;
 
 	if (X509_check_ca(cert) != 0) {
-		if (!signed_by(signer, cert, name_matches)) return reject_forged(trust, ctx, cert, result);
+		if (!signed_by(&found, cert)) return reject_forged(trust, ctx, cert, result);
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_INVALID_PURPOSE);
 		return reject(result, "a phone presents its own LSC or MIC, never a CA certificate",
 			      "not a client certificate: it is a CA certificate");
 	}
 	char key_type[80];
 	if (!phone_key_type(cert, key_type, sizeof(key_type))) {
-		if (!signed_by(signer, cert, name_matches)) return reject_forged(trust, ctx, cert, result);
+		if (!signed_by(&found, cert)) return reject_forged(trust, ctx, cert, result);
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
 		return reject(result, "phones carry RSA or EC P-256/P-384/P-521 keys",
 			      "unsupported key type %s", key_type);
@@ -403,7 +417,7 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 		if (X509_STORE_CTX_get_error(ctx) == X509_V_OK) X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 		ERR_clear_error();
 		/* OpenSSL checks key usage and the like before the leaf's signature: which came first must not matter. */
-		if (not_signed_by_candidate(ctx) || !signed_by(signer, cert, name_matches)) {
+		if (not_signed_by_candidate(ctx) || !signed_by(&found, cert)) {
 			return reject_forged(trust, ctx, cert, result);
 		}
 		return reject_x509_error(ctx, result);
