@@ -22,6 +22,14 @@ wait_for_log() {
 
 count_log() { grep -cE -- "$1" "$IT_RUN/log/debug.log"; }
 
+# Send SIGHUP and expect one more log line matching $1 (bounded wait).
+sighup_expect() {
+	local pattern=$1 label=$2 before
+	before=$(count_log "$pattern")
+	kill -HUP "$IT_SERVER_PID"
+	if wait_for_log "$pattern" "$before"; then pass "$label"; else fail "$label (no new /$pattern/ in the log)"; fi
+}
+
 server_prepare reload
 # The configuration file is edited in place below: make it a file, not the shipped symlink.
 cp --remove-destination "$IT_REPO/raddb/mods-available/phonecert" "$(conf)"
@@ -51,9 +59,7 @@ pause_for_hup
 cp "$IT_PKI/capf-old.pem" "$IT_RUN/raddb/certs/phonecert/capf-old.pem"
 sed -i 's|^\tmanufacturing {|\tcapf rotated-in {\n\t\tca_file = ${certdir}/phonecert/capf-other.pem\n\t\taccept_from = "2020-01-01T00:00:00Z"\n\t}\n\n\tmanufacturing {|' "$(conf)"
 sed -i 's|\tcapf demo-cluster-2021 {|\tcapf previous {|' "$(conf)"
-before=$(count_log 'rlm_phonecert \(phonecert\): reloaded')
-kill -HUP "$IT_SERVER_PID"
-if wait_for_log 'rlm_phonecert \(phonecert\): reloaded' "$before"; then pass "SIGHUP reloads the edited configuration"; else fail "SIGHUP did not reload"; fi
+sighup_expect 'rlm_phonecert \(phonecert\): reloaded' "SIGHUP reloads the edited configuration"
 eap_tls lsc-other.pem lsc-other.key
 expect_result accept "after SIGHUP: the rotated-in CAPF is trusted"
 expect_log 'Phonecert-Anchor := "rotated-in"' "under its new section"
@@ -64,9 +70,7 @@ expect_log 'Phonecert-Anchor := "previous"' "under its new name"
 echo "# a broken configuration on SIGHUP keeps the old trust in force"
 pause_for_hup
 sed -i 's|capf-other.pem|capf-missing.pem|' "$(conf)"
-before=$(count_log 'HUP failed for module "phonecert"')
-kill -HUP "$IT_SERVER_PID"
-if wait_for_log 'HUP failed for module "phonecert"' "$before"; then pass "a broken reload is refused"; else fail "a broken reload was not refused"; fi
+sighup_expect 'HUP failed for module "phonecert"' "a broken reload is refused"
 expect_log_file "capf 'rotated-in': cannot read ca_file .*capf-missing.pem: No such file or directory" "the refusal names the file and the problem"
 eap_tls lsc-other.pem lsc-other.key
 expect_result accept "after the broken reload: the old trust set is still in force"
@@ -76,9 +80,7 @@ expect_result accept "after the broken reload: phones still authenticate"
 echo "# a broken date on SIGHUP keeps the old trust in force"
 pause_for_hup
 sed -i 's|capf-missing.pem|capf-other.pem|; s|accept_from = "2020-01-01T00:00:00Z"|accept_from = "next monday"|' "$(conf)"
-before=$(count_log 'HUP failed for module "phonecert"')
-kill -HUP "$IT_SERVER_PID"
-if wait_for_log 'HUP failed for module "phonecert"' "$before"; then pass "a reload with a bad date is refused"; else fail "a reload with a bad date was not refused"; fi
+sighup_expect 'HUP failed for module "phonecert"' "a reload with a bad date is refused"
 expect_log_file "capf 'rotated-in': accept_from = \"next monday\" is not an RFC 3339 UTC time" "the refusal names the option and the value"
 eap_tls lsc-other.pem lsc-other.key
 expect_result accept "after the refused reload: the old trust set is still in force"
