@@ -54,26 +54,14 @@ static void describe_certificate(X509 *cert, pc_result *result)
 	pc_identity_from_cert(cert, &result->identity);
 }
 
-static bool issuer_named_like_anchor(pc_trust const *trust, X509 *cert)
-{
-	X509_NAME const *issuer = X509_get_issuer_name(cert);
-
-	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
-		if (X509_NAME_cmp(X509_get_subject_name(pc_trust_signer(trust, i)->cert), issuer) == 0) return true;
-	}
-	return false;
-}
-
 /*
  * A certificate is a phone's when anything about it points at phones. Such a
  * certificate is decided here alone: it must never fall through to the weaker,
  * name-based checks of eap's own ca_file.
  */
-static bool is_phone_certificate(pc_trust const *trust, X509 *cert, pc_result const *result)
+static bool is_phone_certificate(int named_like_anchors, X509 *cert, pc_result const *result)
 {
-	return issuer_named_like_anchor(trust, cert) ||
-	       pc_name_is_capf(X509_get_issuer_name(cert)) ||
-	       result->identity.has_device;
+	return named_like_anchors > 0 || pc_name_is_capf(X509_get_issuer_name(cert)) || result->identity.has_device;
 }
 
 /* A candidate: an anchor certificate with the issuer's name, and whether its key is known to verify the signature. */
@@ -87,6 +75,15 @@ static bool named_like_issuer(pc_signer const *signer, X509 *cert)
 	return X509_NAME_cmp(X509_get_subject_name(signer->cert), X509_get_issuer_name(cert)) == 0;
 }
 
+/* How many anchor certificates have cert's issuer name: the candidates for its signer. */
+static int count_named_like_issuer(pc_trust const *trust, X509 *cert)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) count += named_like_issuer(pc_trust_signer(trust, i), cert);
+	return count;
+}
+
 /*
  * The anchor certificate that signed cert. Several anchors may share the
  * issuer's name (a regenerated CAPF keeps its DN): then the signature decides,
@@ -94,16 +91,14 @@ static bool named_like_issuer(pc_signer const *signer, X509 *cert)
  * re-issued with the same key), one whose window is open is preferred.
  * X509_verify_cert() checks the chosen one's signature anyway, so a candidate
  * is only checked here when there is a choice left: a single one, or the last
- * one after all others failed, is left to it. Returns the number of
+ * one after all others failed, is left to it. total is the number of
  * candidates; found->signer is NULL when none is left.
  */
-static int find_signer(pc_trust const *trust, X509 *cert, time_t now, candidate *found)
+static void find_signer(pc_trust const *trust, X509 *cert, int total, time_t now, candidate *found)
 {
-	int total = 0, seen = 0;
+	int seen = 0;
 
 	*found = (candidate) { 0 };
-	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) total += named_like_issuer(pc_trust_signer(trust, i), cert);
-
 	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
 		pc_signer const *signer = pc_trust_signer(trust, i);
 
@@ -120,7 +115,6 @@ static int find_signer(pc_trust const *trust, X509 *cert, time_t now, candidate 
 		if (!found->signer) *found = (candidate) { .signer = signer, .verified = true };
 	}
 	ERR_clear_error();
-	return total;
 }
 
 /* The issuer's CN for short messages (the full DN is in result->issuer). */
@@ -376,7 +370,8 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 	if (!cert) return reject(result, NULL, "internal error: no client certificate to verify");
 	describe_certificate(cert, result);
 
-	if (!is_phone_certificate(trust, cert, result)) {
+	name_matches = count_named_like_issuer(trust, cert);
+	if (!is_phone_certificate(name_matches, cert, result)) {
 		result->verdict = PC_VERDICT_NOT_PHONE;
 		return PC_VERDICT_NOT_PHONE;
 	}
@@ -388,7 +383,7 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 			      "the client sent %d certificates (at most %d)", sent, PC_MAX_CLIENT_CHAIN);
 	}
 
-	name_matches = find_signer(trust, cert, now, &found);
+	find_signer(trust, cert, name_matches, now, &found);
 	signer = found.signer;
 	if (!signer) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
