@@ -22,11 +22,17 @@ IT_PORT=
 it_init() {
 	"$IT_REPO/tests/pki/make-pki.sh" "$IT_PKI" >/dev/null
 	[ -f "$IT_BUILD/rlm_phonecert.so" ] || { echo "it: $IT_BUILD/rlm_phonecert.so missing: run make first" >&2; exit 2; }
+	# Files that other users must reach (radiusd after it drops to freerad,
+	# postgres) cannot live in a checkout that only root may enter, as a
+	# clone under a mktemp directory is: they go here.
+	IT_OPEN=$(mktemp -d /tmp/phonecert-it.XXXXXX)
+	chmod 755 "$IT_OPEN"
 	trap it_cleanup EXIT
 }
 
 it_cleanup() {
 	server_stop
+	[ -n "${IT_OPEN:-}" ] && rm -rf "$IT_OPEN"
 }
 
 pass() {

@@ -6,7 +6,8 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 PG_DIR=
 PG_PORT=
 
-pg_as() { runuser -u postgres -- "$@"; }
+# From /: the checkout may be a directory the postgres user cannot enter.
+pg_as() { (cd / && runuser -u postgres -- "$@"); }
 
 # Start the cluster (postgres refuses to run as root: it runs as the postgres user).
 pg_start() {
@@ -44,7 +45,7 @@ pg_create_inventory() {
 	pg_sql postgres "CREATE ROLE phonecert LOGIN" >/dev/null &&
 	pg_sql postgres "CREATE DATABASE phonecert OWNER phonecert" >/dev/null &&
 	pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U phonecert -d phonecert -q -v ON_ERROR_STOP=1 \
-		-f "$IT_REPO/raddb/mods-config/sql/phonecert/postgresql/schema.sql" >/dev/null
+		<"$IT_REPO/raddb/mods-config/sql/phonecert/postgresql/schema.sql" >/dev/null
 }
 
 # Point a prepared run's inventory at this server (what an admin edits in connection.conf).

@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 it_init
 
 DOCKER=$IT_REPO/docker
-STAGE=$IT_BUILD/it/docker-root
+STAGE=$IT_OPEN/docker-root
 RADDB=$STAGE/etc/freeradius/3.0
 LOG=$IT_BUILD/it-docker-build.log
 
@@ -130,7 +130,7 @@ operator_copy() {	# $1: directory
 	# The staged module first, Debian's modules (eap...) from the system.
 	sed -i "s|^[[:space:]]*libdir = .*|libdir = $STAGE/usr/lib/freeradius:/usr/lib/freeradius|" "$1/radiusd.conf"
 }
-check_conf=$IT_BUILD/it/docker-check
+check_conf=$IT_OPEN/docker-check
 operator_copy "$check_conf"
 out=$(timeout 60 freeradius -C -X -d "$check_conf" 2>&1)
 if grep -q 'rlm_phonecert (phonecert): deciding phone certificates in eap eap tls-config tls-common with 3 anchor(s)' <<<"$out" &&
@@ -151,8 +151,8 @@ else
 fi
 
 echo "# the image's command, freeradius -f -l stdout, on the staged configuration"
-run_conf=$IT_BUILD/it/docker-run
-run_log=$IT_BUILD/it/docker-run.log
+run_conf=$IT_OPEN/docker-run
+run_log=$IT_OPEN/docker-run.log
 # The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
 listen_on() {	# $1: auth port (acct: +1, inner-tunnel: +2)
 	local site=$run_conf/sites-available/default
@@ -188,16 +188,17 @@ sed -i -e 's|^\([[:space:]]*\)private_key_file = .*|\1private_key_file = ${certd
        -e 's|^\([[:space:]]*\)certificate_file = .*|\1certificate_file = ${certdir}/server.pem|' \
        -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$run_conf/mods-available/eap"
 sed -i -e "s|^run_dir = .*|run_dir = $STAGE/var/run/freeradius|" \
-       -e "s|^logdir = .*|logdir = $IT_BUILD/it/docker-run-log|" "$run_conf/radiusd.conf"
-mkdir -p "$IT_BUILD/it/docker-run-log"
-chown freerad:freerad "$IT_BUILD/it/docker-run-log" 2>/dev/null
+       -e "s|^logdir = .*|logdir = $IT_OPEN/docker-run-log|" "$run_conf/radiusd.conf"
+mkdir -p "$IT_OPEN/docker-run-log"
+chown freerad:freerad "$IT_OPEN/docker-run-log" 2>/dev/null
 started=false
 for _ in 1 2 3 4 5; do
 	IT_PORT=$((20000 + RANDOM % 40000))
 	listen_on "$IT_PORT"
 	freeradius -f -l stdout -d "$run_conf" >"$run_log" 2>&1 &
 	IT_SERVER_PID=$!
-	for _ in $(seq 1 100); do
+	# Up to 30 s: Debian's full configuration starts slower than the demo's, more so on a loaded machine.
+	for _ in $(seq 1 300); do
 		grep -q 'Ready to process requests' "$run_log" && { started=true; break 2; }
 		kill -0 "$IT_SERVER_PID" 2>/dev/null || break
 		sleep 0.1

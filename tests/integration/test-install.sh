@@ -5,7 +5,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 it_init
 
-root=$IT_BUILD/it/install
+root=$IT_OPEN/install
 rm -rf "$root"
 if make -s -C "$IT_REPO" install DESTDIR="$root" >"$IT_BUILD/it-install.log" 2>&1; then
 	pass "make install DESTDIR=... succeeds"
@@ -27,7 +27,7 @@ make -s -C "$IT_REPO" install DESTDIR="$root" >/dev/null 2>&1
 if [ "$(grep -c 'dictionary.phonecert' "$raddb/dictionary")" -eq 1 ]; then pass "a second install adds the include only once"; else fail "dictionary.phonecert included twice"; fi
 
 # Debian's stock configuration with the installed files on top, phonecert enabled.
-stock=$IT_BUILD/it/install-stock
+stock=$IT_OPEN/install-stock
 rm -rf "$stock"
 cp -a /etc/freeradius/3.0 "$stock"
 cp -a "$raddb/." "$stock/"
@@ -53,7 +53,8 @@ else
 fi
 
 # As README.md says: eap's ca_file holds the CAs of non-phone clients only.
-sed -i "s|^\([[:space:]]*ca_file = \).*ca-certificates.crt.*|\1$IT_PKI/eap-ca.pem|" "$stock/mods-available/eap"
+cp "$IT_PKI/eap-ca.pem" "$stock/certs/"
+sed -i "s|^\([[:space:]]*ca_file = \).*ca-certificates.crt.*|\1$stock/certs/eap-ca.pem|" "$stock/mods-available/eap"
 out=$(timeout 60 freeradius -C -X -d "$stock" 2>&1)
 if [ -s "$stock/db/phonecert-inventory.sqlite" ]; then pass "the inventory is created where db_dir points"; else fail "no inventory in $stock/db"; fi
 if grep -q 'rlm_phonecert (phonecert): deciding phone certificates in eap eap tls-config tls-common with 3 anchor(s)' <<<"$out" &&

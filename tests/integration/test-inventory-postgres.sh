@@ -13,7 +13,7 @@ other_pid=
 
 cleanup_all() {
 	[ -n "$other_pid" ] && kill "$other_pid" 2>/dev/null && wait "$other_pid" 2>/dev/null
-	server_stop
+	it_cleanup
 	pg_remove
 }
 trap cleanup_all EXIT

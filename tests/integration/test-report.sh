@@ -23,7 +23,7 @@ OLD=demo-cluster-2021	# the shipped config's retiring CAPF (capf-old, accept_unt
 NEW=demo-cluster-2025	# its current CAPF (capf-new)
 
 cleanup_all() {
-	server_stop
+	it_cleanup
 	pg_remove
 }
 trap cleanup_all EXIT
