@@ -28,10 +28,12 @@ keywords=$(awk '{ print toupper($1) }' <<<"$instructions")
 copy_lines=$(grep -iE '^(COPY|ADD)[[:space:]]' <<<"$instructions")
 run_lines=$(grep -iE '^RUN[[:space:]]' <<<"$instructions")
 one_line() { [ -n "$1" ] && [ "$(wc -l <<<"$1")" -eq 1 ]; }
-only_known_keywords() { ! grep -qvxE 'FROM|LABEL|COPY|RUN|EXPOSE|CMD' <<<"$keywords"; }
+only_known_keywords() { ! grep -qvxE 'FROM|LABEL|COPY|RUN|EXPOSE|CMD' <<<"$(tail -n +2 <<<"$keywords")"; }
 copies_context() { one_line "$copy_lines" && grep -qE '^COPY[[:space:]]+\.[[:space:]]+/[^[:space:]]+$' <<<"$copy_lines"; }
-check "FROM debian:bookworm-slim" grep -qxE 'FROM[[:space:]]+debian:bookworm-slim' <<<"$instructions"
-check "only FROM, LABEL, COPY, RUN, EXPOSE, CMD (no ENV, ARG, WORKDIR... that build.sh would not get in CI)" only_known_keywords
+release_arg() { [ "$(head -n 1 <<<"$instructions")" = "ARG DEBIAN_RELEASE=trixie" ] && [ "$(grep -c '^ARG' <<<"$instructions")" -eq 1 ]; }
+check "the first line is ARG DEBIAN_RELEASE=trixie (Debian 13 by default), the only ARG" release_arg
+check "FROM debian:\${DEBIAN_RELEASE}-slim" grep -qxE 'FROM[[:space:]]+debian:\$\{DEBIAN_RELEASE\}-slim' <<<"$instructions"
+check "only ARG (before FROM), FROM, LABEL, COPY, RUN, EXPOSE, CMD (no ENV, WORKDIR... that build.sh would not get in CI)" only_known_keywords
 check "exactly one COPY, of the whole build context" copies_context
 srcdir=$(awk '{ print $3 }' <<<"$copy_lines")
 check "exactly one RUN" one_line "$run_lines"
