@@ -3,6 +3,8 @@
 #   make            build the module (build/rlm_phonecert.so)
 #   make run        install what is missing, build, start a demo server on 127.0.0.1
 #   make test       install what is missing, build, run every test
+#   make test-other-release   the whole of .ci/run again in a root of the
+#                   other Debian release (12 <-> 13)
 #   make install    install module and raddb files (honours DESTDIR)
 
 CC      ?= cc
@@ -25,7 +27,7 @@ RADDB_DIR   ?= /etc/freeradius/3.0
 # radiusd reads some files after dropping to Debian's freerad user (the SQLite schema): group-readable by it.
 RADDB_GROUP ?= $(shell [ "$$(id -u)" = 0 ] && getent group freerad >/dev/null && echo freerad || id -gn)
 
-.PHONY: all deps test-deps run test unit integration test-valgrind install clean
+.PHONY: all deps test-deps run test unit integration test-valgrind test-other-release install clean
 all: deps $(MODULE)
 
 deps:
@@ -85,6 +87,10 @@ integration: $(MODULE) $(TEST_PKI)/.complete
 test-valgrind: test-deps all $(TEST_PKI)/.complete
 	bash tests/integration/valgrind.sh
 
+# .ci/run in a debootstrapped root of the other release (needs root).
+test-other-release: test-deps
+	scripts/test-other-release.sh $(RELEASE)
+
 run: all
 	scripts/run-demo.sh
 
@@ -135,6 +141,13 @@ CLI_LDLIBS  := -lsqlite3 -lpq
 PQ_INCLUDE  := $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
 $(BUILD)/rlm_phonecert/cli/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
 
+# lint checks the CertificateRequest against the installed FreeRADIUS' TLS record size.
+FR_TLS_H       := /usr/include/freeradius/tls.h
+FR_MAX_RECORD  := $(shell sed -n 's/^\#define[[:space:]]*MAX_RECORD_SIZE[[:space:]]*\([0-9]*\).*/\1/p' $(FR_TLS_H) 2>/dev/null)
+FR_VERSION     := $(shell dpkg-query -W -f='$${Version}' libfreeradius-dev 2>/dev/null | sed 's/^[0-9]*://; s/[+~-].*//')
+$(BUILD)/rlm_phonecert/cli/lint.o: CORE_CFLAGS += -DFR_MAX_RECORD_SIZE=$(FR_MAX_RECORD) -DFR_VERSION='"$(FR_VERSION)"'
+$(BUILD)/rlm_phonecert/cli/lint.o: $(FR_TLS_H)
+
 $(CLI): $(CLI_OBJ) $(CORE_LIB)
 	$(CC) -o $@ $(CLI_OBJ) $(CORE_LIB) $(LDLIBS_SSL) $(CLI_LDLIBS)
 
@@ -165,7 +178,7 @@ $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 #   make fuzz-smoke    the same, FUZZ_SMOKE_SECONDS each (part of `make test`)
 #   make sanitize      the unit tests on the core, built with ASan + UBSan
 # Both compile the core sources again with the instrumentation (never
-# libphonecert.a). The llvm-14 directory is on PATH for llvm-symbolizer.
+# libphonecert.a). llvm-symbolizer (Debian's llvm, on PATH) makes stack traces readable.
 FUZZ_CC            ?= clang
 SAN_CC             ?= clang
 FUZZ_SECONDS       ?= 60
@@ -181,7 +194,6 @@ SAN_DIR    := $(BUILD)/asan
 SAN_OBJ    := $(CORE_SRC:%.c=$(SAN_DIR)/%.o)
 SAN_BIN    := $(UNIT_SRC:tests/unit/%.c=$(SAN_DIR)/tests/unit/%)
 INSTR_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
-SAN_PATH   := PATH="$$PATH:/usr/lib/llvm-14/bin"
 
 .PHONY: fuzz fuzz-smoke sanitize
 
@@ -206,7 +218,7 @@ fuzz: $(FUZZ_BIN) $(FUZZ_DIR)/corpus/.complete $(TEST_PKI)/.complete
 		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/crashes/$$t; \
 		seeds=; [ ! -d tests/fuzz/corpus/$$t ] || seeds=tests/fuzz/corpus/$$t; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s (log: $(FUZZ_DIR)/$$t.log)"; \
-		if $(SAN_PATH) PHONECERT_TEST_PKI=$(TEST_PKI) $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) \
+		if PHONECERT_TEST_PKI=$(TEST_PKI) $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) \
 			-rss_limit_mb=$(FUZZ_RSS_MB) -timeout=$(FUZZ_TIMEOUT) -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_DIR)/crashes/$$t/ \
 			$(FUZZ_DIR)/corpus/$$t $$seeds >$(FUZZ_DIR)/$$t.log 2>&1; then \
@@ -233,7 +245,7 @@ $(SAN_BIN): $(SAN_DIR)/tests/unit/%: tests/unit/%.c tests/unit/pki_support.h $(S
 sanitize: $(SAN_BIN) $(TEST_PKI)/.complete
 	@passed=0; failed=0; \
 	for t in $(SAN_BIN); do \
-		if $(SAN_PATH) PHONECERT_TEST_PKI=$(TEST_PKI) ASAN_OPTIONS=detect_leaks=1 \
+		if PHONECERT_TEST_PKI=$(TEST_PKI) ASAN_OPTIONS=detect_leaks=1 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; then passed=$$((passed + 1)); \
 		else failed=$$((failed + 1)); echo "sanitize: $$t FAILED"; fi; \
 	done; \

@@ -5,14 +5,18 @@
 #        scripts/install-deps.sh --list build|test   print the package names
 set -euo pipefail
 
+# The same names on Debian 12 and 13. PCRE's headers are added afterwards, only
+# where the installed FreeRADIUS was built with PCRE (Debian 12's is, 13's is not).
 build_packages=(make gcc dpkg-dev freeradius freeradius-utils libfreeradius-dev
-                libtalloc-dev libssl-dev libpcre3-dev openssl xz-utils
+                libtalloc-dev libssl-dev openssl xz-utils
                 libsqlite3-dev libpq-dev)
 test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius-postgresql chromium)
-# make fuzz / make sanitize: clang, the libFuzzer and sanitizer runtimes of
-# clang 14 (libclang-rt-14-dev, only recommended by clang-14) and
-# llvm-symbolizer for readable stack traces (llvm-14).
-test_packages+=(clang libclang-rt-14-dev llvm-14)
+# make fuzz / make sanitize: clang, the libFuzzer and sanitizer runtimes of the
+# same clang (libclang-rt-dev, only recommended by clang) and llvm-symbolizer
+# for readable stack traces (llvm). Unversioned: clang 14 on 12, clang 19 on 13.
+test_packages+=(clang libclang-rt-dev llvm)
+# make test-other-release: a root of the other Debian release.
+test_packages+=(debootstrap)
 
 list_only=false
 if [ "${1:-}" = --list ]; then list_only=true; shift; fi
@@ -25,18 +29,27 @@ esac
 
 if $list_only; then echo "${wanted[*]}"; exit 0; fi
 
-missing=()
-for pkg in "${wanted[@]}"; do
-	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-	[ "$status" = installed ] || missing+=("$pkg")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+install_missing() {
+	local pkg status missing=()
+	for pkg in "$@"; do
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+		[ "$status" = installed ] || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
 
-echo "install-deps: installing ${missing[*]}"
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-	as_root=(sudo)
+	echo "install-deps: installing ${missing[*]}"
+	local as_root=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+		as_root=(sudo)
+	fi
+	"${as_root[@]}" apt-get update -q
+	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_missing "${wanted[@]}"
+# FreeRADIUS' regex.h includes <pcre.h> when it was built with PCRE, and
+# libfreeradius-dev does not depend on the headers.
+if grep -q '^#define HAVE_PCRE 1' /usr/include/freeradius/autoconf.h; then
+	install_missing libpcre3-dev
 fi
-"${as_root[@]}" apt-get update -q
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

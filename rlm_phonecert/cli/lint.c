@@ -22,8 +22,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "../core/certreq.h"
 #include "../core/timeutil.h"
 
 #define EXPIRY_WARNING_DAYS 90
@@ -51,6 +53,8 @@ typedef struct {
 	finding *findings;
 	size_t count;
 	size_t counts[SEVERITY_COUNT];
+	int ca_names;			/* the CertificateRequest: CA names, and bytes (0: not computed) */
+	int first_flight;
 } linter;
 
 static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
@@ -343,17 +347,46 @@ static void check_in_eap_bundle(linter *l, STACK_OF(X509) *eap_certs, char const
 	}
 }
 
+/*
+ *	(g) the CertificateRequest must fit in the installed FreeRADIUS' TLS record
+ */
+static void check_certificate_request(linter *l, char const *ca_file, char const *certificate_file)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	STACK_OF(X509_NAME) *names = ca_file ? SSL_load_client_CA_file(ca_file) : NULL;
+	char err[1024];
+
+	if (!ctx) {
+		sk_X509_NAME_pop_free(names, X509_NAME_free);
+		add_finding(l, SEVERITY_ERROR, "certificate-request", NULL, NULL, "out of memory");
+		l->trouble = true;
+		return;
+	}
+	if (names) SSL_CTX_set_client_CA_list(ctx, names);
+	pc_certreq_advertise(ctx, l->trust);
+	/* Unreadable here (radiusd reads it as root): the estimate goes without it. */
+	if (certificate_file) (void) SSL_CTX_use_certificate_chain_file(ctx, certificate_file);
+	l->first_flight = pc_certreq_size(ctx, &l->ca_names);
+	if (!pc_certreq_fits(ctx, FR_MAX_RECORD_SIZE, l->phonecert->tls_config_name, err, sizeof(err))) {
+		add_finding(l, SEVERITY_ERROR, "certificate-request", NULL, ca_file,
+			    "FreeRADIUS " FR_VERSION " would refuse to start: %s", err);
+		l->trouble = true;
+	}
+	SSL_CTX_free(ctx);
+}
+
 static void check_eap_ca_file(linter *l)
 {
-	char const *ca_file = NULL;
+	char const *ca_file = NULL, *certificate_file = NULL;
 	STACK_OF(X509) *certs;
 	char err[1024];
 
-	if (raddb_read_eap_ca_file(l->db, l->phonecert, &ca_file, err, sizeof(err)) < 0) {
+	if (raddb_read_eap_tls(l->db, l->phonecert, &ca_file, &certificate_file, err, sizeof(err)) < 0) {
 		add_finding(l, SEVERITY_ERROR, "eap", NULL, NULL, "FreeRADIUS would refuse to start: %s", err);
 		l->trouble = true;
 		return;
 	}
+	check_certificate_request(l, ca_file, certificate_file);
 	if (!ca_file) return;	/* eap trusts no CA of its own: nothing can bypass phonecert */
 	certs = certs_read(ca_file, err, sizeof(err));
 	if (!certs) {
@@ -374,6 +407,11 @@ static void print_text(linter const *l, FILE *out)
 
 	pc_time_format(l->options->now, now, sizeof(now));
 	fprintf(out, "phonecert lint: %s (%s) at %s\n", l->options->raddb_dir, l->phonecert->file, now);
+	if (l->first_flight) {
+		fprintf(out, "CertificateRequest of eap tls-config %s: %d CA names, about %d bytes with the server's "
+			"certificates, of the %d FreeRADIUS " FR_VERSION " can send\n", l->phonecert->tls_config_name,
+			l->ca_names, l->first_flight, FR_MAX_RECORD_SIZE);
+	}
 	for (size_t i = 0; i < l->count; i++) {
 		finding const *f = &l->findings[i];
 		pc_anchor_config anchor = { .name = f->anchor_name };
@@ -402,6 +440,12 @@ static void print_json(linter const *l, FILE *out)
 	json_string(&w, "phonecert_file", l->phonecert->file);
 	json_string(&w, "now", now);
 	json_bool(&w, "module_would_refuse", l->trouble);
+	json_object_begin(&w, "certificate_request");
+	json_string(&w, "freeradius", FR_VERSION);
+	json_int(&w, "max_record_size", FR_MAX_RECORD_SIZE);
+	json_int(&w, "ca_names", l->ca_names);
+	json_int(&w, "bytes", l->first_flight);
+	json_object_end(&w);
 	json_array_begin(&w, "findings");
 	for (size_t i = 0; i < l->count; i++) {
 		finding const *f = &l->findings[i];

@@ -242,8 +242,8 @@ static conf_item const *find_eap_module(conf_item const *root, char const *insta
 	return NULL;
 }
 
-int raddb_read_eap_ca_file(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
-			   char *err, size_t len)
+int raddb_read_eap_tls(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
+		       char const **certificate_file, char *err, size_t len)
 {
 	char *path = path_in(db, "mods-enabled/eap");
 	conf_item const *eap, *tls;
@@ -266,6 +266,7 @@ int raddb_read_eap_ca_file(raddb *db, raddb_phonecert const *phonecert, char con
 		goto done;
 	}
 	rc = setting(db, db->eap_file, tls, "ca_file", NULL, ca_file, err, len);
+	if (rc == 0) rc = setting(db, db->eap_file, tls, "certificate_file", NULL, certificate_file, err, len);
 done:
 	free(path);
 	return rc;

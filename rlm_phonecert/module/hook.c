@@ -57,39 +57,6 @@ bool hook_resumes_sessions(phonecert_hook_t const *hook)
 	return hook->resumes_sessions;
 }
 
-/* Let clients that choose their certificate by the CA names in the CertificateRequest see the phone anchors. */
-static void advertise_anchors(SSL_CTX *ssl_ctx, pc_trust const *trust)
-{
-	for (size_t i = 0; i < pc_trust_anchor_count(trust); i++) {
-		STACK_OF(X509) const *certs = pc_anchor_certs(pc_trust_anchor(trust, i));
-
-		for (int c = 0; c < sk_X509_num(certs); c++) SSL_CTX_add_client_CA(ssl_ctx, sk_X509_value(certs, c));
-	}
-}
-
-/*
- * The server's first flight (its certificates and the CertificateRequest
- * with every CA name) must fit in one FreeRADIUS TLS record buffer, or every
- * EAP-TLS handshake fails half-way ("peer is misbehaving"). A ca_file with a
- * whole public bundle (Debian's default) nearly fills it alone.
- */
-#define FLIGHT_OVERHEAD 1024	/* handshake headers, ServerHello, ServerKeyExchange */
-
-static int flight_size(SSL_CTX *ssl_ctx, int *names)
-{
-	STACK_OF(X509_NAME) *ca_names = SSL_CTX_get_client_CA_list(ssl_ctx);
-	STACK_OF(X509) *chain = NULL;
-	X509 *own = SSL_CTX_get0_certificate(ssl_ctx);
-	int size = FLIGHT_OVERHEAD + (own ? i2d_X509(own, NULL) : 0);
-
-	*names = sk_X509_NAME_num(ca_names);
-	for (int i = 0; i < *names; i++) size += 2 + i2d_X509_NAME(sk_X509_NAME_value(ca_names, i), NULL);
-	if (SSL_CTX_get0_chain_certs(ssl_ctx, &chain) && chain) {
-		for (int i = 0; i < sk_X509_num(chain); i++) size += 3 + i2d_X509(sk_X509_value(chain, i), NULL);
-	}
-	return size;
-}
-
 /* Whether eap's SSL_CTX can be hooked; if not, err says why. */
 static bool can_hook(SSL_CTX *ssl_ctx, char const *eap_name, char const *tls_config_name, char *err, size_t len)
 {
@@ -144,19 +111,10 @@ phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char
 			       phonecert_generation_t *generation, char *err, size_t len)
 {
 	phonecert_hook_t *hook;
-	int names, size;
-
 	if (!can_hook(ssl_ctx, eap_name, tls_config_name, err, len)) return NULL;
 
-	advertise_anchors(ssl_ctx, generation->trust);
-	size = flight_size(ssl_ctx, &names);
-	if (size > MAX_RECORD_SIZE) {
-		snprintf(err, len, "eap tls-config %s would send %d CA names (eap's ca_file and phonecert's anchors) in "
-			 "its CertificateRequest: about %d bytes with its certificates, more than the %d FreeRADIUS can "
-			 "send, so every EAP-TLS handshake would fail. Keep only the CAs of your non-phone clients in "
-			 "eap's ca_file (not a whole public bundle)", tls_config_name, names, size, MAX_RECORD_SIZE);
-		return NULL;
-	}
+	pc_certreq_advertise(ssl_ctx, generation->trust);
+	if (!pc_certreq_fits(ssl_ctx, MAX_RECORD_SIZE, tls_config_name, err, len)) return NULL;
 
 	hook = hook_new(instance_name, eap_name, tls_config_name);
 	if (!hook) {

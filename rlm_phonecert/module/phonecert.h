@@ -13,6 +13,7 @@
 
 #include <openssl/ssl.h>
 
+#include "../core/certreq.h"
 #include "../core/policy.h"
 #include "../core/trust.h"
 #include "../core/verify.h"

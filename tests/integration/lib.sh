@@ -269,3 +269,50 @@ expect_log_file() {
 	local pattern=$1 label=$2
 	if grep -qE -- "$pattern" "$IT_RUN/log/debug.log"; then pass "$label"; else fail "$label (no /$pattern/ in $IT_RUN/log/debug.log)"; fi
 }
+
+# Facts of the installed FreeRADIUS that expectations depend on (3.2.1 on
+# Debian 12, 3.2.7 on Debian 13), read from what is installed, never assumed.
+
+# The TLS record buffer of FreeRADIUS' EAP-TLS (its MAX_RECORD_SIZE): the
+# first server flight, with the CertificateRequest's CA names, must fit in it.
+fr_max_record_size() {
+	sed -n 's/^#define[[:space:]]\{1,\}MAX_RECORD_SIZE[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p' /usr/include/freeradius/tls.h
+}
+
+# The installed FreeRADIUS version, e.g. 3.2.7.
+fr_version() {
+	dpkg-query -W -f='${Version}' freeradius | sed 's/^[0-9]*://; s/[+~-].*//'
+}
+
+# Whether the installed FreeRADIUS is at least VERSION.
+fr_at_least() {
+	dpkg --compare-versions "$(fr_version)" ge "$1"
+}
+
+# Write to FILE self-signed CA certificates (one key for all) whose names alone
+# overflow the installed FreeRADIUS' TLS record; prints how many.
+ca_names_overflow() {
+	local file=$1 key long_ou count subject i o
+	key=$(mktemp)
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" 2>/dev/null
+	long_ou=$(printf 'x%.0s' $(seq 1 60))
+	count=$(( $(fr_max_record_size) / 600 + 1 ))	# each name is about 650 bytes
+	for i in $(seq 1 "$count"); do
+		subject="/C=US/O=Names Overflow $i"
+		for o in 1 2 3 4 5 6 7 8; do subject="$subject/OU=$o$long_ou$i"; done
+		openssl req -x509 -new -key "$key" -subj "$subject/CN=Overflow CA $i" -days 30 2>/dev/null
+	done > "$file"
+	rm -f "$key"
+	echo "$count"
+}
+
+# Whether eapol_test's OpenSSL loads a SHA-1/RSA-1024 client certificate (a
+# legacy MIC) without -L. eapol_test sets "DEFAULT@SECLEVEL=1"; OpenSSL 3.0
+# (Debian 12) refuses such a certificate there ("ca md too weak"), 3.5
+# (Debian 13) loads it. The same libssl, asked the same way, tells.
+client_loads_legacy_certs() {
+	local out
+	out=$(timeout 10 openssl s_client -cipher DEFAULT@SECLEVEL=1 -cert "$IT_PKI/mic-legacy.pem" \
+		-key "$IT_PKI/mic-legacy.key" -connect 127.0.0.1:1 </dev/null 2>&1)
+	! grep -q 'error setting certificate' <<<"$out"
+}

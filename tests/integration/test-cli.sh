@@ -367,6 +367,21 @@ expect_finding error eap-ca-file current "also in eap's ca_file .*would let cert
 expect_json '[.findings[] | select(.check == "eap-ca-file" and .file == $f)] | length == 1' "(f) the finding names eap's ca_file" \
 	--arg f "$R/certs/eap-ca.pem"
 
+echo "# lint: (g) the CertificateRequest and the installed FreeRADIUS' TLS record"
+lint_raddb cli-lint-certreq "$(phonecert_conf "$CLEAN_ANCHORS")" "$P/mfg-bundle.pem"
+run lint --now "$NOW" --json "$R"
+expect_json '.certificate_request | .max_record_size == $max and .freeradius == $v and .ca_names >= 3 and .bytes > 1024 and .bytes < $max' \
+	"(g) the JSON states the CertificateRequest's size and the installed FreeRADIUS' limit" \
+	--argjson max "$(fr_max_record_size)" --arg v "$(fr_version)"
+run lint --now "$NOW" "$R"
+expect_out "^CertificateRequest of eap tls-config tls-common: [0-9]+ CA names, about [0-9]+ bytes .* of the $(fr_max_record_size) FreeRADIUS $(fr_version) can send$" \
+	"(g) the text states the CertificateRequest's size and limit"
+ca_names_overflow "$R/certs/eap-ca.pem" >/dev/null
+run lint --now "$NOW" --json "$R"
+expect_rc 2 "(g) an eap ca_file whose names overflow the record: the module would refuse"
+expect_json '[.findings[] | select(.severity == "error" and .check == "certificate-request" and (.message | test("more than the \($max) FreeRADIUS can send")))] | length == 1' \
+	"(g) the overflow is an error naming the installed limit" --argjson max "$(fr_max_record_size)"
+
 echo "# lint: exit status 2"
 lint_raddb cli-lint-tls "$(phonecert_conf "$CLEAN_ANCHORS" | sed 's/tls_config = tls-common/tls_config = no-such-tls/')" "$P/mfg-bundle.pem"
 run lint --now "$NOW" "$R"

@@ -134,8 +134,14 @@ expect_line '^Access-Accept ' "-v: stdout still one line"
 
 echo "# a legacy SHA-1/RSA-1024 MIC"
 pts mic-legacy.pem mic-legacy.key server-ca.pem
-expect_rc 2 "legacy MIC without -L: eapol_test's OpenSSL refuses the certificate"
-expect_stderr 'Try -L' "legacy MIC without -L: suggests -L"
+if client_loads_legacy_certs; then
+	# OpenSSL 3.5 (Debian 13) loads it at eapol_test's security level: the server decides.
+	expect_rc 1 "legacy MIC without -L: this eapol_test's OpenSSL loads the certificate, the server rejects it"
+	expect_log 'phonecert: reject device=SEP000D0E0F1011 .*legacy algorithm' "legacy MIC without -L: the server rejected the chain"
+else
+	expect_rc 2 "legacy MIC without -L: eapol_test's OpenSSL refuses the certificate"
+	expect_stderr 'Try -L' "legacy MIC without -L: suggests -L"
+fi
 pts -L mic-legacy.pem mic-legacy.key server-ca.pem
 expect_rc 1 "legacy MIC with -L, mic_legacy_signatures = reject"
 expect_log 'phonecert: reject device=SEP000D0E0F1011 .*legacy algorithm' "legacy MIC with -L: reached the server, which rejected the chain"

@@ -1,0 +1,136 @@
+/*
+ * Unit tests for core/certreq.c: the CA names of the CertificateRequest and
+ * whether the first flight fits FreeRADIUS' TLS record.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "pki_support.h"
+
+#include "core/certreq.h"
+
+/* The anchors of a typical site: two CAPFs with one DN, an external CA, the manufacturing chain. */
+static pc_trust *site_trust(void)
+{
+	pc_anchor_config const anchors[] = {
+		{ .kind = PC_ANCHOR_CAPF, .name = "new", .ca_file = pki_file("capf-new.pem") },
+		{ .kind = PC_ANCHOR_CAPF, .name = "old", .ca_file = pki_file("capf-old.pem") },
+		{ .kind = PC_ANCHOR_LSC_CA, .name = "corp", .ca_file = pki_file("ext-ca.pem") },
+		{ .kind = PC_ANCHOR_MANUFACTURING, .name = "manufacturing", .ca_file = pki_file("mfg-bundle.pem") },
+	};
+	pc_trust *trust = pc_trust_new();
+
+	assert_non_null(trust);
+	for (size_t i = 0; i < sizeof(anchors) / sizeof(anchors[0]); i++) {
+		if (pc_trust_add(trust, &anchors[i]) != 0) fail_msg("pc_trust_add: %s", pc_trust_error(trust));
+	}
+	if (pc_trust_seal(trust) != 0) fail_msg("pc_trust_seal: %s", pc_trust_error(trust));
+	return trust;
+}
+
+static SSL_CTX *server_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	assert_non_null(ctx);
+	return ctx;
+}
+
+static void test_advertise_adds_every_anchor_certificate(void **state)
+{
+	pc_trust *trust = site_trust();
+	SSL_CTX *ctx = server_ctx();
+	int names = -1;
+
+	(void)state;
+	pc_certreq_advertise(ctx, trust);
+	/* capf-new, capf-old (the same DN: OpenSSL keeps both names), ext-ca, mfg root and CA. */
+	assert_int_equal(sk_X509_NAME_num(SSL_CTX_get_client_CA_list(ctx)), 5);
+	assert_true(pc_certreq_size(ctx, &names) > 1024);
+	assert_int_equal(names, 5);
+	SSL_CTX_free(ctx);
+	pc_trust_free(trust);
+}
+
+static void test_size_grows_with_each_name(void **state)
+{
+	pc_trust *trust = site_trust();
+	SSL_CTX *ctx = server_ctx();
+	int names, empty, full;
+
+	(void)state;
+	empty = pc_certreq_size(ctx, &names);
+	assert_int_equal(names, 0);
+	pc_certreq_advertise(ctx, trust);
+	full = pc_certreq_size(ctx, &names);
+	/* Each name costs its DER encoding and a 2-byte length. */
+	assert_true(full - empty > names * (2 + 20));
+	SSL_CTX_free(ctx);
+	pc_trust_free(trust);
+}
+
+static void test_fits_within_either_freeradius_record(void **state)
+{
+	pc_trust *trust = site_trust();
+	SSL_CTX *ctx = server_ctx();
+	char err[512] = "untouched";
+
+	(void)state;
+	pc_certreq_advertise(ctx, trust);
+	assert_true(pc_certreq_fits(ctx, 16384, "tls-common", err, sizeof(err)));
+	assert_true(pc_certreq_fits(ctx, 65536, "tls-common", err, sizeof(err)));
+	assert_string_equal(err, "untouched");
+	SSL_CTX_free(ctx);
+	pc_trust_free(trust);
+}
+
+static void test_too_large_says_why_and_what_to_do(void **state)
+{
+	pc_trust *trust = site_trust();
+	SSL_CTX *ctx = server_ctx();
+	char err[1024], limit[32];
+	int names, size = 0;
+
+	(void)state;
+	pc_certreq_advertise(ctx, trust);
+	size = pc_certreq_size(ctx, &names);
+	assert_false(pc_certreq_fits(ctx, size - 1, "tls-common", err, sizeof(err)));
+	snprintf(limit, sizeof(limit), "more than the %d", size - 1);
+	assert_non_null(strstr(err, "eap tls-config tls-common would send 5 CA names"));
+	assert_non_null(strstr(err, limit));
+	assert_non_null(strstr(err, "Keep only the CAs of your non-phone clients in eap's ca_file"));
+	assert_true(pc_certreq_fits(ctx, size, "tls-common", err, sizeof(err)));
+	SSL_CTX_free(ctx);
+	pc_trust_free(trust);
+}
+
+static void test_error_fits_small_buffer(void **state)
+{
+	pc_trust *trust = site_trust();
+	SSL_CTX *ctx = server_ctx();
+	char err[16];
+
+	(void)state;
+	pc_certreq_advertise(ctx, trust);
+	assert_false(pc_certreq_fits(ctx, 10, "tls-common", err, sizeof(err)));
+	assert_int_equal(strlen(err), sizeof(err) - 1);
+	SSL_CTX_free(ctx);
+	pc_trust_free(trust);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_advertise_adds_every_anchor_certificate),
+		cmocka_unit_test(test_size_grows_with_each_name),
+		cmocka_unit_test(test_fits_within_either_freeradius_record),
+		cmocka_unit_test(test_too_large_says_why_and_what_to_do),
+		cmocka_unit_test(test_error_fits_small_buffer),
+	};
+
+	return cmocka_run_group_tests_name("certreq", tests, pki_group_setup, pki_group_teardown);
+}
