@@ -47,18 +47,25 @@ $(BUILD)/%.o: %.c
 $(CORE_LIB): $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
-# The FreeRADIUS glue: compiled against FreeRADIUS' headers, linked with the core.
+# The FreeRADIUS glue, and the configuration reader it shares with the CLI
+# (config/: FreeRADIUS' parser -> the core's types): compiled against
+# FreeRADIUS' headers, linked with the core. The module exports only its
+# module_t (rlm_phonecert/module/exports.map).
 MODULE_SRC := $(wildcard rlm_phonecert/module/*.c)
 MODULE_OBJ := $(MODULE_SRC:%.c=$(BUILD)/%.o)
+CONFIG_SRC := $(wildcard rlm_phonecert/config/*.c)
+CONFIG_OBJ := $(CONFIG_SRC:%.c=$(BUILD)/%.o)
+FR_OBJ     := $(MODULE_OBJ) $(CONFIG_OBJ) $(BUILD)/rlm_phonecert/cli/raddb.o
 
-$(BUILD)/rlm_phonecert/module/%.o: rlm_phonecert/module/%.c $(BUILD)/fr-include/.stamp
+$(FR_OBJ): $(BUILD)/%.o: %.c $(BUILD)/fr-include/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(FR_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(MODULE): $(MODULE_OBJ) $(CORE_LIB)
-	$(CC) -shared -o $@ $^ $(LDLIBS_SSL) -ltalloc -lpthread
+$(MODULE): $(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) rlm_phonecert/module/exports.map
+	$(CC) -shared -Wl,--version-script=rlm_phonecert/module/exports.map -o $@ \
+		$(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) -ltalloc -lpthread
 
--include $(CORE_OBJ:.o=.d) $(MODULE_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(MODULE_OBJ:.o=.d) $(CONFIG_OBJ:.o=.d)
 
 # Tests
 TEST_PKI   := $(BUILD)/test-pki
@@ -123,8 +130,10 @@ clean:
 	rm -rf $(BUILD)
 
 # ---- phonecert command-line tool (rlm_phonecert/cli) ------------------------
-# build/phonecert: the core plus OpenSSL, no FreeRADIUS library. Built by `all`
-# (so before the integration tests) and installed with its man page by `install`.
+# build/phonecert: the core, OpenSSL, and FreeRADIUS' own configuration parser
+# (libfreeradius-server, as radmin uses it) with the module's configuration
+# reader (config/). Built by `all` (so before the integration tests) and
+# installed with its man page by `install`.
 MANDIR  ?= /usr/share/man
 CLI_SRC := $(wildcard rlm_phonecert/cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -137,7 +146,12 @@ install: install-cli
 
 # report reads the phone inventory: SQLite (libsqlite3-dev) and PostgreSQL
 # (libpq-dev; its headers are in pg_config's include directory).
-CLI_LDLIBS  := -lsqlite3 -lpq
+# libfreeradius-server has no SONAME and lives in FreeRADIUS' private directory;
+# where FreeRADIUS was built with PCRE, it leaves pcre's symbols to the program.
+FR_LIBDIR   := /usr/lib/freeradius
+FR_PCRE     := $(shell grep -q '^\#define HAVE_PCRE 1' /usr/include/freeradius/autoconf.h 2>/dev/null && echo -lpcre)
+FR_LDLIBS   := -L$(FR_LIBDIR) -Wl,-rpath,$(FR_LIBDIR) -lfreeradius-server -lfreeradius-radius -ltalloc $(FR_PCRE)
+CLI_LDLIBS  := -lsqlite3 -lpq $(FR_LDLIBS)
 PQ_INCLUDE  := $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
 $(BUILD)/rlm_phonecert/cli/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
 
@@ -148,8 +162,8 @@ FR_VERSION     := $(shell dpkg-query -W -f='$${Version}' libfreeradius-dev 2>/de
 $(BUILD)/rlm_phonecert/cli/lint.o: CORE_CFLAGS += -DFR_MAX_RECORD_SIZE=$(FR_MAX_RECORD) -DFR_VERSION='"$(FR_VERSION)"'
 $(BUILD)/rlm_phonecert/cli/lint.o: $(FR_TLS_H)
 
-$(CLI): $(CLI_OBJ) $(CORE_LIB)
-	$(CC) -o $@ $(CLI_OBJ) $(CORE_LIB) $(LDLIBS_SSL) $(CLI_LDLIBS)
+$(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
+	$(CC) -o $@ $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) $(CLI_LDLIBS)
 
 install-cli: $(CLI)
 	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/phonecert

@@ -26,6 +26,7 @@ typedef struct {
 
 typedef struct {
 	char const *raddb_dir;		/* --config, or NULL */
+	char const *instance;		/* --instance: a phonecert instance of raddb_dir, or NULL for the only one */
 	anchor_file *anchors;		/* --capf/--lsc-ca/--manufacturing, in order */
 	size_t anchor_count;
 	time_t now;
@@ -36,6 +37,7 @@ typedef struct {
 
 typedef struct {
 	char const *raddb_dir;
+	char const *instance;		/* --instance, or NULL: every phonecert instance */
 	time_t now;
 	bool json;
 } lint_options;
@@ -45,6 +47,7 @@ typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_format;
 typedef struct {
 	char const *db_url;		/* --db: sqlite:PATH or postgresql://... */
 	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
+	char const *instance;		/* --instance, or NULL for the only one */
 	time_t now;
 	report_format format;
 	char const *html_file;		/* --html, or NULL */

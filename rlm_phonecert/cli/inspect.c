@@ -76,12 +76,12 @@ static int anchors_from_files(decider *d, inspect_options const *options)
 	return 0;
 }
 
-static int anchors_from_raddb(decider *d, char const *dir)
+static int anchors_from_raddb(decider *d, char const *dir, char const *instance)
 {
 	char err[1024];
 
 	d->db = raddb_open(dir, err, sizeof(err));
-	if (!d->db || raddb_read_phonecert(d->db, &d->phonecert, err, sizeof(err)) < 0) {
+	if (!d->db || raddb_read_phonecert(d->db, instance, &d->phonecert, err, sizeof(err)) < 0) {
 		fprintf(stderr, "phonecert: %s\n", err);
 		return -1;
 	}
@@ -105,7 +105,7 @@ static int decider_load(decider *d, inspect_options const *options)
 {
 	bool refused;
 
-	if (options->raddb_dir ? anchors_from_raddb(d, options->raddb_dir) < 0 : anchors_from_files(d, options) < 0) {
+	if (options->raddb_dir ? anchors_from_raddb(d, options->raddb_dir, options->instance) < 0 : anchors_from_files(d, options) < 0) {
 		if (!options->raddb_dir) fprintf(stderr, "phonecert: out of memory\n");
 		return -1;
 	}

@@ -406,7 +406,8 @@ static void print_text(linter const *l, FILE *out)
 	char now[PC_TIME_STRLEN], label[160];
 
 	pc_time_format(l->options->now, now, sizeof(now));
-	fprintf(out, "phonecert lint: %s (%s) at %s\n", l->options->raddb_dir, l->phonecert->file, now);
+	fprintf(out, "phonecert lint: %s, phonecert instance %s (%s) at %s\n", l->options->raddb_dir,
+		l->phonecert->instance, l->phonecert->file, now);
 	if (l->first_flight) {
 		fprintf(out, "CertificateRequest of eap tls-config %s: %d CA names, about %d bytes with the server's "
 			"certificates, of the %d FreeRADIUS " FR_VERSION " can send\n", l->phonecert->tls_config_name,
@@ -428,54 +429,52 @@ static void print_text(linter const *l, FILE *out)
 		l->counts[SEVERITY_INFO]);
 }
 
-static void print_json(linter const *l, FILE *out)
+static void print_json(linter const *l, json_writer *w)
 {
 	char now[PC_TIME_STRLEN];
-	json_writer w;
 
 	pc_time_format(l->options->now, now, sizeof(now));
-	json_init(&w, out);
-	json_object_begin(&w, NULL);
-	json_string(&w, "raddb", l->options->raddb_dir);
-	json_string(&w, "phonecert_file", l->phonecert->file);
-	json_string(&w, "now", now);
-	json_bool(&w, "module_would_refuse", l->trouble);
-	json_object_begin(&w, "certificate_request");
-	json_string(&w, "freeradius", FR_VERSION);
-	json_int(&w, "max_record_size", FR_MAX_RECORD_SIZE);
-	json_int(&w, "ca_names", l->ca_names);
-	json_int(&w, "bytes", l->first_flight);
-	json_object_end(&w);
-	json_array_begin(&w, "findings");
+	json_object_begin(w, NULL);
+	json_string(w, "raddb", l->options->raddb_dir);
+	json_string(w, "instance", l->phonecert->instance);
+	json_string(w, "phonecert_file", l->phonecert->file);
+	json_string(w, "now", now);
+	json_bool(w, "module_would_refuse", l->trouble);
+	json_object_begin(w, "certificate_request");
+	json_string(w, "freeradius", FR_VERSION);
+	json_int(w, "max_record_size", FR_MAX_RECORD_SIZE);
+	json_int(w, "ca_names", l->ca_names);
+	json_int(w, "bytes", l->first_flight);
+	json_object_end(w);
+	json_array_begin(w, "findings");
 	for (size_t i = 0; i < l->count; i++) {
 		finding const *f = &l->findings[i];
 
-		json_object_begin(&w, NULL);
-		json_string(&w, "severity", severity_names[f->level]);
-		json_string(&w, "check", f->check);
-		json_string(&w, "kind", f->anchor_kind);
-		json_string(&w, "anchor", f->anchor_name);
-		json_string(&w, "file", f->file[0] ? f->file : NULL);
-		json_string(&w, "message", f->message);
-		json_object_end(&w);
+		json_object_begin(w, NULL);
+		json_string(w, "severity", severity_names[f->level]);
+		json_string(w, "check", f->check);
+		json_string(w, "kind", f->anchor_kind);
+		json_string(w, "anchor", f->anchor_name);
+		json_string(w, "file", f->file[0] ? f->file : NULL);
+		json_string(w, "message", f->message);
+		json_object_end(w);
 	}
-	json_array_end(&w);
-	json_object_begin(&w, "counts");
-	for (int s = 0; s < SEVERITY_COUNT; s++) json_int(&w, severity_names[s], (long long)l->counts[s]);
-	json_object_end(&w);
-	json_object_end(&w);
+	json_array_end(w);
+	json_object_begin(w, "counts");
+	for (int s = 0; s < SEVERITY_COUNT; s++) json_int(w, severity_names[s], (long long)l->counts[s]);
+	json_object_end(w);
+	json_object_end(w);
 }
 
 /*
  *	The run
  */
-static int load(linter *l)
+static int load(linter *l, char const *instance)
 {
 	char err[1024];
 	bool refused;
 
-	l->db = raddb_open(l->options->raddb_dir, err, sizeof(err));
-	if (!l->db || raddb_read_phonecert(l->db, &l->phonecert, err, sizeof(err)) < 0) {
+	if (raddb_read_phonecert(l->db, instance, &l->phonecert, err, sizeof(err)) < 0) {
 		fprintf(stderr, "phonecert: %s\n", err);
 		return -1;
 	}
@@ -499,20 +498,61 @@ static void run_checks(linter *l)
 	check_eap_ca_file(l);
 }
 
-int lint_run(lint_options const *options)
+/* One phonecert instance: its checks and its output. Returns its exit status. */
+static int lint_instance(raddb *db, char const *instance, lint_options const *options, json_writer *w)
 {
-	linter l = { .options = options };
+	linter l = { .options = options, .db = db };
 	int rc = EXIT_TROUBLE;
 
-	if (load(&l) == 0) {
+	if (load(&l, instance) == 0) {
 		run_checks(&l);
-		if (options->json) print_json(&l, stdout);
+		if (options->json) print_json(&l, w);
 		else print_text(&l, stdout);
 		if (!l.trouble) rc = l.counts[SEVERITY_ERROR] + l.counts[SEVERITY_WARNING] ? EXIT_FINDINGS : EXIT_CLEAN;
 	}
 	pc_trust_free(l.trust);
-	raddb_close(l.db);
 	free(l.refused);
 	free(l.findings);
+	return rc;
+}
+
+/* The most serious status of all instances: trouble, then findings. */
+static int worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+int lint_run(lint_options const *options)
+{
+	char err[1024];
+	raddb *db = raddb_open(options->raddb_dir, err, sizeof(err));
+	size_t count;
+	json_writer w;
+	int rc = EXIT_CLEAN;
+
+	if (!db) {
+		fprintf(stderr, "phonecert: %s\n", err);
+		return EXIT_TROUBLE;
+	}
+	json_init(&w, stdout);
+	count = raddb_instance_count(db);
+	/* --instance, or the only one: one report. Several: each in turn, in JSON {"instances": [...]}. */
+	if (options->instance || count <= 1) {
+		rc = lint_instance(db, options->instance, options, &w);
+	} else {
+		if (options->json) {
+			json_object_begin(&w, NULL);
+			json_array_begin(&w, "instances");
+		}
+		for (size_t i = 0; i < count; i++) {
+			if (i && !options->json) putchar('\n');
+			rc = worse(rc, lint_instance(db, raddb_instance_name(db, i), options, &w));
+		}
+		if (options->json) {
+			json_array_end(&w);
+			json_object_end(&w);
+		}
+	}
+	raddb_close(db);
 	return rc;
 }

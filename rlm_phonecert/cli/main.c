@@ -45,13 +45,14 @@ static char const main_usage[] =
 	"See phonecert(1).\n";
 
 static char const inspect_usage[] =
-	"Usage: phonecert inspect [--config RADDB_DIR | --capf FILE... --lsc-ca FILE... --manufacturing FILE]\n"
-	"                         [--now TIME] [--json] CERT...\n"
+	"Usage: phonecert inspect [--config RADDB_DIR [--instance NAME] | --capf FILE... --lsc-ca FILE...\n"
+	"                         --manufacturing FILE] [--now TIME] [--json] CERT...\n"
 	"Describe each phone certificate (PEM or DER; a file may hold a chain, leaf first) and\n"
 	"the decision the server would give: ACCEPT, or REJECT with the reason and what to do.\n"
 	"\n"
-	"  --config RADDB_DIR    anchors and policy of a FreeRADIUS configuration\n"
-	"                        (RADDB_DIR/mods-enabled/phonecert, else mods-available/phonecert)\n"
+	"  --config RADDB_DIR    anchors and policy of a FreeRADIUS configuration, read by\n"
+	"                        FreeRADIUS' own parser as radiusd reads it\n"
+	"  --instance NAME       the phonecert instance (phonecert NAME { }) when there are several\n"
 	"  --capf FILE           a CAPF anchor, named after FILE without .pem (repeatable)\n"
 	"  --lsc-ca FILE         an external LSC CA anchor, named likewise (repeatable)\n"
 	"  --manufacturing FILE  the manufacturing CA bundle (MICs)\n"
@@ -64,22 +65,24 @@ static char const inspect_usage[] =
 	"Exit status: 0 all accepted, 1 any rejected or not a phone certificate, 2 usage or I/O error.\n";
 
 static char const lint_usage[] =
-	"Usage: phonecert lint [--now TIME] [--json] [RADDB_DIR]\n"
+	"Usage: phonecert lint [--instance NAME] [--now TIME] [--json] [RADDB_DIR]\n"
 	"Check the phonecert anchors of a FreeRADIUS configuration (default " DEFAULT_RADDB_DIR ")\n"
 	"for what the module would refuse and for risks: CAPF certificates sharing a DN, expired or\n"
 	"expiring CA certificates, closed windows and rotation gaps, CAPF certificates CUCM would\n"
 	"refuse, SHA-1 and short RSA keys, phone CAs in eap's ca_file.\n"
 	"\n"
-	"  --now TIME    check at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
-	"  --json        JSON output\n"
-	"  -h, --help    show this help\n"
+	"  --instance NAME  check only this phonecert instance (default: each in turn)\n"
+	"  --now TIME       check at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
+	"  --json           JSON output\n"
+	"  -h, --help       show this help\n"
 	"\n"
+	"The configuration is read by FreeRADIUS' own parser, as radiusd reads it.\n"
 	"Exit status: 0 no error or warning, 1 errors or warnings, 2 usage or I/O error, or a\n"
 	"configuration the module would refuse.\n";
 
 static char const report_usage[] =
 	"Usage: phonecert report --db sqlite:PATH | --db postgresql://USER@HOST:PORT/DBNAME\n"
-	"                        [--config RADDB_DIR] [--now TIME] [--format text|json|csv]\n"
+	"                        [--config RADDB_DIR [--instance NAME]] [--now TIME] [--format text|json|csv]\n"
 	"                        [--html FILE] [--phones]\n"
 	"What the phone inventory (written by FreeRADIUS' sql_phonecert) says about a CAPF rotation:\n"
 	"per anchor the phones whose latest authentication used it, the last day it was used and, for\n"
@@ -88,6 +91,7 @@ static char const report_usage[] =
 	"\n"
 	"  --db URL              the inventory: sqlite:PATH (opened read-only) or a PostgreSQL URL\n"
 	"  --config RADDB_DIR    the anchors and windows (default " DEFAULT_RADDB_DIR ")\n"
+	"  --instance NAME       the phonecert instance when there are several\n"
 	"  --now TIME            report at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
 	"  --format FORMAT       text (default), json or csv\n"
 	"  --html FILE           also write a self-contained HTML page with a chart to FILE\n"
@@ -98,7 +102,7 @@ static char const report_usage[] =
 	"2 usage, I/O or database error, or a configuration that cannot be read (no verdicts).\n";
 
 /* Long-only options: values outside the character range. */
-enum { OPT_CONFIG = 256, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
+enum { OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
        OPT_PHONES };
 
 /* An option handler's "parse the next one"; anything else is the exit code (--help: EXIT_CLEAN). */
@@ -150,6 +154,7 @@ static int inspect_option(int option, inspect_options *options, char **argv)
 		fputs(inspect_usage, stdout);
 		return EXIT_CLEAN;
 	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
+	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
 	case OPT_NOW:
 		if (!parse_now(optarg, &options->now)) {
 			return usage_error("inspect", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
@@ -180,6 +185,7 @@ static int inspect_arguments(inspect_options *options, int argc, char **argv)
 	if (options->raddb_dir && options->anchor_count) {
 		return usage_error("inspect", "--config and --capf/--lsc-ca/--manufacturing exclude each other");
 	}
+	if (options->instance && !options->raddb_dir) return usage_error("inspect", "--instance goes with --config");
 	if (!options->raddb_dir && !options->anchor_count) {
 		return usage_error("inspect", "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
 	}
@@ -191,6 +197,7 @@ static int run_inspect(int argc, char **argv)
 {
 	static struct option const long_options[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "instance", required_argument, NULL, OPT_INSTANCE },
 		{ "capf", required_argument, NULL, OPT_CAPF },
 		{ "lsc-ca", required_argument, NULL, OPT_LSC_CA },
 		{ "manufacturing", required_argument, NULL, OPT_MANUFACTURING },
@@ -214,6 +221,7 @@ static int run_inspect(int argc, char **argv)
 static int run_lint(int argc, char **argv)
 {
 	static struct option const long_options[] = {
+		{ "instance", required_argument, NULL, OPT_INSTANCE },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
@@ -228,6 +236,8 @@ static int run_lint(int argc, char **argv)
 			return EXIT_CLEAN;
 		} else if (option == OPT_JSON) {
 			options.json = true;
+		} else if (option == OPT_INSTANCE) {
+			options.instance = optarg;
 		} else if (option == OPT_NOW) {
 			if (!parse_now(optarg, &options.now)) {
 				return usage_error("lint", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
@@ -255,6 +265,7 @@ static int report_option(int option, report_options *options, char **argv)
 		options->db_url = optarg;
 		return GO_ON;
 	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
+	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
 	case OPT_NOW:
 		if (!parse_now(optarg, &options->now)) {
 			return usage_error("report", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
@@ -280,6 +291,7 @@ static int run_report(int argc, char **argv)
 	static struct option const long_options[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "instance", required_argument, NULL, OPT_INSTANCE },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "html", required_argument, NULL, OPT_HTML },

@@ -1,24 +1,44 @@
-#include "raddb.h"
-#include "conffile.h"
+/*
+ * A raddb read by FreeRADIUS' own parser, as radmin reads it (raddb.h).
+ */
+RCSID("$Id$")
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include <freeradius/radiusd.h>
+
+#include <sys/wait.h>
+
+#include "../config/phonecert_conf.h"
+#include "raddb.h"
+
+/* Debian's FreeRADIUS keeps its dictionaries here (radiusd.conf's dictdir). */
+#define FREERADIUS_DICTDIR "/usr/share/freeradius"
+
+/* libfreeradius-server calls these, which radiusd's thread pool defines; the tool has no pool. */
+pid_t rad_fork(void)
+{
+	return fork();
+}
+
+pid_t rad_waitpid(pid_t pid, int *status)
+{
+	return waitpid(pid, status, 0);
+}
+
+typedef struct {
+	CONF_SECTION		*cs;
+	phonecert_options_t	options;
+	raddb_phonecert		public;		/* filled by raddb_read_phonecert */
+	bool			read;
+} instance_t;
 
 struct raddb {
-	char *dir;
-	conf_tree *main;		/* radiusd.conf: the variables */
-	conf_tree *phonecert_file;
-	conf_tree *eap_file;
-	raddb_phonecert phonecert;
-	char **strings;			/* expanded values handed out */
-	size_t string_count;
+	char const	*dir;
+	CONF_SECTION	*main;
+	instance_t	*instances;
+	size_t		count;
 };
 
-static int fail(char *err, size_t len, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t len, char const *fmt, ...) CC_HINT(format (printf, 3, 4));
 static int fail(char *err, size_t len, char const *fmt, ...)
 {
 	va_list ap;
@@ -29,58 +49,75 @@ static int fail(char *err, size_t len, char const *fmt, ...)
 	return -1;
 }
 
-static int fail_at(char *err, size_t len, conf_item const *item, char const *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail_at(char *err, size_t len, conf_item const *item, char const *fmt, ...)
+/* As radmin does: FreeRADIUS' messages on stderr, plain, without timestamps. */
+static int start_freeradius(char const *dir, char *err, size_t len)
 {
-	va_list ap;
-	int used = snprintf(err, len, "%s[%d]: ", item->file, item->line);
+	static bool started;
 
-	va_start(ap, fmt);
-	if (used >= 0 && (size_t)used < len) vsnprintf(err + used, len - (size_t)used, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Keeps a string until raddb_close; NULL stays NULL. */
-static char *keep(raddb *db, char *text)
-{
-	char **grown;
-
-	if (!text) return NULL;
-	grown = realloc(db->strings, (db->string_count + 1) * sizeof(*grown));
-	if (!grown) {
-		free(text);
-		return NULL;
+	if (started) return 0;
+	if (fr_check_lib_magic(RADIUSD_MAGIC_NUMBER) < 0) {
+		return fail(err, len, "libfreeradius is not the FreeRADIUS phonecert was built against "
+			    "(rebuild phonecert after upgrading FreeRADIUS): %s", fr_strerror());
 	}
-	db->strings = grown;
-	db->strings[db->string_count++] = text;
-	return text;
+	default_log.dst = L_DST_STDERR;
+	default_log.fd = STDERR_FILENO;
+	rad_debug_lvl = 1;	/* FreeRADIUS prints no timestamps at debug levels 1 and 2 */
+	/* Unlang in the virtual servers is compiled while it is read: the dictionaries come first. */
+	if (dict_init(FREERADIUS_DICTDIR, RADIUS_DICTIONARY) < 0) {
+		return fail(err, len, "cannot read the dictionaries in " FREERADIUS_DICTDIR ": %s", fr_strerror());
+	}
+	if (dict_read(dir, RADIUS_DICTIONARY) == -1) {
+		return fail(err, len, "cannot read %s/" RADIUS_DICTIONARY ": %s", dir, fr_strerror());
+	}
+	started = true;
+	return 0;
 }
 
-static char *path_in(raddb const *db, char const *relative)
+static int find_instances(raddb *db)
 {
-	size_t size = strlen(db->dir) + strlen(relative) + 2;
-	char *path = malloc(size);
+	CONF_SECTION *modules = cf_section_sub_find(db->main, "modules"), *cs;
+	size_t n = 0;
 
-	if (path) snprintf(path, size, "%s/%s", db->dir, relative);
-	return path;
+	if (!modules) return 0;
+	for (cs = cf_subsection_find_next(modules, NULL, "phonecert"); cs; cs = cf_subsection_find_next(modules, cs, "phonecert")) n++;
+	db->instances = talloc_zero_array(db->main, instance_t, n ? n : 1);
+	if (!db->instances) return -1;
+	for (cs = cf_subsection_find_next(modules, NULL, "phonecert"); cs; cs = cf_subsection_find_next(modules, cs, "phonecert")) {
+		db->instances[db->count++].cs = cs;
+	}
+	return 0;
 }
 
 raddb *raddb_open(char const *dir, char *err, size_t len)
 {
-	raddb *db = calloc(1, sizeof(*db));
-	char *radiusd_conf;
+	char path[PATH_MAX];
+	raddb *db;
 
-	if (!db || !(db->dir = strdup(dir)) || !(radiusd_conf = path_in(db, "radiusd.conf"))) {
-		fail(err, len, "out of memory");
-		raddb_close(db);
+	if (start_freeradius(dir, err, len) < 0) return NULL;
+	if ((size_t)snprintf(path, sizeof(path), "%s/radiusd.conf", dir) >= sizeof(path)) {
+		fail(err, len, "%s: path too long", dir);
 		return NULL;
 	}
-	db->main = conf_read(radiusd_conf, dir, NULL, err, len);
-	free(radiusd_conf);
-	if (!db->main) {
-		raddb_close(db);
+	if (access(path, R_OK) != 0) {
+		fail(err, len, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	db = talloc_zero(NULL, raddb);
+	if (db) db->main = talloc_steal(db, cf_section_alloc(NULL, "main", NULL));
+	if (db) db->dir = talloc_strdup(db, dir);
+	if (!db || !db->main || !db->dir) {
+		talloc_free(db);
+		fail(err, len, "out of memory");
+		return NULL;
+	}
+	if (cf_file_read(db->main, path) < 0) {
+		fail(err, len, "FreeRADIUS cannot read the configuration %s (its errors are above)", path);
+		talloc_free(db);
+		return NULL;
+	}
+	if (find_instances(db) < 0) {
+		fail(err, len, "out of memory");
+		talloc_free(db);
 		return NULL;
 	}
 	return db;
@@ -88,188 +125,134 @@ raddb *raddb_open(char const *dir, char *err, size_t len)
 
 void raddb_close(raddb *db)
 {
-	if (!db) return;
-	for (size_t i = 0; i < db->string_count; i++) free(db->strings[i]);
-	free(db->strings);
-	free(db->phonecert.anchors);
-	conf_free(db->phonecert_file);
-	conf_free(db->eap_file);
-	conf_free(db->main);
-	free(db->dir);
-	free(db);
+	talloc_free(db);
 }
 
-/* The expanded value of a pair of section, or fallback when the pair is absent. */
-static int setting(raddb *db, conf_tree const *tree, conf_item const *section, char const *name,
-		   char const *fallback, char const **out, char *err, size_t len)
+size_t raddb_instance_count(raddb const *db)
 {
-	conf_item const *pair = conf_find_pair(section, name);
-	bool failed;
-	char *value;
-
-	*out = fallback;
-	if (!pair) return 0;
-	value = conf_expand(tree, pair, &failed, err, len);
-	if (failed) return -1;
-	if (!value) return 0;	/* a bare word: the option without a value */
-	if (!keep(db, value)) return fail(err, len, "out of memory");
-	*out = value;
-	return 0;
+	return db->count;
 }
 
-/* Like the module's CONF_PARSER: an option that is absent keeps the core's default. */
-static int read_policy(raddb *db, conf_item const *section, pc_policy *policy, char *err, size_t len)
+char const *raddb_instance_name(raddb const *db, size_t index)
 {
-	pc_policy_defaults(policy);
-	for (size_t i = 0; pc_policy_options[i]; i++) {
-		conf_item const *pair = conf_find_pair(section, pc_policy_options[i]);
-		char const *value;
-		char why[256];
-
-		if (!pair) continue;
-		if (setting(db, db->phonecert_file, section, pc_policy_options[i], NULL, &value, err, len) < 0) return -1;
-		if (pc_policy_set(policy, pc_policy_options[i], value, why, sizeof(why)) < 0) {
-			return fail_at(err, len, pair, "%s", why);
-		}
-	}
-	return 0;
+	return phonecert_conf_instance_name(db->instances[index].cs);
 }
 
-/* The module's own checks on a section's name, before the core sees it. */
-static int check_anchor_name(conf_item const *section, pc_anchor_kind kind, char *err, size_t len)
+/* The names of all instances, "a, b, c", for messages. */
+static void instance_names(raddb const *db, char *buf, size_t len)
 {
-	if (kind != PC_ANCHOR_MANUFACTURING && !section->name2) {
-		return fail_at(err, len, section, "A %s section needs a name, e.g. %s cluster-2024 { ca_file = ... }",
-			       section->name1, section->name1);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < db->count && used < len; i++) {
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", raddb_instance_name(db, i));
 	}
-	if (kind == PC_ANCHOR_MANUFACTURING && section->name2) {
-		return fail_at(err, len, section, "There is one manufacturing section and it takes no name");
-	}
-	return 0;
 }
 
-static int read_anchor(raddb *db, conf_item const *section, raddb_anchor *anchor, char *err, size_t len)
+static instance_t *find_instance(raddb *db, char const *name, char *err, size_t len)
 {
-	pc_anchor_kind kind;
-	pc_anchor_config *config = &anchor->config;
+	char names[512];
 
-	if (!pc_anchor_kind_parse(section->name1, &kind)) {
-		return fail_at(err, len, section, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
-			       section->name1);
-	}
-	if (check_anchor_name(section, kind, err, len) < 0) return -1;
-	*anchor = (raddb_anchor) { .file = section->file, .line = section->line };
-	config->kind = kind;
-	config->name = kind == PC_ANCHOR_MANUFACTURING ? "manufacturing" : section->name2;
-	if (setting(db, db->phonecert_file, section, "ca_file", NULL, &config->ca_file, err, len) < 0 ||
-	    setting(db, db->phonecert_file, section, "accept_from", NULL, &config->accept_from, err, len) < 0 ||
-	    setting(db, db->phonecert_file, section, "accept_until", NULL, &config->accept_until, err, len) < 0) {
-		return -1;
-	}
-	return 0;
-}
-
-static int read_anchors(raddb *db, conf_item const *section, char *err, size_t len)
-{
-	size_t count = 0;
-
-	for (conf_item const *item = section->children; item; item = item->next) count += item->is_section;
-	db->phonecert.anchors = calloc(count ? count : 1, sizeof(raddb_anchor));
-	if (!db->phonecert.anchors) return fail(err, len, "out of memory");
-	for (conf_item const *item = section->children; item; item = item->next) {
-		if (!item->is_section) continue;
-		if (read_anchor(db, item, &db->phonecert.anchors[db->phonecert.anchor_count], err, len) < 0) return -1;
-		db->phonecert.anchor_count++;
-	}
-	return 0;
-}
-
-/* mods-enabled/phonecert, or mods-available/phonecert when the module is not enabled. */
-static char *phonecert_file_path(raddb const *db, char *err, size_t len)
-{
-	char *enabled = path_in(db, "mods-enabled/phonecert"), *available;
-
-	if (!enabled) {
-		fail(err, len, "out of memory");
+	if (db->count == 0) {
+		fail(err, len, "no phonecert module in %s: its modules section has no phonecert section "
+		     "(enable it: ln -s ../mods-available/phonecert mods-enabled/)", db->dir);
 		return NULL;
 	}
-	if (access(enabled, F_OK) == 0 || errno != ENOENT) return enabled;
-	available = path_in(db, "mods-available/phonecert");
-	if (!available) fail(err, len, "out of memory");
-	else fprintf(stderr, "phonecert: %s does not exist (the module is not enabled): reading %s\n", enabled, available);
-	free(enabled);
-	return available;
+	instance_names(db, names, sizeof(names));
+	if (!name) {
+		if (db->count == 1) return &db->instances[0];
+		fail(err, len, "%zu phonecert instances (%s): choose one with --instance NAME", db->count, names);
+		return NULL;
+	}
+	for (size_t i = 0; i < db->count; i++) {
+		if (strcmp(raddb_instance_name(db, i), name) == 0) return &db->instances[i];
+	}
+	fail(err, len, "no phonecert instance '%s' (the configuration has: %s)", name, names);
+	return NULL;
 }
 
-int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size_t len)
-{
-	char *path = phonecert_file_path(db, err, len);
-	conf_item const *section;
-	raddb_phonecert *pc = &db->phonecert;
+/* The first problem, "file[line]: message" as cf_log_err_cs prints it. */
+typedef struct {
+	char	*err;
+	size_t	len;
+	bool	told;
+} first_problem_t;
 
-	if (!path) return -1;
-	db->phonecert_file = conf_read(path, db->dir, db->main, err, len);
-	if (!db->phonecert_file) {
-		free(path);
+static void keep_first(void *ctx, CONF_SECTION *where, UNUSED phonecert_anchor_t const *anchor, char const *message)
+{
+	first_problem_t *first = ctx;
+
+	if (first->told) return;
+	snprintf(first->err, first->len, "%s[%d]: %s", cf_section_filename(where), cf_section_lineno(where), message);
+	first->told = true;
+}
+
+static int read_anchors(instance_t *in, char *err, size_t len)
+{
+	first_problem_t first = { .err = err, .len = len };
+	phonecert_anchor_t *anchors;
+	size_t count;
+
+	if (phonecert_conf_anchors(in->cs, &anchors, &count, keep_first, &first) < 0) {
+		if (!first.told) fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
+				      cf_section_filename(in->cs), cf_section_lineno(in->cs));
 		return -1;
 	}
-	section = conf_find_section(conf_root(db->phonecert_file), "phonecert", NULL);
-	if (!section) {
-		fail(err, len, "%s: no phonecert { ... } section", path);
-		free(path);
-		return -1;
+	in->public.anchors = talloc_zero_array(in->cs, raddb_anchor, count ? count : 1);
+	if (!in->public.anchors) return fail(err, len, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		in->public.anchors[i] = (raddb_anchor) {
+			.config = anchors[i].config,
+			.file = cf_section_filename(anchors[i].cs),
+			.line = cf_section_lineno(anchors[i].cs),
+		};
 	}
-	free(path);
-	pc->file = section->file;
-	pc->line = section->line;
-	/* The module reads its options before its anchors: the same error comes first. */
-	if (setting(db, db->phonecert_file, section, "eap", "eap", &pc->eap_name, err, len) < 0 ||
-	    setting(db, db->phonecert_file, section, "tls_config", "tls-common", &pc->tls_config_name, err, len) < 0 ||
-	    read_policy(db, section, &pc->policy, err, len) < 0 || read_anchors(db, section, err, len) < 0) {
-		return -1;
-	}
-	*out = pc;
+	in->public.anchor_count = count;
 	return 0;
 }
 
-/* eap { } is instance "eap", eap inner { } is instance "inner": as the module finds it. */
-static conf_item const *find_eap_module(conf_item const *root, char const *instance)
+int raddb_read_phonecert(raddb *db, char const *name, raddb_phonecert const **out, char *err, size_t len)
 {
-	for (conf_item const *item = root->children; item; item = item->next) {
-		if (!item->is_section || strcmp(item->name1, "eap") != 0) continue;
-		if (strcmp(item->name2 ? item->name2 : item->name1, instance) == 0) return item;
+	instance_t *in = find_instance(db, name, err, len);
+	first_problem_t first = { .err = err, .len = len };
+
+	if (!in) return -1;
+	if (!in->read) {
+		if (phonecert_conf_options(in->cs, &in->options) < 0) {
+			return fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
+				    cf_section_filename(in->cs), cf_section_lineno(in->cs), phonecert_conf_instance_name(in->cs));
+		}
+		if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0) return -1;
+		if (read_anchors(in, err, len) < 0) return -1;
+		in->public.instance = phonecert_conf_instance_name(in->cs);
+		in->public.file = cf_section_filename(in->cs);
+		in->public.line = cf_section_lineno(in->cs);
+		in->public.eap_name = in->options.eap_name;
+		in->public.tls_config_name = in->options.tls_config_name;
+		in->read = true;
 	}
-	return NULL;
+	*out = &in->public;
+	return 0;
 }
 
 int raddb_read_eap_tls(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
 		       char const **certificate_file, char *err, size_t len)
 {
-	char *path = path_in(db, "mods-enabled/eap");
-	conf_item const *eap, *tls;
-	int rc = -1;
+	instance_t *in = find_instance(db, phonecert->instance, err, len);
+	first_problem_t first = { .err = err, .len = len };
+	CONF_SECTION *tls_cs;
 
-	if (!path) return fail(err, len, "out of memory");
-	if (!db->eap_file) db->eap_file = conf_read(path, db->dir, db->main, err, len);
-	if (!db->eap_file) goto done;
-	eap = find_eap_module(conf_root(db->eap_file), phonecert->eap_name);
-	if (!eap) {
-		fail(err, len, "%s[%d]: eap = %s: no eap module of that name in %s", phonecert->file, phonecert->line,
-		     phonecert->eap_name, path);
-		goto done;
+	if (!in) return -1;
+	tls_cs = phonecert_conf_tls_section(in->cs, &in->options, keep_first, &first);
+	if (!tls_cs) return -1;
+	/* As eap's own parser reads them: $template and references resolved. */
+	*ca_file = *certificate_file = NULL;
+	if (cf_item_parse(tls_cs, "ca_file", PW_TYPE_STRING, ca_file, NULL) < 0 ||
+	    cf_item_parse(tls_cs, "certificate_file", PW_TYPE_STRING, certificate_file, NULL) < 0) {
+		return fail(err, len, "%s[%d]: tls-config %s cannot be read (FreeRADIUS' error is above)",
+			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), phonecert->tls_config_name);
 	}
-	tls = conf_find_section(eap, "tls-config", phonecert->tls_config_name);
-	if (!tls) {
-		fail(err, len, "%s[%d]: tls_config = %s: the eap module '%s' (%s) has no tls-config %s section",
-		     phonecert->file, phonecert->line, phonecert->tls_config_name, phonecert->eap_name, eap->file,
-		     phonecert->tls_config_name);
-		goto done;
-	}
-	rc = setting(db, db->eap_file, tls, "ca_file", NULL, ca_file, err, len);
-	if (rc == 0) rc = setting(db, db->eap_file, tls, "certificate_file", NULL, certificate_file, err, len);
-done:
-	free(path);
-	return rc;
+	return 0;
 }
 
 char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len)
@@ -279,22 +262,31 @@ char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len
 	return buf;
 }
 
+/* pc_trust_build's refusals, told with the anchor they are about. */
+typedef struct {
+	raddb_anchor const	*anchors;
+	size_t			count;
+	raddb_refusal_fn	*report;
+	void			*ctx;
+} refusals_t;
+
+static void tell_refusal(void *ctx, size_t index, char const *message)
+{
+	refusals_t const *r = ctx;
+
+	r->report(r->ctx, index < r->count ? &r->anchors[index] : NULL, message);
+}
+
 pc_trust *raddb_build_trust(raddb_anchor const *anchors, size_t count, raddb_refusal_fn *report, void *ctx,
 			    bool *refused)
 {
-	pc_trust *trust = pc_trust_new();
+	refusals_t refusals = { .anchors = anchors, .count = count, .report = report, .ctx = ctx };
+	pc_anchor_config const **configs = calloc(count ? count : 1, sizeof(*configs));
+	pc_trust *trust;
 
-	*refused = false;
-	if (!trust) return NULL;
-	for (size_t i = 0; i < count; i++) {
-		if (pc_trust_add(trust, &anchors[i].config) == 0) continue;
-		report(ctx, &anchors[i], pc_trust_error(trust));
-		*refused = true;
-	}
-	/* With every anchor refused, "no anchors are configured" would only repeat the refusals. */
-	if (pc_trust_seal(trust) < 0 && (pc_trust_anchor_count(trust) > 0 || !*refused)) {
-		report(ctx, NULL, pc_trust_error(trust));
-		*refused = true;
-	}
+	if (!configs) return NULL;
+	for (size_t i = 0; i < count; i++) configs[i] = &anchors[i].config;
+	trust = pc_trust_build(configs, count, true, tell_refusal, &refusals, refused);
+	free(configs);
 	return trust;
 }

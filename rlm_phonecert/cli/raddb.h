@@ -1,15 +1,15 @@
 /*
- * What the phonecert tool reads from a FreeRADIUS configuration directory,
- * turned into the core's types the way the module does it
- * (rlm_phonecert/module/rlm_phonecert.c):
+ * What the phonecert tool reads from a FreeRADIUS configuration directory.
  *
- *   radiusd.conf (+ files it $INCLUDEs)   variables for ${...}: confdir, certdir...
- *   mods-enabled/phonecert                the policy options and the anchor sections
- *     (else mods-available/phonecert, said on stderr)
- *   mods-enabled/eap                      the tls-config section phonecert hooks: its ca_file
- *
- * Everything a message reports carries the file and line, as FreeRADIUS
- * prints them: "/etc/freeradius/3.0/mods-enabled/phonecert[12]: ...".
+ * The whole configuration is read by FreeRADIUS' own parser
+ * (libfreeradius-server), as radiusd and radmin read it: the dictionaries
+ * first, then radiusd.conf with every file it includes, $INCLUDE, $template,
+ * ${..} references and $ENV{} alike. The phonecert instances are the
+ * phonecert sections of the modules section, whatever file they are in, and
+ * each is turned into the core's types by the module's own code
+ * (config/phonecert_conf.c). FreeRADIUS prints its own errors on stderr;
+ * messages from here carry the file and line as FreeRADIUS prints them:
+ * "/etc/freeradius/3.0/mods-enabled/phonecert[12]: ...".
  */
 #ifndef PHONECERT_CLI_RADDB_H
 #define PHONECERT_CLI_RADDB_H
@@ -28,7 +28,8 @@ typedef struct {
 } raddb_anchor;
 
 typedef struct {
-	char const *file;		/* the phonecert file read */
+	char const *instance;		/* "phonecert", or the name of phonecert NAME { } */
+	char const *file;		/* the file the phonecert section is in */
 	int line;			/* of the phonecert section */
 	char const *eap_name;		/* eap = (default eap) */
 	char const *tls_config_name;	/* tls_config = (default tls-common) */
@@ -39,17 +40,24 @@ typedef struct {
 
 typedef struct raddb raddb;
 
-/* Read RADDB_DIR/radiusd.conf for its variables. NULL with err on failure. */
+/*
+ * Read RADDB_DIR/radiusd.conf and everything it includes. NULL with err on
+ * failure (FreeRADIUS has printed the details on stderr).
+ */
 raddb *raddb_open(char const *dir, char *err, size_t len);
 void raddb_close(raddb *db);
 
+/* The phonecert instances, in the order of the modules section. */
+size_t raddb_instance_count(raddb const *db);
+char const *raddb_instance_name(raddb const *db, size_t index);
+
 /*
- * Read the phonecert section into *out (owned by db). Fails, like the module
- * at start-up, on a syntax error, an unknown variable, an unknown section, a
+ * Read the phonecert instance of that name (NULL: the only one) into *out
+ * (owned by db). Fails, like the module at start-up, on an unknown section, a
  * capf/lsc_ca without a name, a named manufacturing section or an invalid
- * policy option. The anchors are not loaded yet: see raddb_build_trust.
+ * option. The anchors are not loaded yet: see raddb_build_trust.
  */
-int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size_t len);
+int raddb_read_phonecert(raddb *db, char const *instance, raddb_phonecert const **out, char *err, size_t len);
 
 /*
  * The ca_file and certificate_file of the eap module's tls-config section

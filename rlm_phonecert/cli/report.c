@@ -175,7 +175,7 @@ static void read_config(reporter *rp)
 
 	r->config_dir = rp->options->raddb_dir;
 	rp->raddb = raddb_open(rp->options->raddb_dir, rp->err, sizeof(rp->err));
-	if (rp->raddb && raddb_read_phonecert(rp->raddb, &rp->phonecert, rp->err, sizeof(rp->err)) == 0) return;
+	if (rp->raddb && raddb_read_phonecert(rp->raddb, rp->options->instance, &rp->phonecert, rp->err, sizeof(rp->err)) == 0) return;
 	rp->phonecert = NULL;
 	snprintf(r->config_error, sizeof(r->config_error), "%s", rp->err);
 	fprintf(stderr, "phonecert report: cannot read the phonecert configuration: %s\n", rp->err);

@@ -7,10 +7,10 @@
 #include <strings.h>
 
 char const *const pc_policy_options[] = {
-	"mic", "mic_expired", "mic_legacy_signatures", "bind_mac", "bind_identity", NULL
+	"mic", "mic_expired", "mic_legacy_signatures", NULL
 };
 char const *const pc_policy_option_defaults[] = {
-	"allow", "reject", "reject", "yes", "yes", NULL
+	"allow", "reject", "reject", NULL
 };
 
 void pc_policy_defaults(pc_policy *policy)
@@ -45,10 +45,6 @@ int pc_policy_set(pc_policy *policy, char const *option, char const *value, char
 	}
 	if (strcmp(option, "mic_legacy_signatures") == 0) {
 		return set_choice(option, value, "allow", "reject", &policy->verify.allow_legacy_mic, err, len);
-	}
-	if (strcmp(option, "bind_mac") == 0) return set_choice(option, value, "yes", "no", &policy->bind_mac, err, len);
-	if (strcmp(option, "bind_identity") == 0) {
-		return set_choice(option, value, "yes", "no", &policy->bind_identity, err, len);
 	}
 	snprintf(err, len, "unknown policy option %s", option);
 	return -1;

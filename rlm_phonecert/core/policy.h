@@ -35,9 +35,10 @@ extern char const *const pc_policy_options[];
 extern char const *const pc_policy_option_defaults[];
 
 /*
- * Set one option (mic, mic_expired, mic_legacy_signatures, bind_mac,
- * bind_identity) from its configuration text. Returns 0, or -1 with a
- * message in err naming the option and its valid values.
+ * Set one of the choice options (mic, mic_expired, mic_legacy_signatures)
+ * from its configuration text. Returns 0, or -1 with a message in err naming
+ * the option and its valid values. bind_mac and bind_identity are
+ * FreeRADIUS booleans, parsed as such and set in pc_policy directly.
  */
 int pc_policy_set(pc_policy *policy, char const *option, char const *value, char *err, size_t len);
 

@@ -46,6 +46,20 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config);
 /* Final checks across anchors and preparation for verification. Returns 0 or -1 (see pc_trust_error). */
 int pc_trust_seal(pc_trust *trust);
 
+/* Told about each anchor refused (its index in configs), or about the set as a whole (index == count). */
+typedef void pc_trust_refusal_fn(void *ctx, size_t index, char const *message);
+
+/*
+ * The trust set a configuration describes: pc_trust_add for each of configs
+ * in order, then pc_trust_seal; the module and the phonecert tool both build
+ * theirs with it. every_problem false: the first refusal is reported and NULL
+ * returned. true: every refusal is reported (with every anchor refused, not
+ * also "no anchors"), and the set of the anchors that loaded is returned with
+ * *refused set. NULL too when out of memory (reported as the set's problem).
+ */
+pc_trust *pc_trust_build(pc_anchor_config const *const *configs, size_t count, bool every_problem,
+			 pc_trust_refusal_fn *report, void *ctx, bool *refused);
+
 /* The last error, in words for an admin. */
 char const *pc_trust_error(pc_trust const *trust);
 

@@ -22,6 +22,10 @@ for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.ph
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql; do
 	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi
 done
+# Inside radiusd, nothing of ours may clash with another module's names.
+exports=$(nm -D --defined-only "$root/usr/lib/freeradius/rlm_phonecert.so" | awk '{ print $3 }' | sort -u)
+if [ "$exports" = rlm_phonecert ]; then pass "the module exports only rlm_phonecert"
+else fail "the module exports more than rlm_phonecert: $(tr '\n' ' ' <<<"$exports")"; fi
 if grep -qx '\$INCLUDE dictionary.phonecert' "$raddb/dictionary"; then pass "dictionary includes dictionary.phonecert"; else fail "dictionary does not include dictionary.phonecert"; fi
 make -s -C "$IT_REPO" install DESTDIR="$root" >/dev/null 2>&1
 if [ "$(grep -c 'dictionary.phonecert' "$raddb/dictionary")" -eq 1 ]; then pass "a second install adds the include only once"; else fail "dictionary.phonecert included twice"; fi

@@ -1,0 +1,83 @@
+/*
+ * The phonecert configuration section, read with FreeRADIUS' own parser
+ * (libfreeradius-server), turned into the core's trust set and policy.
+ *
+ * This is the one place that does it: the module at start-up and on HUP,
+ * and the phonecert tool (lint, inspect, report) on a raddb that it read
+ * with cf_file_read as radiusd does, call the same functions, so both accept
+ * and refuse the same configurations, in the same words, at the same
+ * file[line]. Include after <freeradius/radiusd.h>.
+ *
+ * Errors: each function returns -1 (or NULL) after telling a sink what is
+ * wrong and where; the module's sink logs with cf_log_err_cs, lint's records
+ * a finding. FreeRADIUS' own parser logs its errors (a missing ca_file, a
+ * bad boolean) itself, with radlog.
+ */
+#ifndef PHONECERT_CONFIG_H
+#define PHONECERT_CONFIG_H
+
+#include "../core/policy.h"
+#include "../core/trust.h"
+
+/* The options of a phonecert section, as its CONF_PARSER table fills them. */
+typedef struct {
+	char const	*eap_name;		/* eap = (the eap module's instance name) */
+	char const	*tls_config_name;	/* tls_config = (its tls-config section) */
+	char const	*mic;
+	char const	*mic_expired;
+	char const	*mic_legacy_signatures;
+	bool		bind_mac;
+	bool		bind_identity;
+} phonecert_options_t;
+
+extern const CONF_PARSER phonecert_options_config[];
+
+/* One capf / lsc_ca / manufacturing section, parsed. */
+typedef struct {
+	pc_anchor_config	config;
+	CONF_SECTION		*cs;
+} phonecert_anchor_t;
+
+/* Told every problem: where (a section), the anchor concerned (or NULL) and what. */
+typedef void phonecert_conf_sink_t(void *ctx, CONF_SECTION *where, phonecert_anchor_t const *anchor,
+				   char const *message);
+
+/* The instance name: "phonecert" for phonecert { }, "voice" for phonecert voice { }. */
+char const *phonecert_conf_instance_name(CONF_SECTION *cs);
+
+/* The options of cs, with their defaults. 0, or -1 (FreeRADIUS logged why). */
+int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options);
+
+/* The policy those options describe. */
+int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
+			  phonecert_conf_sink_t *sink, void *ctx);
+
+/*
+ * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
+ * Unknown subsections, an unnamed capf/lsc_ca and a named manufacturing
+ * section are refused.
+ */
+int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
+			   phonecert_conf_sink_t *sink, void *ctx);
+
+/*
+ * The trust set of those anchors: each loaded in order, then sealed. The
+ * module stops at the first refusal (every_problem false); lint goes on and
+ * reports each (every_problem true), and then the trust set holds only the
+ * anchors that loaded, *refused set. NULL when nothing is usable.
+ */
+pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *anchors, size_t count,
+			       bool every_problem, phonecert_conf_sink_t *sink, void *ctx, bool *refused);
+
+/*
+ * The tls-config section of the eap module that phonecert hooks, found as
+ * the module finds it: an eap module of that instance name in the same
+ * modules section, then its tls-config of that name.
+ */
+CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t const *options,
+					 phonecert_conf_sink_t *sink, void *ctx);
+
+/* Whether the module is called by this instance name in any virtual server's post-auth. */
+bool phonecert_conf_in_post_auth(CONF_SECTION *cs, char const *instance_name);
+
+#endif
