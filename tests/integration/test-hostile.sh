@@ -10,7 +10,8 @@
 # CN, in the EAP identity and in Calling-Station-Id, C1 and bidi controls in
 # an issuer's CN and in a PID. The one log line per phone stays one line
 # whose pairs a strict parser reads back exactly (README: "One log line per
-# phone"), and the README's greps match none of it.
+# phone"), the README's grep for accepts matches none of it, and inspect's
+# text and JSON escape them.
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/hostile-certs.sh"
@@ -154,6 +155,35 @@ if grep -qE '^[^(]*\([0-9]+\) phonecert: accept .* anchor=demo-cluster-2021( |$)
 else
 	pass "forged NAS-Port-Id: the README's greps for an anchor's accepts and a device's lines do not match"
 fi
+
+echo "# inspect: the same fields in text and JSON"
+PHONECERT=$IT_BUILD/phonecert
+EXTRA=$work
+source "$(dirname "$0")/cli-lib.sh"
+no_raw_controls() {	# LABEL: OUT has no raw U+202E, U+009B or other C0 control than LF
+	if LC_ALL=C grep -qF -e "$RLO" -e "$CSI" <<<"$OUT" || LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1f\x7f]' <<<"$OUT"; then
+		fail "$1: a raw control character in the output"
+	else
+		pass "$1: no raw control character"
+	fi
+}
+run inspect --capf "$IT_PKI/capf-new.pem" "$crafted/bidi-lsc.pem"
+expect_rc 0 "inspect: the LSC with U+202E and U+009B in its PID"
+expect_out '^  PID: +CP-8861\\xe2\\x80\\xaegpj\.exe\\xc2\\x9b2J$' "inspect text: the PID's controls as \\xHH"
+no_raw_controls "inspect text, bidi PID"
+run inspect --capf "$IT_PKI/capf-new.pem" --json "$crafted/bidi-lsc.pem"
+expect_json '.certificates[0].identity.pid == $pid' "inspect JSON: valid, and the PID reads back exactly" --arg pid "$HOSTILE_BIDI_PID"
+expect_out '"pid": "CP-8861\\u202egpj\.exe\\u009b2J"' "inspect JSON: U+202E and U+009B as \\u escapes"
+no_raw_controls "inspect JSON, bidi PID"
+run inspect --capf "$IT_PKI/capf-new.pem" "$crafted/forged-issuer-lsc.pem"
+expect_rc 1 "inspect: the certificate of the forged issuer"
+expect_out '^  decision: +REJECT: unknown issuer x" reason="-"\\x0a\(9\) phonecert: accept device=SEP2C3124C9F8E1 : ' \
+	"inspect text: the issuer's newline as \\x0a, the reason on one line"
+expect_no_out '^\(9\) phonecert' "inspect text: no line of the forgery's own"
+no_raw_controls "inspect text, forged issuer"
+run inspect --capf "$IT_PKI/capf-new.pem" --json "$crafted/forged-issuer-lsc.pem"
+expect_json '.certificates[0].reason | startswith("unknown issuer " + $cn + ":")' "inspect JSON: the reason reads back exactly" \
+	--arg cn "$HOSTILE_ISSUER_CN"
 
 if kill -0 "$IT_SERVER_PID" 2>/dev/null; then pass "the server is still running"; else fail "the server died"; fi
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
