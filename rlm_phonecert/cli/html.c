@@ -3,9 +3,10 @@
  * inline SVG chart; no script, no external resource) with the chart "phones
  * per anchor over time (daily)" and the report's three sections as tables.
  *
- * Every text from the database or the configuration is escaped; invalid
- * UTF-8 and control characters become U+FFFD, so the page stays valid HTML
- * whatever a certificate held.
+ * Every text from the database or the configuration is escaped: C0, C1 and
+ * bidi controls and invalid UTF-8 are shown as \xHH (as in text output),
+ * markup characters as entities, so the page stays valid HTML and reads as
+ * it is whatever a certificate held.
  */
 #include "output.h"
 #include "report.h"
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/text.h"
 #include "../core/timeutil.h"
 
 /* The chart's geometry (SVG user units). */
@@ -58,15 +60,6 @@ static char const style[] =
  *	Escaping
  */
 
-/* Unicode scalar value of a valid UTF-8 sequence of length bytes. */
-static unsigned long code_point(unsigned char const *p, int length)
-{
-	unsigned long cp = length == 1 ? p[0] : p[0] & (0xFF >> (length + 1));
-
-	for (int i = 1; i < length; i++) cp = (cp << 6) | (p[i] & 0x3F);
-	return cp;
-}
-
 /* Characters HTML5 does not allow in a document: controls (but tab, LF, CR... FF) and noncharacters. */
 static bool html_forbidden(unsigned long cp)
 {
@@ -76,15 +69,21 @@ static bool html_forbidden(unsigned long cp)
 	return (cp & 0xFFFE) == 0xFFFE;
 }
 
-/* Text and attribute values alike: & < > " ' escaped. */
+/*
+ * Text and attribute values alike: first escaped as for text output (C0, C1
+ * and bidi controls as visible \xHH, which also makes invalid UTF-8 valid),
+ * then & < > " ' as entities; what else HTML5 forbids becomes U+FFFD.
+ */
 static void esc(FILE *out, char const *text)
 {
-	unsigned char const *p = (unsigned char const *)(text ? text : "");
+	char escaped[TEXT_ESCAPED_LEN];
+	unsigned char const *p = (unsigned char const *)text_escape(text, escaped, sizeof(escaped));
 
 	while (*p) {
-		int length = utf8_sequence_length(p);
+		unsigned long cp;
+		int length = pc_utf8_decode(p, &cp);
 
-		if (length == 0 || html_forbidden(code_point(p, length))) {
+		if (length == 0 || html_forbidden(cp)) {
 			fputs("&#xFFFD;", out);
 			p += length ? length : 1;
 			continue;

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "../core/text.h"
+
 /* Width of the label column in text output: fits the longest label ("not before:") plus a space. */
 #define TEXT_LABEL_WIDTH 14
 
@@ -10,31 +12,6 @@ void json_init(json_writer *w, FILE *out)
 {
 	memset(w, 0, sizeof(*w));
 	w->out = out;
-}
-
-/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates), or 0. */
-int utf8_sequence_length(unsigned char const *p)
-{
-	unsigned char c = p[0];
-	int length;
-	unsigned char low = 0x80, high = 0xBF;	/* the range of the second byte */
-
-	if (c < 0x80) return 1;
-	if (c >= 0xC2 && c <= 0xDF) length = 2;
-	else if (c >= 0xE0 && c <= 0xEF) length = 3;
-	else if (c >= 0xF0 && c <= 0xF4) length = 4;
-	else return 0;
-
-	if (c == 0xE0) low = 0xA0;
-	else if (c == 0xED) high = 0x9F;
-	else if (c == 0xF0) low = 0x90;
-	else if (c == 0xF4) high = 0x8F;
-
-	if (p[1] < low || p[1] > high) return 0;
-	for (int i = 2; i < length; i++) {
-		if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-	}
-	return length;
 }
 
 static void write_escaped_ascii(FILE *out, unsigned char c)
@@ -58,7 +35,8 @@ void json_write_string(FILE *out, char const *value)
 
 	fputc('"', out);
 	while (*p) {
-		int length = utf8_sequence_length(p);
+		unsigned long cp;
+		int length = pc_utf8_decode(p, &cp);
 
 		if (length == 0) {
 			/* Not UTF-8 (a Latin-1 file name, a damaged string): JSON must stay valid. */
@@ -67,7 +45,9 @@ void json_write_string(FILE *out, char const *value)
 		} else if (length == 1) {
 			write_escaped_ascii(out, *p++);
 		} else {
-			fwrite(p, 1, (size_t)length, out);
+			/* C1 and bidi controls (all in the BMP) as escapes: the reader sees them, a terminal does not act on them. */
+			if (pc_char_unsafe(cp)) fprintf(out, "\\u%04lx", cp);
+			else fwrite(p, 1, (size_t)length, out);
 			p += length;
 		}
 	}
@@ -141,7 +121,7 @@ void json_int(json_writer *w, char const *key, long long value)
 
 void text_field(FILE *out, char const *label, char const *fmt, ...)
 {
-	char value[1024];
+	char value[1024], escaped[TEXT_ESCAPED_LEN];
 	char column[TEXT_LABEL_WIDTH + 2];
 	va_list ap;
 
@@ -150,5 +130,11 @@ void text_field(FILE *out, char const *label, char const *fmt, ...)
 	va_end(ap);
 	if (!value[0]) return;
 	snprintf(column, sizeof(column), "%s:", label);
-	fprintf(out, "  %-*s%s\n", TEXT_LABEL_WIDTH, column, value);
+	fprintf(out, "  %-*s%s\n", TEXT_LABEL_WIDTH, column, text_escape(value, escaped, sizeof(escaped)));
+}
+
+char const *text_escape(char const *value, char *buf, size_t len)
+{
+	pc_escape(buf, len, value, PC_ESCAPE_TEXT);
+	return buf;
 }

@@ -4,8 +4,10 @@
  *
  * The JSON writer always produces valid JSON, whatever the strings hold:
  * certificate subjects, file names and config values come from outside, so
- * quotes, backslashes, control characters and invalid UTF-8 are escaped or
- * replaced (U+FFFD) rather than copied.
+ * quotes, backslashes, control characters (C0, C1) and bidi controls
+ * (pc_char_unsafe) are escaped (\uXXXX) and invalid UTF-8 is replaced
+ * (U+FFFD) rather than copied. Text output escapes the same characters as
+ * \xHH (pc_escape, PC_ESCAPE_TEXT).
  */
 #ifndef PHONECERT_CLI_OUTPUT_H
 #define PHONECERT_CLI_OUTPUT_H
@@ -33,16 +35,16 @@ void json_string(json_writer *w, char const *key, char const *value);	/* NULL wr
 void json_bool(json_writer *w, char const *key, bool value);
 void json_int(json_writer *w, char const *key, long long value);
 
-/*
- * Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
- * surrogates), or 0; never reads past a NUL.
- */
-int utf8_sequence_length(unsigned char const *p);
-
 /* value as a JSON string literal, quotes included. */
 void json_write_string(FILE *out, char const *value);
 
-/* "  label:      value" with the values of one block aligned; nothing for a NULL or empty value. */
+/* Room for any value of up to 1023 bytes escaped for text output (4 bytes per byte at most). */
+#define TEXT_ESCAPED_LEN 4096
+
+/* value (NULL: "") escaped for a person (pc_escape, PC_ESCAPE_TEXT) into buf, cut to fit; returns buf. */
+char const *text_escape(char const *value, char *buf, size_t len);
+
+/* "  label:      value" with the values of one block aligned, value escaped; nothing for a NULL or empty value. */
 void text_field(FILE *out, char const *label, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -498,22 +498,14 @@ static int daily_points(reporter *rp)
  *	Text
  */
 
-/* A value for the terminal: control characters (a hostile certificate's) become '?'; NULL "-". */
+/* A value for the terminal, escaped (text_escape: a hostile certificate's controls as \xHH); NULL "-". */
 static char const *tx(char const *value)
 {
-	static char buffers[8][1024];
+	static char buffers[8][TEXT_ESCAPED_LEN];
 	static int next;
-	char *out = buffers[next++ % 8];
-	size_t i = 0;
 
 	if (!value || !value[0]) return "-";
-	for (; value[i] && i < sizeof(buffers[0]) - 1; i++) {
-		unsigned char c = (unsigned char)value[i];
-
-		out[i] = c < 0x20 || c == 0x7F ? '?' : (char)c;
-	}
-	out[i] = '\0';
-	return out;
+	return text_escape(value, buffers[next++ % 8], sizeof(buffers[0]));
 }
 
 static void format_time(bool known, long long when, char *buf, size_t len)
@@ -786,27 +778,43 @@ static void write_json(FILE *out, report const *r)
  *	first column is "section", tables separated by an empty line.
  */
 
+/*
+ * A spreadsheet runs a cell starting with one of these as a formula
+ * (=cmd|'/c calc'!A0). A leading tab or CR, the other two, is \x09 or \x0d
+ * once escaped.
+ */
+static bool csv_formula(char const *value)
+{
+	return value[0] && strchr("=+-@", value[0]);
+}
+
+/* A cell: escaped as text, quoted when needed; a would-be formula quoted and prefixed with ', as spreadsheet users do. */
 static void csv_field(FILE *out, char const *value, bool last)
 {
-	if (value && strpbrk(value, ",\"\r\n")) {
-		fputc('"', out);
-		for (char const *p = value; *p; p++) {
-			if (*p == '"') fputc('"', out);
-			fputc(*p, out);
+	char escaped[TEXT_ESCAPED_LEN];
+	bool formula;
+
+	if (value) {
+		value = text_escape(value, escaped, sizeof(escaped));
+		formula = csv_formula(value);
+		if (formula || strpbrk(value, ",\"")) {
+			fputs(formula ? "\"'" : "\"", out);
+			for (char const *p = value; *p; p++) {
+				if (*p == '"') fputc('"', out);
+				fputc(*p, out);
+			}
+			fputc('"', out);
+		} else {
+			fputs(value, out);
 		}
-		fputc('"', out);
-	} else if (value) {
-		fputs(value, out);
 	}
 	fputs(last ? "\r\n" : ",", out);
 }
 
+/* Our own numbers (days_left may be negative): never taken for a formula. */
 static void csv_int(FILE *out, long long value, bool last)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lld", value);
-	csv_field(out, buf, last);
+	fprintf(out, "%lld%s", value, last ? "\r\n" : ",");
 }
 
 static void csv_header(FILE *out, char const *header)

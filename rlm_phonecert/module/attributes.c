@@ -1,5 +1,6 @@
 #include <freeradius/radiusd.h>
 
+#include "../core/text.h"
 #include "../core/timeutil.h"
 #include "attributes.h"
 
@@ -49,7 +50,10 @@ void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, ch
 	if (!value || !*value) return;
 	vp = fr_pair_afrom_da(ctx, attributes[attr]);
 	if (!vp) return;
-	if (fr_pair_value_from_str(vp, value, -1) < 0) {
+	/* A string as it is: fr_pair_value_from_str would turn a certificate's "\\n" into a line break. */
+	if (vp->da->type == PW_TYPE_STRING) {
+		fr_pair_value_strcpy(vp, value);
+	} else if (fr_pair_value_from_str(vp, value, -1) < 0) {
 		talloc_free(vp);
 		return;
 	}
@@ -112,12 +116,16 @@ char const *request_string(REQUEST *request, unsigned int attr)
 
 void prepend_failure_message(REQUEST *request, char const *reason)
 {
-	char message[PC_REASON_LEN + 16];
+	char escaped[PC_REASON_LEN * 4];
+	char message[sizeof(escaped) + 16];
 	VALUE_PAIR *vp;
 
-	snprintf(message, sizeof(message), "phonecert: %s", reason);
-	vp = fr_pair_make(request->packet, NULL, "Module-Failure-Message", message, T_OP_ADD);
+	/* The reason may quote a stranger's text: FreeRADIUS' "Login incorrect (...)" line shows this as it is. */
+	pc_escape(escaped, sizeof(escaped), reason, PC_ESCAPE_LOG);
+	snprintf(message, sizeof(message), "phonecert: %s", escaped);
+	vp = fr_pair_make(request->packet, NULL, "Module-Failure-Message", NULL, T_OP_ADD);
 	if (!vp) return;
+	fr_pair_value_strcpy(vp, message);	/* as it is: fr_pair_make would undo the escaping */
 	/* OpenSSL's generic message ("certificate has expired") may be there already: ours says which phone and anchor. */
 	vp->next = request->packet->vps;
 	request->packet->vps = vp;

@@ -9,6 +9,8 @@
 #include "attributes.h"
 #include "phonecert.h"
 
+#include "../core/text.h"
+
 static void facts_from_handshake(REQUEST *request, pc_result const *result, pc_facts *facts)
 {
 	*facts = (pc_facts) {
@@ -61,7 +63,11 @@ static bool record_accept(REQUEST *request, SSL *ssl, pc_result *result)
 /* The handshake fails in this round: this round's request is the one rejected, and logged in post-auth. */
 static void record_reject(REQUEST *request, X509_STORE_CTX *ctx, pc_result const *result)
 {
-	RDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result->subject, result->issuer, result->reason,
+	char reason[PC_REASON_LEN * 4];
+
+	/* subject and issuer are in X509_NAME_oneline's form, which escapes controls; the reason may quote a field as it is. */
+	pc_escape(reason, sizeof(reason), result->reason, PC_ESCAPE_TEXT);
+	RDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result->subject, result->issuer, reason,
 	       result->hint ? "; " : "", result->hint ? result->hint : "");
 	attributes_add_result(request->packet, &request->packet->vps, result);
 	prepend_failure_message(request, result->reason);

@@ -11,6 +11,8 @@
 #include "attributes.h"
 #include "phonecert.h"
 
+#include "../core/text.h"
+
 /* Marks a request whose phone line is logged already (post-auth runs again in Post-Auth-Type REJECT). */
 static int logged_marker;
 
@@ -69,28 +71,40 @@ static void nas_address(REQUEST *request, char *buf, size_t len)
 	else snprintf(buf, len, "-");
 }
 
-/* One greppable line per phone authentication: which certificate, from where, and why. */
+/*
+ * One greppable line per phone authentication: which certificate, from where,
+ * and why. Every value is written by pc_log_* (core/text.h): values from the
+ * request or the certificate can hold no unescaped quote, control or "key=".
+ */
 static void log_phone(REQUEST *request, char const *verdict, char const *reason, char const *hint)
 {
 	VALUE_PAIR *vps = request->packet->vps;
 	char nas_ip[INET6_ADDRSTRLEN];
+	char why[PC_REASON_LEN * 2];
+	char buf[4096];
+	pc_log_line line;
 
 	if (request_data_reference(request, &logged_marker, 0)) return;
 	request_data_add(request, &logged_marker, 0, NULL, false);
 	nas_address(request, nas_ip, sizeof(nas_ip));
+	snprintf(why, sizeof(why), "%s%s%s", reason ? reason : "", hint ? "; " : "", hint ? hint : "");
 
-#define OR_DASH(_x) ((_x) ? (_x) : "-")
-	RAUTH("%s device=%s mac=%s calling-station-id=%s nas-ip=%s nas-port-id=%s type=%s anchor=%s "
-	      "serial=%s not-after=%s session=%s%s%s reason=\"%s%s%s\"",
-	      verdict, OR_DASH(attribute_value(vps, ATTR_DEVICE_NAME)), OR_DASH(attribute_value(vps, ATTR_MAC)),
-	      OR_DASH(request_string(request, PW_CALLING_STATION_ID)), nas_ip,
-	      OR_DASH(request_string(request, PW_NAS_PORT_ID)), OR_DASH(attribute_value(vps, ATTR_CERTIFICATE_TYPE)),
-	      OR_DASH(attribute_value(vps, ATTR_ANCHOR)), OR_DASH(attribute_value(vps, ATTR_CERTIFICATE_SERIAL)),
-	      OR_DASH(attribute_value(vps, ATTR_CERTIFICATE_NOT_AFTER)), session_resumed(request) ? "resumed" : "full",
-	      attribute_is_yes(vps, ATTR_EXPIRED) ? " expired-mic=allowed" : "",
-	      attribute_is_yes(vps, ATTR_LEGACY_SIGNATURE) ? " legacy-signature=allowed" : "",
-	      OR_DASH(reason), hint ? "; " : "", hint ? hint : "");
-#undef OR_DASH
+	pc_log_init(&line, buf, sizeof(buf));
+	pc_log_word(&line, verdict);
+	pc_log_pair(&line, "device", attribute_value(vps, ATTR_DEVICE_NAME));
+	pc_log_pair(&line, "mac", attribute_value(vps, ATTR_MAC));
+	pc_log_pair(&line, "calling-station-id", request_string(request, PW_CALLING_STATION_ID));
+	pc_log_pair(&line, "nas-ip", nas_ip);
+	pc_log_pair(&line, "nas-port-id", request_string(request, PW_NAS_PORT_ID));
+	pc_log_pair(&line, "type", attribute_value(vps, ATTR_CERTIFICATE_TYPE));
+	pc_log_pair(&line, "anchor", attribute_value(vps, ATTR_ANCHOR));
+	pc_log_pair(&line, "serial", attribute_value(vps, ATTR_CERTIFICATE_SERIAL));
+	pc_log_pair(&line, "not-after", attribute_value(vps, ATTR_CERTIFICATE_NOT_AFTER));
+	pc_log_pair(&line, "session", session_resumed(request) ? "resumed" : "full");
+	if (attribute_is_yes(vps, ATTR_EXPIRED)) pc_log_pair(&line, "expired-mic", "allowed");
+	if (attribute_is_yes(vps, ATTR_LEGACY_SIGNATURE)) pc_log_pair(&line, "legacy-signature", "allowed");
+	pc_log_quoted(&line, "reason", why);
+	RAUTH("%s", pc_log_end(&line));
 }
 
 /* Rejected already: in the handshake (Phonecert-Reason), or by other policy (Post-Auth-Type REJECT). */
@@ -118,8 +132,10 @@ static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *re
 		return RLM_MODULE_REJECT;
 	}
 	if (attribute_is_yes(request->packet->vps, ATTR_EXPIRED)) {
-		RWARN("Accepting an expired MIC (mic_expired = allow): %s",
-		      attribute_value(request->packet->vps, ATTR_COMMON_NAME));
+		char cn[PC_FIELD_LEN * 4];
+
+		pc_escape(cn, sizeof(cn), attribute_value(request->packet->vps, ATTR_COMMON_NAME), PC_ESCAPE_TEXT);
+		RWARN("Accepting an expired MIC (mic_expired = allow): %s", cn);
 	}
 	log_phone(request, "accept", NULL, NULL);
 	return RLM_MODULE_OK;

@@ -14,6 +14,11 @@
  *   pc_parse_serial_number
  *   pc_policy_set            each option of pc_policy_options with the input as
  *                            value, and the input as an option name
+ *   pc_escape                PC_ESCAPE_LOG output reads back to the input and holds
+ *                            no raw quote, '=', control or unsafe character;
+ *                            PC_ESCAPE_TEXT output holds no unsafe character nor
+ *                            invalid UTF-8; a cut output is a prefix of the whole
+ *   pc_log_*                 the input as a pair's value reads back from the line
  *
  * A broken property is an abort().
  */
@@ -28,6 +33,7 @@
 
 #include "core/phone.h"
 #include "core/policy.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 
 #define MAX_TIME ((time_t)253402300799)	/* 9999-12-31T23:59:59Z, the last time pc_time_parse reads */
@@ -177,6 +183,96 @@ static void policy(char const *text)
 	}
 }
 
+/* Every character of text is valid UTF-8 and safe to show; returns false at the first that is not. */
+static bool all_safe(char const *text)
+{
+	unsigned char const *p = (unsigned char const *)text;
+
+	while (*p) {
+		unsigned long cp;
+		int length = pc_utf8_decode(p, &cp);
+
+		if (length == 0 || pc_char_unsafe(cp)) return false;
+		p += length;
+	}
+	return true;
+}
+
+/* A quoted log value (without its quotes) back to the bytes it came from; false if it is not one. */
+static bool unescape_log(char const *value, size_t len, char *out, size_t *out_len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned int byte;
+
+		if (value[i] == '"' || value[i] == '=') return false;
+		if (value[i] != '\\') {
+			out[n++] = value[i];
+		} else if (i + 1 < len && (value[i + 1] == '"' || value[i + 1] == '\\')) {
+			out[n++] = value[++i];
+		} else if (i + 3 < len && value[i + 1] == 'x' && isxdigit((unsigned char)value[i + 2]) &&
+			   isxdigit((unsigned char)value[i + 3]) && !isupper((unsigned char)value[i + 2]) &&
+			   !isupper((unsigned char)value[i + 3]) && sscanf(value + i + 2, "%2x", &byte) == 1) {
+			out[n++] = (char)byte;
+			i += 3;
+		} else {
+			return false;
+		}
+	}
+	*out_len = n;
+	return true;
+}
+
+static void escape(char const *text, size_t size_hint)
+{
+	size_t len = strlen(text), size = len * 4 + 1, needed, decoded_len, cut_size = size_hint % 32;
+	char *out = malloc(size), *decoded = malloc(len + 1), cut[32];
+
+	if (!out || !decoded) abort();
+	needed = pc_escape(out, size, text, PC_ESCAPE_LOG);
+	CHECK(needed == strlen(out) && needed < size, "'%s': needs %zu, wrote %zu", text, needed, strlen(out));
+	CHECK(all_safe(out), "'%s' escaped to '%s'", text, out);
+	CHECK(unescape_log(out, needed, decoded, &decoded_len) && decoded_len == len && memcmp(decoded, text, len) == 0,
+	      "'%s' escaped to '%s', which does not read back", text, out);
+	memset(cut, 'X', sizeof(cut));
+	CHECK(pc_escape(cut, cut_size, text, PC_ESCAPE_LOG) == needed, "'%s' cut at %zu", text, cut_size);
+	CHECK(cut_size == 0 || (strlen(cut) < cut_size && strncmp(cut, out, strlen(cut)) == 0),
+	      "'%s' cut at %zu: '%.*s' is not a prefix of '%s'", text, cut_size, (int)cut_size, cut, out);
+
+	needed = pc_escape(out, size, text, PC_ESCAPE_TEXT);
+	CHECK(needed == strlen(out) && all_safe(out), "'%s' escaped for text to '%s'", text, out);
+	free(out);
+	free(decoded);
+}
+
+static void log_line(char const *text)
+{
+	size_t len = strlen(text), value_len, decoded_len;
+	size_t size = len * 4 + 64;
+	char *buf = malloc(size), *decoded = malloc(len + 2);
+	char const *line, *value;
+	pc_log_line l;
+
+	if (!buf || !decoded) abort();
+	pc_log_init(&l, buf, size);
+	pc_log_word(&l, "reject");
+	pc_log_pair(&l, "k", text);
+	line = pc_log_end(&l);
+	CHECK(!l.truncated && strncmp(line, "reject k=", 9) == 0, "'%s' logged as '%s'", text, line);
+	value = line + 9;
+	value_len = strlen(value);
+	if (value[0] == '"') {
+		CHECK(value_len >= 2 && value[value_len - 1] == '"' &&
+		      unescape_log(value + 1, value_len - 2, decoded, &decoded_len) &&
+		      decoded_len == len && memcmp(decoded, text, len) == 0, "'%s' logged as '%s'", text, line);
+	} else {
+		CHECK(strcmp(value, len ? text : "-") == 0 && !strpbrk(value, " \"=\\"), "'%s' logged bare as '%s'", text, line);
+	}
+	free(buf);
+	free(decoded);
+}
+
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
 	char *text;
@@ -193,6 +289,8 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	device_cn(text);
 	serial_number(text);
 	policy(text);
+	escape(text, size);
+	log_line(text);
 
 	free(text);
 	return 0;

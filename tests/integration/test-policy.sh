@@ -42,7 +42,7 @@ expect_log 'phonecert: reject device=SEP00000A0B0C0D .*type=MIC .*reason="certif
 
 eap_tls -g "$OLD_PHONE" mic-legacy.pem mic-legacy.key
 expect_result reject "mic_legacy_signatures = reject: SHA-1/RSA-1024 MIC rejected"
-expect_log 'phonecert: reject device=SEP000D0E0F1011 .*reason="legacy algorithm .*mic_legacy_signatures = allow' "legacy MIC: the reason names the option"
+expect_log 'phonecert: reject device=SEP000D0E0F1011 .*reason="legacy algorithm .*mic_legacy_signatures \\x3d allow' "legacy MIC: the reason names the option"
 
 for format in 2c-31-24-c9-f8-e1 2C:31:24:C9:F8:E1 2c31.24c9.f8e1 2c3124c9f8e1; do
 	eap_tls -m 02:00:00:00:00:09 lsc-new-rsa.pem lsc-new-rsa.key

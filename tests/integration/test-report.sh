@@ -244,13 +244,13 @@ sqlite3 "$EXTRA/hostile.sqlite" "UPDATE phonecert_phone SET last_reason = 'bad \
 run report --db "sqlite:$EXTRA/hostile.sqlite" --config "$R" --format json --html "$EXTRA/hostile.html"
 expect_json '[.rejected_24h.reasons[] | select(.reason | startswith("bad \"quote\", back\\slash <script>"))] | length == 1' \
 	"JSON stays valid and keeps the string"
-if grep -q '<script' "$EXTRA/hostile.html" || ! grep -q 'bad &quot;quote&quot;, back\\slash &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#xFFFD;' "$EXTRA/hostile.html"; then
+if grep -q '<script' "$EXTRA/hostile.html" || ! grep -qF 'bad &quot;quote&quot;, back\slash &lt;script&gt;alert(1)&lt;/script&gt; &amp; \x01' "$EXTRA/hostile.html"; then
 	fail "HTML: the reason is not escaped"
 else
-	pass "HTML: the reason is escaped (no <script>, control character replaced)"
+	pass "HTML: the reason is escaped (no <script>, control character as \\x01)"
 fi
 run report --db "sqlite:$EXTRA/hostile.sqlite" --config "$R" --format csv
-expect_out '^rejected_24h,"bad ""quote"", back\\slash <script>alert\(1\)</script> & .",1' "CSV: the field is quoted"
+expect_out '^rejected_24h,"bad ""quote"", back\\slash <script>alert\(1\)</script> & \\x01",1' "CSV: the field is quoted, its control as \\x01"
 
 echo "# errors: exit 2"
 run report --db "sqlite:$EXTRA/missing.sqlite" --config "$R"
@@ -301,6 +301,80 @@ run report --db "sqlite:$DB" --config "$R" --format csv
 expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,0,$OLD_DAY,true,safe to remove: no phone has used $OLD since $OLD_DAY.?$" \
 	"CSV: the old CAPF's row says safe"
 server_stop
+
+echo "# crafted certificates through the server: formulas, C1 and bidi controls, quotes in every format"
+source "$(dirname "$0")/hostile-certs.sh"
+CRAFTED=$EXTRA/crafted
+make_hostile_certs "$CRAFTED" && pass "crafted certificates (openssl)" || fail "cannot make the crafted certificates"
+server_prepare report-hostile && server_start || exit 1
+HDB=$IT_RUN/db/phonecert-inventory.sqlite
+eap_tls "$CRAFTED/formula-lsc.pem" "$CRAFTED/formula-lsc.key"
+expect_result accept "an LSC whose PID is a formula"
+eap_tls "$CRAFTED/bidi-lsc.pem" "$CRAFTED/bidi-lsc.key"
+expect_result accept "an LSC whose PID holds U+202E and U+009B"
+eap_tls "$CRAFTED/forged-issuer-lsc.pem" "$CRAFTED/forged-issuer-lsc.key"
+expect_result reject "a certificate of an issuer whose CN holds quotes and a newline"
+server_stop
+sqlite3 "$HDB" "SELECT mac, model, last_reason FROM phonecert_phone ORDER BY mac" | sed 's/^/#   stored: /'
+FORMULA_MODEL=$(sqlite3 "$HDB" "SELECT model FROM phonecert_phone WHERE mac = '0A-1B-2C-3D-4E-62'")
+case $FORMULA_MODEL in
+=*) pass "the inventory holds the formula PID as the phone's model, starting with = ($FORMULA_MODEL)" ;;
+*) fail "the formula phone's model is '$FORMULA_MODEL'" ;;
+esac
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format csv --phones
+OUT=$(tr -d '\r' <<<"$OUT")
+expect_out "^anchor_phone,$NEW,SEP0A1B2C3D4E62,0A-1B-2C-3D-4E-62,\"'=[^\"]*\"," "CSV: the formula cell quoted and prefixed with '"
+if grep -qE '(^|,)([=+@]|-[^0-9])' <<<"$OUT"; then
+	fail "CSV: a cell starts with = + - or @ unneutralised:"; grep -E '(^|,)([=+@]|-[^0-9])' <<<"$OUT" | sed 's/^/#   /'
+else
+	pass "CSV: no cell starts with = + - or @ (but negative numbers)"
+fi
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format json --phones
+expect_json '[.anchors[] | select(.name == $n) | .phone_list[] | select(.mac == "0A-1B-2C-3D-4E-62") | .model] == [$m]' \
+	"JSON: the formula model as stored, unchanged" --arg n "$NEW" --arg m "$FORMULA_MODEL"
+
+# rlm_sql keeps UTF-8 as it is: the PID's controls reach the inventory.
+BIDI_MODEL="CP-8861${RLO}gpj.exe${CSI}2J"
+if [ "$(sqlite3 "$HDB" "SELECT model FROM phonecert_phone WHERE mac = '0A-1B-2C-3D-4E-61'")" = "$BIDI_MODEL" ]; then
+	pass "the inventory holds the PID with U+202E and U+009B as the phone's model"
+else
+	fail "the bidi phone's model is not its PID in the inventory"
+fi
+# It writes other characters of a reason as =XX; a database written by hand, or with other safe_characters, holds any.
+sqlite3 "$HDB" "UPDATE phonecert_phone SET last_reason = '=HYPERLINK(\"x\")' || char(8238) || char(155)
+	|| char(10) || 'Phones rejected: 0' WHERE mac = '0A-1B-2C-3D-4E-5F'"
+no_raw_controls() {	# LABEL FILE|-: no raw U+202E, U+009B or C0 control but LF (and CR for CSV) in OUT or FILE
+	local text=$OUT
+	[ "$2" = - ] || text=$(cat "$2")
+	if LC_ALL=C grep -qF -e "$RLO" -e "$CSI" <<<"$text" || LC_ALL=C grep -qP '[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]' <<<"$text"; then
+		fail "$1: a raw control character in the output"
+	else
+		pass "$1: no raw control character"
+	fi
+}
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --phones --html "$EXTRA/crafted.html"
+expect_out '^ +SEP0A1B2C3D4E61 +0A-1B-2C-3D-4E-61 +CP-8861\\xe2\\x80\\xaegpj\.exe\\xc2\\x9b2J ' "text: the model's controls as \\xHH"
+expect_out '^ +1  =HYPERLINK\("x"\)\\xe2\\x80\\xae\\xc2\\x9b\\x0aPhones rejected: 0$' "text: the reason on one line, its controls as \\xHH"
+expect_no_out '^Phones rejected: 0' "text: no line of the reason's own"
+no_raw_controls "text" -
+if grep -qF 'CP-8861\xe2\x80\xaegpj.exe\xc2\x9b2J' "$EXTRA/crafted.html" &&
+   grep -qF '=HYPERLINK(&quot;x&quot;)\xe2\x80\xae\xc2\x9b\x0aPhones rejected: 0' "$EXTRA/crafted.html"; then
+	pass "HTML: the controls shown as \\xHH, quotes as entities"
+else
+	fail "HTML: the model or the reason is not escaped as expected"
+fi
+no_raw_controls "HTML" "$EXTRA/crafted.html"
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format json --phones
+expect_json '([.anchors[] | select(.name == $n) | .phone_list[] | select(.mac == "0A-1B-2C-3D-4E-61") | .model] == [$m])
+	and ([.rejected_24h.reasons[].reason] | index("=HYPERLINK(\"x\")" + $rlo + $csi + "\nPhones rejected: 0") != null)' \
+	"JSON: valid, model and reason read back exactly" --arg n "$NEW" --arg m "$BIDI_MODEL" --arg rlo "$RLO" --arg csi "$CSI"
+expect_out '"model": "CP-8861\\u202egpj\.exe\\u009b2J"' "JSON: U+202E and U+009B as \\u escapes"
+no_raw_controls "JSON" -
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format csv --phones
+expect_out '^anchor_phone,'"$NEW"',SEP0A1B2C3D4E61,0A-1B-2C-3D-4E-61,CP-8861\\xe2\\x80\\xaegpj\.exe\\xc2\\x9b2J,' "CSV: the model's controls as \\xHH"
+expect_out '^rejected_24h,"'"'"'=HYPERLINK\(""x""\)\\xe2\\x80\\xae\\xc2\\x9b\\x0aPhones rejected: 0",1' \
+	"CSV: the formula reason quoted, prefixed with ', its controls as \\xHH"
+no_raw_controls "CSV" -
 
 #
 #	PostgreSQL (several servers): the same fleet, the same verdicts
