@@ -67,7 +67,7 @@ static void record_reject(REQUEST *request, X509_STORE_CTX *ctx, pc_result const
 
 	/* subject and issuer are in X509_NAME_oneline's form, which escapes controls; the reason may quote a field as it is. */
 	pc_escape(reason, sizeof(reason), result->reason, PC_ESCAPE_TEXT);
-	RDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result->subject, result->issuer, reason,
+	REDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result->subject, result->issuer, reason,
 	       result->hint ? "; " : "", result->hint ? result->hint : "");
 	attributes_add_result(request->packet, &request->packet->vps, result);
 	prepend_failure_message(request, result->reason);
