@@ -84,6 +84,12 @@ void cap_eap_packet(cap_eap *eap, uint8_t const *p, size_t n)
 	from = p[0] == CAP_EAP_RESPONSE ? CAP_DIR_PHONE : CAP_DIR_SERVER;
 	d = &eap->dir[from];
 	if (d->seen && d->last_id == p[1]) return;	/* retransmitted */
+	if (d->seen && p[1] != (uint8_t)(d->last_id + 1) && eap->eap_tls) {
+		/* Each round has the next identifier: a jump is a round missing from the capture. */
+		damaged(eap, "EAP %s identifier jumps from %u to %u: an EAP-TLS fragment is missing from the capture",
+			from == CAP_DIR_PHONE ? "response" : "request", d->last_id, p[1]);
+		eap->tls->stream[from].stopped = true;
+	}
 	d->seen = true;
 	d->last_id = p[1];
 	if (len < 5) return;

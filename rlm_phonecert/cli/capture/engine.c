@@ -205,13 +205,24 @@ static flow *radius_request_flow(cap_engine *e, cap_packet const *pkt, char cons
 	return NULL;
 }
 
-static flow *radius_reply_flow(cap_engine *e, cap_packet const *pkt, uint8_t id)
+/*
+ * The flow whose request this answers. When that request is missing from the
+ * capture, the only flow between this NAS and server, if there is just one.
+ */
+static flow *radius_reply_flow(cap_engine *e, cap_packet const *pkt, uint8_t id, bool *orphan)
 {
+	flow *only = NULL;
+	int candidates = 0;
+
+	*orphan = false;
 	for (flow *f = e->buckets[bucket_of(&pkt->src, pkt->sport, &pkt->dst, pkt->dport)]; f; f = f->hash_next) {
-		if (f->via == CAP_VIA_RADIUS && same_way(f, &pkt->dst, pkt->dport, &pkt->src, pkt->sport) &&
-		    (f->waiting[id / 8] & (1u << (id % 8)))) return f;
+		if (f->via != CAP_VIA_RADIUS || !same_way(f, &pkt->dst, pkt->dport, &pkt->src, pkt->sport)) continue;
+		if (f->waiting[id / 8] & (1u << (id % 8))) return f;
+		only = f;
+		candidates++;
 	}
-	return NULL;
+	*orphan = candidates == 1;
+	return candidates == 1 ? only : NULL;
 }
 
 /* Any flow of this NAS and server: where a damaged packet's note goes. */
@@ -266,9 +277,13 @@ static void radius_request(cap_engine *e, cap_packet const *pkt, cap_radius_pack
 
 static void radius_reply(cap_engine *e, cap_packet const *pkt, cap_radius_packet const *r, cap_time when)
 {
-	flow *f = radius_reply_flow(e, pkt, r->id);
+	bool orphan;
+	flow *f = radius_reply_flow(e, pkt, r->id, &orphan);
 
-	if (!f) return;		/* a retransmitted reply, or the request is not in the capture */
+	if (!f) return;		/* the request is not in the capture, and several phones are in progress */
+	if (orphan && !(f->have_request && f->last_id == r->id)) {
+		add_note(&f->hs, "a RADIUS reply whose request is missing from the capture");
+	}
 	touch(e, f, when);
 	f->waiting[r->id / 8] &= (uint8_t)~(1u << (r->id % 8));
 	if (r->eap_len) cap_eap_packet(&f->eap, r->eap, r->eap_len);
@@ -344,6 +359,10 @@ static void eapol_frame(cap_engine *e, cap_packet const *pkt, cap_time when)
 		cap_endpoint_text(phone, 0, f->hs.phone, sizeof(f->hs.phone));
 		cap_endpoint_text(authenticator, 0, f->hs.server, sizeof(f->hs.server));
 	}
+	if (!from_phone && !cap_addr_equal(&f->b, authenticator)) {	/* the phone wrote to the PAE group address */
+		f->b = *authenticator;
+		cap_endpoint_text(authenticator, 0, f->hs.server, sizeof(f->hs.server));
+	}
 	touch(e, f, when);
 	if (pkt->truncated || len > pkt->len - 4) add_note(&f->hs, "an EAPOL frame is cut short in the capture");
 	cap_eap_packet(&f->eap, p + 4, n);
@@ -407,7 +426,6 @@ static void tcp_deliver(void *ctx, uint8_t const *p, size_t n)
 	if (f->dormant) return;
 	if (!f->roles_known) tcp_roles(f, d->side, p, n);
 	if (f->hs.not_tls) {
-		add_note(&f->hs, "not TLS: the first bytes on this TLS port are no TLS handshake");
 		f->hs.complete = true;
 		flow_report(d->e, f);
 		return;

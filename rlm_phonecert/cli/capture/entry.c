@@ -213,7 +213,7 @@ static void describe_wire(capture_entry *entry)
 	}
 	if (hs->tcp_reset) append(w, len, "%sTCP reset", w[0] ? ", " : "");
 	else if (hs->tcp_closed) append(w, len, "%sTCP connection closed", w[0] ? ", " : "");
-	if (!w[0]) snprintf(w, len, "no outcome in the capture");
+	if (!w[0]) snprintf(w, len, hs->not_tls ? "no TLS" : "no outcome in the capture");
 }
 
 static bool wire_rejected(cap_handshake const *hs)
@@ -237,11 +237,21 @@ static void diagnose_certificate(capture_entry *entry, char *d, size_t len)
 	cap_tls_alert const *refusal = first_fatal_alert(&entry->hs->tls, CAP_DIR_SERVER);
 	char label[128];
 	char const *type = entry->type ? entry->type : "certificate";
+	bool lsc = entry->type && strcmp(entry->type, "LSC") == 0;
 
+	if (refusal && refusal->description == ALERT_UNKNOWN_CA) {
+		/* The FAQ's case: the phone console's "SSL3 alert ... fatal ... unknown CA". */
+		snprintf(d, len, "%s issued by %s, which the server does not trust (it answered unknown_ca): %s; this "
+			 "configuration %s", type, entry->issuer_cn[0] ? entry->issuer_cn : r->issuer,
+			 lsc ? "the phone holds an LSC from another cluster, or the server lacks this CAPF certificate" :
+			       "add the issuing CA to the server's trust",
+			 r->verdict == PC_VERDICT_ACCEPT ? "would accept it" : "would reject it too");
+		return;
+	}
 	if (r->verdict == PC_VERDICT_NOT_PHONE) {
 		snprintf(d, len, "not a phone certificate (issuer %s): the server leaves it to eap's own checks",
 			 entry->issuer_cn[0] ? entry->issuer_cn : r->issuer);
-	} else if (r->verdict == PC_VERDICT_REJECT && entry->type && strcmp(type, "LSC") == 0 && !entry->type_from_anchor &&
+	} else if (r->verdict == PC_VERDICT_REJECT && lsc && !entry->type_from_anchor &&
 		   pc_name_is_capf(X509_get_issuer_name(entry->cert))) {
 		snprintf(d, len, "LSC issued by %s, which this server does not trust: the phone holds an LSC from another cluster",
 			 entry->issuer_cn);
@@ -252,12 +262,7 @@ static void diagnose_certificate(capture_entry *entry, char *d, size_t len)
 		snprintf(d, len, "%s issued by %s, trusted (%s): accepted", type, entry->issuer_cn,
 			 pc_anchor_label(r->anchor, label, sizeof(label)));
 	}
-	if (refusal && refusal->description == ALERT_UNKNOWN_CA) {
-		append(d, len, "; the server answered unknown_ca: it does not trust %s (%s)", entry->issuer_cn,
-		       entry->type && strcmp(entry->type, "LSC") == 0 ?
-		       "a CAPF of another cluster, or its CAPF certificate is missing from the server's trust" :
-		       "add the issuing CA to the server's trust");
-	} else if (r->verdict == PC_VERDICT_ACCEPT && wire_rejected(entry->hs)) {
+	if (r->verdict == PC_VERDICT_ACCEPT && wire_rejected(entry->hs)) {
 		append(d, len, "; but the server in the capture refused it: it runs another configuration, or refused for a "
 			       "reason outside the certificate (see its log)");
 	} else if (r->verdict == PC_VERDICT_REJECT && wire_accepted(entry->hs)) {

@@ -99,7 +99,7 @@ void print_entry_text(FILE *out, capture_entry const *entry, char const *const *
 	text_field(out, "TLS", "%s", version ? version : hs->tls.server_hello ? "unknown version" : "");
 	text_field(out, "MAC", "%s", entry->mac);
 	if (entry->status == CERT_SENT) print_certificate_text(out, entry);
-	else text_field(out, "certificate", "%s", certificate_status_text(entry->status));
+	else if (!hs->not_tls) text_field(out, "certificate", "%s", certificate_status_text(entry->status));
 	text_field(out, "on the wire", "%s", entry->wire);
 	text_field(out, "diagnosis", "%s", capture_escape(entry->diagnosis, safe, sizeof(safe)));
 	for (int i = 0; i < hs->note_count; i++) text_field(out, "note", "%s", hs->notes[i]);
