@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(make gcc dpkg-dev freeradius freeradius-utils libfreeradius-dev
                 libtalloc-dev libssl-dev libpcre3-dev openssl xz-utils
                 libsqlite3-dev libpq-dev libpcap-dev)
-test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius-postgresql chromium tcpdump)
+test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius-postgresql chromium tcpdump python3)
 # make fuzz / make sanitize: clang, the libFuzzer and sanitizer runtimes of
 # clang 14 (libclang-rt-14-dev, only recommended by clang-14) and
 # llvm-symbolizer for readable stack traces (llvm-14).

@@ -10,6 +10,8 @@
   pcap-edit.py eapol IN OUT PORT VLAN        the EAP of the RADIUS exchanges (server UDP PORT) replayed as
                                              EAPOL frames on an 802.1Q VLAN, phone MAC from Calling-Station-Id
   pcap-edit.py sip OUT PORT                  a TCP connection to PORT carrying plaintext SIP
+  pcap-edit.py fuzz-seed IN OUT FRAMES [PORT]  the first FRAMES frames as a fuzz_capture input; UDP PORT
+                                             becomes 1812 (RADIUS on a random test port)
 
 Classic pcap in (what tcpdump -w writes), Ethernet frames; indexes from 0.
 """
@@ -164,5 +166,20 @@ def cmd_pcapng(args):
     write_pcapng(args[1], linktype, frames)
 
 
+def cmd_fuzz_seed(args):
+    """tests/fuzz/fuzz_capture.c's input: link type index (0: Ethernet), flow cap byte, length-prefixed frames."""
+    _, frames = read_pcap(args[0])
+    count, port = int(args[2]), int(args[3]) if len(args) > 3 else None
+    with open(args[1], 'wb') as f:
+        f.write(bytes([0, 0x07]))    # Ethernet; 8 flows
+        for _, _, frame, _ in frames[:count]:
+            frame = bytearray(frame)
+            _, _, proto, t = ip_parts(frame)
+            for at in (t, t + 2):
+                if proto == 17 and port and struct.unpack('>H', frame[at:at + 2])[0] == port:
+                    struct.pack_into('>H', frame, at, 1812)
+            f.write(struct.pack('>H', len(frame)) + frame)
+
+
 if __name__ == '__main__':
-    globals()['cmd_' + sys.argv[1]](sys.argv[2:])
+    globals()['cmd_' + sys.argv[1].replace('-', '_')](sys.argv[2:])

@@ -78,6 +78,7 @@ static unsigned bucket_of(cap_addr const *a, uint16_t aport, cap_addr const *b, 
 
 static void unlink_activity(cap_engine *e, flow *f)
 {
+	if (!f->older && !f->newer && e->oldest != f) return;	/* not in the list (a new flow) */
 	if (f->older) f->older->newer = f->newer;
 	else e->oldest = f->newer;
 	if (f->newer) f->newer->older = f->older;

@@ -27,7 +27,7 @@ void cap_tcp_syn(cap_tcp_stream *s, uint32_t seq)
 static void deliver_new(cap_tcp_stream *s, uint32_t seq, uint8_t const *p, size_t n, cap_tcp_deliver_fn *deliver,
 			void *ctx)
 {
-	size_t skip = (size_t)-seq_diff(seq, s->next_seq);
+	size_t skip = (uint32_t)(s->next_seq - seq);	/* seq is at or before next_seq here */
 
 	if (skip >= n) return;	/* a retransmission */
 	deliver(ctx, p + skip, n - skip);
