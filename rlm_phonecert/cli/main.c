@@ -206,17 +206,26 @@ static int inspect_option(int option, inspect_options *options, char **argv)
 	return option_error("inspect", option, argv);
 }
 
+/* The anchors come from a raddb or from files: one of them, not both. */
+static int check_anchor_source(char const *command, char const *raddb_dir, size_t anchor_count)
+{
+	if (raddb_dir && anchor_count) {
+		return usage_error(command, "--config and --capf/--lsc-ca/--manufacturing exclude each other");
+	}
+	if (!raddb_dir && !anchor_count) {
+		return usage_error(command, "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
+	}
+	return GO_ON;
+}
+
 /* After the options: the combination must make sense before anything is read. */
 static int inspect_arguments(inspect_options *options, int argc, char **argv)
 {
+	int rc = check_anchor_source("inspect", options->raddb_dir, options->anchor_count);
+
 	options->certs = argv + optind;
 	options->cert_count = (size_t)(argc - optind);
-	if (options->raddb_dir && options->anchor_count) {
-		return usage_error("inspect", "--config and --capf/--lsc-ca/--manufacturing exclude each other");
-	}
-	if (!options->raddb_dir && !options->anchor_count) {
-		return usage_error("inspect", "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
-	}
+	if (rc != GO_ON) return rc;
 	if (options->cert_count == 0) return usage_error("inspect", "no certificate file to inspect");
 	return GO_ON;
 }
@@ -304,12 +313,9 @@ static int capture_option(int option, capture_options *options, char **argv)
 
 static int capture_arguments(capture_options *options, int argc, char **argv)
 {
-	if (options->raddb_dir && options->anchor_count) {
-		return usage_error("capture", "--config and --capf/--lsc-ca/--manufacturing exclude each other");
-	}
-	if (!options->raddb_dir && !options->anchor_count) {
-		return usage_error("capture", "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
-	}
+	int rc = check_anchor_source("capture", options->raddb_dir, options->anchor_count);
+
+	if (rc != GO_ON) return rc;
 	if (argc - optind != 1) return usage_error("capture", "one capture FILE (or - for standard input)");
 	options->file = argv[optind];
 	return GO_ON;
