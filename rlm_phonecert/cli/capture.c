@@ -81,8 +81,9 @@ static void print_summary(cap_stats const *stats, capture_run_state const *run)
 			stats->packets, stats->first_unreadable);
 	}
 	if (stats->evicted) {
-		fprintf(stderr, "phonecert: %llu handshakes were reported before their end: more flows than --max-flows "
-			"were in progress at once\n", stats->evicted);
+		fprintf(stderr, "phonecert: more flows than --max-flows were in progress at once: %llu were cut short "
+			"(reported before their end, or dropped before TLS began) and the rest of their packets ignored\n",
+			stats->evicted);
 	}
 	if (!run->reported) {
 		fprintf(stderr, "phonecert: no TLS handshake%s in %llu frames\n", run->options->phone_mac[0] ?

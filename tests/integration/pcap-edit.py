@@ -10,6 +10,8 @@
   pcap-edit.py eapol IN OUT PORT VLAN        the EAP of the RADIUS exchanges (server UDP PORT) replayed as
                                              EAPOL frames on an 802.1Q VLAN, phone MAC from Calling-Station-Id
   pcap-edit.py sip OUT PORT                  a TCP connection to PORT carrying plaintext SIP
+  pcap-edit.py interleave IN OUT             the UDP conversations (by client port) taken a frame each in turn,
+                                             so that all are in progress at once
   pcap-edit.py fuzz-seed IN OUT FRAMES [PORT]  the first FRAMES frames as a fuzz_capture input; UDP PORT
                                              becomes 1812 (RADIUS on a random test port)
 
@@ -164,6 +166,23 @@ def cmd_sip(args):
 def cmd_pcapng(args):
     linktype, frames = read_pcap(args[0])
     write_pcapng(args[1], linktype, frames)
+
+
+def cmd_interleave(args):
+    linktype, frames = read_pcap(args[0])
+    server = None
+    talks = {}
+    for item in frames:
+        _, _, _, t = ip_parts(item[2])
+        sport, dport = struct.unpack('>HH', item[2][t:t + 4])
+        server = server or dport
+        talks.setdefault(sport if dport == server else dport, []).append(item)
+    queues, out = list(talks.values()), []
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    write_pcap(args[1], linktype, out)
 
 
 def cmd_fuzz_seed(args):

@@ -166,6 +166,17 @@ expect_entry 0 '.type == "LSC" and .decision == "ACCEPT" and .wire.eap == "EAP-S
 expect_entry 1 '.decision == "REJECT" and .wire.eap == "EAP-Failure" and (.diagnosis | test("another cluster"))' "EAPOL: other cluster, EAP-Failure"
 expect_entry 5 '.certificate_status == "resumed" and .wire.eap == "EAP-Success"' "EAPOL: resumed session"
 
+# Every phone in progress at once: told apart, and under a flow cap never mixed up.
+$EDIT interleave "$RADIUS_PCAP" "$EXTRA/interleaved.pcap"
+DECISIONS='{"SEP2C3124C9F8E1": "ACCEPT", "SEPB000B4BA0AEE": "REJECT", "SEP00000A0B0C0D": "REJECT", "SEP00AABBCCDDEE": "ACCEPT"}'
+run capture --config "$RADDB" --radius-port "$IT_PORT" --json "$EXTRA/interleaved.pcap"
+expect_json 'length == 6 and ([.[] | select(.certificate_status == "sent") | .decision == $d[.identity.device_name]] | all and length == 5)' \
+	"five phones at once: each handshake its own decision" -s --argjson d "$DECISIONS"
+run capture --config "$RADDB" --radius-port "$IT_PORT" --json --max-flows 2 "$EXTRA/interleaved.pcap"
+expect_err 'more flows than --max-flows were in progress at once: [0-9]+ were cut short' "flow cap: said on stderr"
+expect_json 'length < 6 and ([.[] | select(.certificate_status == "sent") | .decision == $d[.identity.device_name]] | all)' \
+	"flow cap: fewer handshakes, none mixed up" -s --argjson d "$DECISIONS"
+
 #
 #	TLS over TCP: openssl s_client (a phone with its LSC) <-> openssl s_server (CUCM)
 #

@@ -10,6 +10,7 @@
 #include "tcp.h"
 
 #define BUCKETS 4096
+#define EVICTED_KEYS 4096	/* flows reported early whose later packets are ignored, not taken for new flows */
 enum { RADIUS_PORT = 1812, RADIUS_PORT_OLD = 1645 };
 enum { EAPOL_EAP_PACKET = 0 };
 
@@ -41,6 +42,8 @@ struct cap_engine {
 	flow *buckets[BUCKETS];
 	flow *oldest, *newest;
 	size_t flow_count;
+	uint64_t evicted[EVICTED_KEYS];		/* fingerprints of evicted flows, a ring */
+	size_t evicted_next;
 	cap_stats stats;
 };
 
@@ -74,6 +77,37 @@ static unsigned hash_endpoint(cap_addr const *addr, uint16_t port)
 static unsigned bucket_of(cap_addr const *a, uint16_t aport, cap_addr const *b, uint16_t bport)
 {
 	return (hash_endpoint(a, aport) ^ hash_endpoint(b, bport)) % BUCKETS;
+}
+
+/* What identifies a flow: its endpoints (either way round), and for RADIUS the phone behind the NAS. */
+static uint64_t fingerprint(cap_via via, cap_addr const *a, uint16_t aport, cap_addr const *b, uint16_t bport,
+			    char const *station)
+{
+	uint64_t h = (uint64_t)(hash_endpoint(a, aport) ^ hash_endpoint(b, bport)) << 32 | (unsigned)via;
+
+	for (char const *c = station; c && *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211u;
+	return h | 1;	/* never 0: an empty slot */
+}
+
+static bool was_evicted(cap_engine const *e, uint64_t key)
+{
+	for (size_t i = 0; i < EVICTED_KEYS; i++) {
+		if (e->evicted[i] == key) return true;
+	}
+	return false;
+}
+
+/* A new conversation on those endpoints (an EAP identity, a SYN): its packets are read again. */
+static void forget_evicted(cap_engine *e, uint64_t key)
+{
+	for (size_t i = 0; i < EVICTED_KEYS; i++) {
+		if (e->evicted[i] == key) e->evicted[i] = 0;
+	}
+}
+
+static uint64_t flow_fingerprint(flow const *f)
+{
+	return fingerprint(f->via, &f->a, f->aport, &f->b, f->bport, f->via == CAP_VIA_RADIUS ? f->station : NULL);
 }
 
 static void unlink_activity(cap_engine *e, flow *f)
@@ -152,8 +186,9 @@ static void make_room(cap_engine *e)
 
 	if (e->flow_count < e->limits.max_flows || !f) return;
 	tcp = f->via == CAP_VIA_TCP;
+	e->evicted[e->evicted_next++ % EVICTED_KEYS] = flow_fingerprint(f);
 	if (!(tcp && f->dormant)) {
-		if (worth_reporting(f)) e->stats.evicted++;
+		e->stats.evicted++;
 		add_note(&f->hs, "reported before its end: more than %zu flows were in progress at once (the flow cap)",
 			 e->limits.max_flows);
 		flow_report(e, f);
@@ -257,6 +292,10 @@ static void radius_request(cap_engine *e, cap_packet const *pkt, cap_radius_pack
 		f = NULL;
 	}
 	if (!f) {
+		uint64_t key = fingerprint(CAP_VIA_RADIUS, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, station);
+
+		if (identity) forget_evicted(e, key);
+		else if (was_evicted(e, key)) return;	/* the rest of a flow reported early */
 		if (!(f = flow_new(e, CAP_VIA_RADIUS, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, when))) return;
 		snprintf(f->station, sizeof(f->station), "%s", station);
 		cap_endpoint_text(&pkt->src, pkt->sport, f->hs.phone, sizeof(f->hs.phone));
@@ -355,6 +394,10 @@ static void eapol_frame(cap_engine *e, cap_packet const *pkt, cap_time when)
 		f = NULL;
 	}
 	if (!f) {
+		uint64_t key = fingerprint(CAP_VIA_EAPOL, phone, 0, &no_port_addr, 0, NULL);
+
+		if (cap_eap_is_identity_response(p + 4, n)) forget_evicted(e, key);
+		else if (was_evicted(e, key)) return;
 		if (!from_phone || !(f = flow_new(e, CAP_VIA_EAPOL, phone, 0, &no_port_addr, 0, when))) return;
 		f->b = *authenticator;
 		cap_endpoint_text(phone, 0, f->hs.phone, sizeof(f->hs.phone));
@@ -404,8 +447,8 @@ static void tcp_roles(flow *f, int side, uint8_t const *p, size_t n)
 	uint16_t phone_port, server_port;
 
 	f->roles_known = true;
-	if (type != 1 && type != 2) {
-		f->hs.not_tls = is_tls_port(f->aport) || is_tls_port(f->bport);
+	if (type != 1 && type != 2) {	/* TLS captured after its handshake is not "not TLS" */
+		f->hs.not_tls = !cap_tls_looks_like_record(p, n) && (is_tls_port(f->aport) || is_tls_port(f->bport));
 		f->phone_is_a = true;
 	} else {
 		f->phone_is_a = (side == 0) == (type == 1);
@@ -469,7 +512,10 @@ static void tcp_segment(cap_engine *e, cap_packet const *pkt, cap_time when)
 		f = NULL;
 	}
 	if (!f) {
-		if (!syn && pkt->len == 0) return;
+		uint64_t key = fingerprint(CAP_VIA_TCP, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, NULL);
+
+		if (syn && !ack) forget_evicted(e, key);
+		else if (pkt->len == 0 || was_evicted(e, key)) return;
 		if (!(f = flow_new(e, CAP_VIA_TCP, &pkt->src, pkt->sport, &pkt->dst, pkt->dport, when))) return;
 	}
 	touch(e, f, when);

@@ -65,7 +65,7 @@ typedef struct {
 	unsigned long long packets;
 	unsigned long long unreadable;	/* frames whose headers could not be read */
 	char const *first_unreadable;	/* why the first one could not */
-	unsigned long long evicted;	/* flows reported early because max_flows was reached */
+	unsigned long long evicted;	/* flows reported early (or dropped, before TLS began) because max_flows was reached */
 } cap_stats;
 
 typedef struct cap_engine cap_engine;

@@ -20,15 +20,17 @@ static void damaged(cap_tls *tls, cap_dir from, char const *what)
 	tls->stream[from].stopped = true;
 }
 
-bool cap_tls_looks_like_handshake(uint8_t const *p, size_t n)
+bool cap_tls_looks_like_record(uint8_t const *p, size_t n)
 {
-	return n >= 6 && p[0] == RECORD_HANDSHAKE && p[1] == 3 && p[2] <= 4 && cap_be16(p + 3) > 0 &&
-	       cap_be16(p + 3) <= CAP_TLS_MAX_RECORD - 5;
+	return n >= 3 && p[0] >= RECORD_CHANGE_CIPHER_SPEC && p[0] <= RECORD_HEARTBEAT && p[1] == 3 && p[2] <= 4;
 }
 
 int cap_tls_first_message_type(uint8_t const *p, size_t n)
 {
-	return cap_tls_looks_like_handshake(p, n) ? p[5] : -1;
+	bool handshake = n >= 6 && p[0] == RECORD_HANDSHAKE && cap_tls_looks_like_record(p, n) && cap_be16(p + 3) > 0 &&
+			 cap_be16(p + 3) <= CAP_TLS_MAX_RECORD - 5;
+
+	return handshake ? p[5] : -1;
 }
 
 static void read_client_hello(cap_tls *tls, uint8_t const *p, size_t n)

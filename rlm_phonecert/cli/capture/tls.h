@@ -62,10 +62,10 @@ void cap_tls_feed(cap_tls *tls, cap_dir from, uint8_t const *p, size_t n);
 /* The handshake is over: both sides changed keys, or a fatal alert went by. */
 bool cap_tls_finished(cap_tls const *tls);
 
-/* True when a byte stream starts like a TLS handshake record (what recognises TLS on any port). */
-bool cap_tls_looks_like_handshake(uint8_t const *p, size_t n);
+/* True when bytes start like a TLS record of any type (a connection captured after its handshake, too). */
+bool cap_tls_looks_like_record(uint8_t const *p, size_t n);
 
-/* A TLS handshake message of this type starts the stream: 1 ClientHello, 2 ServerHello. */
+/* The type of the handshake message starting the stream (1 ClientHello, 2 ServerHello: what recognises TLS on any port), or -1. */
 int cap_tls_first_message_type(uint8_t const *p, size_t n);
 
 void cap_tls_free(cap_tls *tls);
