@@ -157,6 +157,36 @@ for linktype in LINUX_SLL LINUX_SLL2; do
 		"tcpdump -i any ($linktype): the handshake" -s
 done
 
+# A stranger's certificate with a terminal escape and a line break in its issuer's name: escaped everywhere.
+cat > "$EXTRA/hostile.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign
+[leaf]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+CNF
+openssl req -x509 -new -config "$EXTRA/hostile.cnf" -extensions ca -newkey rsa:2048 -nodes -sha256 -days 3650 -utf8 \
+	-subj $'/O=Evil/CN=Evil\x1b[2J CA\nhandshake 9: forged' -keyout "$EXTRA/hostile-ca.key" -out "$EXTRA/hostile-ca.pem" 2>/dev/null
+openssl req -new -config "$EXTRA/hostile.cnf" -newkey rsa:2048 -nodes -subj '/CN=CP-8861-SEP001122334455' \
+	-keyout "$EXTRA/hostile.key" -out "$EXTRA/hostile.csr" 2>/dev/null
+openssl x509 -req -in "$EXTRA/hostile.csr" -CA "$EXTRA/hostile-ca.pem" -CAkey "$EXTRA/hostile-ca.key" -CAcreateserial \
+	-extfile "$EXTRA/hostile.cnf" -extensions leaf -days 3650 -sha256 -out "$EXTRA/hostile.pem" 2>/dev/null
+capture_start "$EXTRA/hostile.pcap" "udp port $IT_PORT"
+eap_tls "$EXTRA/hostile.pem" "$EXTRA/hostile.key";	expect_result reject "capture run: a certificate of a hostile issuer"
+capture_stop
+run capture --config "$RADDB" --radius-port "$IT_PORT" "$EXTRA/hostile.pcap"
+if grep -q $'\x1b' <<<"$OUT"; then fail "hostile issuer: a raw escape character in the text"; else pass "hostile issuer: no raw escape character in the text"; fi
+expect_no_out '^handshake 9' "hostile issuer: its line break starts no forged entry"
+expect_out 'Evil\\x1b\[2J CA\\x0ahandshake 9' "hostile issuer: shown escaped in the diagnosis"
+run capture --config "$RADDB" --radius-port "$IT_PORT" --json "$EXTRA/hostile.pcap"
+expect_json 'length == 1 and .[0].decision == "REJECT" and (.[0].diagnosis | contains("Evil\u001b[2J CA\nhandshake 9"))' \
+	"hostile issuer: valid JSON with the name as it is" -s
+
 # EAPOL on an 802.1Q VLAN: the same EAP conversations as a switch port mirror would show them.
 $EDIT eapol "$RADIUS_PCAP" "$EXTRA/eapol.pcap" "$IT_PORT" 100
 run capture --config "$RADDB" --json "$EXTRA/eapol.pcap"
