@@ -174,23 +174,6 @@ static void print_json_anchor(json_writer *w, pc_anchor const *anchor, time_t no
 	json_object_end(w);
 }
 
-static void json_optional(json_writer *w, char const *key, char const *value)
-{
-	json_string(w, key, value && *value ? value : NULL);
-}
-
-static void print_json_identity(json_writer *w, pc_identity const *id)
-{
-	json_object_begin(w, "identity");
-	json_optional(w, "common_name", id->cn);
-	json_optional(w, "device_name", id->device_name);
-	json_optional(w, "model", id->model);
-	json_optional(w, "mac", id->mac);
-	json_optional(w, "pid", id->pid);
-	json_optional(w, "sn", id->sn);
-	json_object_end(w);
-}
-
 static void print_json(json_writer *w, inspection const *in, time_t now)
 {
 	pc_result const *r = &in->result;
@@ -213,7 +196,7 @@ static void print_json(json_writer *w, inspection const *in, time_t now)
 	json_string(w, "type", r->verdict == PC_VERDICT_NOT_PHONE || r->cert_type == PC_CERT_UNKNOWN ? NULL :
 		    pc_cert_type_name(r->cert_type));
 	print_json_anchor(w, r->anchor, now);
-	print_json_identity(w, &r->identity);
+	json_identity(w, "identity", &r->identity);
 	json_string(w, "decision", in->accepted ? "ACCEPT" : "REJECT");
 	json_string(w, "reason", in->reason);
 	json_string(w, "hint", in->hint);

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "eap.h"
+
 #include "../output.h"
 
 #include "../../core/trust.h"
@@ -106,15 +108,9 @@ void print_entry_text(FILE *out, capture_entry const *entry, char const *const *
 	for (int i = 0; i < file_count; i++) safe_field(out, "extracted", files[i]);
 }
 
-static void json_optional(json_writer *w, char const *key, char const *value)
-{
-	json_string(w, key, value && value[0] ? value : NULL);
-}
-
 static void print_certificate_json(json_writer *w, capture_entry const *entry)
 {
 	pc_result const *r = &entry->result;
-	pc_identity const *id = &r->identity;
 
 	json_object_begin(w, "certificate");
 	json_string(w, "subject", r->subject);
@@ -125,13 +121,7 @@ static void print_certificate_json(json_writer *w, capture_entry const *entry)
 	json_string(w, "key", entry->key);
 	json_int(w, "chain_length", entry->chain ? sk_X509_num(entry->chain) : 0);
 	json_object_end(w);
-	json_object_begin(w, "identity");
-	json_optional(w, "common_name", id->cn);
-	json_optional(w, "device_name", id->device_name);
-	json_optional(w, "model", id->model);
-	json_optional(w, "pid", id->pid);
-	json_optional(w, "sn", id->sn);
-	json_object_end(w);
+	json_identity(w, "identity", &r->identity);
 }
 
 static void print_wire_json(json_writer *w, cap_handshake const *hs)
@@ -141,7 +131,8 @@ static void print_wire_json(json_writer *w, cap_handshake const *hs)
 	json_object_begin(w, "wire");
 	json_string(w, "radius", hs->radius_outcome == CAP_RADIUS_ACCESS_ACCEPT ? "Access-Accept" :
 			       hs->radius_outcome == CAP_RADIUS_ACCESS_REJECT ? "Access-Reject" : NULL);
-	json_string(w, "eap", hs->eap_outcome == 3 ? "EAP-Success" : hs->eap_outcome == 4 ? "EAP-Failure" : NULL);
+	json_string(w, "eap", hs->eap_outcome == CAP_EAP_SUCCESS ? "EAP-Success" :
+			    hs->eap_outcome == CAP_EAP_FAILURE ? "EAP-Failure" : NULL);
 	json_array_begin(w, "alerts");
 	for (int i = 0; i < kept; i++) {
 		cap_tls_alert const *a = &hs->tls.alerts[i];
