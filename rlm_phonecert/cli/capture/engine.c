@@ -44,6 +44,7 @@ struct cap_engine {
 	size_t flow_count;
 	uint64_t evicted[EVICTED_KEYS];		/* fingerprints of evicted flows, a ring */
 	size_t evicted_next;
+	cap_radius_packet radius;		/* the RADIUS packet being read (4 KiB: not on the stack) */
 	cap_stats stats;
 };
 
@@ -105,9 +106,12 @@ static void forget_evicted(cap_engine *e, uint64_t key)
 	}
 }
 
+static cap_addr const no_port_addr;	/* an EAPOL flow is keyed by the phone's MAC alone */
+
 static uint64_t flow_fingerprint(flow const *f)
 {
-	return fingerprint(f->via, &f->a, f->aport, &f->b, f->bport, f->via == CAP_VIA_RADIUS ? f->station : NULL);
+	return fingerprint(f->via, &f->a, f->aport, f->via == CAP_VIA_EAPOL ? &no_port_addr : &f->b, f->bport,
+			   f->via == CAP_VIA_RADIUS ? f->station : NULL);
 }
 
 static void unlink_activity(cap_engine *e, flow *f)
@@ -336,26 +340,24 @@ static void radius_reply(cap_engine *e, cap_packet const *pkt, cap_radius_packet
 
 static void radius_packet(cap_engine *e, cap_packet const *pkt, cap_time when)
 {
-	static cap_radius_packet r;	/* 4 KiB: not on the stack of every packet */
+	cap_radius_packet *r = &e->radius;
 	char const *why = NULL;
 
-	if (!cap_radius_parse(pkt->payload, pkt->len, &r, &why)) {
+	if (!cap_radius_parse(pkt->payload, pkt->len, r, &why)) {
 		flow *f = radius_any_flow(e, pkt);
 
 		if (f) add_note(&f->hs, "%s", why);
 		else if (!e->stats.unreadable++) e->stats.first_unreadable = why;
 		return;
 	}
-	if (is_radius_port(e, pkt->dport) && r.code == CAP_RADIUS_ACCESS_REQUEST) radius_request(e, pkt, &r, when);
-	else if (is_radius_port(e, pkt->sport) && (r.code == CAP_RADIUS_ACCESS_ACCEPT ||
-		 r.code == CAP_RADIUS_ACCESS_REJECT || r.code == CAP_RADIUS_ACCESS_CHALLENGE)) radius_reply(e, pkt, &r, when);
+	if (is_radius_port(e, pkt->dport) && r->code == CAP_RADIUS_ACCESS_REQUEST) radius_request(e, pkt, r, when);
+	else if (is_radius_port(e, pkt->sport) && (r->code == CAP_RADIUS_ACCESS_ACCEPT ||
+		 r->code == CAP_RADIUS_ACCESS_REJECT || r->code == CAP_RADIUS_ACCESS_CHALLENGE)) radius_reply(e, pkt, r, when);
 }
 
 /*
  *	EAPOL
  */
-static cap_addr const no_port_addr;
-
 static flow *eapol_flow(cap_engine *e, cap_addr const *phone, cap_addr const *authenticator)
 {
 	static cap_addr const none;
