@@ -12,6 +12,8 @@
   pcap-edit.py sip OUT PORT                  a TCP connection to PORT carrying plaintext SIP
   pcap-edit.py interleave IN OUT             the UDP conversations (by client port) taken a frame each in turn,
                                              so that all are in progress at once
+  pcap-edit.py repeat IN OUT N PORT          the capture N times over, each copy from other switches
+                                             (client address 10.x.y.z) and a second later: a big capture
   pcap-edit.py fuzz-seed IN OUT FRAMES [PORT]  the first FRAMES frames as a fuzz_capture input; UDP PORT
                                              becomes 1812 (RADIUS on a random test port)
 
@@ -183,6 +185,22 @@ def cmd_interleave(args):
             if q:
                 out.append(q.pop(0))
     write_pcap(args[1], linktype, out)
+
+
+def cmd_repeat(args):
+    linktype, frames = read_pcap(args[0])
+    n, port = int(args[2]), int(args[3])
+    span = frames[-1][0] - frames[0][0] + 1
+    with open(args[1], 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, linktype))
+        for k in range(n):
+            client = bytes([10, (k >> 16) & 255, (k >> 8) & 255, k & 255])
+            for sec, usec, frame, wirelen in frames:
+                frame = bytearray(frame)
+                _, _, _, t = ip_parts(frame)
+                to_server = struct.unpack('>H', frame[t + 2:t + 4])[0] == port
+                frame[26 if to_server else 30:30 if to_server else 34] = client
+                f.write(struct.pack('<IIII', sec + k * span, usec, len(frame), wirelen) + bytes(frame))
 
 
 def cmd_fuzz_seed(args):

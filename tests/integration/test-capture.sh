@@ -207,20 +207,39 @@ expect_err 'more flows than --max-flows were in progress at once: [0-9]+ were cu
 expect_json 'length < 6 and ([.[] | select(.certificate_status == "sent") | .decision == $d[.identity.device_name]] | all)' \
 	"flow cap: fewer handshakes, none mixed up" -s --argjson d "$DECISIONS"
 
+# A big capture streams: memory follows the flows in progress, not the file (20 copies vs 400 copies).
+max_rss_kb() {	# the peak resident memory of a command, in KiB; its stdout in OUT
+	OUT=$(/usr/bin/python3 -c 'import resource, subprocess, sys
+out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE).stdout
+sys.stdout.buffer.write(out)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)' "$@" 2>"$EXTRA/rss")
+	RSS=$(tail -n 1 "$EXTRA/rss")
+}
+$EDIT repeat "$RADIUS_PCAP" "$EXTRA/small.pcap" 20 "$IT_PORT"
+$EDIT repeat "$RADIUS_PCAP" "$EXTRA/big.pcap" 400 "$IT_PORT"
+max_rss_kb "$PHONECERT" capture --config "$RADDB" --radius-port "$IT_PORT" --json "$EXTRA/small.pcap"
+small_rss=$RSS
+max_rss_kb "$PHONECERT" capture --config "$RADDB" --radius-port "$IT_PORT" --json "$EXTRA/big.pcap"
+expect_json 'length == 2400 and ([.[] | select(.decision == "REJECT")] | length) == 800' "big capture: 2,400 handshakes, 800 rejects" -s
+if [ "$RSS" -lt $((small_rss + 4096)) ]; then pass "big capture: streamed (${RSS} KiB for $(stat -c %s "$EXTRA/big.pcap") bytes, ${small_rss} KiB for 20 times less)"
+else fail "big capture: ${RSS} KiB, against ${small_rss} KiB for a capture 20 times smaller"; fi
+rm -f "$EXTRA/big.pcap"
+
 #
 #	TLS over TCP: openssl s_client (a phone with its LSC) <-> openssl s_server (CUCM)
 #
 TLS_PORT=$((20000 + RANDOM % 40000))
 TLS_PCAP=$EXTRA/tls.pcap
-# One connection: s_server trusting CA, on TLS_PORT, -Verify: it requires the phone's certificate. $1 CA, $2 protocol.
+# One connection: s_server trusting CA, on TLS_PORT, -Verify: it requires the phone's certificate.
+# $1 CA, $2 protocol, $3 the loopback address (default 127.0.0.1; [::1] for IPv6).
 cucm_connection() {
-	local ca=$1 protocol=$2 server waited
+	local ca=$1 protocol=$2 host=${3:-127.0.0.1} server waited
 	: > "$EXTRA/s_server.log"
-	timeout 20 openssl s_server -accept "127.0.0.1:$TLS_PORT" -naccept 1 -cert "$P/server.pem" -key "$P/server.key" \
+	timeout 20 openssl s_server -accept "$host:$TLS_PORT" -naccept 1 -cert "$P/server.pem" -key "$P/server.key" \
 		-Verify 2 -verify_return_error -CAfile "$P/$ca" "-$protocol" -www >"$EXTRA/s_server.log" 2>&1 &
 	server=$!
 	for waited in $(seq 1 100); do grep -q '^ACCEPT' "$EXTRA/s_server.log" && break; sleep 0.1; done
-	printf 'GET / HTTP/1.0\r\n\r\n' | timeout 20 openssl s_client -connect "127.0.0.1:$TLS_PORT" -cert "$P/lsc-new-rsa.pem" \
+	printf 'GET / HTTP/1.0\r\n\r\n' | timeout 20 openssl s_client -connect "$host:$TLS_PORT" -cert "$P/lsc-new-rsa.pem" \
 		-key "$P/lsc-new-rsa.key" "-$protocol" -quiet >"$EXTRA/s_client.log" 2>&1
 	CLIENT_RC=$?
 	wait "$server"
@@ -229,12 +248,13 @@ capture_start "$TLS_PCAP" "tcp port $TLS_PORT"
 cucm_connection capf-new.pem tls1_2;	[ "$CLIENT_RC" -eq 0 ] && pass "CUCM run: TLS 1.2 accepted" || fail "CUCM run: TLS 1.2 refused"
 cucm_connection capf-other.pem tls1_2;	[ "$CLIENT_RC" -ne 0 ] && pass "CUCM run: other CAPF refused" || fail "CUCM run: other CAPF accepted"
 cucm_connection capf-new.pem tls1_3;	[ "$CLIENT_RC" -eq 0 ] && pass "CUCM run: TLS 1.3 accepted" || fail "CUCM run: TLS 1.3 refused"
+cucm_connection capf-new.pem tls1_2 '[::1]'; [ "$CLIENT_RC" -eq 0 ] && pass "CUCM run: TLS 1.2 over IPv6 accepted" || fail "CUCM run: TLS 1.2 over IPv6 refused"
 capture_stop
 
 ANCHORS=(--capf "$P/capf-new.pem" --capf "$P/capf-old.pem" --manufacturing "$P/mfg-bundle.pem")
 run capture "${ANCHORS[@]}" --json "$TLS_PCAP"
 expect_rc 1 "TLS capture (a refusal and a TLS 1.3 handshake in it)"
-expect_json 'length == 3 and all(.[]; .via == "tcp" and (.server_endpoint | endswith(":" + $p)))' "TLS: three connections to the CUCM port" -s --arg p "$TLS_PORT"
+expect_json 'length == 4 and all(.[]; .via == "tcp" and (.server_endpoint | endswith(":" + $p)))' "TLS: four connections to the CUCM port" -s --arg p "$TLS_PORT"
 expect_entry 0 '.tls_version == "TLS 1.2" and .type == "LSC" and .decision == "ACCEPT" and .anchor == "capf-new"' "TLS 1.2: LSC, accepted by capf-new"
 expect_entry 0 '.wire.tls_finished and .wire.alerts == [] and (.diagnosis | test("^LSC issued by CAPF-0992727f, trusted"))' "TLS 1.2: handshake finished, diagnosis"
 expect_entry 1 '.wire.alerts == [{"from": "server", "to": "phone", "level": "fatal", "description": "unknown_ca", "encrypted": false}]' "unknown_ca: server -> phone fatal unknown_ca"
@@ -242,6 +262,7 @@ expect_entry 1 '.type == "LSC" and (.certificate.issuer | test("CAPF-0992727f"))
 expect_entry 1 '.diagnosis | test("^LSC issued by CAPF-0992727f, which the server does not trust \\(it answered unknown_ca\\): the phone holds an LSC from another cluster")' "unknown_ca: diagnosis"
 expect_entry 2 '.tls_version == "TLS 1.3" and .certificate_status == "encrypted" and .certificate == null and .type == null and .decision == null' "TLS 1.3: the certificate is encrypted, nothing guessed"
 expect_entry 2 '.diagnosis | test("^TLS 1.3: the phone.s certificate is encrypted")' "TLS 1.3: diagnosis"
+expect_entry 3 '.server_endpoint == "[::1]:" + $p and (.phone_endpoint | startswith("[::1]:")) and .decision == "ACCEPT" and .type == "LSC"' "IPv6: endpoints and the decision" --arg p "$TLS_PORT"
 run capture "${ANCHORS[@]}" "$TLS_PCAP"
 expect_out '^  on the wire: +server -> phone fatal unknown_ca$' "text: the alert with its direction"
 expect_out '^  certificate: +encrypted \(TLS 1\.3\)$' "text: TLS 1.3 certificate encrypted"
