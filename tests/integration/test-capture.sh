@@ -178,14 +178,23 @@ openssl x509 -req -in "$EXTRA/hostile.csr" -CA "$EXTRA/hostile-ca.pem" -CAkey "$
 	-extfile "$EXTRA/hostile.cnf" -extensions leaf -days 3650 -sha256 -out "$EXTRA/hostile.pem" 2>/dev/null
 capture_start "$EXTRA/hostile.pcap" "udp port $IT_PORT"
 eap_tls "$EXTRA/hostile.pem" "$EXTRA/hostile.key";	expect_result reject "capture run: a certificate of a hostile issuer"
+eap_tls -m 02:00:00:00:00:99 lsc-new-rsa.pem lsc-new-rsa.key;	expect_result reject "capture run: an LSC on another phone's port (bind_mac)"
 capture_stop
 run capture --config "$RADDB" --radius-port "$IT_PORT" "$EXTRA/hostile.pcap"
 if grep -q $'\x1b' <<<"$OUT"; then fail "hostile issuer: a raw escape character in the text"; else pass "hostile issuer: no raw escape character in the text"; fi
 expect_no_out '^handshake 9' "hostile issuer: its line break starts no forged entry"
 expect_out 'Evil\\x1b\[2J CA\\x0ahandshake 9' "hostile issuer: shown escaped in the diagnosis"
 run capture --config "$RADDB" --radius-port "$IT_PORT" --json "$EXTRA/hostile.pcap"
-expect_json 'length == 1 and .[0].decision == "REJECT" and (.[0].diagnosis | contains("Evil\u001b[2J CA\nhandshake 9"))' \
+expect_json 'length == 2 and .[0].decision == "REJECT" and (.[0].diagnosis | contains("Evil\u001b[2J CA\nhandshake 9"))' \
 	"hostile issuer: valid JSON with the name as it is" -s
+# The decision uses the capture's Calling-Station-Id, as the server does.
+reason=$(server_reason SEP2C3124C9F8E1)
+expect_entry 1 '.type == "LSC" and .decision == "REJECT" and (.reason | startswith("MAC mismatch")) and .reason + "; " + .hint == $r' \
+	"bind_mac: the capture's Calling-Station-Id decides, with the server's reason" --arg r "$reason"
+# Another configuration than the server's: the entry says the two disagree.
+run capture --capf "$P/capf-other.pem" --radius-port "$IT_PORT" --json --phone SEPB000B4BA0AEE "$RADIUS_PCAP"
+expect_json 'length == 1 and .[0].decision == "ACCEPT" and .[0].wire.radius == "Access-Reject" and (.[0].diagnosis | test("but the server in the capture refused it"))' \
+	"another configuration: accepted here, refused on the wire, said" -s
 
 # EAPOL on an 802.1Q VLAN: the same EAP conversations as a switch port mirror would show them.
 $EDIT eapol "$RADIUS_PCAP" "$EXTRA/eapol.pcap" "$IT_PORT" 100
