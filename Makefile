@@ -135,7 +135,9 @@ clean:
 # reader (config/). Built by `all` (so before the integration tests) and
 # installed with its man page by `install`.
 MANDIR  ?= /usr/share/man
-CLI_SRC := $(wildcard rlm_phonecert/cli/*.c)
+# cli/capture/: phonecert capture's packet parsing (no libpcap but pcap_source.c) and reporting.
+CAPTURE_PARSE_SRC := $(addprefix rlm_phonecert/cli/capture/,buf.c dissect.c eap.c engine.c radius.c tcp.c tls.c)
+CLI_SRC := $(wildcard rlm_phonecert/cli/*.c rlm_phonecert/cli/capture/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI     := $(BUILD)/phonecert
 
@@ -145,13 +147,14 @@ integration: $(CLI)
 install: install-cli
 
 # report reads the phone inventory: SQLite (libsqlite3-dev) and PostgreSQL
-# (libpq-dev; its headers are in pg_config's include directory).
+# (libpq-dev; its headers are in pg_config's include directory); capture
+# reads pcap and pcapng files with libpcap (libpcap-dev).
 # libfreeradius-server has no SONAME and lives in FreeRADIUS' private directory;
 # where FreeRADIUS was built with PCRE, it leaves pcre's symbols to the program.
 FR_LIBDIR   := /usr/lib/freeradius
 FR_PCRE     := $(shell grep -q '^\#define HAVE_PCRE 1' /usr/include/freeradius/autoconf.h 2>/dev/null && echo -lpcre)
 FR_LDLIBS   := -L$(FR_LIBDIR) -Wl,-rpath,$(FR_LIBDIR) -lfreeradius-server -lfreeradius-radius -ltalloc $(FR_PCRE)
-CLI_LDLIBS  := -lsqlite3 -lpq $(FR_LDLIBS)
+CLI_LDLIBS  := -lsqlite3 -lpq -lpcap $(FR_LDLIBS)
 PQ_INCLUDE  := $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
 $(BUILD)/rlm_phonecert/cli/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
 
@@ -204,6 +207,8 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%)
 FUZZ_BIN   := $(FUZZ_NAMES:%=$(FUZZ_DIR)/%)
 FUZZ_OBJ   := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+# fuzz_capture also links the capture parser (frames in, handshakes out: no libpcap).
+FUZZ_CAPTURE_OBJ := $(CAPTURE_PARSE_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 SAN_DIR    := $(BUILD)/asan
 SAN_OBJ    := $(CORE_SRC:%.c=$(SAN_DIR)/%.o)
 SAN_BIN    := $(UNIT_SRC:tests/unit/%.c=$(SAN_DIR)/tests/unit/%)
@@ -211,13 +216,15 @@ INSTR_CFLAGS := -std=c99 -D_GNU_SOURCE $(WARN) -g -O1 -fno-omit-frame-pointer -f
 
 .PHONY: fuzz fuzz-smoke sanitize
 
-$(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.c
+$(FUZZ_OBJ) $(FUZZ_CAPTURE_OBJ): $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
 
+$(FUZZ_DIR)/fuzz_capture: FUZZ_EXTRA_OBJ = $(FUZZ_CAPTURE_OBJ)
+$(FUZZ_DIR)/fuzz_capture: $(FUZZ_CAPTURE_OBJ)
 $(FUZZ_BIN): $(FUZZ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz_result.h $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer,address,undefined -Irlm_phonecert -o $@ $< $(FUZZ_OBJ) $(LDLIBS_SSL)
+	$(FUZZ_CC) $(INSTR_CFLAGS) -fsanitize=fuzzer,address,undefined -Irlm_phonecert -o $@ $< $(FUZZ_OBJ) $(FUZZ_EXTRA_OBJ) $(LDLIBS_SSL)
 
 # Seeds from the PKI the fuzzers load (its keys change when it is regenerated).
 # They start build/fuzz/corpus/<target>, where each target also writes what it
@@ -265,5 +272,5 @@ sanitize: $(SAN_BIN) $(TEST_PKI)/.complete
 	done; \
 	echo "sanitize: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
 
--include $(FUZZ_OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_CAPTURE_OBJ:.o=.d) $(SAN_OBJ:.o=.d)
 # ---- end of fuzzing and sanitizers ------------------------------------------

@@ -54,7 +54,22 @@ typedef struct {
 	bool phones;			/* --phones: list the phones of each anchor */
 } report_options;
 
+typedef struct {
+	char const *raddb_dir;		/* --config, or NULL */
+	char const *instance;		/* --instance: a phonecert instance of raddb_dir, or NULL for the only one */
+	anchor_file *anchors;		/* --capf/--lsc-ca/--manufacturing, in order */
+	size_t anchor_count;
+	time_t now;			/* --now, or 0: decide each handshake at its own time */
+	bool json;
+	char const *extract_dir;	/* --extract, or NULL */
+	char phone_mac[18];		/* --phone as AA-BB-CC-DD-EE-FF, or "" */
+	unsigned radius_port;		/* --radius-port, or 0 */
+	size_t max_flows;		/* --max-flows, or 0 for the default */
+	char const *file;		/* FILE, "-" for standard input */
+} capture_options;
+
 int inspect_run(inspect_options const *options);
+int capture_run(capture_options const *options);
 int lint_run(lint_options const *options);
 int report_run(report_options const *options);
 

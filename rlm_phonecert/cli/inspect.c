@@ -10,6 +10,7 @@
  */
 #include "commands.h"
 #include "certs.h"
+#include "decider.h"
 #include "output.h"
 #include "raddb.h"
 
@@ -20,17 +21,6 @@
 #include "../core/policy.h"
 #include "../core/timeutil.h"
 #include "../core/verify.h"
-
-/* The anchors and policy to decide with: from a raddb, or from files on the command line. */
-typedef struct {
-	raddb *db;
-	raddb_phonecert const *phonecert;	/* with a raddb */
-	raddb_anchor *file_anchors;		/* without: one per --capf/--lsc-ca/--manufacturing */
-	raddb_anchor const *anchors;
-	size_t anchor_count;
-	pc_policy policy;
-	pc_trust *trust;
-} decider;
 
 /* Everything inspect says about one CERT file. */
 typedef struct {
@@ -45,84 +35,6 @@ typedef struct {
 } inspection;
 
 /*
- *	Anchors and policy
- */
-
-/* "capf-2026" for /etc/x/capf-2026.pem: the anchor's name in messages. */
-static char *name_from_file(char const *path)
-{
-	char const *slash = strrchr(path, '/');
-	char const *base = slash ? slash + 1 : path;
-	size_t len = strlen(base);
-
-	if (len > 4 && strcmp(base + len - 4, ".pem") == 0) len -= 4;
-	return strndup(base, len);
-}
-
-static int anchors_from_files(decider *d, inspect_options const *options)
-{
-	d->file_anchors = calloc(options->anchor_count, sizeof(raddb_anchor));
-	if (!d->file_anchors) return -1;
-	for (size_t i = 0; i < options->anchor_count; i++) {
-		anchor_file const *given = &options->anchors[i];
-		char *name = given->kind == PC_ANCHOR_MANUFACTURING ? strdup("manufacturing") : name_from_file(given->file);
-
-		if (!name) return -1;
-		d->file_anchors[i].config = (pc_anchor_config) { .kind = given->kind, .name = name, .ca_file = given->file };
-		d->anchor_count++;
-	}
-	d->anchors = d->file_anchors;
-	pc_policy_defaults(&d->policy);
-	return 0;
-}
-
-static int anchors_from_raddb(decider *d, char const *dir, char const *instance)
-{
-	char err[1024];
-
-	d->db = raddb_open(dir, err, sizeof(err));
-	if (!d->db || raddb_read_phonecert(d->db, instance, &d->phonecert, err, sizeof(err)) < 0) {
-		fprintf(stderr, "phonecert: %s\n", err);
-		return -1;
-	}
-	d->anchors = d->phonecert->anchors;
-	d->anchor_count = d->phonecert->anchor_count;
-	d->policy = d->phonecert->policy;
-	return 0;
-}
-
-static void print_refusal(void *ctx, raddb_anchor const *anchor, char const *message)
-{
-	decider const *d = ctx;
-	char where[1100] = "";
-
-	if (anchor) raddb_anchor_where(anchor, where, sizeof(where));
-	else if (d->phonecert) snprintf(where, sizeof(where), "%s[%d]: ", d->phonecert->file, d->phonecert->line);
-	fprintf(stderr, "phonecert: %s%s\n", where, message);
-}
-
-static int decider_load(decider *d, inspect_options const *options)
-{
-	bool refused;
-
-	if (options->raddb_dir ? anchors_from_raddb(d, options->raddb_dir, options->instance) < 0 : anchors_from_files(d, options) < 0) {
-		if (!options->raddb_dir) fprintf(stderr, "phonecert: out of memory\n");
-		return -1;
-	}
-	d->trust = raddb_build_trust(d->anchors, d->anchor_count, print_refusal, d, &refused);
-	if (!d->trust) fprintf(stderr, "phonecert: out of memory\n");
-	return d->trust && !refused ? 0 : -1;
-}
-
-static void decider_free(decider *d)
-{
-	pc_trust_free(d->trust);
-	raddb_close(d->db);
-	for (size_t i = 0; d->file_anchors && i < d->anchor_count; i++) free((char *)d->file_anchors[i].config.name);
-	free(d->file_anchors);
-}
-
-/*
  *	One certificate
  */
 static char const *validity_at(X509 *cert, time_t now)
@@ -134,25 +46,6 @@ static char const *validity_at(X509 *cert, time_t now)
 	}
 	if (now < from) return "not yet valid";
 	return now > until ? "expired" : "valid";
-}
-
-/* The handshake's decision: trust first, then the policy with a correctly configured switch's facts. */
-static void decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t now, pc_result *result)
-{
-	pc_facts facts;
-
-	if (pc_verify_chain(d->trust, &d->policy.verify, cert, chain, now, result) != PC_VERDICT_ACCEPT) return;
-	facts = (pc_facts) {
-		.cert_type = result->cert_type,
-		.anchor_name = pc_anchor_name(result->anchor),
-		.common_name = result->identity.cn,
-		.mac = result->identity.has_device ? result->identity.mac : NULL,
-		.calling_station_id = result->identity.has_device ? result->identity.mac : NULL,
-		.user_name = result->identity.cn,
-	};
-	if (!pc_policy_check(&d->policy, d->trust, &facts, now, result->reason, sizeof(result->reason), &result->hint)) {
-		result->verdict = PC_VERDICT_REJECT;
-	}
 }
 
 static void conclude(inspection *in)
@@ -183,7 +76,7 @@ static void inspect_file(decider const *d, char const *file, time_t now, inspect
 	/* Leaf first, the rest sent along as the untrusted chain, as a phone sends them. */
 	cert = sk_X509_shift(certs);
 	in->chain_length = sk_X509_num(certs);
-	decide(d, cert, in->chain_length ? certs : NULL, now, &in->result);
+	decider_decide(d, cert, in->chain_length ? certs : NULL, now, NULL, &in->result);
 	in->validity = validity_at(cert, now);
 	conclude(in);
 	X509_free(cert);
@@ -281,23 +174,6 @@ static void print_json_anchor(json_writer *w, pc_anchor const *anchor, time_t no
 	json_object_end(w);
 }
 
-static void json_optional(json_writer *w, char const *key, char const *value)
-{
-	json_string(w, key, value && *value ? value : NULL);
-}
-
-static void print_json_identity(json_writer *w, pc_identity const *id)
-{
-	json_object_begin(w, "identity");
-	json_optional(w, "common_name", id->cn);
-	json_optional(w, "device_name", id->device_name);
-	json_optional(w, "model", id->model);
-	json_optional(w, "mac", id->mac);
-	json_optional(w, "pid", id->pid);
-	json_optional(w, "sn", id->sn);
-	json_object_end(w);
-}
-
 static void print_json(json_writer *w, inspection const *in, time_t now)
 {
 	pc_result const *r = &in->result;
@@ -320,7 +196,7 @@ static void print_json(json_writer *w, inspection const *in, time_t now)
 	json_string(w, "type", r->verdict == PC_VERDICT_NOT_PHONE || r->cert_type == PC_CERT_UNKNOWN ? NULL :
 		    pc_cert_type_name(r->cert_type));
 	print_json_anchor(w, r->anchor, now);
-	print_json_identity(w, &r->identity);
+	json_identity(w, "identity", &r->identity);
 	json_string(w, "decision", in->accepted ? "ACCEPT" : "REJECT");
 	json_string(w, "reason", in->reason);
 	json_string(w, "hint", in->hint);
@@ -379,7 +255,7 @@ int inspect_run(inspect_options const *options)
 	decider d = { 0 };
 	int rc = EXIT_TROUBLE;
 
-	if (decider_load(&d, options) == 0) rc = inspect_all(&d, options);
+	if (decider_load(&d, options->raddb_dir, options->instance, options->anchors, options->anchor_count) == 0) rc = inspect_all(&d, options);
 	decider_free(&d);
 	return rc;
 }

@@ -1,24 +1,28 @@
 /*
  * phonecert: the command-line side of rlm_phonecert. It answers, without a
  * running server, what the module would decide about a phone's certificate
- * (inspect) and what is risky in a configuration (lint), with the same core
+ * (inspect), what a packet capture shows of phones' handshakes (capture) and
+ * what is risky in a configuration (lint), with the same core
  * and the same configuration files as the module; and, from the phone
  * inventory the server writes, whether a rotation is done (report).
  *
  * This file parses the command line and hands each command its options;
- * inspect.c, lint.c and report.c do the work.
+ * inspect.c, capture.c, lint.c and report.c do the work.
  */
 #include "commands.h"
 #include "db.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
+#include "../core/policy.h"
 #include "../core/timeutil.h"
 
 #ifndef PHONECERT_VERSION
@@ -33,6 +37,7 @@ static char const main_usage[] =
 	"\n"
 	"Commands:\n"
 	"  inspect   describe phone certificates and the decision the server would give\n"
+	"  capture   the phones' EAP-TLS/TLS handshakes in a packet capture: LSC or MIC, decision, why\n"
 	"  lint      check a FreeRADIUS configuration's phonecert anchors for risks\n"
 	"  report    what the phone inventory says: is it safe to remove the old CAPF?\n"
 	"\n"
@@ -63,6 +68,32 @@ static char const inspect_usage[] =
 	"The MAC and identity bindings are checked as a correctly configured switch would send them:\n"
 	"Calling-Station-Id = the certificate's MAC, User-Name = its CN.\n"
 	"Exit status: 0 all accepted, 1 any rejected or not a phone certificate, 2 usage or I/O error.\n";
+
+static char const capture_usage[] =
+	"Usage: phonecert capture [--config RADDB_DIR [--instance NAME] | --capf FILE... --lsc-ca FILE...\n"
+	"                         --manufacturing FILE]\n"
+	"                         [--now TIME] [--json] [--extract DIR] [--phone MAC|SEPxxxxxxxxxxxx]\n"
+	"                         [--radius-port PORT] [--max-flows N] FILE|-\n"
+	"Find every TLS handshake of a phone in a pcap or pcapng capture (- reads standard input):\n"
+	"EAP-TLS in RADIUS (UDP 1812, 1645) or EAPOL (802.1X, VLAN tagged too), and TLS over TCP on\n"
+	"any port. For each: the RADIUS facts, the TLS version, the phone's certificate, LSC or MIC,\n"
+	"the decision this configuration would take, what happened on the wire, and a diagnosis.\n"
+	"\n"
+	"  --config RADDB_DIR    anchors and policy of a FreeRADIUS configuration (as inspect)\n"
+	"  --instance NAME       the phonecert instance when there are several\n"
+	"  --capf FILE           a CAPF anchor, named after FILE without .pem (repeatable)\n"
+	"  --lsc-ca FILE         an external LSC CA anchor, named likewise (repeatable)\n"
+	"  --manufacturing FILE  the manufacturing CA bundle (MICs)\n"
+	"  --now TIME            decide at TIME, RFC 3339 UTC; default: each handshake's own time\n"
+	"  --json                one JSON object per handshake\n"
+	"  --extract DIR         write each certificate the phones sent to DIR as PEM\n"
+	"  --phone MAC|SEP...    only the handshakes of this phone\n"
+	"  --radius-port PORT    RADIUS also on this UDP port\n"
+	"  --max-flows N         flows in progress at once (default 1024; the oldest is reported early)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 every handshake accepted, 1 a reject, a failure, an undecidable handshake\n"
+	"(TLS 1.3, damaged) or none found, 2 usage, I/O or configuration error.\n";
 
 static char const lint_usage[] =
 	"Usage: phonecert lint [--instance NAME] [--now TIME] [--json] [RADDB_DIR]\n"
@@ -103,7 +134,7 @@ static char const report_usage[] =
 
 /* Long-only options: values outside the character range. */
 enum { OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
-       OPT_PHONES };
+       OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS };
 
 /* An option handler's "parse the next one"; anything else is the exit code (--help: EXIT_CLEAN). */
 #define GO_ON (-1)
@@ -136,14 +167,27 @@ static bool parse_now(char const *text, time_t *now)
 	return pc_time_parse(text, now);
 }
 
-static bool add_anchor_file(inspect_options *options, pc_anchor_kind kind, char const *file)
+static bool add_anchor_file(anchor_file **anchors, size_t *count, pc_anchor_kind kind, char const *file)
 {
-	anchor_file *grown = realloc(options->anchors, (options->anchor_count + 1) * sizeof(*grown));
+	anchor_file *grown = realloc(*anchors, (*count + 1) * sizeof(*grown));
 
 	if (!grown) return false;
-	options->anchors = grown;
-	options->anchors[options->anchor_count++] = (anchor_file) { .kind = kind, .file = file };
+	*anchors = grown;
+	grown[(*count)++] = (anchor_file) { .kind = kind, .file = file };
 	return true;
+}
+
+/* --capf, --lsc-ca, --manufacturing: GO_ON, or the exit code. */
+static int anchor_option(int option, anchor_file **anchors, size_t *count)
+{
+	pc_anchor_kind kind = option == OPT_CAPF ? PC_ANCHOR_CAPF :
+			      option == OPT_LSC_CA ? PC_ANCHOR_LSC_CA : PC_ANCHOR_MANUFACTURING;
+
+	if (!add_anchor_file(anchors, count, kind, optarg)) {
+		fprintf(stderr, "phonecert: out of memory\n");
+		return EXIT_TROUBLE;
+	}
+	return GO_ON;
 }
 
 /* One inspect option; returns GO_ON, or the exit code. */
@@ -163,32 +207,33 @@ static int inspect_option(int option, inspect_options *options, char **argv)
 	case OPT_JSON: options->json = true; return GO_ON;
 	case OPT_CAPF:
 	case OPT_LSC_CA:
-	case OPT_MANUFACTURING: {
-		pc_anchor_kind kind = option == OPT_CAPF ? PC_ANCHOR_CAPF :
-				      option == OPT_LSC_CA ? PC_ANCHOR_LSC_CA : PC_ANCHOR_MANUFACTURING;
-
-		if (!add_anchor_file(options, kind, optarg)) {
-			fprintf(stderr, "phonecert: out of memory\n");
-			return EXIT_TROUBLE;
-		}
-		return GO_ON;
-	}
+	case OPT_MANUFACTURING:
+		return anchor_option(option, &options->anchors, &options->anchor_count);
 	}
 	return option_error("inspect", option, argv);
+}
+
+/* The anchors come from a raddb or from files: one of them, not both. */
+static int check_anchor_source(char const *command, char const *raddb_dir, char const *instance, size_t anchor_count)
+{
+	if (raddb_dir && anchor_count) {
+		return usage_error(command, "--config and --capf/--lsc-ca/--manufacturing exclude each other");
+	}
+	if (instance && !raddb_dir) return usage_error(command, "--instance goes with --config");
+	if (!raddb_dir && !anchor_count) {
+		return usage_error(command, "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
+	}
+	return GO_ON;
 }
 
 /* After the options: the combination must make sense before anything is read. */
 static int inspect_arguments(inspect_options *options, int argc, char **argv)
 {
+	int rc = check_anchor_source("inspect", options->raddb_dir, options->instance, options->anchor_count);
+
 	options->certs = argv + optind;
 	options->cert_count = (size_t)(argc - optind);
-	if (options->raddb_dir && options->anchor_count) {
-		return usage_error("inspect", "--config and --capf/--lsc-ca/--manufacturing exclude each other");
-	}
-	if (options->instance && !options->raddb_dir) return usage_error("inspect", "--instance goes with --config");
-	if (!options->raddb_dir && !options->anchor_count) {
-		return usage_error("inspect", "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
-	}
+	if (rc != GO_ON) return rc;
 	if (options->cert_count == 0) return usage_error("inspect", "no certificate file to inspect");
 	return GO_ON;
 }
@@ -214,6 +259,103 @@ static int run_inspect(int argc, char **argv)
 	}
 	if (rc == GO_ON) rc = inspect_arguments(&options, argc, argv);
 	if (rc == GO_ON) rc = inspect_run(&options);
+	free(options.anchors);
+	return rc;
+}
+
+/* --phone: a MAC in any switch form, or a CUCM device name SEP<12 hex digits>. */
+static bool parse_phone(char const *text, char mac[PC_MAC_LEN])
+{
+	if (strncasecmp(text, "SEP", 3) == 0 && strlen(text) == 15) text += 3;
+	return pc_mac_normalise(text, mac);
+}
+
+static bool parse_count(char const *text, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long value;
+
+	if (!isdigit((unsigned char)text[0])) return false;
+	value = strtoul(text, &end, 10);
+	if (*end || value == 0 || value > max) return false;
+	*out = value;
+	return true;
+}
+
+/* One capture option; returns GO_ON, or the exit code. */
+static int capture_option(int option, capture_options *options, char **argv)
+{
+	unsigned long value;
+
+	switch (option) {
+	case 'h':
+		fputs(capture_usage, stdout);
+		return EXIT_CLEAN;
+	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
+	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
+	case OPT_NOW:
+		if (!parse_now(optarg, &options->now)) {
+			return usage_error("capture", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
+		}
+		return GO_ON;
+	case OPT_JSON: options->json = true; return GO_ON;
+	case OPT_EXTRACT: options->extract_dir = optarg; return GO_ON;
+	case OPT_PHONE:
+		if (!parse_phone(optarg, options->phone_mac)) {
+			return usage_error("capture", "--phone %s is neither a MAC address nor a device name SEP<12 hex digits>", optarg);
+		}
+		return GO_ON;
+	case OPT_RADIUS_PORT:
+		if (!parse_count(optarg, 65535, &value)) return usage_error("capture", "--radius-port %s is not a port (1-65535)", optarg);
+		options->radius_port = (unsigned)value;
+		return GO_ON;
+	case OPT_MAX_FLOWS:
+		if (!parse_count(optarg, 1000000, &value)) return usage_error("capture", "--max-flows %s: 1 to 1000000", optarg);
+		options->max_flows = value;
+		return GO_ON;
+	case OPT_CAPF:
+	case OPT_LSC_CA:
+	case OPT_MANUFACTURING:
+		return anchor_option(option, &options->anchors, &options->anchor_count);
+	}
+	return option_error("capture", option, argv);
+}
+
+static int capture_arguments(capture_options *options, int argc, char **argv)
+{
+	int rc = check_anchor_source("capture", options->raddb_dir, options->instance, options->anchor_count);
+
+	if (rc != GO_ON) return rc;
+	if (argc - optind != 1) return usage_error("capture", "one capture FILE (or - for standard input)");
+	options->file = argv[optind];
+	return GO_ON;
+}
+
+static int run_capture(int argc, char **argv)
+{
+	static struct option const long_options[] = {
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "instance", required_argument, NULL, OPT_INSTANCE },
+		{ "capf", required_argument, NULL, OPT_CAPF },
+		{ "lsc-ca", required_argument, NULL, OPT_LSC_CA },
+		{ "manufacturing", required_argument, NULL, OPT_MANUFACTURING },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "extract", required_argument, NULL, OPT_EXTRACT },
+		{ "phone", required_argument, NULL, OPT_PHONE },
+		{ "radius-port", required_argument, NULL, OPT_RADIUS_PORT },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	capture_options options = { 0 };
+	int option, rc = GO_ON;
+
+	while (rc == GO_ON && (option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		rc = capture_option(option, &options, argv);
+	}
+	if (rc == GO_ON) rc = capture_arguments(&options, argc, argv);
+	if (rc == GO_ON) rc = capture_run(&options);
 	free(options.anchors);
 	return rc;
 }
@@ -323,9 +465,10 @@ int main(int argc, char **argv)
 	char const *command = argc > 1 ? argv[1] : NULL;
 
 	opterr = 0;	/* our own messages, which name the command */
-	if (!command) return usage_error(NULL, "no command: inspect, lint or report");
+	if (!command) return usage_error(NULL, "no command: inspect, capture, lint or report");
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
 		if (argc > 2 && strcmp(argv[2], "inspect") == 0) fputs(inspect_usage, stdout);
+		else if (argc > 2 && strcmp(argv[2], "capture") == 0) fputs(capture_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "lint") == 0) fputs(lint_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "report") == 0) fputs(report_usage, stdout);
 		else fputs(main_usage, stdout);
@@ -334,8 +477,9 @@ int main(int argc, char **argv)
 	if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) return show_version();
 	/* The command's own arguments, with the command in argv[0]'s place for getopt. */
 	if (strcmp(command, "inspect") == 0) return run_inspect(argc - 1, argv + 1);
+	if (strcmp(command, "capture") == 0) return run_capture(argc - 1, argv + 1);
 	if (strcmp(command, "lint") == 0) return run_lint(argc - 1, argv + 1);
 	if (strcmp(command, "report") == 0) return run_report(argc - 1, argv + 1);
 	if (command[0] == '-') return usage_error(NULL, "unknown option '%s'", command);
-	return usage_error(NULL, "unknown command '%s': inspect, lint or report", command);
+	return usage_error(NULL, "unknown command '%s': inspect, capture, lint or report", command);
 }

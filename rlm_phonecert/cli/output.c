@@ -119,6 +119,23 @@ void json_int(json_writer *w, char const *key, long long value)
 	fprintf(w->out, "%lld", value);
 }
 
+void json_optional(json_writer *w, char const *key, char const *value)
+{
+	json_string(w, key, value && *value ? value : NULL);
+}
+
+void json_identity(json_writer *w, char const *key, pc_identity const *id)
+{
+	json_object_begin(w, key);
+	json_optional(w, "common_name", id->cn);
+	json_optional(w, "device_name", id->device_name);
+	json_optional(w, "model", id->model);
+	json_optional(w, "mac", id->mac);
+	json_optional(w, "pid", id->pid);
+	json_optional(w, "sn", id->sn);
+	json_object_end(w);
+}
+
 void text_field(FILE *out, char const *label, char const *fmt, ...)
 {
 	char value[1024], escaped[TEXT_ESCAPED_LEN];

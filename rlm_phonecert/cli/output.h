@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../core/phone.h"
+
 #define JSON_MAX_DEPTH 16
 
 typedef struct {
@@ -34,6 +36,12 @@ void json_array_end(json_writer *w);
 void json_string(json_writer *w, char const *key, char const *value);	/* NULL writes null */
 void json_bool(json_writer *w, char const *key, bool value);
 void json_int(json_writer *w, char const *key, long long value);
+
+/* value, or null when it is NULL or empty. */
+void json_optional(json_writer *w, char const *key, char const *value);
+
+/* A phone's identity parsed from its certificate: common_name, device_name, model, mac, pid, sn. */
+void json_identity(json_writer *w, char const *key, pc_identity const *id);
 
 /* value as a JSON string literal, quotes included. */
 void json_write_string(FILE *out, char const *value);
