@@ -17,6 +17,7 @@ RCSID("$Id$")
 #include <freeradius/radiusd.h>
 #include <freeradius/modules.h>
 
+#include "../core/suggest.h"
 #include "attributes.h"
 #include "phonecert.h"
 
@@ -60,6 +61,48 @@ static const CONF_PARSER anchor_config[] = {
 /*
  *	Configuration → trust set and policy
  */
+
+/* FreeRADIUS ignores pairs no CONF_PARSER asks for and reads the first of two: a typo would leave a default in force. */
+#define MAX_OPTIONS 32
+
+static CONF_PAIR *earlier_pair(CONF_SECTION *cs, CONF_PAIR *cp)
+{
+	CONF_PAIR *first = cf_pair_find(cs, cf_pair_attr(cp));
+
+	return first != cp ? first : NULL;
+}
+
+static int check_options(CONF_SECTION *cs, CONF_PARSER const *table)
+{
+	char const *names[MAX_OPTIONS];
+	size_t count = 0;
+	CONF_ITEM *ci;
+
+	for (size_t i = 0; table[i].name && count < MAX_OPTIONS; i++) names[count++] = table[i].name;
+	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
+		CONF_PAIR *cp, *first;
+		char const *attr, *closest;
+		size_t i;
+
+		if (!cf_item_is_pair(ci)) continue;
+		cp = cf_item_to_pair(ci);
+		attr = cf_pair_attr(cp);
+		for (i = 0; i < count && strcmp(names[i], attr) != 0; i++);
+		if (i == count) {
+			closest = pc_suggest(attr, names, count);
+			cf_log_err(ci, "Unknown option '%s' in %s%s%s%s", attr, cf_section_name1(cs),
+				   closest ? ": did you mean " : "", closest ? closest : "", closest ? "?" : "");
+			return -1;
+		}
+		first = earlier_pair(cs, cp);
+		if (first) {
+			cf_log_err(ci, "Option '%s' is set twice in %s (first at %s[%d]): remove one", attr,
+				   cf_section_name1(cs), cf_pair_filename(first), cf_pair_lineno(first));
+			return -1;
+		}
+	}
+	return 0;
+}
 static int add_anchor(pc_trust *trust, CONF_SECTION *cs, pc_anchor_kind kind)
 {
 	anchor_section_t section = { 0 };
@@ -74,7 +117,7 @@ static int add_anchor(pc_trust *trust, CONF_SECTION *cs, pc_anchor_kind kind)
 		cf_log_err_cs(cs, "There is one manufacturing section and it takes no name");
 		return -1;
 	}
-	if (cf_section_parse(cs, &section, anchor_config) < 0) return -1;
+	if (check_options(cs, anchor_config) < 0 || cf_section_parse(cs, &section, anchor_config) < 0) return -1;
 
 	config = (pc_anchor_config) {
 		.kind = kind,
@@ -289,7 +332,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	inst->name = cf_section_name2(conf) ? cf_section_name2(conf) : cf_section_name1(conf);
 
 	/* On HUP FreeRADIUS parsed our options from the old section: read them from the one we are given. */
-	if (cf_section_parse(conf, inst, module_config) < 0) return -1;
+	if (check_options(conf, module_config) < 0 || cf_section_parse(conf, inst, module_config) < 0) return -1;
 
 	missing = attributes_resolve();
 	if (missing) {

@@ -89,6 +89,22 @@ expect_config_error "same section twice" \
 expect_config_error "one CA certificate in two anchors" \
 	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'capf b' capf-new.pem)")" \
 	"is in both capf 'a' .* and capf 'b'"
+expect_config_error "misspelt option" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	mic_expird = allow')" \
+	"Unknown option 'mic_expird' in phonecert: did you mean mic_expired\?"
+expect_config_error "unknown option, nothing close" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	colour = blue')" \
+	"Unknown option 'colour' in phonecert$"
+expect_config_error "option set twice" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	mic = allow
+	mic = deny')" \
+	"Option 'mic' is set twice in phonecert \(first at .*mods-enabled/phonecert\[[0-9]+\]\)"
+expect_config_error "misspelt option in an anchor section" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		accept_untill = "2027-01-01T00:00:00Z"')")" \
+	"Unknown option 'accept_untill' in capf: did you mean accept_until\?"
+expect_config_error "option set twice in an anchor section" \
+	"$(config "$(anchor 'manufacturing' mfg-bundle.pem '		ca_file = ${certdir}/phonecert/capf-new.pem')")" \
+	"Option 'ca_file' is set twice in manufacturing"
 
 # TLS session resumption without phonecert in post-auth would let resumed
 # phone sessions skip the policy: refused.
