@@ -163,7 +163,8 @@ static int read_anchor(raddb *db, conf_item const *section, raddb_anchor *anchor
 	config->name = kind == PC_ANCHOR_MANUFACTURING ? "manufacturing" : section->name2;
 	if (setting(db, db->phonecert_file, section, "ca_file", NULL, &config->ca_file, err, len) < 0 ||
 	    setting(db, db->phonecert_file, section, "accept_from", NULL, &config->accept_from, err, len) < 0 ||
-	    setting(db, db->phonecert_file, section, "accept_until", NULL, &config->accept_until, err, len) < 0) {
+	    setting(db, db->phonecert_file, section, "accept_until", NULL, &config->accept_until, err, len) < 0 ||
+	    setting(db, db->phonecert_file, section, "crl_file", NULL, &config->crl_file, err, len) < 0) {
 		return -1;
 	}
 	return 0;
@@ -242,8 +243,8 @@ static conf_item const *find_eap_module(conf_item const *root, char const *insta
 	return NULL;
 }
 
-int raddb_read_eap_ca_file(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
-			   char *err, size_t len)
+int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char const *option,
+			      char const **value, char *err, size_t len)
 {
 	char *path = path_in(db, "mods-enabled/eap");
 	conf_item const *eap, *tls;
@@ -265,7 +266,7 @@ int raddb_read_eap_ca_file(raddb *db, raddb_phonecert const *phonecert, char con
 		     phonecert->tls_config_name);
 		goto done;
 	}
-	rc = setting(db, db->eap_file, tls, "ca_file", NULL, ca_file, err, len);
+	rc = setting(db, db->eap_file, tls, option, NULL, value, err, len);
 done:
 	free(path);
 	return rc;

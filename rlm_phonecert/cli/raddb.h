@@ -52,12 +52,13 @@ void raddb_close(raddb *db);
 int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size_t len);
 
 /*
- * The ca_file of the eap module's tls-config section that phonecert hooks
- * (*ca_file NULL when it has none; owned by db). Fails when the eap file,
- * module or tls-config section does not exist, as the module would.
+ * An option (ca_file, check_crl...) of the eap module's tls-config section
+ * that phonecert hooks (*value NULL when it is not set; owned by db). Fails
+ * when the eap file, module or tls-config section does not exist, as the
+ * module would.
  */
-int raddb_read_eap_ca_file(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
-			   char *err, size_t len);
+int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char const *option,
+			      char const **value, char *err, size_t len);
 
 /* Told about every anchor the module would refuse (anchor NULL: the trust set as a whole). */
 typedef void raddb_refusal_fn(void *ctx, raddb_anchor const *anchor, char const *message);

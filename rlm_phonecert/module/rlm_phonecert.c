@@ -49,12 +49,14 @@ typedef struct {
 	char const	*ca_file;
 	char const	*accept_from;
 	char const	*accept_until;
+	char const	*crl_file;
 } anchor_section_t;
 
 static const CONF_PARSER anchor_config[] = {
 	{ "ca_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT | PW_TYPE_REQUIRED, anchor_section_t, ca_file), NULL },
 	{ "accept_from", FR_CONF_OFFSET(PW_TYPE_STRING, anchor_section_t, accept_from), NULL },
 	{ "accept_until", FR_CONF_OFFSET(PW_TYPE_STRING, anchor_section_t, accept_until), NULL },
+	{ "crl_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, anchor_section_t, crl_file), NULL },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -125,6 +127,7 @@ static int add_anchor(pc_trust *trust, CONF_SECTION *cs, pc_anchor_kind kind)
 		.ca_file = section.ca_file,
 		.accept_from = section.accept_from,
 		.accept_until = section.accept_until,
+		.crl_file = section.crl_file,
 	};
 	if (pc_trust_add(trust, &config) < 0) {
 		cf_log_err_cs(cs, "%s", pc_trust_error(trust));

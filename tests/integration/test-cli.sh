@@ -367,6 +367,17 @@ expect_finding error eap-ca-file current "also in eap's ca_file .*would let cert
 expect_json '[.findings[] | select(.check == "eap-ca-file" and .file == $f)] | length == 1' "(f) the finding names eap's ca_file" \
 	--arg f "$R/certs/eap-ca.pem"
 
+echo "# lint: (g) eap's check_crl = yes"
+lint_raddb cli-lint-crl "$(phonecert_conf "$(anchor 'capf current' capf-new.pem)
+$(anchor 'lsc_ca corp' ext-ca.pem '		crl_file = ${certdir}/phonecert/ext-ca.crl.pem')")" "$P/ext-ca.crl.pem"
+run lint --now "$NOW" --json "$R"
+expect_no_finding eap-check-crl "(g) eap's check_crl = no: no finding"
+sed -i 's|^\(\t*\)ca_file = ${certdir}/eap-ca.pem|&\n\1check_crl = yes|' "$R/mods-enabled/eap"
+run lint --now "$NOW" --json "$R"
+expect_rc 1 "eap's check_crl = yes with a CAPF"
+expect_finding error eap-check-crl current "check_crl = yes .* capf 'current' has no crl_file: CUCM's CAPF publishes no CRL" "(g) the CAPF anchor is locked out: error"
+expect_json '[.findings[] | select(.check == "eap-check-crl" and .anchor == "corp")] | length == 0' "(g) the lsc_ca with a crl_file is fine"
+
 echo "# lint: exit status 2"
 lint_raddb cli-lint-tls "$(phonecert_conf "$CLEAN_ANCHORS" | sed 's/tls_config = tls-common/tls_config = no-such-tls/')" "$P/mfg-bundle.pem"
 run lint --now "$NOW" "$R"
