@@ -30,6 +30,7 @@ typedef struct {
 	char const		*mic_legacy_signatures;
 	char const		*bind_mac;
 	char const		*bind_identity;
+	char const		*block_file;
 	phonecert_hook_t	*hook;
 } rlm_phonecert_t;
 
@@ -41,6 +42,7 @@ static const CONF_PARSER module_config[] = {
 	{ "mic_legacy_signatures", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, mic_legacy_signatures), "reject" },
 	{ "bind_mac", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, bind_mac), "yes" },
 	{ "bind_identity", FR_CONF_OFFSET(PW_TYPE_STRING, rlm_phonecert_t, bind_identity), "yes" },
+	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, rlm_phonecert_t, block_file), NULL },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -190,6 +192,21 @@ static int load_policy(rlm_phonecert_t const *inst, CONF_SECTION *conf, pc_polic
 	return 0;
 }
 
+/* Read at start-up and on every HUP: a broken file refuses either, and a HUP keeps the old list. */
+static int load_blocklist(rlm_phonecert_t const *inst, CONF_SECTION *conf, phonecert_generation_t *generation)
+{
+	char err[1024];
+
+	if (!inst->block_file) return 0;
+	generation->blocklist = pc_blocklist_load(inst->block_file, err, sizeof(err));
+	if (!generation->blocklist) {
+		cf_log_err(cf_pair_to_item(cf_pair_find(conf, "block_file")), "block_file %s", err);
+		return -1;
+	}
+	generation->policy.blocklist = generation->blocklist;
+	return 0;
+}
+
 static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF_SECTION *conf)
 {
 	phonecert_generation_t *generation = calloc(1, sizeof(*generation));
@@ -198,7 +215,8 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 		cf_log_err_cs(conf, "Out of memory");
 		return NULL;
 	}
-	if (load_policy(inst, conf, &generation->policy) < 0 || !(generation->trust = load_trust(conf))) {
+	if (load_policy(inst, conf, &generation->policy) < 0 || load_blocklist(inst, conf, generation) < 0 ||
+	    !(generation->trust = load_trust(conf))) {
 		generation_free(generation);
 		return NULL;
 	}
@@ -354,9 +372,10 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		return -1;
 	}
 
-	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s)",
+	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s), %zu blocked",
 	     inst->name, hook ? "reloaded: deciding" : "deciding", inst->eap_name, inst->tls_config_name,
-	     pc_trust_anchor_count(generation->trust));
+	     pc_trust_anchor_count(generation->trust),
+	     generation->blocklist ? pc_blocklist_count(generation->blocklist) : 0);
 	return 0;
 }
 

@@ -14,6 +14,9 @@
  *   pc_parse_serial_number
  *   pc_policy_set            each option of pc_policy_options with the input as
  *                            value, and the input as an option name
+ *   pc_blocklist_parse       on the whole input (NULs included): when it parses,
+ *                            every entry written back parses to the same entry,
+ *                            and its reason and comment stay printable
  *
  * A broken property is an abort().
  */
@@ -26,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/blocklist.h"
 #include "core/phone.h"
 #include "core/policy.h"
 #include "core/timeutil.h"
@@ -177,6 +181,44 @@ static void policy(char const *text)
 	}
 }
 
+static bool printable(char const *text)
+{
+	for (; *text; text++) {
+		if ((unsigned char)*text < 0x20 || *text == 0x7f || *text == '"' || *text == '\\') return false;
+	}
+	return true;
+}
+
+static void blocklist(uint8_t const *data, size_t size)
+{
+	char err[256], text[PC_BLOCK_LINE_MAX], reason[256];
+	pc_blocklist *list;
+
+	memset(err, 'X', sizeof(err));
+	list = pc_blocklist_parse((char const *)data, size, err, sizeof(err));
+	if (!list) {
+		CHECK(TERMINATED(err) && strncmp(err, "line ", 5) == 0, "refused with '%.*s'", (int)sizeof(err), err);
+		return;
+	}
+	for (size_t i = 0; i < pc_blocklist_count(list); i++) {
+		pc_block_entry const *entry = pc_blocklist_entry(list, i);
+		pc_blocklist *again;
+
+		pc_block_entry_text(entry, text, sizeof(text));
+		again = pc_blocklist_parse(text, strlen(text), err, sizeof(err));
+		CHECK(again && pc_blocklist_count(again) == 1, "'%s' does not parse back: %s", text, again ? "" : err);
+		CHECK(pc_block_entry_same(entry, pc_blocklist_entry(again, 0)), "'%s' parses to another entry", text);
+		CHECK(pc_blocklist_find(list, entry->kind == PC_BLOCK_SERIAL ? NULL : entry->mac, NULL, entry->anchor,
+					entry->serial) != NULL, "entry '%s' does not block itself", text);
+		pc_blocklist_free(again);
+		CHECK(printable(entry->comment), "comment '%s'", entry->comment);
+		memset(reason, 'X', sizeof(reason));
+		pc_block_reason(entry, reason, sizeof(reason));
+		CHECK(TERMINATED(reason) && printable(reason), "reason '%.*s'", (int)sizeof(reason), reason);
+	}
+	pc_blocklist_free(list);
+}
+
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
 	char *text;
@@ -193,6 +235,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	device_cn(text);
 	serial_number(text);
 	policy(text);
+	blocklist(data, size);
 
 	free(text);
 	return 0;

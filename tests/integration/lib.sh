@@ -264,6 +264,19 @@ expect_reply_attribute() {
 	else fail "$label (no attribute $number = $value in the Access-Accept)"; fi
 }
 
+# Lines of the server's whole log matching $1.
+count_log() { grep -cE -- "$1" "$IT_RUN/log/debug.log"; }
+
+# Wait (bounded: 10 s) until the server log has more lines matching $1 than $2.
+wait_for_log() {
+	local pattern=$1 before=$2 i
+	for i in $(seq 1 100); do
+		[ "$(count_log "$pattern")" -gt "$before" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Like expect_log, but over the server's whole log (for messages outside an authentication).
 expect_log_file() {
 	local pattern=$1 label=$2

@@ -1052,11 +1052,65 @@ static void test_facts_from_verified_lsc_of_old_capf(void **state)
 	assert_contains(expect_reject_at(&policy, standard_trust(state), &facts, OLD_UNTIL).reason, "'old'");
 }
 
+/* --- pc_policy_check: the block list ------------------------------------------------ */
+
+static pc_blocklist *blocklist_of(char const *text)
+{
+	char err[256];
+	pc_blocklist *list = pc_blocklist_parse(text, strlen(text), err, sizeof(err));
+
+	if (!list) fail_msg("block list refused: %s", err);
+	return list;
+}
+
+static void test_blocked_phone_rejected_with_the_comment(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+	pc_blocklist *list = blocklist_of("mac " PHONE_MAC " # stolen\n");
+	outcome out;
+
+	policy.blocklist = list;
+	out = expect_reject(&policy, standard_trust(state), &facts);
+	assert_string_equal(out.reason, "blocked: stolen");
+	assert_contains(out.hint, "unblock");
+	pc_blocklist_free(list);
+}
+
+/* The block list comes first: a blocked phone says so, even when something else is wrong too. */
+static void test_blocked_before_other_checks(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = mic_facts();
+	pc_blocklist *list = blocklist_of("serial manufacturing:00ff # leaked\n");
+
+	facts.serial = "ff";
+	policy.allow_mic = false;
+	policy.blocklist = list;
+	assert_string_equal(expect_reject(&policy, standard_trust(state), &facts).reason, "blocked: leaked");
+	pc_blocklist_free(list);
+}
+
+static void test_not_blocked_accepted(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+	pc_blocklist *list = blocklist_of("mac " OTHER_MAC "\nserial old:1\nserial new:2\n");
+
+	facts.serial = "01";
+	policy.blocklist = list;
+	expect_accept(&policy, standard_trust(state), &facts);
+	pc_blocklist_free(list);
+}
+
 #define POLICY_TEST(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
+		POLICY_TEST(test_blocked_phone_rejected_with_the_comment),
+		POLICY_TEST(test_blocked_before_other_checks),
+		POLICY_TEST(test_not_blocked_accepted),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_set_mic),
 		cmocka_unit_test(test_set_mic_expired),
