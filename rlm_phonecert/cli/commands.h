@@ -51,6 +51,16 @@ typedef struct {
 	bool phones;			/* --phones: list the phones of each anchor */
 } report_options;
 
+typedef struct {
+	bool unblock;			/* phonecert unblock: remove the entry */
+	char const *kind;		/* mac, device, serial */
+	char const *value;
+	char const *comment;		/* --comment, or NULL */
+	char const *file;		/* --file, or NULL: block_file of raddb_dir */
+	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
+} block_options;
+
+int block_run(block_options const *options);
 int inspect_run(inspect_options const *options);
 int lint_run(lint_options const *options);
 int report_run(report_options const *options);

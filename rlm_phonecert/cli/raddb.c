@@ -226,6 +226,7 @@ int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size
 	/* The module reads its options before its anchors: the same error comes first. */
 	if (setting(db, db->phonecert_file, section, "eap", "eap", &pc->eap_name, err, len) < 0 ||
 	    setting(db, db->phonecert_file, section, "tls_config", "tls-common", &pc->tls_config_name, err, len) < 0 ||
+	    setting(db, db->phonecert_file, section, "block_file", NULL, &pc->block_file, err, len) < 0 ||
 	    read_policy(db, section, &pc->policy, err, len) < 0 || read_anchors(db, section, err, len) < 0) {
 		return -1;
 	}

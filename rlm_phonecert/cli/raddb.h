@@ -32,6 +32,7 @@ typedef struct {
 	int line;			/* of the phonecert section */
 	char const *eap_name;		/* eap = (default eap) */
 	char const *tls_config_name;	/* tls_config = (default tls-common) */
+	char const *block_file;		/* block_file =, or NULL */
 	pc_policy policy;
 	raddb_anchor *anchors;
 	size_t anchor_count;
