@@ -1,6 +1,8 @@
 #include "raddb.h"
 #include "conffile.h"
 
+#include "../core/suggest.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,6 +119,38 @@ static int setting(raddb *db, conf_tree const *tree, conf_item const *section, c
 	return 0;
 }
 
+/* The options the module's CONF_PARSER tables know (module/rlm_phonecert.c). */
+static char const *const module_options[] = {
+	"eap", "tls_config", "mic", "mic_expired", "mic_legacy_signatures", "bind_mac", "bind_identity", "block_file",
+};
+static char const *const anchor_options[] = { "ca_file", "accept_from", "accept_until", "crl_file" };
+
+/* As the module refuses them: an option no one reads, or one set twice. */
+static int check_options(conf_item const *section, char const *const *names, size_t count, char *err, size_t len)
+{
+	for (conf_item const *item = section->children; item; item = item->next) {
+		conf_item const *first;
+		char message[512];
+		size_t i;
+
+		if (item->is_section) continue;
+		for (i = 0; i < count && strcmp(names[i], item->name1) != 0; i++);
+		if (i == count) {
+			pc_unknown_option_message(item->name1, section->name1, names, count, message, sizeof(message));
+			return fail_at(err, len, item, "%s", message);
+		}
+		first = conf_find_pair(section, item->name1);
+		if (first != item) {
+			pc_duplicate_option_message(item->name1, section->name1, first->file, first->line, message,
+						    sizeof(message));
+			return fail_at(err, len, item, "%s", message);
+		}
+	}
+	return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Like the module's CONF_PARSER: an option that is absent keeps the core's default. */
 static int read_policy(raddb *db, conf_item const *section, pc_policy *policy, char *err, size_t len)
 {
@@ -157,7 +191,8 @@ static int read_anchor(raddb *db, conf_item const *section, raddb_anchor *anchor
 		return fail_at(err, len, section, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
 			       section->name1);
 	}
-	if (check_anchor_name(section, kind, err, len) < 0) return -1;
+	if (check_anchor_name(section, kind, err, len) < 0 ||
+	    check_options(section, anchor_options, COUNT(anchor_options), err, len) < 0) return -1;
 	*anchor = (raddb_anchor) { .file = section->file, .line = section->line };
 	config->kind = kind;
 	config->name = kind == PC_ANCHOR_MANUFACTURING ? "manufacturing" : section->name2;
@@ -224,7 +259,8 @@ int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size
 	pc->file = section->file;
 	pc->line = section->line;
 	/* The module reads its options before its anchors: the same error comes first. */
-	if (setting(db, db->phonecert_file, section, "eap", "eap", &pc->eap_name, err, len) < 0 ||
+	if (check_options(section, module_options, COUNT(module_options), err, len) < 0 ||
+	    setting(db, db->phonecert_file, section, "eap", "eap", &pc->eap_name, err, len) < 0 ||
 	    setting(db, db->phonecert_file, section, "tls_config", "tls-common", &pc->tls_config_name, err, len) < 0 ||
 	    setting(db, db->phonecert_file, section, "block_file", NULL, &pc->block_file, err, len) < 0 ||
 	    read_policy(db, section, &pc->policy, err, len) < 0 || read_anchors(db, section, err, len) < 0) {

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,4 +60,20 @@ char const *pc_suggest(char const *word, char const *const *names, size_t count)
 		}
 	}
 	return best;
+}
+
+void pc_unknown_option_message(char const *option, char const *section, char const *const *names, size_t count,
+			       char *buf, size_t len)
+{
+	char const *closest = pc_suggest(option, names, count);
+
+	snprintf(buf, len, "Unknown option '%s' in %s%s%s%s", option, section, closest ? ": did you mean " : "",
+		 closest ? closest : "", closest ? "?" : "");
+}
+
+void pc_duplicate_option_message(char const *option, char const *section, char const *first_file, int first_line,
+				 char *buf, size_t len)
+{
+	snprintf(buf, len, "Option '%s' is set twice in %s (first at %s[%d]): remove one", option, section, first_file,
+		 first_line);
 }

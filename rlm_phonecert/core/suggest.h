@@ -1,6 +1,7 @@
 /*
  * "Did you mean ...?" for misspelt configuration options: the known name
- * closest to an unknown one. Pure function, no global state.
+ * closest to an unknown one, and the messages that refuse unknown and
+ * duplicated options. Pure functions, no global state.
  */
 #ifndef PHONECERT_SUGGEST_H
 #define PHONECERT_SUGGEST_H
@@ -14,5 +15,17 @@
  * fewer than half of word's length. NULL when none is.
  */
 char const *pc_suggest(char const *word, char const *const *names, size_t count);
+
+/*
+ * The start-up error for an option no one reads, shared by the module and
+ * the tool: "Unknown option 'mic_expird' in phonecert: did you mean
+ * mic_expired?" (without the question when nothing is close).
+ */
+void pc_unknown_option_message(char const *option, char const *section, char const *const *names, size_t count,
+			       char *buf, size_t len);
+
+/* The same for an option set twice: FreeRADIUS would read the first one only. */
+void pc_duplicate_option_message(char const *option, char const *section, char const *first_file, int first_line,
+				 char *buf, size_t len);
 
 #endif

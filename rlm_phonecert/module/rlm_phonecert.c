@@ -85,7 +85,8 @@ static int check_options(CONF_SECTION *cs, CONF_PARSER const *table)
 	for (size_t i = 0; table[i].name && count < MAX_OPTIONS; i++) names[count++] = table[i].name;
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
 		CONF_PAIR *cp, *first;
-		char const *attr, *closest;
+		char const *attr;
+		char message[512];
 		size_t i;
 
 		if (!cf_item_is_pair(ci)) continue;
@@ -93,15 +94,15 @@ static int check_options(CONF_SECTION *cs, CONF_PARSER const *table)
 		attr = cf_pair_attr(cp);
 		for (i = 0; i < count && strcmp(names[i], attr) != 0; i++);
 		if (i == count) {
-			closest = pc_suggest(attr, names, count);
-			cf_log_err(ci, "Unknown option '%s' in %s%s%s%s", attr, cf_section_name1(cs),
-				   closest ? ": did you mean " : "", closest ? closest : "", closest ? "?" : "");
+			pc_unknown_option_message(attr, cf_section_name1(cs), names, count, message, sizeof(message));
+			cf_log_err(ci, "%s", message);
 			return -1;
 		}
 		first = earlier_pair(cs, cp);
 		if (first) {
-			cf_log_err(ci, "Option '%s' is set twice in %s (first at %s[%d]): remove one", attr,
-				   cf_section_name1(cs), cf_pair_filename(first), cf_pair_lineno(first));
+			pc_duplicate_option_message(attr, cf_section_name1(cs), cf_pair_filename(first), cf_pair_lineno(first),
+						    message, sizeof(message));
+			cf_log_err(ci, "%s", message);
 			return -1;
 		}
 	}

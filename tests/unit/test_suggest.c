@@ -93,6 +93,19 @@ static void test_empty_null_and_overlong(void **state)
 	assert_null(pc_suggest("mic", NULL, 0));
 }
 
+static void test_unknown_option_message(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	pc_unknown_option_message("mic_expird", "phonecert", options, COUNT(options), buf, sizeof(buf));
+	assert_string_equal(buf, "Unknown option 'mic_expird' in phonecert: did you mean mic_expired?");
+	pc_unknown_option_message("colour", "capf", options, COUNT(options), buf, sizeof(buf));
+	assert_string_equal(buf, "Unknown option 'colour' in capf");
+	pc_duplicate_option_message("mic", "phonecert", "/raddb/mods-enabled/phonecert", 7, buf, sizeof(buf));
+	assert_string_equal(buf, "Option 'mic' is set twice in phonecert (first at /raddb/mods-enabled/phonecert[7]): remove one");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_three_edits_too_far),
 		cmocka_unit_test(test_short_words_need_closer_matches),
 		cmocka_unit_test(test_empty_null_and_overlong),
+		cmocka_unit_test(test_unknown_option_message),
 	};
 
 	return cmocka_run_group_tests_name("suggest", tests, NULL, NULL);
