@@ -133,7 +133,7 @@ static bool check_identity(pc_facts const *facts, char *reason, size_t len, char
 	return true;
 }
 
-/* The anchor must still be configured and in its window: both change over time (HUP, clock). */
+/* The anchor must still be configured, in its window, and not revoke the certificate: all change over time (HUP, clock). */
 static bool check_anchor(pc_trust const *trust, pc_facts const *facts, time_t now,
 			 char *reason, size_t len, char const **hint)
 {
@@ -145,6 +145,8 @@ static bool check_anchor(pc_trust const *trust, pc_facts const *facts, time_t no
 			    "anchor '%.64s' is no longer configured", facts->anchor_name ? facts->anchor_name : "");
 	}
 	advice = pc_anchor_window_reason(anchor, now, reason, len);
+	/* A CRL published since the session began (no certificate comes with a resumption). */
+	if (!advice) advice = pc_anchor_revocation_reason(anchor, facts->serial, reason, len);
 	if (advice) {
 		if (hint) *hint = advice;
 		return false;

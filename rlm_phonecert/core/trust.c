@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -495,4 +496,43 @@ char const *pc_anchor_window_reason(pc_anchor const *anchor, time_t now, char *r
 	case PC_ANCHOR_MANUFACTURING: break;
 	}
 	return "MICs are no longer accepted (manufacturing accept_until): the phone needs an LSC";
+}
+
+/* 1 revoked, 0 not, -1 the serial cannot be read. */
+static int serial_revoked(STACK_OF(X509_CRL) *crls, char const *serial)
+{
+	BIGNUM *bn = NULL;
+	ASN1_INTEGER *number = NULL;
+	int revoked = -1;
+
+	if (serial && *serial && BN_hex2bn(&bn, serial) == (int)strlen(serial) && (number = BN_to_ASN1_INTEGER(bn, NULL))) {
+		X509_REVOKED *entry;
+
+		revoked = 0;
+		for (int i = 0; i < sk_X509_CRL_num(crls) && !revoked; i++) {
+			revoked = X509_CRL_get0_by_serial(sk_X509_CRL_value(crls, i), &entry, number) == 1;
+		}
+	}
+	ASN1_INTEGER_free(number);
+	BN_free(bn);
+	ERR_clear_error();
+	return revoked;
+}
+
+char const *pc_anchor_revocation_reason(pc_anchor const *anchor, char const *serial, char *reason, size_t len)
+{
+	char label[96];
+
+	if (!anchor->crls) return NULL;
+	pc_anchor_label(anchor, label, sizeof(label));
+	switch (serial_revoked(anchor->crls, serial)) {
+	case 0:
+		return NULL;
+	case 1:
+		snprintf(reason, len, "certificate revoked: serial %s is in the CRL of %s", serial, label);
+		return "its CA revoked this certificate: the phone needs a new one, or remove it from the CRL";
+	default:
+		snprintf(reason, len, "internal error: no certificate serial to check against the CRL of %s", label);
+		return "a fresh authentication (not a resumed session) checks the certificate itself";
+	}
 }

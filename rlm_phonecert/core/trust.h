@@ -69,6 +69,14 @@ STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor);
 STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor);
 char const *pc_anchor_crl_file(pc_anchor const *anchor);	/* NULL when none */
 
+/*
+ * When the certificate serial (hex, as pc_result.serial) is revoked by one
+ * of the anchor's CRLs, or cannot be checked against them, write why into
+ * reason and return what to do; NULL when it is not revoked (or the anchor
+ * has no crl_file). For resumed sessions, whose certificate is not sent again.
+ */
+char const *pc_anchor_revocation_reason(pc_anchor const *anchor, char const *serial, char *reason, size_t len);
+
 /* True when now lies in [accept_from, accept_until). */
 bool pc_anchor_window_open(pc_anchor const *anchor, time_t now);
 

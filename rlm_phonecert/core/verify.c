@@ -181,8 +181,14 @@ static pc_verdict reject_revocation(X509_STORE_CTX *ctx, pc_result *result)
 	pc_anchor_label(result->anchor, label, sizeof(label));
 	switch (result->x509_error) {
 	case X509_V_ERR_CERT_REVOKED:
-		return reject(result, "its CA revoked this certificate: the phone needs a new one, or remove it from the CRL",
-			      "certificate revoked: serial %s is in the CRL of %s", result->serial, label);
+		result->hint = pc_anchor_revocation_reason(result->anchor, result->serial, result->reason,
+							   sizeof(result->reason));
+		if (result->hint) {
+			result->verdict = PC_VERDICT_REJECT;
+			return PC_VERDICT_REJECT;
+		}
+		return reject(result, "its CA revoked this certificate: the phone needs a new one",
+			      "certificate revoked: serial %s is in a CRL of eap's (check_crl = yes)", result->serial);
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 		asn1_time_text(crl ? X509_CRL_get0_nextUpdate(crl) : NULL, when, sizeof(when));
 		return reject(result, "put the CA's current CRL into crl_file and reload (radmin -e \"hup phonecert\")",

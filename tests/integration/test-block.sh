@@ -56,11 +56,7 @@ eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "after unblocking, the phone is accepted"
 sleep 2.5	# the next module HUP must not fall within 2 s of the last
 before=$(count_log 'phonecert: accept device=SEP2C3124C9F8E1 .*session=resumed')
-eap_tls_conf "$IT_RUN/eapol.conf" "$IT_PKI/lsc-new-rsa.pem" "$IT_PKI/lsc-new-rsa.key"
-# Resumes again and again (bounded by count and time) until a resumption is rejected.
-timeout 40 eapol_test -c "$IT_RUN/eapol.conf" -a 127.0.0.1 -p "$IT_PORT" -s "$IT_SECRET" -t "$IT_EAPOL_SECONDS" \
-	-M 2c:31:24:c9:f8:e1 -r 5000 > "$IT_RUN/resume.out" 2>&1 &
-resumer=$!
+resume_in_background lsc-new-rsa.pem lsc-new-rsa.key
 if wait_for_log 'phonecert: accept device=SEP2C3124C9F8E1 .*session=resumed' "$before"; then
 	pass "the session resumes before the block"
 else
@@ -68,7 +64,7 @@ else
 fi
 echo "mac 2C-31-24-C9-F8-E1 # blocked while its session lives" > "$(BLOCKED)"
 out=$(timeout 10 radmin -f "$IT_RUN/run/control.sock" -e "hup phonecert" 2>&1)
-if wait "$resumer"; then fail "resumptions went on being accepted after the block"; else pass "a resumption after block + HUP is rejected"; fi
+if resumer_rejected; then pass "a resumption after block + HUP is rejected"; else fail "resumptions went on being accepted after the block"; fi
 IT_LOG=$(cat "$IT_RUN/log/debug.log")
 expect_log 'phonecert: reject device=SEP2C3124C9F8E1 .*session=resumed reason="blocked: blocked while its session lives' "the resumed session is rejected with the block reason"
 grep -q 'resumed=1' "$IT_RUN/resume.out" && pass "eapol_test did resume the TLS session" || fail "eapol_test never resumed"

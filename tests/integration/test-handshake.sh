@@ -187,6 +187,26 @@ eap_tls mic.pem mic.key
 expect_result accept "MIC (the manufacturing CAs publish no CRL) still accepted"
 server_stop
 
+echo "# a CRL published while a session lives: its resumptions are rejected"
+server_prepare lsc-ca-crl-update "$WITH_LSC_CA_CRL"
+cp "$IT_PKI/ext-ca-empty.crl.pem" "$IT_RUN/raddb/certs/phonecert/ext-ca.crl.pem"
+server_start || exit 1
+sleep 2.5	# FreeRADIUS ignores a module HUP within 2 s of start-up
+before=$(count_log 'phonecert: accept device=SEP112233445577 .*session=resumed')
+resume_in_background lsc-ext-revoked.pem lsc-ext-revoked.key
+if wait_for_log 'phonecert: accept device=SEP112233445577 .*session=resumed' "$before"; then
+	pass "before the CRL revokes it, the session resumes"
+else
+	fail "the session did not resume"
+fi
+cp "$IT_PKI/ext-ca.crl.pem" "$IT_RUN/raddb/certs/phonecert/ext-ca.crl.pem"
+out=$(timeout 10 radmin -f "$IT_RUN/run/control.sock" -e "hup phonecert" 2>&1)
+if resumer_rejected; then pass "a resumption after the new CRL (radmin hup phonecert) is rejected"
+else fail "resumptions went on being accepted after the CRL revoked the certificate ($out)"; fi
+IT_LOG=$(cat "$IT_RUN/log/debug.log")
+expect_log "phonecert: reject device=SEP112233445577 .*session=resumed reason=\"certificate revoked: serial ${revoked_serial} is in the CRL of lsc_ca 'example-corp'" "with the revocation as reason"
+server_stop
+
 echo "# eap's own check_crl = yes: every phone certificate needs a CRL"
 server_prepare eap-check-crl "$WITH_LSC_CA_CRL"
 cp "$IT_PKI/ext-ca.crl.pem" "$IT_RUN/raddb/certs/phonecert/"

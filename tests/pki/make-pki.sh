@@ -360,10 +360,14 @@ build_lscs() {
 }
 
 # The external CA publishes a CRL (CAPF and the manufacturing CAs do not).
+# ext-ca-empty.crl.pem: current, before lsc-ext-revoked was revoked.
 # ext-ca.crl.pem: current, revokes lsc-ext-revoked. ext-ca-expired.crl.pem:
 # the same, whose nextUpdate has passed. capf-new.crl.pem: a CRL signed by a
 # CAPF, whose certificate has no cRLSign (as CUCM's).
 build_crls() {
+    run openssl ca -config "$CNF" -batch -gencrl \
+        -crl_lastupdate "$(ca_date 2025-01-01)" -crl_nextupdate "$(ca_date 2045-01-01)" \
+        -cert "$STAGE/ext-ca.pem" -keyfile "$STAGE/ext-ca.key" -out "$STAGE/ext-ca-empty.crl.pem"
     run openssl ca -config "$CNF" -batch -revoke "$STAGE/lsc-ext-revoked.pem" \
         -cert "$STAGE/ext-ca.pem" -keyfile "$STAGE/ext-ca.key"
     run openssl ca -config "$CNF" -batch -gencrl \
@@ -515,6 +519,7 @@ run_checks() {
     expect_verify "lsc-ext by ext-ca" -CAfile ext-ca.pem lsc-ext.pem
     expect_verify "lsc-ext with ext-ca's CRL" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca.crl.pem lsc-ext.pem
     expect_verify "lsc-ext-revoked by ext-ca (no CRL)" -CAfile ext-ca.pem lsc-ext-revoked.pem
+    expect_verify "lsc-ext-revoked with ext-ca's CRL from before" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca-empty.crl.pem lsc-ext-revoked.pem
     expect_no_verify "lsc-ext-revoked with ext-ca's CRL" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca.crl.pem lsc-ext-revoked.pem
     expect_no_verify "lsc-ext with the expired CRL" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca-expired.crl.pem lsc-ext.pem
     expect_verify "mic via mic-chain" -CAfile mfg-root.pem -untrusted mic-chain.pem mic.pem
