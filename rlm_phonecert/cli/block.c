@@ -51,7 +51,6 @@ static int trouble(char const *fmt, ...)
 /* --file, or the block_file option of the configuration's phonecert section. */
 static int find_path(block_options const *options, raddb **db, char const **path)
 {
-	raddb_phonecert const *phonecert;
 	char err[1024];
 
 	if (options->file) {
@@ -59,12 +58,11 @@ static int find_path(block_options const *options, raddb **db, char const **path
 		return EXIT_CLEAN;
 	}
 	*db = raddb_open(options->raddb_dir, err, sizeof(err));
-	if (!*db || raddb_read_phonecert(*db, &phonecert, err, sizeof(err)) < 0) return trouble("%s", err);
-	if (!phonecert->block_file) {
-		return trouble("%s has no block_file: add e.g. 'block_file = ${confdir}/phonecert-blocked' to the phonecert "
-			       "section, or give --file", phonecert->file);
+	if (!*db || raddb_read_block_file(*db, path, err, sizeof(err)) < 0) return trouble("%s", err);
+	if (!*path) {
+		return trouble("the phonecert section of %s has no block_file: add e.g. 'block_file = "
+			       "${confdir}/phonecert-blocked' to it, or give --file", options->raddb_dir);
 	}
-	*path = phonecert->block_file;
 	return EXIT_CLEAN;
 }
 

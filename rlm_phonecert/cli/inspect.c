@@ -149,6 +149,7 @@ static void decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t n
 		.mac = result->identity.has_device ? result->identity.mac : NULL,
 		.calling_station_id = result->identity.has_device ? result->identity.mac : NULL,
 		.user_name = result->identity.cn,
+		.serial = result->serial,
 	};
 	if (!pc_policy_check(&d->policy, d->trust, &facts, now, result->reason, sizeof(result->reason), &result->hint)) {
 		result->verdict = PC_VERDICT_REJECT;

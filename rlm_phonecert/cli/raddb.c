@@ -1,6 +1,7 @@
 #include "raddb.h"
 #include "conffile.h"
 
+#include "../core/blocklist.h"
 #include "../core/suggest.h"
 
 #include <errno.h>
@@ -13,9 +14,11 @@
 struct raddb {
 	char *dir;
 	conf_tree *main;		/* radiusd.conf: the variables */
+	char const *phonecert_path;	/* mods-enabled/phonecert, or mods-available's */
 	conf_tree *phonecert_file;
 	conf_tree *eap_file;
 	raddb_phonecert phonecert;
+	pc_blocklist *blocklist;	/* phonecert.policy.blocklist */
 	char **strings;			/* expanded values handed out */
 	size_t string_count;
 };
@@ -94,6 +97,7 @@ void raddb_close(raddb *db)
 	for (size_t i = 0; i < db->string_count; i++) free(db->strings[i]);
 	free(db->strings);
 	free(db->phonecert.anchors);
+	pc_blocklist_free(db->blocklist);
 	conf_free(db->phonecert_file);
 	conf_free(db->eap_file);
 	conf_free(db->main);
@@ -169,6 +173,18 @@ static int read_policy(raddb *db, conf_item const *section, pc_policy *policy, c
 	return 0;
 }
 
+/* Read as the module reads it at start-up: a block list it refuses is a configuration it refuses. */
+static int read_blocklist(raddb *db, conf_item const *section, char *err, size_t len)
+{
+	char why[1024];
+
+	if (!db->phonecert.block_file) return 0;
+	db->blocklist = pc_blocklist_load(db->phonecert.block_file, why, sizeof(why));
+	if (!db->blocklist) return fail_at(err, len, conf_find_pair(section, "block_file"), "block_file %s", why);
+	db->phonecert.policy.blocklist = db->blocklist;
+	return 0;
+}
+
 /* The module's own checks on a section's name, before the core sees it. */
 static int check_anchor_name(conf_item const *section, pc_anchor_kind kind, char *err, size_t len)
 {
@@ -237,25 +253,36 @@ static char *phonecert_file_path(raddb const *db, char *err, size_t len)
 	return available;
 }
 
+/* The phonecert section of its file (read once), or NULL with err. */
+static conf_item const *phonecert_section(raddb *db, char *err, size_t len)
+{
+	conf_item const *section;
+
+	if (!db->phonecert_path) {
+		db->phonecert_path = keep(db, phonecert_file_path(db, err, len));
+		if (!db->phonecert_path) return NULL;
+	}
+	if (!db->phonecert_file) db->phonecert_file = conf_read(db->phonecert_path, db->dir, db->main, err, len);
+	if (!db->phonecert_file) return NULL;
+	section = conf_find_section(conf_root(db->phonecert_file), "phonecert", NULL);
+	if (!section) fail(err, len, "%s: no phonecert { ... } section", db->phonecert_path);
+	return section;
+}
+
+int raddb_read_block_file(raddb *db, char const **path, char *err, size_t len)
+{
+	conf_item const *section = phonecert_section(db, err, len);
+
+	if (!section) return -1;
+	return setting(db, db->phonecert_file, section, "block_file", NULL, path, err, len);
+}
+
 int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size_t len)
 {
-	char *path = phonecert_file_path(db, err, len);
-	conf_item const *section;
+	conf_item const *section = phonecert_section(db, err, len);
 	raddb_phonecert *pc = &db->phonecert;
 
-	if (!path) return -1;
-	db->phonecert_file = conf_read(path, db->dir, db->main, err, len);
-	if (!db->phonecert_file) {
-		free(path);
-		return -1;
-	}
-	section = conf_find_section(conf_root(db->phonecert_file), "phonecert", NULL);
-	if (!section) {
-		fail(err, len, "%s: no phonecert { ... } section", path);
-		free(path);
-		return -1;
-	}
-	free(path);
+	if (!section) return -1;
 	pc->file = section->file;
 	pc->line = section->line;
 	/* The module reads its options before its anchors: the same error comes first. */
@@ -263,7 +290,8 @@ int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size
 	    setting(db, db->phonecert_file, section, "eap", "eap", &pc->eap_name, err, len) < 0 ||
 	    setting(db, db->phonecert_file, section, "tls_config", "tls-common", &pc->tls_config_name, err, len) < 0 ||
 	    setting(db, db->phonecert_file, section, "block_file", NULL, &pc->block_file, err, len) < 0 ||
-	    read_policy(db, section, &pc->policy, err, len) < 0 || read_anchors(db, section, err, len) < 0) {
+	    read_policy(db, section, &pc->policy, err, len) < 0 || read_blocklist(db, section, err, len) < 0 ||
+	    read_anchors(db, section, err, len) < 0) {
 		return -1;
 	}
 	*out = pc;

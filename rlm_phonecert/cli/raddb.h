@@ -33,7 +33,7 @@ typedef struct {
 	char const *eap_name;		/* eap = (default eap) */
 	char const *tls_config_name;	/* tls_config = (default tls-common) */
 	char const *block_file;		/* block_file =, or NULL */
-	pc_policy policy;
+	pc_policy policy;		/* policy.blocklist: block_file read, or NULL */
 	raddb_anchor *anchors;
 	size_t anchor_count;
 } raddb_phonecert;
@@ -47,10 +47,17 @@ void raddb_close(raddb *db);
 /*
  * Read the phonecert section into *out (owned by db). Fails, like the module
  * at start-up, on a syntax error, an unknown variable, an unknown section, a
- * capf/lsc_ca without a name, a named manufacturing section or an invalid
- * policy option. The anchors are not loaded yet: see raddb_build_trust.
+ * capf/lsc_ca without a name, a named manufacturing section, an invalid
+ * policy option, an unknown or duplicated option, or a block_file that does
+ * not parse. The anchors are not loaded yet: see raddb_build_trust.
  */
 int raddb_read_phonecert(raddb *db, raddb_phonecert const **out, char *err, size_t len);
+
+/*
+ * Only the block_file option of the phonecert section (*path NULL when it is
+ * not set; owned by db), for editing it: the file need not exist or parse.
+ */
+int raddb_read_block_file(raddb *db, char const **path, char *err, size_t len);
 
 /*
  * An option (ca_file, check_crl...) of the eap module's tls-config section
