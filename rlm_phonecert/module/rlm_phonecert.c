@@ -67,7 +67,7 @@ static const CONF_PARSER anchor_config[] = {
  */
 
 /* FreeRADIUS ignores pairs no CONF_PARSER asks for and reads the first of two: a typo would leave a default in force. */
-#define MAX_OPTIONS 32
+#define MAX_OPTIONS 32		/* more than either table has; beyond it an option would be refused, never ignored */
 
 static CONF_PAIR *earlier_pair(CONF_SECTION *cs, CONF_PAIR *cp)
 {
@@ -201,7 +201,10 @@ static int load_blocklist(rlm_phonecert_t const *inst, CONF_SECTION *conf, phone
 	if (!inst->block_file) return 0;
 	generation->blocklist = pc_blocklist_load(inst->block_file, err, sizeof(err));
 	if (!generation->blocklist) {
-		cf_log_err(cf_pair_to_item(cf_pair_find(conf, "block_file")), "block_file %s", err);
+		CONF_PAIR *cp = cf_pair_find(conf, "block_file");	/* NULL when it comes from a $template */
+
+		if (cp) cf_log_err_cp(cp, "block_file %s", err);
+		else cf_log_err_cs(conf, "block_file %s", err);
 		return -1;
 	}
 	generation->policy.blocklist = generation->blocklist;
