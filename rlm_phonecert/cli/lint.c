@@ -4,7 +4,8 @@
  * authenticating: CA certificates that expire, rotation windows that close
  * with no successor, CAPF certificates CUCM 14SU2+ refuses, legacy
  * algorithms, phone CAs that eap's own ca_file also trusts, eap's check_crl
- * that locks out phones whose CAs publish no CRL.
+ * that locks out phones whose CAs publish no CRL, block_file entries that
+ * block nothing.
  *
  * The trust set is built with the module's own calls (raddb_build_trust);
  * the checks look at what it loaded. The CAPF requirements are checked on the
@@ -25,6 +26,7 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
+#include "../core/blocklist.h"
 #include "../core/timeutil.h"
 
 #define EXPIRY_WARNING_DAYS 90
@@ -397,6 +399,25 @@ static void check_eap_check_crl(linter *l)
 }
 
 /*
+ *	(h) block_file entries that can never match
+ */
+static void check_block_file(linter *l)
+{
+	pc_blocklist const *list = l->phonecert->policy.blocklist;
+	char text[PC_BLOCK_LINE_MAX];
+
+	for (size_t i = 0; list && i < pc_blocklist_count(list); i++) {
+		pc_block_entry const *entry = pc_blocklist_entry(list, i);
+
+		if (entry->kind != PC_BLOCK_SERIAL || pc_trust_find_anchor(l->trust, entry->anchor)) continue;
+		add_finding(l, SEVERITY_WARNING, "block-file", NULL, l->phonecert->block_file,
+			    "line %d: %s blocks nothing: no anchor is called '%s' (a serial entry names the section of "
+			    "the anchor that verified the certificate)", entry->line,
+			    pc_block_entry_text(entry, text, sizeof(text)), entry->anchor);
+	}
+}
+
+/*
  *	Output
  */
 static void print_text(linter const *l, FILE *out)
@@ -485,6 +506,7 @@ static void run_checks(linter *l)
 	for_each_anchor_cert(l, check_algorithms);
 	check_eap_ca_file(l);
 	check_eap_check_crl(l);
+	check_block_file(l);
 }
 
 int lint_run(lint_options const *options)
