@@ -79,17 +79,17 @@ static int read_file(block_file *file)
 	}
 	file->exists = true;
 	if (!S_ISREG(file->st.st_mode)) return trouble("%s: not a regular file", file->path);
-	/* The module's own reading first: a file it refuses is not edited. */
-	file->list = pc_blocklist_load(file->path, err, sizeof(err));
-	if (!file->list) return trouble("%s: fix the block list first", err);
 	in = fopen(file->path, "rb");
 	if (!in || fseek(in, 0, SEEK_END) != 0 || (size = ftell(in)) < 0 || fseek(in, 0, SEEK_SET) != 0 ||
-	    !(file->text = malloc((size_t)size + 2)) || fread(file->text, 1, (size_t)size, in) != (size_t)size) {
+	    !(file->text = malloc((size_t)size + 1)) || fread(file->text, 1, (size_t)size, in) != (size_t)size) {
 		if (in) fclose(in);
 		return trouble("%s: cannot read: %s", file->path, strerror(errno));
 	}
 	fclose(in);
 	file->len = (size_t)size;
+	/* As the module reads it: a file it refuses is not edited. */
+	file->list = pc_blocklist_parse_named(file->path, file->text, file->len, err, sizeof(err));
+	if (!file->list) return trouble("%s: fix the block list first", err);
 	return EXIT_CLEAN;
 }
 
@@ -166,6 +166,19 @@ static int set_mode_and_owner(int fd, block_file const *file, char const *dir)
 	return 0;
 }
 
+static bool write_all(int fd, char const *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR) continue;
+		if (n <= 0) return false;
+		text += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
 static int replace_file(block_file const *file, char const *text)
 {
 	char target[PATH_MAX], dir[PATH_MAX], temp[PATH_MAX + 16];
@@ -176,7 +189,7 @@ static int replace_file(block_file const *file, char const *text)
 	snprintf(temp, sizeof(temp), "%s.XXXXXX", target);
 	fd = mkstemp(temp);
 	if (fd < 0) return trouble("cannot create a temporary file in %s: %s", dir, strerror(errno));
-	if (set_mode_and_owner(fd, file, dir) < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+	if (set_mode_and_owner(fd, file, dir) < 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
 		int saved = errno;
 
 		close(fd);

@@ -226,10 +226,23 @@ fail:
 	return NULL;
 }
 
+pc_blocklist *pc_blocklist_parse_named(char const *name, char const *text, size_t len, char *err, size_t err_len)
+{
+	char why[512];
+	pc_blocklist *list = pc_blocklist_parse(text, len, why, sizeof(why));
+	int line;
+
+	if (list) return list;
+	/* "line N: problem" becomes "NAME[N]: problem". */
+	if (sscanf(why, "line %d:", &line) == 1) fail(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
+	else fail(err, err_len, "%s: %s", name, why);
+	return NULL;
+}
+
 pc_blocklist *pc_blocklist_load(char const *path, char *err, size_t err_len)
 {
 	FILE *file = fopen(path, "rb");
-	char *text = NULL, why[512];
+	char *text = NULL;
 	size_t len = 0;
 	pc_blocklist *list = NULL;
 	long size;
@@ -256,14 +269,7 @@ pc_blocklist *pc_blocklist_load(char const *path, char *err, size_t err_len)
 		fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
 		goto done;
 	}
-	list = pc_blocklist_parse(text, len, why, sizeof(why));
-	if (!list) {
-		int line;
-
-		/* "line N: problem" becomes "PATH[N]: problem", as FreeRADIUS names places in files. */
-		if (sscanf(why, "line %d:", &line) == 1) fail(err, err_len, "%s[%d]:%s", path, line, strchr(why, ':') + 1);
-		else fail(err, err_len, "%s: %s", path, why);
-	}
+	list = pc_blocklist_parse_named(path, text, len, err, err_len);
 done:
 	free(text);
 	fclose(file);

@@ -50,6 +50,9 @@ typedef struct pc_blocklist pc_blocklist;
  */
 pc_blocklist *pc_blocklist_parse(char const *text, size_t len, char *err, size_t err_len);
 
+/* The same, with errors as "NAME[N]: problem", as FreeRADIUS names places in files. */
+pc_blocklist *pc_blocklist_parse_named(char const *name, char const *text, size_t len, char *err, size_t err_len);
+
 /* Read and parse a file. NULL with "PATH[N]: problem" (or "PATH: problem") in err. */
 pc_blocklist *pc_blocklist_load(char const *path, char *err, size_t err_len);
 
