@@ -68,6 +68,16 @@ typedef struct {
 	char const *file;		/* FILE, "-" for standard input */
 } capture_options;
 
+typedef struct {
+	bool unblock;			/* phonecert unblock: remove the entry */
+	char const *kind;		/* mac, device, serial */
+	char const *value;
+	char const *comment;		/* --comment, or NULL */
+	char const *file;		/* --file, or NULL: block_file of raddb_dir */
+	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
+} block_options;
+
+int block_run(block_options const *options);
 int inspect_run(inspect_options const *options);
 int capture_run(capture_options const *options);
 int lint_run(lint_options const *options);

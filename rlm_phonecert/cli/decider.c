@@ -95,6 +95,7 @@ void decider_decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t 
 		.mac = own_mac,
 		.calling_station_id = reported ? reported->calling_station_id : own_mac,
 		.user_name = reported ? reported->user_name : result->identity.cn,
+		.serial = result->serial,
 	};
 	if (!pc_policy_check(&d->policy, d->trust, &facts, now, result->reason, sizeof(result->reason), &result->hint)) {
 		result->verdict = PC_VERDICT_REJECT;

@@ -3,7 +3,9 @@
  * it would accept but an admin should know about before phones stop
  * authenticating: CA certificates that expire, rotation windows that close
  * with no successor, CAPF certificates CUCM 14SU2+ refuses, legacy
- * algorithms, phone CAs that eap's own ca_file also trusts.
+ * algorithms, phone CAs that eap's own ca_file also trusts, eap's check_crl
+ * that locks out phones whose CAs publish no CRL, block_file entries that
+ * block nothing.
  *
  * The trust set is built with the module's own calls (raddb_build_trust);
  * the checks look at what it loaded. The CAPF requirements are checked on the
@@ -26,6 +28,7 @@
 #include <openssl/x509v3.h>
 
 #include "../core/certreq.h"
+#include "../core/blocklist.h"
 #include "../core/timeutil.h"
 
 #define EXPIRY_WARNING_DAYS 90
@@ -348,7 +351,7 @@ static void check_in_eap_bundle(linter *l, STACK_OF(X509) *eap_certs, char const
 }
 
 /*
- *	(g) the CertificateRequest must fit in the installed FreeRADIUS' TLS record
+ *	(i) the CertificateRequest must fit in the installed FreeRADIUS' TLS record
  */
 static void check_certificate_request(linter *l, char const *ca_file, char const *certificate_file)
 {
@@ -381,7 +384,8 @@ static void check_eap_ca_file(linter *l)
 	STACK_OF(X509) *certs;
 	char err[1024];
 
-	if (raddb_read_eap_tls(l->db, l->phonecert, &ca_file, &certificate_file, err, sizeof(err)) < 0) {
+	if (raddb_read_eap_tls_option(l->db, l->phonecert, "ca_file", &ca_file, err, sizeof(err)) < 0 ||
+	    raddb_read_eap_tls_option(l->db, l->phonecert, "certificate_file", &certificate_file, err, sizeof(err)) < 0) {
 		add_finding(l, SEVERITY_ERROR, "eap", NULL, NULL, "FreeRADIUS would refuse to start: %s", err);
 		l->trouble = true;
 		return;
@@ -396,6 +400,55 @@ static void check_eap_ca_file(linter *l)
 	}
 	check_in_eap_bundle(l, certs, ca_file);
 	sk_X509_pop_free(certs, X509_free);
+}
+
+/*
+ *	(g) eap's check_crl = yes asks every phone certificate for a CRL
+ */
+static void check_eap_check_crl(linter *l)
+{
+	char const *check_crl = NULL;
+	char err[1024], label[160];
+
+	if (raddb_read_eap_tls_option(l->db, l->phonecert, "check_crl", &check_crl, err, sizeof(err)) < 0) return;
+	if (!check_crl || strcmp(check_crl, "yes") != 0) return;
+	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
+		pc_anchor const *anchor = pc_trust_anchor(l->trust, i);
+		pc_anchor_config const *config = config_of(l, anchor);
+
+		bool external = pc_anchor_get_kind(anchor) == PC_ANCHOR_LSC_CA;
+
+		if (!config || pc_anchor_crls(anchor)) continue;
+		/* An external CA's CRL may sit in eap's ca_path, where eap's check finds it; CAPF and Cisco publish none. */
+		add_finding(l, external ? SEVERITY_WARNING : SEVERITY_ERROR, "eap-check-crl", config, NULL,
+			    "eap's check_crl = yes (tls-config %s) needs a CRL for every certificate, and %s has no "
+			    "crl_file: %s. Set check_crl = no in eap and give the anchors whose CA publishes a CRL "
+			    "a crl_file", l->phonecert->tls_config_name, label_of(config, label, sizeof(label)),
+			    external ? "its phones are rejected unless its CA's current CRL is in eap's ca_path" :
+			    pc_anchor_get_kind(anchor) == PC_ANCHOR_CAPF ?
+			    "CUCM's CAPF publishes no CRL and its certificate has no cRLSign, so every phone it signed "
+			    "is rejected" :
+			    "the manufacturing CAs publish no CRL a server can use, so every MIC is rejected");
+	}
+}
+
+/*
+ *	(h) block_file entries that can never match
+ */
+static void check_block_file(linter *l)
+{
+	pc_blocklist const *list = l->phonecert->policy.blocklist;
+	char text[PC_BLOCK_LINE_MAX];
+
+	for (size_t i = 0; list && i < pc_blocklist_count(list); i++) {
+		pc_block_entry const *entry = pc_blocklist_entry(list, i);
+
+		if (entry->kind != PC_BLOCK_SERIAL || pc_trust_find_anchor(l->trust, entry->anchor)) continue;
+		add_finding(l, SEVERITY_WARNING, "block-file", NULL, l->phonecert->block_file,
+			    "line %d: %s blocks nothing: no anchor is called '%s' (a serial entry names the section of "
+			    "the anchor that verified the certificate)", entry->line,
+			    pc_block_entry_text(entry, text, sizeof(text)), entry->anchor);
+	}
 }
 
 /*
@@ -496,6 +549,8 @@ static void run_checks(linter *l)
 	check_windows(l);
 	for_each_anchor_cert(l, check_algorithms);
 	check_eap_ca_file(l);
+	check_eap_check_crl(l);
+	check_block_file(l);
 }
 
 /* One phonecert instance: its checks and its output. Returns its exit status. */

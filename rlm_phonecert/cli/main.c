@@ -7,7 +7,7 @@
  * inventory the server writes, whether a rotation is done (report).
  *
  * This file parses the command line and hands each command its options;
- * inspect.c, capture.c, lint.c and report.c do the work.
+ * inspect.c, capture.c, lint.c, report.c and block.c do the work.
  */
 #include "commands.h"
 #include "db.h"
@@ -40,6 +40,8 @@ static char const main_usage[] =
 	"  capture   the phones' EAP-TLS/TLS handshakes in a packet capture: LSC or MIC, decision, why\n"
 	"  lint      check a FreeRADIUS configuration's phonecert anchors for risks\n"
 	"  report    what the phone inventory says: is it safe to remove the old CAPF?\n"
+	"  block     add a phone (MAC, device name, certificate serial) to the block list\n"
+	"  unblock   remove it\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (phonecert COMMAND --help: the command's)\n"
@@ -100,7 +102,8 @@ static char const lint_usage[] =
 	"Check the phonecert anchors of a FreeRADIUS configuration (default " DEFAULT_RADDB_DIR ")\n"
 	"for what the module would refuse and for risks: CAPF certificates sharing a DN, expired or\n"
 	"expiring CA certificates, closed windows and rotation gaps, CAPF certificates CUCM would\n"
-	"refuse, SHA-1 and short RSA keys, phone CAs in eap's ca_file.\n"
+	"refuse, SHA-1 and short RSA keys, phone CAs in eap's ca_file, eap's check_crl locking phones\n"
+	"out, block_file entries that block nothing.\n"
 	"\n"
 	"  --instance NAME  check only this phonecert instance (default: each in turn)\n"
 	"  --now TIME       check at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
@@ -132,9 +135,26 @@ static char const report_usage[] =
 	"Exit status: 0 every retiring anchor is safe to remove, 1 a retiring anchor is still in use,\n"
 	"2 usage, I/O or database error, or a configuration that cannot be read (no verdicts).\n";
 
+static char const block_usage[] =
+	"Usage: phonecert block KIND VALUE [--comment TEXT] [--file FILE | --config RADDB_DIR]\n"
+	"       phonecert unblock KIND VALUE [--file FILE | --config RADDB_DIR]\n"
+	"Add a phone to the module's block list (block_file), or remove it. KIND VALUE is\n"
+	"  mac MAC               any form: 2C-31-24-C9-F8-E1, 2c:31:24:c9:f8:e1, 2c31.24c9.f8e1\n"
+	"  device SEP<MAC>       the same phone by its device name\n"
+	"  serial ANCHOR:HEX     one certificate: its anchor's section name and its serial in hex\n"
+	"\n"
+	"  --comment TEXT        why (block only): the reason the phone gets, \"blocked: TEXT\"\n"
+	"  --file FILE           the block list to edit\n"
+	"  --config RADDB_DIR    edit the block_file of RADDB_DIR's phonecert section (default " DEFAULT_RADDB_DIR ")\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"The file is replaced atomically, keeping its mode and owner; the server reads it on reload.\n"
+	"Exit status: 0 done (or already blocked), 1 unblock: not in the list, 2 usage or I/O error,\n"
+	"or a block list that does not parse.\n";
+
 /* Long-only options: values outside the character range. */
 enum { OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
-       OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS };
+       OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS, OPT_COMMENT, OPT_FILE };
 
 /* An option handler's "parse the next one"; anything else is the exit code (--help: EXIT_CLEAN). */
 #define GO_ON (-1)
@@ -453,6 +473,42 @@ static int run_report(int argc, char **argv)
 	return report_run(&options);
 }
 
+/* phonecert block / unblock (argv[0] says which). */
+static int run_block(int argc, char **argv)
+{
+	static struct option const long_options[] = {
+		{ "comment", required_argument, NULL, OPT_COMMENT },
+		{ "file", required_argument, NULL, OPT_FILE },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	block_options options = { .unblock = strcmp(argv[0], "unblock") == 0, .raddb_dir = DEFAULT_RADDB_DIR };
+	bool config_given = false;
+	int option;
+
+	while ((option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		if (option == 'h') {
+			fputs(block_usage, stdout);
+			return EXIT_CLEAN;
+		} else if (option == OPT_COMMENT && !options.unblock) {
+			options.comment = optarg;
+		} else if (option == OPT_FILE) {
+			options.file = optarg;
+		} else if (option == OPT_CONFIG) {
+			options.raddb_dir = optarg;
+			config_given = true;
+		} else {
+			return option_error(argv[0], option, argv);
+		}
+	}
+	if (options.file && config_given) return usage_error(argv[0], "--file and --config exclude each other");
+	if (argc - optind != 2) return usage_error(argv[0], "give KIND VALUE: mac MAC, device SEP<MAC> or serial ANCHOR:HEX");
+	options.kind = argv[optind];
+	options.value = argv[optind + 1];
+	return block_run(&options);
+}
+
 static int show_version(void)
 {
 	printf("phonecert %s (rlm_phonecert), built with %s, running %s\n", PHONECERT_VERSION,
@@ -465,12 +521,13 @@ int main(int argc, char **argv)
 	char const *command = argc > 1 ? argv[1] : NULL;
 
 	opterr = 0;	/* our own messages, which name the command */
-	if (!command) return usage_error(NULL, "no command: inspect, capture, lint or report");
+	if (!command) return usage_error(NULL, "no command: inspect, capture, lint, report, block or unblock");
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
 		if (argc > 2 && strcmp(argv[2], "inspect") == 0) fputs(inspect_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "capture") == 0) fputs(capture_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "lint") == 0) fputs(lint_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "report") == 0) fputs(report_usage, stdout);
+		else if (argc > 2 && (strcmp(argv[2], "block") == 0 || strcmp(argv[2], "unblock") == 0)) fputs(block_usage, stdout);
 		else fputs(main_usage, stdout);
 		return EXIT_CLEAN;
 	}
@@ -480,6 +537,7 @@ int main(int argc, char **argv)
 	if (strcmp(command, "capture") == 0) return run_capture(argc - 1, argv + 1);
 	if (strcmp(command, "lint") == 0) return run_lint(argc - 1, argv + 1);
 	if (strcmp(command, "report") == 0) return run_report(argc - 1, argv + 1);
+	if (strcmp(command, "block") == 0 || strcmp(command, "unblock") == 0) return run_block(argc - 1, argv + 1);
 	if (command[0] == '-') return usage_error(NULL, "unknown option '%s'", command);
-	return usage_error(NULL, "unknown command '%s': inspect, capture, lint or report", command);
+	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block or unblock", command);
 }

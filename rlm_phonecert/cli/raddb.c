@@ -27,6 +27,7 @@ pid_t rad_waitpid(pid_t pid, int *status)
 typedef struct {
 	CONF_SECTION		*cs;
 	phonecert_options_t	options;
+	pc_blocklist		*blocklist;
 	raddb_phonecert		public;		/* filled by raddb_read_phonecert */
 	bool			read;
 } instance_t;
@@ -125,6 +126,7 @@ raddb *raddb_open(char const *dir, char *err, size_t len)
 
 void raddb_close(raddb *db)
 {
+	for (size_t i = 0; db && i < db->count; i++) pc_blocklist_free(db->instances[i].blocklist);
 	talloc_free(db);
 }
 
@@ -178,12 +180,13 @@ typedef struct {
 	bool	told;
 } first_problem_t;
 
-static void keep_first(void *ctx, CONF_SECTION *where, UNUSED phonecert_anchor_t const *anchor, char const *message)
+static void keep_first(void *ctx, char const *file, int line, UNUSED phonecert_anchor_t const *anchor,
+		       char const *message)
 {
 	first_problem_t *first = ctx;
 
 	if (first->told) return;
-	snprintf(first->err, first->len, "%s[%d]: %s", cf_section_filename(where), cf_section_lineno(where), message);
+	snprintf(first->err, first->len, "%s[%d]: %s", file, line, message);
 	first->told = true;
 }
 
@@ -211,32 +214,66 @@ static int read_anchors(instance_t *in, char *err, size_t len)
 	return 0;
 }
 
+/* The module reads its options, policy and block list before its anchors: the same error comes first. */
+static int read_instance(instance_t *in, char *err, size_t len)
+{
+	first_problem_t first = { .err = err, .len = len };
+
+	if (phonecert_conf_options(in->cs, &in->options, keep_first, &first) < 0) {
+		if (!first.told) fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
+				      cf_section_filename(in->cs), cf_section_lineno(in->cs),
+				      phonecert_conf_instance_name(in->cs));
+		return -1;
+	}
+	if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0 ||
+	    phonecert_conf_blocklist(in->cs, &in->options, &in->blocklist, keep_first, &first) < 0 ||
+	    read_anchors(in, err, len) < 0) {
+		return -1;
+	}
+	in->public = (raddb_phonecert) {
+		.instance = phonecert_conf_instance_name(in->cs),
+		.file = cf_section_filename(in->cs),
+		.line = cf_section_lineno(in->cs),
+		.eap_name = in->options.eap_name,
+		.tls_config_name = in->options.tls_config_name,
+		.block_file = in->options.block_file,
+		.policy = in->public.policy,
+		.anchors = in->public.anchors,
+		.anchor_count = in->public.anchor_count,
+	};
+	in->public.policy.blocklist = in->blocklist;
+	return 0;
+}
+
 int raddb_read_phonecert(raddb *db, char const *name, raddb_phonecert const **out, char *err, size_t len)
 {
 	instance_t *in = find_instance(db, name, err, len);
-	first_problem_t first = { .err = err, .len = len };
 
 	if (!in) return -1;
 	if (!in->read) {
-		if (phonecert_conf_options(in->cs, &in->options) < 0) {
-			return fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
-				    cf_section_filename(in->cs), cf_section_lineno(in->cs), phonecert_conf_instance_name(in->cs));
-		}
-		if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0) return -1;
-		if (read_anchors(in, err, len) < 0) return -1;
-		in->public.instance = phonecert_conf_instance_name(in->cs);
-		in->public.file = cf_section_filename(in->cs);
-		in->public.line = cf_section_lineno(in->cs);
-		in->public.eap_name = in->options.eap_name;
-		in->public.tls_config_name = in->options.tls_config_name;
+		if (read_instance(in, err, len) < 0) return -1;
 		in->read = true;
 	}
 	*out = &in->public;
 	return 0;
 }
 
-int raddb_read_eap_tls(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
-		       char const **certificate_file, char *err, size_t len)
+int raddb_read_block_file(raddb *db, char const **path, char *err, size_t len)
+{
+	instance_t *in = find_instance(db, NULL, err, len);
+
+	if (!in) return -1;
+	/* A plain string: the file may not exist yet (the module's option is a file that must). */
+	*path = NULL;
+	if (cf_item_parse(in->cs, "block_file", PW_TYPE_STRING, path, NULL) < 0) {
+		return fail(err, len, "%s[%d]: block_file cannot be read (FreeRADIUS says why above)",
+			    cf_section_filename(in->cs), cf_section_lineno(in->cs));
+	}
+	return 0;
+}
+
+int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char const *option,
+			      char const **value, char *err, size_t len)
 {
 	instance_t *in = find_instance(db, phonecert->instance, err, len);
 	first_problem_t first = { .err = err, .len = len };
@@ -245,12 +282,11 @@ int raddb_read_eap_tls(raddb *db, raddb_phonecert const *phonecert, char const *
 	if (!in) return -1;
 	tls_cs = phonecert_conf_tls_section(in->cs, &in->options, keep_first, &first);
 	if (!tls_cs) return -1;
-	/* As eap's own parser reads them: $template and references resolved. */
-	*ca_file = *certificate_file = NULL;
-	if (cf_item_parse(tls_cs, "ca_file", PW_TYPE_STRING, ca_file, NULL) < 0 ||
-	    cf_item_parse(tls_cs, "certificate_file", PW_TYPE_STRING, certificate_file, NULL) < 0) {
-		return fail(err, len, "%s[%d]: tls-config %s cannot be read (FreeRADIUS' error is above)",
-			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), phonecert->tls_config_name);
+	/* As eap's own parser reads it: $template and references resolved. */
+	*value = NULL;
+	if (cf_item_parse(tls_cs, option, PW_TYPE_STRING, value, NULL) < 0) {
+		return fail(err, len, "%s[%d]: %s of tls-config %s cannot be read (FreeRADIUS says why above)",
+			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), option, phonecert->tls_config_name);
 	}
 	return 0;
 }

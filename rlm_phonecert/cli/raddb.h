@@ -33,7 +33,8 @@ typedef struct {
 	int line;			/* of the phonecert section */
 	char const *eap_name;		/* eap = (default eap) */
 	char const *tls_config_name;	/* tls_config = (default tls-common) */
-	pc_policy policy;
+	char const *block_file;		/* block_file =, or NULL */
+	pc_policy policy;		/* policy.blocklist: block_file read, or NULL */
 	raddb_anchor *anchors;
 	size_t anchor_count;
 } raddb_phonecert;
@@ -54,18 +55,27 @@ char const *raddb_instance_name(raddb const *db, size_t index);
 /*
  * Read the phonecert instance of that name (NULL: the only one) into *out
  * (owned by db). Fails, like the module at start-up, on an unknown section, a
- * capf/lsc_ca without a name, a named manufacturing section or an invalid
- * option. The anchors are not loaded yet: see raddb_build_trust.
+ * capf/lsc_ca without a name, a named manufacturing section, an invalid,
+ * unknown or duplicated option, or a block_file that does not parse. The
+ * anchors are not loaded yet: see raddb_build_trust.
  */
 int raddb_read_phonecert(raddb *db, char const *instance, raddb_phonecert const **out, char *err, size_t len);
 
 /*
- * The ca_file and certificate_file of the eap module's tls-config section
- * that phonecert hooks (NULL when it has none; owned by db). Fails when the
- * eap file, module or tls-config section does not exist, as the module would.
+ * Only the block_file option of the only phonecert instance (*path NULL when
+ * it is not set; owned by db), for editing it: the file need not exist or
+ * parse.
  */
-int raddb_read_eap_tls(raddb *db, raddb_phonecert const *phonecert, char const **ca_file,
-		       char const **certificate_file, char *err, size_t len);
+int raddb_read_block_file(raddb *db, char const **path, char *err, size_t len);
+
+/*
+ * An option (ca_file, check_crl...) of the eap module's tls-config section
+ * that phonecert hooks, as eap's own parser reads it (*value NULL when it is
+ * not set; owned by db). Fails when the eap module or tls-config section does
+ * not exist, as the module would.
+ */
+int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char const *option,
+			      char const **value, char *err, size_t len);
 
 /* Told about every anchor the module would refuse (anchor NULL: the trust set as a whole). */
 typedef void raddb_refusal_fn(void *ctx, raddb_anchor const *anchor, char const *message);

@@ -7,6 +7,7 @@ RCSID("$Id$")
 
 #include <stdarg.h>
 
+#include "../core/suggest.h"
 #include "phonecert_conf.h"
 
 const CONF_PARSER phonecert_options_config[] = {
@@ -17,6 +18,7 @@ const CONF_PARSER phonecert_options_config[] = {
 	{ "mic_legacy_signatures", FR_CONF_OFFSET(PW_TYPE_STRING, phonecert_options_t, mic_legacy_signatures), "reject" },
 	{ "bind_mac", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, bind_mac), "yes" },
 	{ "bind_identity", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, bind_identity), "yes" },
+	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, block_file), NULL },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -25,18 +27,20 @@ typedef struct {
 	char const	*ca_file;
 	char const	*accept_from;
 	char const	*accept_until;
+	char const	*crl_file;
 } anchor_section_t;
 
 static const CONF_PARSER anchor_config[] = {
 	{ "ca_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT | PW_TYPE_REQUIRED, anchor_section_t, ca_file), NULL },
 	{ "accept_from", FR_CONF_OFFSET(PW_TYPE_STRING, anchor_section_t, accept_from), NULL },
 	{ "accept_until", FR_CONF_OFFSET(PW_TYPE_STRING, anchor_section_t, accept_until), NULL },
+	{ "crl_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, anchor_section_t, crl_file), NULL },
 	CONF_PARSER_TERMINATOR
 };
 
-static void tell(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION *where, phonecert_anchor_t const *anchor,
-		 char const *fmt, ...) CC_HINT(format (printf, 5, 6));
-static void tell(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION *where, phonecert_anchor_t const *anchor,
+static void tell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
+		 char const *fmt, ...) CC_HINT(format (printf, 6, 7));
+static void tell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
 		 char const *fmt, ...)
 {
 	char message[1024];
@@ -45,7 +49,46 @@ static void tell(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION *where, ph
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	sink(ctx, where, anchor, message);
+	sink(ctx, file, line, anchor, message);
+}
+
+/* A problem with a whole section, told at the section's first line. */
+#define TELL_CS(_sink, _ctx, _cs, ...) tell(_sink, _ctx, cf_section_filename(_cs), cf_section_lineno(_cs), NULL, __VA_ARGS__)
+
+/* FreeRADIUS ignores pairs no CONF_PARSER asks for and reads the first of two: a typo would leave a default in force. */
+#define MAX_OPTIONS 32		/* more than either table has; beyond it an option would be refused, never ignored */
+
+static int check_options(CONF_SECTION *cs, CONF_PARSER const *table, phonecert_conf_sink_t *sink, void *ctx)
+{
+	char const *names[MAX_OPTIONS];
+	size_t count = 0;
+	CONF_ITEM *ci;
+
+	for (size_t i = 0; table[i].name && count < MAX_OPTIONS; i++) names[count++] = table[i].name;
+	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
+		CONF_PAIR *cp, *first;
+		char const *attr;
+		char message[512];
+		size_t i;
+
+		if (!cf_item_is_pair(ci)) continue;
+		cp = cf_item_to_pair(ci);
+		attr = cf_pair_attr(cp);
+		for (i = 0; i < count && strcmp(names[i], attr) != 0; i++);
+		if (i == count) {
+			pc_unknown_option_message(attr, cf_section_name1(cs), names, count, message, sizeof(message));
+			tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "%s", message);
+			return -1;
+		}
+		first = cf_pair_find(cs, attr);
+		if (first != cp) {
+			pc_duplicate_option_message(attr, cf_section_name1(cs), cf_pair_filename(first), cf_pair_lineno(first),
+						    message, sizeof(message));
+			tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "%s", message);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 char const *phonecert_conf_instance_name(CONF_SECTION *cs)
@@ -53,8 +96,9 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs)
 	return cf_section_name2(cs) ? cf_section_name2(cs) : cf_section_name1(cs);
 }
 
-int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options)
+int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx)
 {
+	if (check_options(cs, phonecert_options_config, sink, ctx) < 0) return -1;
 	return cf_section_parse(cs, options, phonecert_options_config) < 0 ? -1 : 0;
 }
 
@@ -71,7 +115,7 @@ int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, 
 	pc_policy_defaults(policy);
 	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
 		if (pc_policy_set(policy, choices[i].option, choices[i].value, err, sizeof(err)) < 0) {
-			tell(sink, ctx, cs, NULL, "%s", err);
+			TELL_CS(sink, ctx, cs, "%s", err);
 			return -1;
 		}
 	}
@@ -80,21 +124,37 @@ int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, 
 	return 0;
 }
 
+int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *options, pc_blocklist **blocklist,
+			     phonecert_conf_sink_t *sink, void *ctx)
+{
+	CONF_PAIR *cp;
+	char err[1024];
+
+	*blocklist = NULL;
+	if (!options->block_file) return 0;
+	*blocklist = pc_blocklist_load(options->block_file, err, sizeof(err));
+	if (*blocklist) return 0;
+	cp = cf_pair_find(cs, "block_file");	/* NULL when it comes from a $template */
+	if (cp) tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "block_file %s", err);
+	else TELL_CS(sink, ctx, cs, "block_file %s", err);
+	return -1;
+}
+
 static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_t *anchor,
 			phonecert_conf_sink_t *sink, void *ctx)
 {
 	anchor_section_t section = { 0 };
 
 	if (kind != PC_ANCHOR_MANUFACTURING && !cf_section_name2(cs)) {
-		tell(sink, ctx, cs, NULL, "A %s section needs a name, e.g. %s cluster-2024 { ca_file = ... }",
+		TELL_CS(sink, ctx, cs, "A %s section needs a name, e.g. %s cluster-2024 { ca_file = ... }",
 		     cf_section_name1(cs), cf_section_name1(cs));
 		return -1;
 	}
 	if (kind == PC_ANCHOR_MANUFACTURING && cf_section_name2(cs)) {
-		tell(sink, ctx, cs, NULL, "There is one manufacturing section and it takes no name");
+		TELL_CS(sink, ctx, cs, "There is one manufacturing section and it takes no name");
 		return -1;
 	}
-	if (cf_section_parse(cs, &section, anchor_config) < 0) return -1;
+	if (check_options(cs, anchor_config, sink, ctx) < 0 || cf_section_parse(cs, &section, anchor_config) < 0) return -1;
 
 	*anchor = (phonecert_anchor_t) {
 		.config = {
@@ -103,6 +163,7 @@ static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_
 			.ca_file = section.ca_file,
 			.accept_from = section.accept_from,
 			.accept_until = section.accept_until,
+			.crl_file = section.crl_file,
 		},
 		.cs = cs,
 	};
@@ -119,7 +180,7 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) n += cf_item_is_section(ci);
 	*anchors = talloc_zero_array(cs, phonecert_anchor_t, n ? n : 1);
 	if (!*anchors) {
-		tell(sink, ctx, cs, NULL, "Out of memory");
+		TELL_CS(sink, ctx, cs, "Out of memory");
 		return -1;
 	}
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
@@ -129,7 +190,7 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 		if (!cf_item_is_section(ci)) continue;
 		sub = cf_item_to_section(ci);
 		if (!pc_anchor_kind_parse(cf_section_name1(sub), &kind)) {
-			tell(sink, ctx, sub, NULL, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
+			TELL_CS(sink, ctx, sub, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
 			     cf_section_name1(sub));
 			return -1;
 		}
@@ -152,8 +213,10 @@ static void tell_refusal(void *ctx, size_t index, char const *message)
 {
 	trust_refusals_t const *r = ctx;
 
-	if (index < r->count) r->sink(r->ctx, r->anchors[index].cs, &r->anchors[index], message);
-	else r->sink(r->ctx, r->cs, NULL, message);
+	CONF_SECTION *where = index < r->count ? r->anchors[index].cs : r->cs;
+
+	r->sink(r->ctx, cf_section_filename(where), cf_section_lineno(where), index < r->count ? &r->anchors[index] : NULL,
+		message);
 }
 
 pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *anchors, size_t count,
@@ -165,7 +228,7 @@ pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *ancho
 
 	if (!configs) {
 		*refused = true;
-		tell(sink, ctx, cs, NULL, "Out of memory");
+		TELL_CS(sink, ctx, cs, "Out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < count; i++) configs[i] = &anchors[i].config;
@@ -193,12 +256,12 @@ CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t c
 
 	eap = modules ? find_eap_section(modules, options->eap_name) : NULL;
 	if (!eap) {
-		tell(sink, ctx, cs, NULL, "eap = %s: no eap module of that name in the modules section", options->eap_name);
+		TELL_CS(sink, ctx, cs, "eap = %s: no eap module of that name in the modules section", options->eap_name);
 		return NULL;
 	}
 	tls_cs = cf_section_sub_find_name2(eap, "tls-config", options->tls_config_name);
 	if (!tls_cs) {
-		tell(sink, ctx, cs, NULL, "tls_config = %s: the eap module '%s' (%s) has no tls-config %s section",
+		TELL_CS(sink, ctx, cs, "tls_config = %s: the eap module '%s' (%s) has no tls-config %s section",
 		     options->tls_config_name, options->eap_name, cf_section_filename(eap), options->tls_config_name);
 		return NULL;
 	}

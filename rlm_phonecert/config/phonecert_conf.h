@@ -9,13 +9,15 @@
  * file[line]. Include after <freeradius/radiusd.h>.
  *
  * Errors: each function returns -1 (or NULL) after telling a sink what is
- * wrong and where; the module's sink logs with cf_log_err_cs, lint's records
- * a finding. FreeRADIUS' own parser logs its errors (a missing ca_file, a
- * bad boolean) itself, with radlog.
+ * wrong and where (the file and line of the section or option concerned);
+ * the module's sink logs "file[line]: message" as cf_log_err_cs does, lint's
+ * records a finding. FreeRADIUS' own parser logs its errors (a missing
+ * ca_file, a bad boolean) itself, with radlog.
  */
 #ifndef PHONECERT_CONFIG_H
 #define PHONECERT_CONFIG_H
 
+#include "../core/blocklist.h"
 #include "../core/policy.h"
 #include "../core/trust.h"
 
@@ -28,6 +30,7 @@ typedef struct {
 	char const	*mic_legacy_signatures;
 	bool		bind_mac;
 	bool		bind_identity;
+	char const	*block_file;		/* block_file =, or NULL */
 } phonecert_options_t;
 
 extern const CONF_PARSER phonecert_options_config[];
@@ -38,24 +41,32 @@ typedef struct {
 	CONF_SECTION		*cs;
 } phonecert_anchor_t;
 
-/* Told every problem: where (a section), the anchor concerned (or NULL) and what. */
-typedef void phonecert_conf_sink_t(void *ctx, CONF_SECTION *where, phonecert_anchor_t const *anchor,
+/* Told every problem: where (file and line), the anchor concerned (or NULL) and what. */
+typedef void phonecert_conf_sink_t(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
 				   char const *message);
 
 /* The instance name: "phonecert" for phonecert { }, "voice" for phonecert voice { }. */
 char const *phonecert_conf_instance_name(CONF_SECTION *cs);
 
-/* The options of cs, with their defaults. 0, or -1 (FreeRADIUS logged why). */
-int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options);
+/*
+ * The options of cs, with their defaults. An option no table knows (a typo
+ * would leave a default in force) or one set twice (FreeRADIUS reads the
+ * first) is refused. 0, or -1 (told to the sink, or logged by FreeRADIUS).
+ */
+int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx);
 
-/* The policy those options describe. */
+/* The policy those options describe, without its block list. */
 int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
 			  phonecert_conf_sink_t *sink, void *ctx);
 
+/* The block list of block_file into *blocklist (NULL when there is none). A file that does not parse is refused. */
+int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *options, pc_blocklist **blocklist,
+			     phonecert_conf_sink_t *sink, void *ctx);
+
 /*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
- * Unknown subsections, an unnamed capf/lsc_ca and a named manufacturing
- * section are refused.
+ * Unknown subsections, an unnamed capf/lsc_ca, a named manufacturing section
+ * and unknown or duplicated options in them are refused.
  */
 int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
 			   phonecert_conf_sink_t *sink, void *ctx);

@@ -129,7 +129,7 @@ static bool check_identity(pc_facts const *facts, char *reason, size_t len, char
 	return true;
 }
 
-/* The anchor must still be configured and in its window: both change over time (HUP, clock). */
+/* The anchor must still be configured, in its window, and not revoke the certificate: all change over time (HUP, clock). */
 static bool check_anchor(pc_trust const *trust, pc_facts const *facts, time_t now,
 			 char *reason, size_t len, char const **hint)
 {
@@ -141,11 +141,26 @@ static bool check_anchor(pc_trust const *trust, pc_facts const *facts, time_t no
 			    "anchor '%.64s' is no longer configured", facts->anchor_name ? facts->anchor_name : "");
 	}
 	advice = pc_anchor_window_reason(anchor, now, reason, len);
+	/* A CRL published since the session began (no certificate comes with a resumption). */
+	if (!advice) advice = pc_anchor_revocation_reason(anchor, facts->serial, reason, len);
 	if (advice) {
 		if (hint) *hint = advice;
 		return false;
 	}
 	return true;
+}
+
+/* A phone the admin blocked is refused whatever else holds, with the admin's comment as the reason. */
+static bool check_blocklist(pc_blocklist const *blocklist, pc_facts const *facts, char *reason, size_t len,
+			    char const **hint)
+{
+	pc_block_entry const *entry = pc_blocklist_find(blocklist, facts->mac, facts->calling_station_id,
+							facts->anchor_name, facts->serial);
+
+	if (!entry) return true;
+	pc_block_reason(entry, reason, len);
+	if (hint) *hint = "the phone is in block_file: phonecert unblock, then radmin -e \"hup phonecert\"";
+	return false;
 }
 
 bool pc_policy_check(pc_policy const *policy, pc_trust const *trust, pc_facts const *facts, time_t now,
@@ -155,6 +170,7 @@ bool pc_policy_check(pc_policy const *policy, pc_trust const *trust, pc_facts co
 	if (facts->cert_type != PC_CERT_LSC && facts->cert_type != PC_CERT_MIC) {
 		return fail(reason, len, hint, NULL, "internal error: unknown certificate type");
 	}
+	if (policy->blocklist && !check_blocklist(policy->blocklist, facts, reason, len, hint)) return false;
 	if (!check_anchor(trust, facts, now, reason, len, hint)) return false;
 	if (facts->cert_type == PC_CERT_MIC && !policy->allow_mic) {
 		return fail(reason, len, hint, "install an LSC on the phone through CAPF (mic = deny)",

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "blocklist.h"
 #include "phone.h"
 #include "trust.h"
 #include "verify.h"
@@ -25,6 +26,7 @@ typedef struct {
 	bool bind_mac;			/* certificate MAC must be the Calling-Station-Id */
 	bool bind_identity;		/* certificate CN must be the User-Name */
 	pc_verify_options verify;	/* mic_expired, mic_legacy_signatures */
+	pc_blocklist const *blocklist;	/* block_file (owned by the caller), or NULL */
 } pc_policy;
 
 /* The defaults: MICs allowed, expired and legacy MICs rejected, MAC and identity bound. */
@@ -50,10 +52,12 @@ typedef struct {
 	char const *mac;		/* from the certificate, "AA-BB-CC-DD-EE-FF" */
 	char const *calling_station_id;	/* as the switch sent it */
 	char const *user_name;		/* EAP identity */
+	char const *serial;		/* certificate serial number, hex */
 } pc_facts;
 
 /*
- * Apply the policy at now. Returns true to accept; otherwise reason says why
+ * Apply the policy at now: the block list first, then the anchor, mic,
+ * bind_identity and bind_mac. Returns true to accept; otherwise reason says why
  * (PC_REASON_LEN fits) and *hint, if not NULL, what to do.
  */
 bool pc_policy_check(pc_policy const *policy, pc_trust const *trust, pc_facts const *facts, time_t now,

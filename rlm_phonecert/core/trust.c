@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -19,6 +20,8 @@ struct pc_anchor {
 	bool has_from, has_until;
 	time_t accept_from, accept_until;
 	STACK_OF(X509) *certs;
+	char *crl_file;
+	STACK_OF(X509_CRL) *crls;	/* NULL without crl_file */
 };
 
 struct pc_trust {
@@ -54,6 +57,8 @@ static void anchor_free(pc_anchor *anchor)
 {
 	if (!anchor) return;
 	sk_X509_pop_free(anchor->certs, X509_free);
+	sk_X509_CRL_pop_free(anchor->crls, X509_CRL_free);
+	free(anchor->crl_file);
 	free(anchor->name);
 	free(anchor->ca_file);
 	free(anchor);
@@ -120,6 +125,36 @@ static bool bundle_contains(STACK_OF(X509) *certs, X509 *cert)
 	return false;
 }
 
+/* Open the PEM file of option (ca_file, crl_file) for reading, or NULL with the error set. */
+static BIO *open_pem(pc_trust *trust, char const *label, char const *option, char const *path)
+{
+	struct stat st;
+	BIO *bio;
+
+	if (!path || !*path) {
+		set_error(trust, "%s: %s is not set", label, option);
+		return NULL;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		set_error(trust, "%s: %s %s is a directory, not a PEM file", label, option, path);
+		return NULL;
+	}
+	errno = 0;
+	bio = BIO_new_file(path, "r");
+	if (!bio) {
+		set_error(trust, "%s: cannot read %s %s: %s", label, option, path, errno ? strerror(errno) : "open failed");
+		ERR_clear_error();
+	}
+	return bio;
+}
+
+/* PEM_read stops at end of file with "no start line"; anything else is a damaged file. */
+static bool pem_damaged(unsigned long *err)
+{
+	*err = ERR_peek_last_error();
+	return *err && !(ERR_GET_LIB(*err) == ERR_LIB_PEM && ERR_GET_REASON(*err) == PEM_R_NO_START_LINE);
+}
+
 /* Read every certificate of a PEM file; each must be a CA. Duplicates inside one bundle are harmless and dropped. */
 static int load_bundle(pc_trust *trust, char const *label, char const *path, STACK_OF(X509) **out)
 {
@@ -127,23 +162,9 @@ static int load_bundle(pc_trust *trust, char const *label, char const *path, STA
 	STACK_OF(X509) *certs;
 	X509 *cert;
 	char subject[512];
-	struct stat st;
+	unsigned long err;
 
-	if (!path || !*path) {
-		set_error(trust, "%s: ca_file is not set", label);
-		return -1;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		set_error(trust, "%s: ca_file %s is a directory, not a PEM file", label, path);
-		return -1;
-	}
-	errno = 0;
-	bio = BIO_new_file(path, "r");
-	if (!bio) {
-		set_error(trust, "%s: cannot read ca_file %s: %s", label, path, errno ? strerror(errno) : "open failed");
-		ERR_clear_error();
-		return -1;
-	}
+	if (!(bio = open_pem(trust, label, "ca_file", path))) return -1;
 
 	certs = sk_X509_new_null();
 	while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
@@ -158,9 +179,7 @@ static int load_bundle(pc_trust *trust, char const *label, char const *path, STA
 		if (bundle_contains(certs, cert) || !sk_X509_push(certs, cert)) X509_free(cert);
 	}
 
-	/* PEM_read stops at end of file with "no start line"; anything else is a damaged file. */
-	unsigned long err = ERR_peek_last_error();
-	if (err && !(ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
+	if (pem_damaged(&err)) {
 		set_error(trust, "%s: ca_file %s: damaged PEM after certificate %d: %s",
 			  label, path, sk_X509_num(certs), ERR_reason_error_string(err));
 		goto fail;
@@ -178,6 +197,75 @@ fail:
 	ERR_clear_error();
 	BIO_free(bio);
 	sk_X509_pop_free(certs, X509_free);
+	return -1;
+}
+
+/* The certificate of certs that signed crl (name and signature), or NULL. */
+static X509 *crl_signer(STACK_OF(X509) *certs, X509_CRL *crl)
+{
+	for (int i = 0; i < sk_X509_num(certs); i++) {
+		X509 *cert = sk_X509_value(certs, i);
+
+		if (X509_NAME_cmp(X509_get_subject_name(cert), X509_CRL_get_issuer(crl)) == 0 &&
+		    X509_CRL_verify(crl, X509_get0_pubkey(cert)) == 1) return cert;
+	}
+	ERR_clear_error();
+	return NULL;
+}
+
+/*
+ * Read every CRL of crl_file; each must be signed by a certificate of the
+ * anchor's own bundle, with cRLSign if it has a keyUsage, or OpenSSL would
+ * ignore or refuse it while phones wait.
+ */
+static int load_crls(pc_trust *trust, char const *label, char const *path, STACK_OF(X509) *certs,
+		     STACK_OF(X509_CRL) **out)
+{
+	STACK_OF(X509_CRL) *crls;
+	X509_CRL *crl;
+	BIO *bio;
+	char issuer[512];
+	unsigned long err;
+
+	if (!(bio = open_pem(trust, label, "crl_file", path))) return -1;
+	crls = sk_X509_CRL_new_null();
+	while (crls && (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
+		X509 *signer = crl_signer(certs, crl);
+
+		X509_NAME_oneline(X509_CRL_get_issuer(crl), issuer, sizeof(issuer));
+		if (!signer || !(X509_get_key_usage(signer) & KU_CRL_SIGN)) {
+			set_error(trust, "%s: crl_file %s: CRL %d (issuer %s) is %s", label, path, sk_X509_CRL_num(crls) + 1,
+				  issuer, signer ? "signed by a certificate without cRLSign in its keyUsage" :
+				  "not signed by any certificate of the anchor's ca_file");
+			X509_CRL_free(crl);
+			goto fail;
+		}
+		if (!sk_X509_CRL_push(crls, crl)) {
+			X509_CRL_free(crl);
+			goto oom;
+		}
+	}
+	if (!crls) goto oom;
+	if (pem_damaged(&err)) {
+		set_error(trust, "%s: crl_file %s: damaged PEM after CRL %d: %s", label, path, sk_X509_CRL_num(crls),
+			  ERR_reason_error_string(err));
+		goto fail;
+	}
+	if (sk_X509_CRL_num(crls) == 0) {
+		set_error(trust, "%s: crl_file %s contains no PEM CRL", label, path);
+		goto fail;
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	*out = crls;
+	return 0;
+
+oom:
+	set_error(trust, "%s: out of memory", label);
+fail:
+	ERR_clear_error();
+	BIO_free(bio);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	return -1;
 }
 
@@ -244,6 +332,10 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config)
 		goto fail;
 	}
 	if (load_bundle(trust, label, config->ca_file, &anchor->certs) < 0) goto fail;
+	if (config->crl_file) {
+		if (!(anchor->crl_file = strdup(config->crl_file))) goto oom;
+		if (load_crls(trust, label, config->crl_file, anchor->certs, &anchor->crls) < 0) goto fail;
+	}
 
 	pc_anchor **grown = realloc(trust->anchors, (trust->anchor_count + 1) * sizeof(*grown));
 	if (!grown) goto oom;
@@ -358,6 +450,8 @@ pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index) { return &
 char const *pc_anchor_name(pc_anchor const *anchor) { return anchor->name; }
 pc_anchor_kind pc_anchor_get_kind(pc_anchor const *anchor) { return anchor->kind; }
 STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor) { return anchor->certs; }
+STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor) { return anchor->crls; }
+char const *pc_anchor_crl_file(pc_anchor const *anchor) { return anchor->crl_file; }
 
 bool pc_anchor_accept_from(pc_anchor const *anchor, time_t *out)
 {
@@ -429,4 +523,43 @@ pc_trust *pc_trust_build(pc_anchor_config const *const *configs, size_t count, b
 		return NULL;
 	}
 	return trust;
+}
+
+/* 1 revoked, 0 not, -1 the serial cannot be read. */
+static int serial_revoked(STACK_OF(X509_CRL) *crls, char const *serial)
+{
+	BIGNUM *bn = NULL;
+	ASN1_INTEGER *number = NULL;
+	int revoked = -1;
+
+	if (serial && *serial && BN_hex2bn(&bn, serial) == (int)strlen(serial) && (number = BN_to_ASN1_INTEGER(bn, NULL))) {
+		X509_REVOKED *entry;
+
+		revoked = 0;
+		for (int i = 0; i < sk_X509_CRL_num(crls) && !revoked; i++) {
+			revoked = X509_CRL_get0_by_serial(sk_X509_CRL_value(crls, i), &entry, number) == 1;
+		}
+	}
+	ASN1_INTEGER_free(number);
+	BN_free(bn);
+	ERR_clear_error();
+	return revoked;
+}
+
+char const *pc_anchor_revocation_reason(pc_anchor const *anchor, char const *serial, char *reason, size_t len)
+{
+	char label[96];
+
+	if (!anchor->crls) return NULL;
+	pc_anchor_label(anchor, label, sizeof(label));
+	switch (serial_revoked(anchor->crls, serial)) {
+	case 0:
+		return NULL;
+	case 1:
+		snprintf(reason, len, "certificate revoked: serial %s is in the CRL of %s", serial, label);
+		return "its CA revoked this certificate: the phone needs a new one, or remove it from the CRL";
+	default:
+		snprintf(reason, len, "internal error: no certificate serial to check against the CRL of %s", label);
+		return "a fresh authentication (not a resumed session) checks the certificate itself";
+	}
 }

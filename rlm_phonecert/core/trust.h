@@ -32,6 +32,7 @@ typedef struct {
 	char const *ca_file;		/* PEM file, one or more CA certificates */
 	char const *accept_from;	/* RFC 3339 UTC, or NULL for "always" */
 	char const *accept_until;	/* RFC 3339 UTC, or NULL for "no end" */
+	char const *crl_file;		/* PEM file of CRLs by this anchor's CAs, or NULL: no revocation check */
 } pc_anchor_config;
 
 typedef struct pc_trust pc_trust;
@@ -73,6 +74,22 @@ bool pc_anchor_kind_parse(char const *name, pc_anchor_kind *kind);	/* the revers
 bool pc_anchor_accept_from(pc_anchor const *anchor, time_t *out);
 bool pc_anchor_accept_until(pc_anchor const *anchor, time_t *out);
 STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor);
+
+/*
+ * The CRLs of the anchor's crl_file, each signed by one of its certificates;
+ * NULL when it has no crl_file. Certificates it verifies are then checked
+ * against them, and only they are.
+ */
+STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor);
+char const *pc_anchor_crl_file(pc_anchor const *anchor);	/* NULL when none */
+
+/*
+ * When the certificate serial (hex, as pc_result.serial) is revoked by one
+ * of the anchor's CRLs, or cannot be checked against them, write why into
+ * reason and return what to do; NULL when it is not revoked (or the anchor
+ * has no crl_file). For resumed sessions, whose certificate is not sent again.
+ */
+char const *pc_anchor_revocation_reason(pc_anchor const *anchor, char const *serial, char *reason, size_t len);
 
 /* True when now lies in [accept_from, accept_until). */
 bool pc_anchor_window_open(pc_anchor const *anchor, time_t now);

@@ -155,6 +155,82 @@ static pc_verdict reject_bad_signature(pc_trust const *trust, X509 *cert, pc_res
 		      "signature not verified: no key of the anchors named %s (%s) signed this certificate", cn, names);
 }
 
+/*
+ * Revocation: the anchor's crl_file, or eap's check_crl = yes, which asks
+ * every certificate for a CRL that CAPF and the manufacturing CAs never publish.
+ */
+/* The anchor's CRL from cert's issuer (OpenSSL forgets which one it used once it fails), or NULL. */
+static X509_CRL *crl_of_issuer(pc_anchor const *anchor, X509 *cert)
+{
+	STACK_OF(X509_CRL) *crls = pc_anchor_crls(anchor);
+
+	for (int i = 0; cert && i < sk_X509_CRL_num(crls); i++) {
+		X509_CRL *crl = sk_X509_CRL_value(crls, i);
+
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) == 0) return crl;
+	}
+	return NULL;
+}
+
+static pc_verdict reject_revocation(X509_STORE_CTX *ctx, pc_result *result)
+{
+	X509_CRL *crl = crl_of_issuer(result->anchor, X509_STORE_CTX_get_current_cert(ctx));
+	char label[96], when[PC_TIME_STRLEN];
+	bool own_crls = pc_anchor_crls(result->anchor) != NULL;
+
+	pc_anchor_label(result->anchor, label, sizeof(label));
+	switch (result->x509_error) {
+	case X509_V_ERR_CERT_REVOKED:
+		result->hint = pc_anchor_revocation_reason(result->anchor, result->serial, result->reason,
+							   sizeof(result->reason));
+		if (result->hint) {
+			result->verdict = PC_VERDICT_REJECT;
+			return PC_VERDICT_REJECT;
+		}
+		return reject(result, "its CA revoked this certificate: the phone needs a new one",
+			      "certificate revoked: serial %s is in a CRL of eap's (check_crl = yes)", result->serial);
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		asn1_time_text(crl ? X509_CRL_get0_nextUpdate(crl) : NULL, when, sizeof(when));
+		return reject(result, "put the CA's current CRL into crl_file and reload (radmin -e \"hup phonecert\")",
+			      "the CRL for %s is out of date: its next update was due %s", label, when);
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return reject(result, "check the clocks of this server and of the CA",
+			      "the CRL for %s is not valid yet", label);
+	default:
+		break;
+	}
+	if (own_crls) {
+		return reject(result, "crl_file must hold a current CRL of the CA that issued the phone's certificate",
+			      "no usable CRL for %s in its crl_file: %s", label,
+			      X509_verify_cert_error_string(result->x509_error));
+	}
+	return reject(result, "eap's check_crl = yes needs a CRL for every phone certificate, and CAPF and the "
+		      "manufacturing CAs publish none: set check_crl = no in eap's tls-config and a crl_file in the "
+		      "anchors whose CA publishes one",
+		      "CRL check failed for %s, which has no crl_file: %s", label,
+		      X509_verify_cert_error_string(result->x509_error));
+}
+
+static bool is_revocation_error(int error)
+{
+	switch (error) {
+	case X509_V_ERR_CERT_REVOKED:
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static pc_verdict reject_x509_error(X509_STORE_CTX *ctx, pc_result *result)
 {
 	int depth = X509_STORE_CTX_get_error_depth(ctx);
@@ -163,6 +239,7 @@ static pc_verdict reject_x509_error(X509_STORE_CTX *ctx, pc_result *result)
 	bool leaf = depth == 0;
 
 	result->x509_error = X509_STORE_CTX_get_error(ctx);
+	if (is_revocation_error(result->x509_error)) return reject_revocation(ctx, result);
 	if (!leaf && at) pc_name_entry(X509_get_subject_name(at), NID_commonName, who, sizeof(who));
 
 	switch (result->x509_error) {
@@ -238,6 +315,11 @@ static void restrict_to_signer(X509_STORE_CTX *ctx, pc_signer const *signer, X50
 	bool mic = result->cert_type == PC_CERT_MIC;
 
 	X509_STORE_CTX_set0_trusted_stack(ctx, signer->path);
+	/* This anchor's CRLs, for this anchor's certificates only (the phone's own certificate). */
+	if (pc_anchor_crls(signer->anchor)) {
+		X509_STORE_CTX_set0_crls(ctx, pc_anchor_crls(signer->anchor));
+		X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+	}
 	/* The signer is trusted by configuration, whether it is a root or an intermediate. */
 	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
 	X509_VERIFY_PARAM_set_time(param, now);

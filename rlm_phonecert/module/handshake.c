@@ -20,6 +20,7 @@ static void facts_from_handshake(REQUEST *request, pc_result const *result, pc_f
 		.mac = result->identity.has_device ? result->identity.mac : NULL,
 		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
 		.user_name = request_string(request, PW_USER_NAME),
+		.serial = result->serial,
 	};
 }
 

@@ -36,6 +36,7 @@ void generation_free(phonecert_generation_t *generation)
 {
 	if (!generation) return;
 	pc_trust_free(generation->trust);
+	pc_blocklist_free(generation->blocklist);
 	free(generation);
 }
 

@@ -21,7 +21,8 @@
 /* A trust set and policy loaded from one configuration; a HUP replaces it as a whole. */
 typedef struct {
 	pc_trust	*trust;
-	pc_policy	policy;
+	pc_policy	policy;		/* policy.blocklist is blocklist */
+	pc_blocklist	*blocklist;	/* block_file, or NULL */
 	unsigned int	users;		/* handshakes and post-auths using it right now */
 	bool		retired;	/* replaced by a newer one: its last user frees it */
 } phonecert_generation_t;

@@ -3,8 +3,9 @@
  * log line per phone.
  *
  * On a resumed TLS session no certificate is verified: the attributes cached
- * with the session are all there is, and the anchor's window, mic, bind_mac
- * and bind_identity are judged again from them, on the current trust set.
+ * with the session are all there is, and the block list, the anchor's window,
+ * mic, bind_mac and bind_identity are judged again from them, on the current
+ * trust set and block list.
  */
 #include <freeradius/radiusd.h>
 
@@ -59,6 +60,7 @@ static void facts_from_request(REQUEST *request, pc_facts *facts)
 		.mac = attribute_value(vps, ATTR_MAC),
 		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
 		.user_name = request_string(request, PW_USER_NAME),
+		.serial = attribute_value(vps, ATTR_CERTIFICATE_SERIAL),
 	};
 }
 

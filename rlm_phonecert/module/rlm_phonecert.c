@@ -32,13 +32,14 @@ typedef struct {
  *	Configuration → trust set and policy (config/phonecert_conf.c)
  */
 
-/* The module stops at the first problem, which FreeRADIUS prints with the section's file[line]. */
-static void log_problem(UNUSED void *ctx, CONF_SECTION *where, UNUSED phonecert_anchor_t const *anchor,
+/* The module stops at the first problem, logged as cf_log_err_cs logs: "file[line]: message". */
+static void log_problem(UNUSED void *ctx, char const *file, int line, UNUSED phonecert_anchor_t const *anchor,
 			char const *message)
 {
-	cf_log_err_cs(where, "%s", message);
+	ERROR("%s[%d]: %s", file, line, message);
 }
 
+/* Read at start-up and on every HUP: a broken configuration or block_file refuses either, and a HUP keeps the old generation. */
 static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF_SECTION *conf)
 {
 	phonecert_generation_t *generation = calloc(1, sizeof(*generation));
@@ -51,7 +52,9 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 		return NULL;
 	}
 	if (phonecert_conf_policy(conf, &inst->options, &generation->policy, log_problem, NULL) == 0 &&
+	    phonecert_conf_blocklist(conf, &inst->options, &generation->blocklist, log_problem, NULL) == 0 &&
 	    phonecert_conf_anchors(conf, &anchors, &count, log_problem, NULL) == 0) {
+		generation->policy.blocklist = generation->blocklist;
 		generation->trust = phonecert_conf_trust(conf, anchors, count, false, log_problem, NULL, &refused);
 		talloc_free(anchors);
 	}
@@ -142,7 +145,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	inst->name = phonecert_conf_instance_name(conf);
 
 	/* On HUP FreeRADIUS parsed our options from the old section: read them from the one we are given. */
-	if (phonecert_conf_options(conf, &inst->options) < 0) return -1;
+	if (phonecert_conf_options(conf, &inst->options, log_problem, NULL) < 0) return -1;
 
 	missing = attributes_resolve();
 	if (missing) {
@@ -161,9 +164,10 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		return -1;
 	}
 
-	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s)",
+	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s), %zu blocked",
 	     inst->name, hook ? "reloaded: deciding" : "deciding", inst->options.eap_name, inst->options.tls_config_name,
-	     pc_trust_anchor_count(generation->trust));
+	     pc_trust_anchor_count(generation->trust),
+	     generation->blocklist ? pc_blocklist_count(generation->blocklist) : 0);
 	return 0;
 }
 

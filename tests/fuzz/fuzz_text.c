@@ -19,6 +19,9 @@
  *                            PC_ESCAPE_TEXT output holds no unsafe character nor
  *                            invalid UTF-8; a cut output is a prefix of the whole
  *   pc_log_*                 the input as a pair's value reads back from the line
+ *   pc_blocklist_parse       on the whole input (NULs included): when it parses,
+ *                            every entry written back parses to the same entry,
+ *                            and its reason and comment stay printable
  *
  * A broken property is an abort().
  */
@@ -31,6 +34,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/blocklist.h"
 #include "core/phone.h"
 #include "core/policy.h"
 #include "core/text.h"
@@ -198,6 +202,14 @@ static bool all_safe(char const *text)
 	return true;
 }
 
+static bool printable(char const *text)
+{
+	for (; *text; text++) {
+		if ((unsigned char)*text < 0x20 || *text == 0x7f || *text == '"' || *text == '\\') return false;
+	}
+	return true;
+}
+
 /* A quoted log value (without its quotes) back to the bytes it came from; false if it is not one. */
 static bool unescape_log(char const *value, size_t len, char *out, size_t *out_len)
 {
@@ -273,6 +285,36 @@ static void log_line(char const *text)
 	free(decoded);
 }
 
+static void blocklist(uint8_t const *data, size_t size)
+{
+	char err[256], text[PC_BLOCK_LINE_MAX], reason[256];
+	pc_blocklist *list;
+
+	memset(err, 'X', sizeof(err));
+	list = pc_blocklist_parse((char const *)data, size, err, sizeof(err));
+	if (!list) {
+		CHECK(TERMINATED(err) && strncmp(err, "line ", 5) == 0, "refused with '%.*s'", (int)sizeof(err), err);
+		return;
+	}
+	for (size_t i = 0; i < pc_blocklist_count(list); i++) {
+		pc_block_entry const *entry = pc_blocklist_entry(list, i);
+		pc_blocklist *again;
+
+		pc_block_entry_text(entry, text, sizeof(text));
+		again = pc_blocklist_parse(text, strlen(text), err, sizeof(err));
+		CHECK(again && pc_blocklist_count(again) == 1, "'%s' does not parse back: %s", text, again ? "" : err);
+		CHECK(pc_block_entry_same(entry, pc_blocklist_entry(again, 0)), "'%s' parses to another entry", text);
+		CHECK(pc_blocklist_find(list, entry->kind == PC_BLOCK_SERIAL ? NULL : entry->mac, NULL, entry->anchor,
+					entry->serial) != NULL, "entry '%s' does not block itself", text);
+		pc_blocklist_free(again);
+		CHECK(printable(entry->comment), "comment '%s'", entry->comment);
+		memset(reason, 'X', sizeof(reason));
+		pc_block_reason(entry, reason, sizeof(reason));
+		CHECK(TERMINATED(reason) && printable(reason), "reason '%.*s'", (int)sizeof(reason), reason);
+	}
+	pc_blocklist_free(list);
+}
+
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
 	char *text;
@@ -291,6 +333,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	policy(text);
 	escape(text, size);
 	log_line(text);
+	blocklist(data, size);
 
 	free(text);
 	return 0;

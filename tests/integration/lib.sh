@@ -264,6 +264,39 @@ expect_reply_attribute() {
 	else fail "$label (no attribute $number = $value in the Access-Accept)"; fi
 }
 
+# Resume the TLS session of CERT KEY (as eap_tls takes them; $3: the MAC,
+# default the phone's own) again and again in the background, bounded by
+# count and time (eapol_test's -t covers all of them), until a resumption
+# fails. Its pid is IT_RESUMER, its output $IT_RUN/resume.out.
+resume_in_background() {
+	local cert=$1 key=$2 mac=${3:-}
+	[[ $cert == /* ]] || cert=$IT_PKI/$cert
+	[[ $key == /* ]] || key=$IT_PKI/$key
+	[ -n "$mac" ] || mac=$(phone_mac "$(cert_cn "$cert")")
+	eap_tls_conf "$IT_RUN/eapol.conf" "$cert" "$key"
+	timeout $((IT_EAPOL_SECONDS * 3 + 20)) eapol_test -c "$IT_RUN/eapol.conf" -a 127.0.0.1 -p "$IT_PORT" \
+		-s "$IT_SECRET" -t $((IT_EAPOL_SECONDS * 3)) -M "$mac" -r 5000 > "$IT_RUN/resume.out" 2>&1 &
+	IT_RESUMER=$!
+}
+
+# Wait for resume_in_background: true when it stopped at a rejected authentication, not at its time limit.
+resumer_rejected() {
+	! wait "$IT_RESUMER" && ! grep -q 'EAPOL test timed out' "$IT_RUN/resume.out"
+}
+
+# Lines of the server's whole log matching $1.
+count_log() { grep -cE -- "$1" "$IT_RUN/log/debug.log"; }
+
+# Wait (bounded: 10 s) until the server log has more lines matching $1 than $2.
+wait_for_log() {
+	local pattern=$1 before=$2 i
+	for i in $(seq 1 100); do
+		[ "$(count_log "$pattern")" -gt "$before" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Like expect_log, but over the server's whole log (for messages outside an authentication).
 expect_log_file() {
 	local pattern=$1 label=$2

@@ -89,6 +89,33 @@ expect_config_error "same section twice" \
 expect_config_error "one CA certificate in two anchors" \
 	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'capf b' capf-new.pem)")" \
 	"is in both capf 'a' .* and capf 'b'"
+expect_config_error "crl_file missing" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		crl_file = ${certdir}/phonecert/missing.crl.pem')")" \
+	'Failed parsing configuration item "crl_file"'
+grep -q 'Unable to check file ".*/missing.crl.pem": No such file or directory' <<<"$IT_CHECK_OUT" &&
+	pass "crl_file missing: FreeRADIUS names the file" || fail "crl_file missing: the file is not named"
+expect_config_error "CRL signed by a CAPF (no cRLSign)" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		crl_file = ${certdir}/phonecert/capf-new.crl.pem')")" \
+	"capf 'a': crl_file .*/capf-new.crl.pem: CRL 1 \(issuer .*CAPF-0992727f.*\) is signed by a certificate without cRLSign"
+expect_config_error "CRL of another CA" \
+	"$(config "$(anchor 'capf a' capf-old.pem '		crl_file = ${certdir}/phonecert/capf-new.crl.pem')")" \
+	"capf 'a': crl_file .*: CRL 1 .* is not signed by any certificate of the anchor's ca_file"
+expect_config_error "misspelt option" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	mic_expird = allow')" \
+	"Unknown option 'mic_expird' in phonecert: did you mean mic_expired\?"
+expect_config_error "unknown option, nothing close" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	colour = blue')" \
+	"Unknown option 'colour' in phonecert$"
+expect_config_error "option set twice" \
+	"$(config "$(anchor 'capf a' capf-new.pem)" '	mic = allow
+	mic = deny')" \
+	"Option 'mic' is set twice in phonecert \(first at .*mods-enabled/phonecert\[[0-9]+\]\)"
+expect_config_error "misspelt option in an anchor section" \
+	"$(config "$(anchor 'capf a' capf-new.pem '		accept_untill = "2027-01-01T00:00:00Z"')")" \
+	"Unknown option 'accept_untill' in capf: did you mean accept_until\?"
+expect_config_error "option set twice in an anchor section" \
+	"$(config "$(anchor 'manufacturing' mfg-bundle.pem '		ca_file = ${certdir}/phonecert/capf-new.pem')")" \
+	"Option 'ca_file' is set twice in manufacturing"
 
 # TLS session resumption without phonecert in post-auth would let resumed
 # phone sessions skip the policy: refused.

@@ -48,6 +48,14 @@ WITH_LSC_CA=$(phonecert_conf '
 	lsc_ca example-corp {
 		ca_file = ${certdir}/phonecert/ext-ca.pem
 	}')
+WITH_LSC_CA_CRL=$(phonecert_conf '
+	capf new {
+		ca_file = ${certdir}/phonecert/capf-new.pem
+	}' '
+	lsc_ca example-corp {
+		ca_file = ${certdir}/phonecert/ext-ca.pem
+		crl_file = ${certdir}/phonecert/ext-ca.crl.pem
+	}')
 
 echo "# shipped configuration: current and previous CAPF, manufacturing"
 server_prepare shipped && server_start || exit 1
@@ -158,6 +166,60 @@ eap_tls lsc-ext.pem lsc-ext.key
 expect_result accept "LSC issued by a configured lsc_ca"
 expect_log 'Phonecert-Anchor := "example-corp"' "lsc_ca anchor recorded"
 expect_log 'Phonecert-Certificate-Type := "LSC"' "lsc_ca certificate is an LSC"
+eap_tls lsc-ext-revoked.pem lsc-ext-revoked.key
+expect_result accept "without a crl_file the external CA's revocations are not known"
+server_stop
+
+echo "# external LSC CA with its CRL (crl_file): CAPF and MIC phones unaffected"
+server_prepare lsc-ca-crl "$WITH_LSC_CA_CRL"
+cp "$IT_PKI/ext-ca.crl.pem" "$IT_RUN/raddb/certs/phonecert/"
+server_start || exit 1
+eap_tls lsc-ext-revoked.pem lsc-ext-revoked.key
+expect_result reject "LSC revoked in the lsc_ca's CRL"
+revoked_serial=$(openssl x509 -in "$IT_PKI/lsc-ext-revoked.pem" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f')
+expect_log "Login incorrect \(phonecert: certificate revoked: serial ${revoked_serial} is in the CRL of lsc_ca 'example-corp'\)" "the reason says revoked, with the serial and the anchor"
+expect_log "phonecert: reject device=SEP112233445577 .* anchor=example-corp .* reason=\"certificate revoked" "logged as a reject"
+eap_tls lsc-ext.pem lsc-ext.key
+expect_result accept "LSC of the same CA, not revoked"
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "CAPF LSC (its CA publishes no CRL) still accepted"
+eap_tls mic.pem mic.key
+expect_result accept "MIC (the manufacturing CAs publish no CRL) still accepted"
+server_stop
+
+echo "# a CRL published while a session lives: its resumptions are rejected"
+server_prepare lsc-ca-crl-update "$WITH_LSC_CA_CRL"
+cp "$IT_PKI/ext-ca-empty.crl.pem" "$IT_RUN/raddb/certs/phonecert/ext-ca.crl.pem"
+server_start || exit 1
+sleep 2.5	# FreeRADIUS ignores a module HUP within 2 s of start-up
+before=$(count_log 'phonecert: accept device=SEP112233445577 .*session=resumed')
+resume_in_background lsc-ext-revoked.pem lsc-ext-revoked.key
+if wait_for_log 'phonecert: accept device=SEP112233445577 .*session=resumed' "$before"; then
+	pass "before the CRL revokes it, the session resumes"
+else
+	fail "the session did not resume"
+fi
+cp "$IT_PKI/ext-ca.crl.pem" "$IT_RUN/raddb/certs/phonecert/ext-ca.crl.pem"
+out=$(timeout 10 radmin -f "$IT_RUN/run/control.sock" -e "hup phonecert" 2>&1)
+if resumer_rejected; then pass "a resumption after the new CRL (radmin hup phonecert) is rejected"
+else fail "resumptions went on being accepted after the CRL revoked the certificate ($out)"; fi
+IT_LOG=$(cat "$IT_RUN/log/debug.log")
+expect_log "phonecert: reject device=SEP112233445577 .*session=resumed reason=\"certificate revoked: serial ${revoked_serial} is in the CRL of lsc_ca 'example-corp'" "with the revocation as reason"
+server_stop
+
+echo "# eap's own check_crl = yes: every phone certificate needs a CRL"
+server_prepare eap-check-crl "$WITH_LSC_CA_CRL"
+cp "$IT_PKI/ext-ca.crl.pem" "$IT_RUN/raddb/certs/phonecert/"
+sed -i 's|^\(\t*\)ca_file = ${certdir}/eap-ca.pem|&\n\1check_crl = yes|' "$IT_RUN/raddb/mods-enabled/eap"
+server_start || exit 1
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result reject "CAPF LSC with eap's check_crl = yes"
+expect_log "phonecert: CRL check failed for capf 'new', which has no crl_file" "the reason names the anchor without a CRL"
+expect_log "set check_crl = no in eap's tls-config" "the advice says what to change"
+eap_tls mic.pem mic.key
+expect_result reject "MIC with eap's check_crl = yes"
+eap_tls lsc-ext.pem lsc-ext.key
+expect_result accept "LSC of the lsc_ca with a crl_file still accepted"
 server_stop
 
 it_finish

@@ -10,18 +10,6 @@ conf() { echo "$IT_RUN/raddb/mods-enabled/phonecert"; }
 # FreeRADIUS ignores a SIGHUP within 5 s of the last one, a module HUP within 2 s (or of start-up).
 pause_for_hup() { sleep 6; }
 
-# Wait (bounded) until the server log has one more line matching $1 than it had.
-wait_for_log() {
-	local pattern=$1 before=$2 i
-	for i in $(seq 1 50); do
-		[ "$(grep -cE -- "$pattern" "$IT_RUN/log/debug.log")" -gt "$before" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-count_log() { grep -cE -- "$1" "$IT_RUN/log/debug.log"; }
-
 # Send SIGHUP and expect one more log line matching $1 (bounded wait).
 sighup_expect() {
 	local pattern=$1 label=$2 before

@@ -143,7 +143,7 @@ EOF
 # front, in parallel, and handed out one by one by new_key.  Keep this equal
 # to the number of RSA certificates issued below; a wrong value only costs
 # time (missing keys are generated on demand, spare ones are discarded).
-RSA_KEYS_NEEDED=23
+RSA_KEYS_NEEDED=24
 KEYS_USED=0
 
 make_rsa_key_pool() {
@@ -354,6 +354,31 @@ build_lscs() {
         self 2024-01-01 2044-01-01 < <(root_ca_ext)
     issue_lsc lsc-ext rsa ext-ca "/C=US/O=Example Corp/OU=Voice" CP-8865 FCH4444DDDD \
         112233445566 2025-01-01 2035-01-01 "$LSC_EKU" "keyid:always"
+    # Revoked by ext-ca: in ext-ca.crl.pem (see build_crls).
+    issue_lsc lsc-ext-revoked rsa ext-ca "/C=US/O=Example Corp/OU=Voice" CP-8865 FCH4444EEEE \
+        112233445577 2025-01-01 2035-01-01 "$LSC_EKU" "keyid:always"
+}
+
+# The external CA publishes a CRL (CAPF and the manufacturing CAs do not).
+# ext-ca-empty.crl.pem: current, before lsc-ext-revoked was revoked.
+# ext-ca.crl.pem: current, revokes lsc-ext-revoked. ext-ca-expired.crl.pem:
+# the same, whose nextUpdate has passed. capf-new.crl.pem: a CRL signed by a
+# CAPF, whose certificate has no cRLSign (as CUCM's).
+build_crls() {
+    run openssl ca -config "$CNF" -batch -gencrl \
+        -crl_lastupdate "$(ca_date 2025-01-01)" -crl_nextupdate "$(ca_date 2045-01-01)" \
+        -cert "$STAGE/ext-ca.pem" -keyfile "$STAGE/ext-ca.key" -out "$STAGE/ext-ca-empty.crl.pem"
+    run openssl ca -config "$CNF" -batch -revoke "$STAGE/lsc-ext-revoked.pem" \
+        -cert "$STAGE/ext-ca.pem" -keyfile "$STAGE/ext-ca.key"
+    run openssl ca -config "$CNF" -batch -gencrl \
+        -crl_lastupdate "$(ca_date 2025-01-01)" -crl_nextupdate "$(ca_date 2045-01-01)" \
+        -cert "$STAGE/ext-ca.pem" -keyfile "$STAGE/ext-ca.key" -out "$STAGE/ext-ca.crl.pem"
+    run openssl ca -config "$CNF" -batch -gencrl \
+        -crl_lastupdate "$(ca_date 2024-01-01)" -crl_nextupdate "$(ca_date 2024-02-01)" \
+        -cert "$STAGE/ext-ca.pem" -keyfile "$STAGE/ext-ca.key" -out "$STAGE/ext-ca-expired.crl.pem"
+    run openssl ca -config "$CNF" -batch -gencrl \
+        -crl_lastupdate "$(ca_date 2025-01-01)" -crl_nextupdate "$(ca_date 2045-01-01)" \
+        -cert "$STAGE/capf-new.pem" -keyfile "$STAGE/capf-new.key" -out "$STAGE/capf-new.crl.pem"
 }
 
 build_mics() {
@@ -492,6 +517,11 @@ run_checks() {
     # capf-new itself only dates from 2024, so check the signature only.
     expect_verify "lsc-expired (signature)" -no_check_time -CAfile capf-new.pem lsc-expired.pem
     expect_verify "lsc-ext by ext-ca" -CAfile ext-ca.pem lsc-ext.pem
+    expect_verify "lsc-ext with ext-ca's CRL" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca.crl.pem lsc-ext.pem
+    expect_verify "lsc-ext-revoked by ext-ca (no CRL)" -CAfile ext-ca.pem lsc-ext-revoked.pem
+    expect_verify "lsc-ext-revoked with ext-ca's CRL from before" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca-empty.crl.pem lsc-ext-revoked.pem
+    expect_no_verify "lsc-ext-revoked with ext-ca's CRL" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca.crl.pem lsc-ext-revoked.pem
+    expect_no_verify "lsc-ext with the expired CRL" -crl_check -CAfile ext-ca.pem -CRLfile ext-ca-expired.crl.pem lsc-ext.pem
     expect_verify "mic via mic-chain" -CAfile mfg-root.pem -untrusted mic-chain.pem mic.pem
     expect_verify "mic-expired (in 2020)" -attime 1593561600 -CAfile mfg-bundle.pem mic-expired.pem
     expect_verify "mic-legacy (security level 0)" -auth_level 0 -CAfile mfg-legacy-bundle.pem mic-legacy.pem
@@ -565,6 +595,7 @@ build_lscs
 build_mics
 build_legacy_mic
 build_hostile
+build_crls
 run_checks
 publish
 

@@ -973,6 +973,7 @@ static pc_facts facts_from_result(pc_result const *result, char const *calling_s
 		.mac = result->identity.has_device ? result->identity.mac : NULL,
 		.calling_station_id = calling_station_id,
 		.user_name = user_name,
+		.serial = result->serial,
 	};
 }
 
@@ -1026,11 +1027,134 @@ static void test_facts_from_verified_lsc_of_old_capf(void **state)
 	assert_contains(expect_reject_at(&policy, standard_trust(state), &facts, OLD_UNTIL).reason, "'old'");
 }
 
+/* --- pc_policy_check: the block list ------------------------------------------------ */
+
+static pc_blocklist *blocklist_of(char const *text)
+{
+	char err[256];
+	pc_blocklist *list = pc_blocklist_parse(text, strlen(text), err, sizeof(err));
+
+	if (!list) fail_msg("block list refused: %s", err);
+	return list;
+}
+
+static void test_blocked_phone_rejected_with_the_comment(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+	pc_blocklist *list = blocklist_of("mac " PHONE_MAC " # stolen\n");
+	outcome out;
+
+	policy.blocklist = list;
+	out = expect_reject(&policy, standard_trust(state), &facts);
+	assert_string_equal(out.reason, "blocked: stolen");
+	assert_contains(out.hint, "unblock");
+	pc_blocklist_free(list);
+}
+
+/* The block list comes first: a blocked phone says so, even when something else is wrong too. */
+static void test_blocked_before_other_checks(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = mic_facts();
+	pc_blocklist *list = blocklist_of("serial manufacturing:00ff # leaked\n");
+
+	facts.serial = "ff";
+	policy.allow_mic = false;
+	policy.blocklist = list;
+	assert_string_equal(expect_reject(&policy, standard_trust(state), &facts).reason, "blocked: leaked");
+	pc_blocklist_free(list);
+}
+
+static void test_not_blocked_accepted(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+	pc_blocklist *list = blocklist_of("mac " OTHER_MAC "\nserial old:1\nserial new:2\n");
+
+	facts.serial = "01";
+	policy.blocklist = list;
+	expect_accept(&policy, standard_trust(state), &facts);
+	pc_blocklist_free(list);
+}
+
+/* --- pc_policy_check: revocation on resumption ------------------------------------ */
+
+/*
+ * A session resumed after its certificate was revoked: the handshake that
+ * began it saw no CRL (trust without crl_file), the re-check sees the
+ * anchor's current one.
+ */
+static void resumed_against_crl(void **state, char const *file, char const *mac, char const *cn, outcome *out,
+				bool *accepted)
+{
+	pc_anchor_config const without_crl[] = {
+		{ .kind = PC_ANCHOR_LSC_CA, .name = "corp", .ca_file = pki_file("ext-ca.pem") },
+	};
+	pc_anchor_config const with_crl[] = {
+		{ .kind = PC_ANCHOR_LSC_CA, .name = "corp", .ca_file = pki_file("ext-ca.pem"),
+		  .crl_file = pki_file("ext-ca.crl.pem") },
+	};
+	pc_trust *before = NULL;
+	pc_policy policy = defaults();
+	pc_result result;
+	pc_facts facts;
+
+	assert_int_equal(build_trust(&before, without_crl, COUNT(without_crl)), 0);
+	verify_pki_file(before, file, &result);
+	facts = facts_from_result(&result, mac, cn);
+	*out = check_at(&policy, extra_trust(state, with_crl, COUNT(with_crl)), &facts, NOW);
+	*accepted = out->accepted;
+	pc_trust_free(before);
+}
+
+static void test_resumed_session_of_revoked_certificate_rejected(void **state)
+{
+	outcome out;
+	bool accepted;
+
+	resumed_against_crl(state, "lsc-ext-revoked.pem", "11-22-33-44-55-77", "CP-8865-SEP112233445577", &out, &accepted);
+	assert_false(accepted);
+	assert_contains(out.reason, "certificate revoked: serial ");
+	assert_contains(out.reason, "in the CRL of lsc_ca 'corp'");
+	assert_non_null(out.hint);
+}
+
+static void test_resumed_session_not_revoked_accepted(void **state)
+{
+	outcome out;
+	bool accepted;
+
+	resumed_against_crl(state, "lsc-ext.pem", "11-22-33-44-55-66", "CP-8865-SEP112233445566", &out, &accepted);
+	if (!accepted) fail_msg("rejected: %s", out.reason);
+}
+
+/* Without the serial the CRL cannot be consulted: fail closed. */
+static void test_resumed_session_without_serial_rejected_when_anchor_has_crl(void **state)
+{
+	pc_anchor_config const with_crl[] = {
+		{ .kind = PC_ANCHOR_LSC_CA, .name = "corp", .ca_file = pki_file("ext-ca.pem"),
+		  .crl_file = pki_file("ext-ca.crl.pem") },
+	};
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+
+	facts.anchor_name = "corp";
+	assert_contains(expect_reject(&policy, extra_trust(state, with_crl, COUNT(with_crl)), &facts).reason,
+			"no certificate serial to check against the CRL of lsc_ca 'corp'");
+}
+
 #define POLICY_TEST(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
+		POLICY_TEST(test_blocked_phone_rejected_with_the_comment),
+		POLICY_TEST(test_resumed_session_of_revoked_certificate_rejected),
+		POLICY_TEST(test_resumed_session_not_revoked_accepted),
+		POLICY_TEST(test_resumed_session_without_serial_rejected_when_anchor_has_crl),
+		POLICY_TEST(test_blocked_before_other_checks),
+		POLICY_TEST(test_not_blocked_accepted),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_set_mic),
 		cmocka_unit_test(test_set_mic_expired),

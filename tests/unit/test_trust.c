@@ -256,6 +256,80 @@ static void test_error_ca_file_missing(void **state)
 	assert_contains(error, "No such file or directory");
 }
 
+static pc_anchor_config with_crl_file(pc_anchor_config config, char const *crl_file)
+{
+	config.crl_file = crl_file;
+	return config;
+}
+
+static void test_load_crl_file(void **state)
+{
+	pc_anchor_config config = with_crl_file(anchor_config(PC_ANCHOR_LSC_CA, "ext", pki_file("ext-ca.pem")),
+						pki_file("ext-ca.crl.pem"));
+	pc_anchor const *anchor;
+
+	add_ok(*state, &config);
+	anchor = pc_trust_anchor(*state, 0);
+	assert_non_null(pc_anchor_crls(anchor));
+	assert_int_equal(sk_X509_CRL_num(pc_anchor_crls(anchor)), 1);
+	assert_string_equal(pc_anchor_crl_file(anchor), pki_file("ext-ca.crl.pem"));
+}
+
+static void test_no_crl_file_no_crls(void **state)
+{
+	pc_anchor_config config = capf_config("a", pki_file("capf-new.pem"));
+
+	add_ok(*state, &config);
+	assert_null(pc_anchor_crls(pc_trust_anchor(*state, 0)));
+	assert_null(pc_anchor_crl_file(pc_trust_anchor(*state, 0)));
+}
+
+static void test_error_crl_file_missing(void **state)
+{
+	char const *path = scratch_file("missing.crl.pem");
+	pc_anchor_config config = with_crl_file(anchor_config(PC_ANCHOR_LSC_CA, "ext", pki_file("ext-ca.pem")), path);
+	char const *error = add_fails(*state, &config);
+
+	assert_contains(error, "lsc_ca 'ext': cannot read crl_file");
+	assert_contains(error, "No such file or directory");
+}
+
+static void test_error_crl_file_without_crl(void **state)
+{
+	pc_anchor_config config = with_crl_file(anchor_config(PC_ANCHOR_LSC_CA, "ext", pki_file("ext-ca.pem")),
+						pki_file("ext-ca.pem"));
+	char const *error = add_fails(*state, &config);
+
+	assert_contains(error, "contains no PEM CRL");
+}
+
+static void test_error_crl_of_another_ca(void **state)
+{
+	pc_anchor_config config = with_crl_file(capf_config("a", pki_file("capf-old.pem")), pki_file("ext-ca.crl.pem"));
+	char const *error = add_fails(*state, &config);
+
+	assert_contains(error, "CRL 1 (issuer ");
+	assert_contains(error, "not signed by any certificate of the anchor's ca_file");
+}
+
+/* capf-old has capf-new's DN: a CRL signed by capf-new names capf-old too, but its signature decides. */
+static void test_error_crl_same_dn_other_key(void **state)
+{
+	pc_anchor_config config = with_crl_file(capf_config("a", pki_file("capf-old.pem")), pki_file("capf-new.crl.pem"));
+	char const *error = add_fails(*state, &config);
+
+	assert_contains(error, "not signed by any certificate of the anchor's ca_file");
+}
+
+/* CUCM's CAPF certificates have no cRLSign: OpenSSL would refuse their CRL in every handshake. */
+static void test_error_crl_signer_without_crl_sign(void **state)
+{
+	pc_anchor_config config = with_crl_file(capf_config("a", pki_file("capf-new.pem")), pki_file("capf-new.crl.pem"));
+	char const *error = add_fails(*state, &config);
+
+	assert_contains(error, "signed by a certificate without cRLSign");
+}
+
 static void test_error_ca_file_is_a_directory(void **state)
 {
 	char const *path = scratch_file("a-directory.pem");
@@ -838,6 +912,13 @@ int main(void)
 		TRUST_TEST(test_error_ca_file_not_set),
 		TRUST_TEST(test_error_ca_file_empty),
 		TRUST_TEST(test_error_ca_file_missing),
+		TRUST_TEST(test_load_crl_file),
+		TRUST_TEST(test_no_crl_file_no_crls),
+		TRUST_TEST(test_error_crl_file_missing),
+		TRUST_TEST(test_error_crl_file_without_crl),
+		TRUST_TEST(test_error_crl_of_another_ca),
+		TRUST_TEST(test_error_crl_same_dn_other_key),
+		TRUST_TEST(test_error_crl_signer_without_crl_sign),
 		TRUST_TEST(test_error_ca_file_is_a_directory),
 		TRUST_TEST(test_error_ca_file_without_certificate),
 		TRUST_TEST(test_error_ca_file_empty_file),

@@ -417,6 +417,87 @@ static void test_external_ca_lsc_with_lsc_ca(void **state)
 	expect_accept(trust, "lsc-ext.pem", PC_CERT_LSC, "example");
 }
 
+/* --- revocation: an anchor's crl_file --------------------------------------------- */
+
+static pc_anchor_config with_crl(pc_anchor_config config, char const *crl_file)
+{
+	config.crl_file = pki_file(crl_file);
+	return config;
+}
+
+static void test_crl_rejects_revoked_lsc(void **state)
+{
+	pc_trust *trust = TRUST(state, with_crl(lsc_ca("example", "ext-ca.pem"), "ext-ca.crl.pem"));
+	pc_result result;
+
+	verify_file(trust, "lsc-ext-revoked.pem", NOW, &result);
+	assert_rejected_because(&result, "certificate revoked: serial ");
+	assert_contains(result.reason, result.serial);
+	assert_contains(result.reason, "lsc_ca 'example'");
+	assert_int_equal(result.x509_error, X509_V_ERR_CERT_REVOKED);
+	assert_non_null(result.hint);
+}
+
+static void test_crl_accepts_lsc_not_revoked(void **state)
+{
+	pc_trust *trust = TRUST(state, with_crl(lsc_ca("example", "ext-ca.pem"), "ext-ca.crl.pem"));
+
+	expect_accept(trust, "lsc-ext.pem", PC_CERT_LSC, "example");
+}
+
+static void test_revoked_lsc_accepted_without_crl_file(void **state)
+{
+	pc_trust *trust = TRUST(state, lsc_ca("example", "ext-ca.pem"));
+
+	expect_accept(trust, "lsc-ext-revoked.pem", PC_CERT_LSC, "example");
+}
+
+/* One anchor's crl_file asks nothing of the others: CAPF and manufacturing publish no CRL. */
+static void test_crl_applies_to_its_anchor_only(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"),
+				with_crl(lsc_ca("example", "ext-ca.pem"), "ext-ca.crl.pem"),
+				manufacturing(pki_file("mfg-bundle.pem")));
+	pc_result result;
+
+	expect_accept(trust, "lsc-new-rsa.pem", PC_CERT_LSC, "new");
+	expect_accept(trust, "mic.pem", PC_CERT_MIC, "manufacturing");
+	expect_accept(trust, "lsc-ext.pem", PC_CERT_LSC, "example");
+	verify_file(trust, "lsc-ext-revoked.pem", NOW, &result);
+	assert_rejected_because(&result, "certificate revoked");
+}
+
+static void test_crl_out_of_date_rejects(void **state)
+{
+	pc_trust *trust = TRUST(state, with_crl(lsc_ca("example", "ext-ca.pem"), "ext-ca-expired.crl.pem"));
+	pc_result result;
+
+	verify_file(trust, "lsc-ext.pem", NOW, &result);
+	assert_rejected_because(&result, "the CRL for lsc_ca 'example' is out of date: its next update was due 2024-02-01T00:00:00Z");
+	assert_contains(result.hint, "crl_file");
+}
+
+/* What eap's check_crl = yes does: every certificate needs a CRL, and a CAPF publishes none. */
+static void test_global_crl_check_without_crl_file_names_eap_check_crl(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	X509 *cert = load_pki_cert("lsc-new-rsa.pem");
+	pc_result result;
+
+	assert_non_null(store);
+	assert_non_null(ctx);
+	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+	assert_true(X509_STORE_CTX_init(ctx, store, cert, NULL));
+	assert_verdict(pc_verify(trust, NULL, ctx, NOW, &result), PC_VERDICT_REJECT, &result);
+	assert_rejected_because(&result, "CRL check failed for capf 'new', which has no crl_file");
+	assert_contains(result.hint, "check_crl = no");
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	X509_free(cert);
+}
+
 /* --- MICs ----------------------------------------------------------------------- */
 
 static void test_mic_accepted_by_manufacturing(void **state)
@@ -977,6 +1058,12 @@ int main(void)
 		VERIFY_TEST(test_lsc_from_other_cluster_accepted_when_configured),
 		VERIFY_TEST(test_external_ca_lsc_without_lsc_ca),
 		VERIFY_TEST(test_external_ca_lsc_with_lsc_ca),
+		VERIFY_TEST(test_crl_rejects_revoked_lsc),
+		VERIFY_TEST(test_crl_accepts_lsc_not_revoked),
+		VERIFY_TEST(test_revoked_lsc_accepted_without_crl_file),
+		VERIFY_TEST(test_crl_applies_to_its_anchor_only),
+		VERIFY_TEST(test_crl_out_of_date_rejects),
+		VERIFY_TEST(test_global_crl_check_without_crl_file_names_eap_check_crl),
 		VERIFY_TEST(test_mic_accepted_by_manufacturing),
 		VERIFY_TEST(test_mic_sent_with_its_intermediate),
 		VERIFY_TEST(test_mic_with_intermediate_only_anchor),

@@ -1,0 +1,280 @@
+/*
+ * phonecert block / unblock: edit the module's block_file.
+ *
+ * The file is changed only into one the module accepts (the whole new text
+ * is parsed by the core before it is written) and never half-written: the
+ * new text goes to a temporary file in the same directory, with the old
+ * file's mode and owner, which is then renamed over it. A file that does
+ * not parse now is left alone: the admin fixes it first.
+ */
+#include "commands.h"
+#include "raddb.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/blocklist.h"
+
+#define NEW_FILE_MODE 0640	/* like the raddb files: radiusd's group reads it */
+
+/* The file's text and what it says. */
+typedef struct {
+	char const *path;
+	char *text;
+	size_t len;
+	bool exists;
+	struct stat st;
+	pc_blocklist *list;
+} block_file;
+
+static int trouble(char const *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int trouble(char const *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "phonecert: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_TROUBLE;
+}
+
+/* --file, or the block_file option of the configuration's phonecert section. */
+static int find_path(block_options const *options, raddb **db, char const **path)
+{
+	char err[1024];
+
+	if (options->file) {
+		*path = options->file;
+		return EXIT_CLEAN;
+	}
+	*db = raddb_open(options->raddb_dir, err, sizeof(err));
+	if (!*db || raddb_read_block_file(*db, path, err, sizeof(err)) < 0) return trouble("%s", err);
+	if (!*path) {
+		return trouble("the phonecert section of %s has no block_file: add e.g. 'block_file = "
+			       "${confdir}/phonecert-blocked' to it, or give --file", options->raddb_dir);
+	}
+	return EXIT_CLEAN;
+}
+
+static int read_file(block_file *file)
+{
+	char err[1024];
+	FILE *in;
+	long size;
+
+	if (stat(file->path, &file->st) != 0) {
+		if (errno != ENOENT) return trouble("%s: %s", file->path, strerror(errno));
+		file->list = pc_blocklist_parse("", 0, err, sizeof(err));
+		return file->list ? EXIT_CLEAN : trouble("%s", err);
+	}
+	file->exists = true;
+	if (!S_ISREG(file->st.st_mode)) return trouble("%s: not a regular file", file->path);
+	in = fopen(file->path, "rb");
+	if (!in || fseek(in, 0, SEEK_END) != 0 || (size = ftell(in)) < 0 || fseek(in, 0, SEEK_SET) != 0 ||
+	    !(file->text = malloc((size_t)size + 1)) || fread(file->text, 1, (size_t)size, in) != (size_t)size) {
+		if (in) fclose(in);
+		return trouble("%s: cannot read: %s", file->path, strerror(errno));
+	}
+	fclose(in);
+	file->len = (size_t)size;
+	/* As the module reads it: a file it refuses is not edited. */
+	file->list = pc_blocklist_parse_named(file->path, file->text, file->len, err, sizeof(err));
+	if (!file->list) return trouble("%s: fix the block list first", err);
+	return EXIT_CLEAN;
+}
+
+/* The text without the lines of entries that block what entry blocks; *removed counts them. */
+static char *without_entry(block_file const *file, pc_block_entry const *entry, size_t *removed)
+{
+	char *out = malloc(file->len + 1);
+	size_t pos = 0, o = 0;
+	int line = 0;
+	size_t next = 0;
+
+	*removed = 0;
+	if (!out) return NULL;
+	while (pos < file->len) {
+		char const *nl = memchr(file->text + pos, '\n', file->len - pos);
+		size_t end = nl ? (size_t)(nl - file->text) + 1 : file->len;
+		bool drop = false;
+
+		line++;
+		while (next < pc_blocklist_count(file->list) && pc_blocklist_entry(file->list, next)->line < line) next++;
+		if (next < pc_blocklist_count(file->list) && pc_blocklist_entry(file->list, next)->line == line) {
+			drop = pc_block_entry_same(pc_blocklist_entry(file->list, next), entry);
+		}
+		if (drop) (*removed)++;
+		else {
+			memcpy(out + o, file->text + pos, end - pos);
+			o += end - pos;
+		}
+		pos = end;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* The text with "ENTRY  # COMMENT" appended. */
+static char *with_entry(block_file const *file, char const *line)
+{
+	size_t len = file->len + strlen(line) + 3;
+	char *out = malloc(len);
+	bool newline = file->len > 0 && file->text[file->len - 1] != '\n';
+
+	if (out) snprintf(out, len, "%.*s%s%s\n", (int)file->len, file->text ? file->text : "", newline ? "\n" : "", line);
+	return out;
+}
+
+/* Where the new text is written: beside the file (rename stays on one file system), following a symlink. */
+static int target_path(block_file const *file, char *target, char *dir)
+{
+	char copy[PATH_MAX];
+
+	if (file->exists) {
+		if (!realpath(file->path, target)) return -1;
+	} else if (snprintf(target, PATH_MAX, "%s", file->path) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	snprintf(copy, sizeof(copy), "%s", target);
+	snprintf(dir, PATH_MAX, "%s", dirname(copy));
+	return 0;
+}
+
+/* Mode and owner of the old file; a new one gets NEW_FILE_MODE and its directory's group. */
+static int set_mode_and_owner(int fd, block_file const *file, char const *dir)
+{
+	struct stat dir_st;
+
+	if (file->exists) {
+		if (fchmod(fd, file->st.st_mode & 07777) != 0) return -1;
+		if ((getuid() == 0 || file->st.st_uid == geteuid()) && fchown(fd, file->st.st_uid, file->st.st_gid) != 0) return -1;
+		return 0;
+	}
+	if (fchmod(fd, NEW_FILE_MODE) != 0) return -1;
+	if (stat(dir, &dir_st) == 0 && fchown(fd, (uid_t)-1, dir_st.st_gid) != 0 && errno != EPERM) return -1;
+	return 0;
+}
+
+static bool write_all(int fd, char const *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR) continue;
+		if (n <= 0) return false;
+		text += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static int replace_file(block_file const *file, char const *text)
+{
+	char target[PATH_MAX], dir[PATH_MAX], temp[PATH_MAX + 16];
+	size_t len = strlen(text);
+	int fd;
+
+	if (target_path(file, target, dir) < 0) return trouble("%s: %s", file->path, strerror(errno));
+	snprintf(temp, sizeof(temp), "%s.XXXXXX", target);
+	fd = mkstemp(temp);
+	if (fd < 0) return trouble("cannot create a temporary file in %s: %s", dir, strerror(errno));
+	if (set_mode_and_owner(fd, file, dir) < 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
+		int saved = errno;
+
+		close(fd);
+		unlink(temp);
+		return trouble("cannot write %s: %s", temp, strerror(saved));
+	}
+	if (close(fd) != 0 || rename(temp, target) != 0) {
+		int saved = errno;
+
+		unlink(temp);
+		return trouble("cannot replace %s: %s", target, strerror(saved));
+	}
+	return EXIT_CLEAN;
+}
+
+/* Never write what the module would refuse. */
+static int check_new_text(block_file const *file, char const *text)
+{
+	char err[512];
+	pc_blocklist *list = pc_blocklist_parse(text, strlen(text), err, sizeof(err));
+
+	if (!list) return trouble("%s: the change would make it invalid: %s", file->path, err);
+	pc_blocklist_free(list);
+	return EXIT_CLEAN;
+}
+
+static void print_reload(void)
+{
+	printf("Reload the server to apply it: radmin -e \"hup phonecert\" (or systemctl reload freeradius)\n");
+}
+
+static int edit(block_options const *options, block_file *file, pc_block_entry const *entry)
+{
+	char entry_text[PC_BLOCK_LINE_MAX], line[PC_BLOCK_LINE_MAX + PC_BLOCK_COMMENT_MAX + 8];
+	pc_block_entry const *found = NULL;
+	size_t removed = 0;
+	char *text;
+	int rc;
+
+	pc_block_entry_text(entry, entry_text, sizeof(entry_text));
+	for (size_t i = 0; i < pc_blocklist_count(file->list) && !found; i++) {
+		if (pc_block_entry_same(pc_blocklist_entry(file->list, i), entry)) found = pc_blocklist_entry(file->list, i);
+	}
+	if (!options->unblock && found) {
+		printf("%s is blocked already: %s[%d]\n", entry_text, file->path, found->line);
+		return EXIT_CLEAN;
+	}
+	if (options->unblock && !found) {
+		printf("%s is not in %s\n", entry_text, file->path);
+		return EXIT_FINDINGS;
+	}
+	if (options->unblock) {
+		text = without_entry(file, entry, &removed);
+	} else {
+		snprintf(line, sizeof(line), "%s%s%s", entry_text, options->comment ? "  # " : "",
+			 options->comment ? options->comment : "");
+		text = with_entry(file, line);
+	}
+	if (!text) return trouble("out of memory");
+	rc = check_new_text(file, text);
+	if (rc == EXIT_CLEAN) rc = replace_file(file, text);
+	free(text);
+	if (rc != EXIT_CLEAN) return rc;
+	if (options->unblock) printf("unblocked %s in %s (%zu line(s) removed)\n", entry_text, file->path, removed);
+	else printf("blocked %s in %s\n", entry_text, file->path);
+	print_reload();
+	return EXIT_CLEAN;
+}
+
+int block_run(block_options const *options)
+{
+	block_file file = { 0 };
+	raddb *db = NULL;
+	pc_block_entry entry;
+	char err[512];
+	int rc;
+
+	if (pc_block_entry_parse(options->kind, options->value, &entry, err, sizeof(err)) < 0) {
+		return trouble("%s", err);
+	}
+	rc = find_path(options, &db, &file.path);
+	if (rc == EXIT_CLEAN) rc = read_file(&file);
+	if (rc == EXIT_CLEAN) rc = edit(options, &file, &entry);
+	pc_blocklist_free(file.list);
+	free(file.text);
+	raddb_close(db);
+	return rc;
+}

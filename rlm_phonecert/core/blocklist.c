@@ -1,0 +1,345 @@
+#include "blocklist.h"
+#include "policy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A block list is small and read-only once parsed: a plain array, searched in file order. */
+struct pc_blocklist {
+	pc_block_entry *entries;
+	size_t count;
+};
+
+/* A block file larger than this is not a list of phones an admin wrote. */
+#define PC_BLOCK_FILE_MAX (16 * 1024 * 1024)
+
+static int fail(char *err, size_t len, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t len, char const *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char const *kind_name(pc_block_kind kind)
+{
+	switch (kind) {
+	case PC_BLOCK_MAC: return "mac";
+	case PC_BLOCK_DEVICE: return "device";
+	case PC_BLOCK_SERIAL: return "serial";
+	}
+	return "?";
+}
+
+/* Lower-case hex without leading zeros ("0" for zero); false unless text is 1..PC_BLOCK_SERIAL_MAX hex digits. */
+static bool normalise_serial(char const *text, size_t len, char out[PC_BLOCK_SERIAL_MAX + 1])
+{
+	size_t o = 0;
+
+	if (len == 0 || len > PC_BLOCK_SERIAL_MAX) return false;
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)text[i])) return false;
+		if (o == 0 && text[i] == '0') continue;
+		out[o++] = (char)tolower((unsigned char)text[i]);
+	}
+	if (o == 0) out[o++] = '0';
+	out[o] = '\0';
+	return true;
+}
+
+static int parse_device(char const *value, pc_block_entry *entry, char *err, size_t len)
+{
+	char hex[13];
+
+	if (strlen(value) != 15 || strncasecmp(value, "SEP", 3) != 0) {
+		return fail(err, len, "device '%.40s' is not SEP followed by 12 hex digits", value);
+	}
+	memcpy(hex, value + 3, 12);
+	hex[12] = '\0';
+	if (!pc_mac_normalise(hex, entry->mac)) {
+		return fail(err, len, "device '%.40s' is not SEP followed by 12 hex digits", value);
+	}
+	return 0;
+}
+
+/* What a comment or an anchor name may hold: they end up in reasons and in quoted log fields. */
+static bool plain_char(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
+static int parse_serial(char const *value, pc_block_entry *entry, char *err, size_t len)
+{
+	char const *colon = strchr(value, ':');
+	size_t anchor_len = colon ? (size_t)(colon - value) : 0;
+
+	if (!colon || anchor_len == 0) {
+		return fail(err, len, "serial '%.80s' is not ANCHOR:HEX (the anchor's section name, a colon, "
+			    "the certificate's serial number in hex)", value);
+	}
+	if (anchor_len > PC_BLOCK_ANCHOR_MAX) return fail(err, len, "serial: the anchor name is too long");
+	for (size_t i = 0; i < anchor_len; i++) {
+		if (!plain_char((unsigned char)value[i])) {
+			return fail(err, len, "serial: the anchor name has a control character, a quote or a backslash");
+		}
+	}
+	if (!normalise_serial(colon + 1, strlen(colon + 1), entry->serial)) {
+		return fail(err, len, "serial '%.80s': '%.70s' is not a serial number in hex (at most %d digits)",
+			    value, colon + 1, PC_BLOCK_SERIAL_MAX);
+	}
+	memcpy(entry->anchor, value, anchor_len);
+	entry->anchor[anchor_len] = '\0';
+	return 0;
+}
+
+int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *entry, char *err, size_t err_len)
+{
+	*entry = (pc_block_entry) { 0 };
+	if (!kind || !value || !*value) return fail(err, err_len, "an entry is KIND VALUE: mac, device or serial, and its value");
+	if (strcmp(kind, "mac") == 0) {
+		entry->kind = PC_BLOCK_MAC;
+		if (!pc_mac_normalise(value, entry->mac)) return fail(err, err_len, "mac '%.40s' is not a MAC address", value);
+		return 0;
+	}
+	if (strcmp(kind, "device") == 0) {
+		entry->kind = PC_BLOCK_DEVICE;
+		return parse_device(value, entry, err, err_len);
+	}
+	if (strcmp(kind, "serial") == 0) {
+		entry->kind = PC_BLOCK_SERIAL;
+		return parse_serial(value, entry, err, err_len);
+	}
+	return fail(err, err_len, "unknown entry '%.40s': expected mac, device or serial", kind);
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The comment after '#': trimmed, printable (it ends up in reasons and log lines). */
+static int parse_comment(char const *text, pc_block_entry *entry, char *err, size_t len)
+{
+	size_t n;
+
+	while (is_blank(*text)) text++;
+	n = strlen(text);
+	while (n > 0 && is_blank(text[n - 1])) n--;
+	if (n > PC_BLOCK_COMMENT_MAX) return fail(err, len, "comment longer than %d characters", PC_BLOCK_COMMENT_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (!plain_char((unsigned char)text[i])) {
+			return fail(err, len, "comment with a control character, a quote or a backslash");
+		}
+	}
+	memcpy(entry->comment, text, n);
+	entry->comment[n] = '\0';
+	return 0;
+}
+
+/* One line (NUL-terminated, without its newline; modified): 0 and *has_entry, or -1 with err. */
+static int parse_line(char *line, pc_block_entry *entry, bool *has_entry, char *err, size_t len)
+{
+	char *hash = strchr(line, '#'), *save = NULL, *kind, *value, *extra;
+
+	*has_entry = false;
+	if (hash) *hash = '\0';	/* no value contains '#': the comment starts at the first one */
+	kind = strtok_r(line, " \t", &save);
+	if (!kind) return 0;	/* blank or comment line */
+	value = strtok_r(NULL, " \t", &save);
+	if (!value) return fail(err, len, "'%.40s' without a value: an entry is KIND VALUE [# comment]", kind);
+	extra = strtok_r(NULL, " \t", &save);
+	if (extra) return fail(err, len, "unexpected text after the entry: '%.40s' (a comment starts with #)", extra);
+	if (pc_block_entry_parse(kind, value, entry, err, len) < 0) return -1;
+	if (hash && parse_comment(hash + 1, entry, err, len) < 0) return -1;
+	*has_entry = true;
+	return 0;
+}
+
+static int add_entry(pc_blocklist *list, pc_block_entry const *entry, size_t *capacity)
+{
+	if (list->count == *capacity) {
+		size_t grown_capacity = *capacity ? *capacity * 2 : 16;
+		pc_block_entry *grown = realloc(list->entries, grown_capacity * sizeof(*grown));
+
+		if (!grown) return -1;
+		list->entries = grown;
+		*capacity = grown_capacity;
+	}
+	list->entries[list->count++] = *entry;
+	return 0;
+}
+
+pc_blocklist *pc_blocklist_parse(char const *text, size_t len, char *err, size_t err_len)
+{
+	pc_blocklist *list = calloc(1, sizeof(*list));
+	size_t capacity = 0, pos = 0;
+	int line_no = 0;
+
+	if (!list) {
+		fail(err, err_len, "out of memory");
+		return NULL;
+	}
+	while (pos < len) {
+		char line[PC_BLOCK_LINE_MAX + 1], why[256];
+		char const *nl = memchr(text + pos, '\n', len - pos);
+		size_t line_len = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		pc_block_entry entry;
+		bool has_entry;
+
+		line_no++;
+		if (line_len > 0 && text[pos + line_len - 1] == '\r') line_len--;
+		if (line_len > PC_BLOCK_LINE_MAX) {
+			fail(err, err_len, "line %d: longer than %d characters", line_no, PC_BLOCK_LINE_MAX);
+			goto fail;
+		}
+		if (memchr(text + pos, '\0', line_len)) {
+			fail(err, err_len, "line %d: a NUL byte", line_no);
+			goto fail;
+		}
+		memcpy(line, text + pos, line_len);
+		line[line_len] = '\0';
+		pos += (nl ? (size_t)(nl - (text + pos)) + 1 : len - pos);
+
+		if (parse_line(line, &entry, &has_entry, why, sizeof(why)) < 0) {
+			fail(err, err_len, "line %d: %s", line_no, why);
+			goto fail;
+		}
+		if (!has_entry) continue;
+		entry.line = line_no;
+		if (add_entry(list, &entry, &capacity) < 0) {
+			fail(err, err_len, "out of memory");
+			goto fail;
+		}
+	}
+	return list;
+
+fail:
+	pc_blocklist_free(list);
+	return NULL;
+}
+
+pc_blocklist *pc_blocklist_parse_named(char const *name, char const *text, size_t len, char *err, size_t err_len)
+{
+	char why[512];
+	pc_blocklist *list = pc_blocklist_parse(text, len, why, sizeof(why));
+	int line;
+
+	if (list) return list;
+	/* "line N: problem" becomes "NAME[N]: problem". */
+	if (sscanf(why, "line %d:", &line) == 1) fail(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
+	else fail(err, err_len, "%s: %s", name, why);
+	return NULL;
+}
+
+pc_blocklist *pc_blocklist_load(char const *path, char *err, size_t err_len)
+{
+	FILE *file = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0;
+	pc_blocklist *list = NULL;
+	long size;
+
+	if (!file) {
+		fail(err, err_len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 || fseek(file, 0, SEEK_SET) != 0) {
+		fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+		goto done;
+	}
+	if (size > PC_BLOCK_FILE_MAX) {
+		fail(err, err_len, "%s: larger than %d bytes", path, PC_BLOCK_FILE_MAX);
+		goto done;
+	}
+	text = malloc((size_t)size + 1);
+	if (!text) {
+		fail(err, err_len, "%s: out of memory", path);
+		goto done;
+	}
+	len = fread(text, 1, (size_t)size, file);
+	if (ferror(file)) {
+		fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+		goto done;
+	}
+	list = pc_blocklist_parse_named(path, text, len, err, err_len);
+done:
+	free(text);
+	fclose(file);
+	return list;
+}
+
+void pc_blocklist_free(pc_blocklist *list)
+{
+	if (!list) return;
+	free(list->entries);
+	free(list);
+}
+
+size_t pc_blocklist_count(pc_blocklist const *list) { return list->count; }
+pc_block_entry const *pc_blocklist_entry(pc_blocklist const *list, size_t index) { return &list->entries[index]; }
+
+bool pc_block_entry_same(pc_block_entry const *a, pc_block_entry const *b)
+{
+	if ((a->kind == PC_BLOCK_SERIAL) != (b->kind == PC_BLOCK_SERIAL)) return false;
+	if (a->kind == PC_BLOCK_SERIAL) return strcmp(a->anchor, b->anchor) == 0 && strcmp(a->serial, b->serial) == 0;
+	return strcmp(a->mac, b->mac) == 0;
+}
+
+char const *pc_block_entry_text(pc_block_entry const *entry, char *buf, size_t len)
+{
+	char device[PC_DEVICE_NAME_LEN];
+
+	switch (entry->kind) {
+	case PC_BLOCK_MAC:
+		snprintf(buf, len, "%s %s", kind_name(entry->kind), entry->mac);
+		break;
+	case PC_BLOCK_DEVICE:
+		snprintf(device, sizeof(device), "SEP%.2s%.2s%.2s%.2s%.2s%.2s", entry->mac, entry->mac + 3, entry->mac + 6,
+			 entry->mac + 9, entry->mac + 12, entry->mac + 15);
+		snprintf(buf, len, "%s %s", kind_name(entry->kind), device);
+		break;
+	case PC_BLOCK_SERIAL:
+		snprintf(buf, len, "%s %s:%s", kind_name(entry->kind), entry->anchor, entry->serial);
+		break;
+	}
+	return buf;
+}
+
+pc_block_entry const *pc_blocklist_find(pc_blocklist const *list, char const *mac, char const *calling_station_id,
+					char const *anchor, char const *serial)
+{
+	char station[PC_MAC_LEN], wanted_serial[PC_BLOCK_SERIAL_MAX + 1];
+	bool has_station = calling_station_id && pc_mac_normalise(calling_station_id, station);
+	bool has_serial = anchor && serial && normalise_serial(serial, strlen(serial), wanted_serial);
+
+	if (!list) return NULL;
+	for (size_t i = 0; i < list->count; i++) {
+		pc_block_entry const *entry = &list->entries[i];
+
+		if (entry->kind == PC_BLOCK_SERIAL) {
+			if (has_serial && strcmp(entry->anchor, anchor) == 0 && strcmp(entry->serial, wanted_serial) == 0) {
+				return entry;
+			}
+			continue;
+		}
+		if ((mac && strcmp(entry->mac, mac) == 0) || (has_station && strcmp(entry->mac, station) == 0)) return entry;
+	}
+	return NULL;
+}
+
+void pc_block_reason(pc_block_entry const *entry, char *reason, size_t len)
+{
+	char text[PC_BLOCK_ANCHOR_MAX + PC_BLOCK_SERIAL_MAX + 16];
+
+	if (entry->comment[0]) snprintf(reason, len, "blocked: %s", entry->comment);
+	else snprintf(reason, len, "blocked: %s (block_file line %d)", pc_block_entry_text(entry, text, sizeof(text)),
+		      entry->line);
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# phonecert block / unblock: the block list is edited safely (atomic replace,
+# mode and owner kept, never into a file the module refuses), found through
+# the configuration, and what it writes the real freeradius accepts.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+PHONECERT=$IT_BUILD/phonecert
+[ -x "$PHONECERT" ] || { echo "it: $PHONECERT missing: run make first" >&2; exit 2; }
+EXTRA=$IT_BUILD/it/cli-block-extra
+rm -rf "$EXTRA"
+mkdir -p "$EXTRA"
+source "$(dirname "$0")/cli-lib.sh"
+
+F=$EXTRA/blocked
+expect_file() {	# $1: the expected content, $2: label
+	if [ "$(cat "$F")" = "$1" ]; then pass "$2"; else fail "$2"; sed 's/^/#   /' "$F"; fi
+}
+no_temp_files() {
+	if ls "$(dirname "$F")" | grep -q '\.[A-Za-z0-9]\{6\}$'; then fail "$1 (temporary file left)"; else pass "$1"; fi
+}
+
+echo "# block and unblock with --file"
+printf '# phones refused\nmac 00-11-22-33-44-55\n' > "$F"
+chmod 0604 "$F"
+chown nobody:nogroup "$F" 2>/dev/null
+owner=$(stat -c '%U:%G %a' "$F")
+inode=$(stat -c %i "$F")
+run block mac 2c:31:24:c9:f8:e1 --comment "stolen from reception" --file "$F"
+expect_rc 0 "block a MAC"
+expect_out "^blocked mac 2C-31-24-C9-F8-E1 in $F" "says what it blocked, normalised"
+expect_out 'radmin -e "hup phonecert"' "says how to reload"
+expect_file "$(printf '# phones refused\nmac 00-11-22-33-44-55\nmac 2C-31-24-C9-F8-E1  # stolen from reception')" "the entry is appended, the rest kept"
+[ "$(stat -c '%U:%G %a' "$F")" = "$owner" ] && pass "mode and owner kept ($owner)" || fail "mode and owner changed: $(stat -c '%U:%G %a' "$F"), was $owner"
+[ "$(stat -c %i "$F")" != "$inode" ] && pass "the file was replaced, not rewritten in place" || fail "the file was rewritten in place"
+no_temp_files "no temporary file left"
+
+run block device SEP2C3124C9F8E1 --file "$F"
+expect_rc 0 "block a phone blocked already"
+expect_out "is blocked already: $F\[3\]" "says where it is blocked"
+expect_file "$(printf '# phones refused\nmac 00-11-22-33-44-55\nmac 2C-31-24-C9-F8-E1  # stolen from reception')" "the file is unchanged"
+
+run block serial demo-cluster-2025:00AB12 --file "$F"
+expect_rc 0 "block a serial"
+expect_out "^blocked serial demo-cluster-2025:ab12 in" "serial normalised"
+
+run unblock device sep2c3124c9f8e1 --file "$F"
+expect_rc 0 "unblock by device name the phone blocked by MAC"
+expect_file "$(printf '# phones refused\nmac 00-11-22-33-44-55\nserial demo-cluster-2025:ab12')" "only its line is removed"
+run unblock mac 2C-31-24-C9-F8-E1 --file "$F"
+expect_rc 1 "unblock a phone not in the list"
+expect_out "is not in" "says so"
+
+echo "# nothing the module would refuse is written"
+before=$(cat "$F")
+run block mac 2c:31:24:c9:f8:e1 --comment 'say "accept"' --file "$F"
+expect_rc 2 "a comment with a quote"
+expect_err "the change would make it invalid: line 4: comment with a control character, a quote or a backslash" "says why"
+expect_file "$before" "the file is unchanged"
+run block ip 10.0.0.1 --file "$F"
+expect_rc 2 "an unknown kind"
+expect_err "unknown entry 'ip': expected mac, device or serial" "names the kinds"
+run block mac 2c:31:24:c9:f8 --file "$F"
+expect_rc 2 "a bad MAC"
+printf 'mac 00-11-22-33-44-55\nmca 2c:31:24:c9:f8:e1\n' > "$F"
+run block device SEP001122334466 --file "$F"
+expect_rc 2 "a block list that does not parse now"
+expect_err "$F\[2\]: unknown entry 'mca'.*fix the block list first" "names its file and line"
+expect_file "$(printf 'mac 00-11-22-33-44-55\nmca 2c:31:24:c9:f8:e1')" "and leaves it alone"
+
+echo "# a new file; a symlinked file"
+rm -f "$F"
+run block mac 2c:31:24:c9:f8:e1 --file "$F"
+expect_rc 0 "block into a file that does not exist yet"
+[ "$(stat -c %a "$F")" = 640 ] && pass "a new file is 0640" || fail "a new file is $(stat -c %a "$F")"
+mv "$F" "$EXTRA/real-blocked"
+ln -s real-blocked "$F"
+run block mac 00:11:22:33:44:55 --file "$F"
+expect_rc 0 "block through a symlink"
+[ -L "$F" ] && grep -q '^mac 00-11-22-33-44-55$' "$EXTRA/real-blocked" && pass "the link stays, its target is edited" || fail "the symlink was replaced"
+
+echo "# the configuration's block_file, and the server reads what was written"
+server_prepare cli-block "$(phonecert_with_options '	block_file = ${confdir}/phonecert-blocked')"
+run block device SEP2C3124C9F8E1 --comment "lost in transit" --config "$IT_RUN/raddb"
+expect_rc 0 "block with --config, the file not there yet"
+expect_out "in $IT_RUN/raddb/phonecert-blocked" "edits the block_file of the phonecert section"
+run block serial demo-cluster-2025:0a1b2c --config "$IT_RUN/raddb"
+expect_rc 0 "block a serial with --config"
+if server_check && grep -q '2 blocked' <<<"$IT_CHECK_OUT"; then pass "freeradius -C reads the edited block list"; else fail "freeradius -C: $(tail -n 3 <<<"$IT_CHECK_OUT")"; fi
+run inspect --config "$IT_RUN/raddb" "$IT_PKI/lsc-new-rsa.pem"
+expect_rc 1 "inspect --config: a blocked phone"
+expect_out "blocked: lost in transit" "inspect gives the server's reason"
+run lint --json "$IT_RUN/raddb"
+expect_json '[.findings[] | select(.check == "block-file")] | length == 0' "lint: entries of configured anchors are fine"
+echo "serial no-such-anchor:01" >> "$IT_RUN/raddb/phonecert-blocked"
+run lint --json "$IT_RUN/raddb"
+expect_json '[.findings[] | select(.check == "block-file" and .severity == "warning" and (.message | test("line 3: serial no-such-anchor:1 blocks nothing: no anchor is called .no-such-anchor.")))] | length == 1' "lint: a serial entry naming no anchor blocks nothing"
+printf 'mac 2C-31-24-C9-F8-E1 # ok\nmca 00-11-22-33-44-55\n' > "$IT_RUN/raddb/phonecert-blocked"
+run lint "$IT_RUN/raddb"
+expect_rc 2 "lint: a block list the module would refuse"
+expect_err "mods-enabled/phonecert\[[0-9]+\]: block_file .*phonecert-blocked\[2\]: unknown entry 'mca'" "lint names the file and the line"
+run block mac 00:11:22:33:44:55 --file "$F" --config "$IT_RUN/raddb"
+expect_rc 2 "--file and --config together"
+server_prepare cli-block-none
+run block mac 00:11:22:33:44:55 --config "$IT_RUN/raddb"
+expect_rc 2 "a configuration without block_file"
+expect_err "has no block_file: add e.g. 'block_file = \\$\\{confdir\\}/phonecert-blocked'" "says what to add"
+
+echo "# usage"
+run block mac
+expect_rc 2 "KIND without VALUE"
+run unblock mac 00:11:22:33:44:55 --comment x --file "$F"
+expect_rc 2 "unblock takes no --comment"
+run block --help
+expect_rc 0 "block --help"
+expect_out "^Usage: phonecert block KIND VALUE" "block --help shows its usage"
+
+it_finish
