@@ -145,6 +145,7 @@ static void decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t n
 	facts = (pc_facts) {
 		.cert_type = result->cert_type,
 		.anchor_name = pc_anchor_name(result->anchor),
+		.anchor_fingerprint = result->anchor_fingerprint,
 		.common_name = result->identity.cn,
 		.mac = result->identity.has_device ? result->identity.mac : NULL,
 		.calling_station_id = result->identity.has_device ? result->identity.mac : NULL,
