@@ -100,7 +100,7 @@ install: all
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
 	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/sql_phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/sql_phonecert
-	for f in connection.conf queries.conf queries-count.conf sqlite/schema.sql postgresql/schema.sql; do \
+	for f in connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql; do \
 		install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-config/sql/phonecert/$$f $(DESTDIR)$(RADDB_DIR)/mods-config/sql/phonecert/$$f || exit 1; \
 	done
 	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary

@@ -440,18 +440,20 @@ static void write_mics(FILE *out, report const *r)
 
 static void write_rejected(FILE *out, report const *r)
 {
-	static char const *const headers[] = { "Reason", "Phones" };
+	static char const *const headers[] = { "Reason", "Phones", "Certificate" };
 
 	fprintf(out, "<section id=\"rejected\">\n<h2>Phones rejected in the last 24 hours: %lld</h2>\n<table>\n",
 		r->rejected);
-	header_row(out, headers, 2);
+	header_row(out, headers, 3);
 	for (size_t i = 0; i < r->reason_count; i++) {
 		fputs("<tr>", out);
 		cell(out, NULL, r->reasons[i].reason ? r->reasons[i].reason : "(no reason recorded)");
 		cell_int(out, r->reasons[i].phones);
+		cell(out, NULL, r->reasons[i].verified ? "verified by an anchor" :
+		     "unverified: no anchor signed it, the phone identity is only claimed");
 		fputs("</tr>\n", out);
 	}
-	if (!r->reason_count) fputs("<tr><td colspan=\"2\">None.</td></tr>\n", out);
+	if (!r->reason_count) fputs("<tr><td colspan=\"3\">None.</td></tr>\n", out);
 	fputs("</tbody>\n</table>\n</section>\n", out);
 }
 

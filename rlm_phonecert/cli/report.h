@@ -50,6 +50,7 @@ typedef struct {
 typedef struct {
 	char *reason;			/* NULL: none recorded */
 	long long phones;
+	bool verified;			/* false: certificates no anchor verified (phonecert_unverified) */
 } report_reason;
 
 /* Distinct MACs per anchor and day (the HTML chart). */

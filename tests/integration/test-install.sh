@@ -19,6 +19,7 @@ for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.ph
 	    etc/freeradius/3.0/certs/phonecert/manufacturing.pem etc/freeradius/3.0/certs/phonecert/SOURCES.md \
 	    etc/freeradius/3.0/mods-available/sql_phonecert etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries.conf etc/freeradius/3.0/mods-config/sql/phonecert/queries-count.conf \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-unverified.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql; do
 	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi
 done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The phone inventory in PostgreSQL, for several RADIUS servers: two real
 # freeradius instances write into one real PostgreSQL server (started here on
-# a loopback port) at the same time, and no update is lost; with the database
-# down, phones are still accepted.
+# a loopback port) at the same time, and no update is lost; a forged
+# certificate's reject is kept apart from the verified phones; with the
+# database down, phones are still accepted.
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
@@ -65,6 +66,14 @@ expect_pg "SELECT sum(authentications) FROM phonecert_phone_day WHERE mac = '00-
 	"$((2 * ROUNDS))" "no lost update: every reject of both servers counted"
 expect_pg "SELECT cert_type, anchor, last_result, last_reason FROM phonecert_phone WHERE mac = '00-00-0A-0B-0C-0D'" \
 	"MIC|manufacturing|reject|certificate expired on 2025-01-01T00:00:00Z" "the rejected phone's row says why"
+
+echo "# a stranger's certificate with a phone's CN changes nothing that verified authentications recorded"
+eap_tls forged-lsc.pem forged-lsc.key	# CN=CP-8861-SEP2C3124C9F8E1, signed by no anchor
+expect_result reject "a forged LSC claiming the hammered LSC phone is rejected"
+expect_pg "SELECT cert_type, anchor, last_result FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"LSC|demo-cluster-2025|accept" "the phone's row still says what its verified LSC recorded"
+expect_pg "SELECT device_name, rejects, last_reason LIKE 'signature not verified%' FROM phonecert_unverified WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"SEP2C3124C9F8E1|1|t" "the forged reject is recorded apart, as an unverified claim"
 
 echo "# the database goes down"
 pg_stop

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The phone inventory in SQLite, written by FreeRADIUS' rlm_sql: one row per
-# phone (accept and reject, fresh and resumed), counts per day and anchor, and
-# phones still authenticate when the database fails.
+# phone (accept and reject, fresh and resumed), counts per day and anchor,
+# rejects of certificates no anchor verified kept apart, and phones still
+# authenticate when the database fails.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_init
@@ -35,18 +36,32 @@ expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHER
 	"demo-cluster-2025|accept|3" "a resumed session is counted too (1 full + 2 resumed)"
 expect_sql "SELECT cert_type, anchor FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" "MIC|manufacturing" \
 	"a MIC: type and anchor"
-expect_sql "SELECT last_result, last_reason, nas_port_id FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" \
-	"reject|LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF|GigabitEthernet1/0/7" \
-	"a rejected phone: result, reason and port"
-expect_sql "SELECT authentications FROM phonecert_phone_day WHERE mac = 'B0-00-B4-BA-0A-EE' AND result = 'reject'" "2" \
-	"both rejects counted"
-expect_sql "SELECT first_seen <= last_seen, last_seen >= strftime('%s','now') - 60 FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" \
+expect_sql "SELECT device_name, last_reason, rejects, nas_port_id FROM phonecert_unverified WHERE mac = 'B0-00-B4-BA-0A-EE'" \
+	"SEPB000B4BA0AEE|LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF|2|GigabitEthernet1/0/7" \
+	"an LSC no anchor verified: its claimed identity, reason, rejects and port, apart"
+expect_sql "SELECT count(*) FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" "0" "and not among the verified phones"
+expect_sql "SELECT anchor, authentications FROM phonecert_phone_day WHERE mac = 'B0-00-B4-BA-0A-EE' AND result = 'reject'" "|2" \
+	"both rejects counted, under no anchor"
+expect_sql "SELECT first_seen <= last_seen, last_seen >= strftime('%s','now') - 60 FROM phonecert_unverified WHERE mac = 'B0-00-B4-BA-0A-EE'" \
 	"1|1" "first and last seen"
-expect_sql "SELECT count(*) FROM phonecert_phone" "4" "one row per phone"
+expect_sql "SELECT count(*) FROM phonecert_phone" "3" "one row per verified phone"
+
+echo "# a stranger's certificate with a phone's CN changes nothing that verified authentications recorded"
+mic_serial=$(openssl x509 -in "$IT_PKI/mic.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
+eap_tls forged-lsc.pem forged-lsc.key	# CN=CP-8861-SEP2C3124C9F8E1, the MIC phone's; signed by no anchor
+expect_result reject "the forged LSC of the MIC phone is rejected"
+expect_sql "SELECT cert_type, anchor, cert_serial, last_result, last_reason IS NULL FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"MIC|manufacturing|$mic_serial|accept|1" "the phone's row still says what its verified MIC recorded"
+expect_sql "SELECT device_name, rejects, last_reason LIKE 'signature not verified%' FROM phonecert_unverified WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"SEP2C3124C9F8E1|1|1" "the forged reject is recorded apart, as an unverified claim"
+expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1' ORDER BY result" \
+	"manufacturing|accept|1
+|reject|1" "and counted under no anchor"
 
 eap_tls laptop.pem laptop.key
 expect_result accept "a laptop"
-expect_sql "SELECT count(*) FROM phonecert_phone" "4" "no row for a non-phone client"
+expect_sql "SELECT (SELECT count(*) FROM phonecert_phone) + (SELECT count(*) FROM phonecert_unverified)" "5" \
+	"no row for a non-phone client"
 
 echo "# the database fails: phones still get on the network"
 sql "DROP TABLE phonecert_phone; DROP TABLE phonecert_phone_day"
