@@ -24,6 +24,7 @@ eap_tls -r 2 lsc-new-ec.pem lsc-new-ec.key
 eap_tls mic.pem mic.key
 eap_tls lsc-other.pem lsc-other.key
 eapol_run "$IT_RUN/eapol.conf" -M 02:00:00:00:00:09 -N "87:s:GigabitEthernet1/0/7"	# lsc-other again, wrong MAC, with a port
+inventory_flush
 
 expect_sql "SELECT device_name, model, pid, sn, cert_type, anchor, not_before, not_after, last_result
 	    FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" \
@@ -50,6 +51,7 @@ echo "# a stranger's certificate with a phone's CN changes nothing that verified
 mic_serial=$(openssl x509 -in "$IT_PKI/mic.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
 eap_tls forged-lsc.pem forged-lsc.key	# CN=CP-8861-SEP2C3124C9F8E1, the MIC phone's; signed by no anchor
 expect_result reject "the forged LSC of the MIC phone is rejected"
+inventory_flush
 expect_sql "SELECT cert_type, anchor, cert_serial, last_result, last_reason IS NULL FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" \
 	"MIC|manufacturing|$mic_serial|accept|1" "the phone's row still says what its verified MIC recorded"
 expect_sql "SELECT device_name, rejects, last_reason LIKE 'signature not verified%' FROM phonecert_unverified WHERE mac = '2C-31-24-C9-F8-E1'" \
@@ -60,6 +62,7 @@ expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHER
 
 eap_tls laptop.pem laptop.key
 expect_result accept "a laptop"
+inventory_flush
 expect_sql "SELECT (SELECT count(*) FROM phonecert_phone) + (SELECT count(*) FROM phonecert_unverified)" "5" \
 	"no row for a non-phone client"
 
@@ -67,9 +70,34 @@ echo "# the database fails: phones still get on the network"
 sql "DROP TABLE phonecert_phone; DROP TABLE phonecert_phone_day"
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "a phone is accepted while the inventory cannot be written"
-expect_log 'sql_phonecert: ERROR: rlm_sql_sqlite: no such table: phonecert_phone' "the failure is logged"
+inventory_flush
+expect_log_file 'sql_phonecert: ERROR: rlm_sql_sqlite: no such table: phonecert_phone' "the failure is logged"
 eap_tls lsc-other.pem lsc-other.key
 expect_result reject "and a bad phone is still rejected"
+server_stop
+
+echo "# a locked database costs a phone no time (threaded server, as in production)"
+IT_THREADED=1
+server_prepare inventory-locked && server_start || exit 1
+db=$IT_RUN/db/phonecert-inventory.sqlite
+auth_median_ms 5 lsc-new-rsa.pem lsc-new-rsa.key && pass "baseline: 5 authentications accepted" || fail "baseline: not all accepted"
+baseline=$IT_MEDIAN_MS
+inventory_flush
+# Another process holds SQLite's write lock (bounded: it gives it up after 60 s, or when killed below).
+(echo "BEGIN EXCLUSIVE;"; sleep 60) | sqlite3 "$db" &
+locker=$!
+sleep 0.5
+if sqlite3 -cmd ".timeout 0" "$db" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null; then fail "the database is not locked"
+else pass "another process holds the database's write lock"; fi
+auth_median_ms 5 lsc-new-rsa.pem lsc-new-rsa.key && pass "locked: 5 authentications accepted" || fail "locked: not all accepted"
+expect_extra_ms_below "$IT_MEDIAN_MS" "$baseline" 100 "locked database: authentications take no longer"
+for i in $(seq 1 100); do grep -q 'database is locked' "$IT_RUN/log/debug.log" && break; sleep 0.1; done
+expect_log_file 'sql_phonecert: ERROR: rlm_sql_sqlite: database is locked' "the writer met the lock and says so"
+kill "$locker"; wait "$locker" 2>/dev/null
+inventory_flush
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+inventory_flush
+expect_sql "SELECT last_result FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" "accept" "once the lock is gone, authentications are recorded again"
 server_stop
 
 it_finish

@@ -54,6 +54,7 @@ authenticate_fleet() {
 	# Last: a stranger's LSC with the old-CAPF phone's CN. Rejected, it must not move that phone off the old CAPF.
 	eap_tls "$FORGED.pem" "$FORGED.key"
 	expect_result reject "a forged LSC claiming SEP001122334455 (a self-made CAPF with the old CAPF's DN)"
+	inventory_flush
 }
 
 # The old-CAPF phone after CUCM's "Install/Upgrade": a new key and LSC for the
@@ -313,6 +314,7 @@ expect_out "^Usage: phonecert report --db" "report --help shows its usage"
 echo "# the rotation: the old-CAPF phone gets a new LSC from the new CAPF"
 eap_tls "$ROTATED.pem" "$ROTATED.key"
 expect_result accept "the phone with its new LSC"
+inventory_flush
 expect_log "phonecert: accept device=SEP001122334455 .* anchor=$NEW " "the server names the new CAPF for it"
 run report --db "sqlite:$DB" --config "$R"
 expect_rc 0 "report after the rotation"
@@ -371,6 +373,7 @@ else fail "PostgreSQL: no chart in the HTML page"; fi
 
 eap_tls "$ROTATED.pem" "$ROTATED.key"
 expect_result accept "PostgreSQL: the phone with its new LSC"
+inventory_flush
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
 expect_rc 0 "PostgreSQL: report after the rotation"
 if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_AFTER")" ]; then
