@@ -438,6 +438,25 @@ static void write_mics(FILE *out, report const *r)
 	fputs("</tbody>\n</table>\n</section>\n", out);
 }
 
+/* --phones: identities claimed by certificates no anchor verified. */
+static void write_claims(FILE *out, report const *r)
+{
+	static char const *const headers[] = { "Claimed device", "Claimed MAC", "Rejects", "Last seen", "Reason" };
+
+	fputs("<h3>Unverified claims (certificates no anchor signed: the identities are only claimed)</h3>\n<table>\n", out);
+	header_row(out, headers, 5);
+	for (size_t i = 0; i < r->claim_count; i++) {
+		fputs("<tr>", out);
+		cell(out, "mono", r->claims[i].device_name);
+		cell(out, "mono", r->claims[i].mac);
+		cell_int(out, r->claims[i].rejects);
+		cell_time(out, r->claims[i].has_last_seen, r->claims[i].last_seen);
+		cell(out, NULL, r->claims[i].reason);
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n", out);
+}
+
 static void write_rejected(FILE *out, report const *r)
 {
 	static char const *const headers[] = { "Reason", "Phones", "Certificate" };
@@ -454,7 +473,9 @@ static void write_rejected(FILE *out, report const *r)
 		fputs("</tr>\n", out);
 	}
 	if (!r->reason_count) fputs("<tr><td colspan=\"3\">None.</td></tr>\n", out);
-	fputs("</tbody>\n</table>\n</section>\n", out);
+	fputs("</tbody>\n</table>\n", out);
+	if (r->claim_count) write_claims(out, r);
+	fputs("</section>\n", out);
 }
 
 static void write_summary(FILE *out, report const *r)

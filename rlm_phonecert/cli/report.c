@@ -66,6 +66,9 @@ static char const sql_rejected[] =
 static char const sql_rejected_unverified[] =
 	"SELECT last_reason, count(*) FROM phonecert_unverified "
 	"WHERE last_seen > $1 AND last_seen <= $2 GROUP BY last_reason";
+static char const sql_unverified_claims[] =
+	"SELECT device_name, mac, last_reason, rejects, last_seen FROM phonecert_unverified "
+	"WHERE last_seen > $1 AND last_seen <= $2";
 static char const sql_daily[] =
 	"SELECT day, anchor, count(DISTINCT mac) FROM phonecert_phone_day WHERE anchor <> '' GROUP BY day, anchor";
 
@@ -136,6 +139,12 @@ static void report_free(report *r)
 	free_phones(r->mic_expiring, r->mic_expiring_count);
 	for (size_t i = 0; i < r->reason_count; i++) free(r->reasons[i].reason);
 	free(r->reasons);
+	for (size_t i = 0; i < r->claim_count; i++) {
+		free(r->claims[i].device_name);
+		free(r->claims[i].mac);
+		free(r->claims[i].reason);
+	}
+	free(r->claims);
 	free(r->points);
 }
 
@@ -475,13 +484,48 @@ static int add_reasons(reporter *rp, char const *sql, bool verified)
 	return 0;
 }
 
+static int compare_claims(void const *a, void const *b)
+{
+	return compare_text(((report_claim const *)a)->mac, ((report_claim const *)b)->mac);
+}
+
+/* --phones: the MACs that certificates no anchor verified claimed in the last 24 hours. */
+static int unverified_claims(reporter *rp)
+{
+	report *r = &rp->r;
+	db_param const params[] = { DB_INT((long long)r->now - REPORT_REJECT_SECONDS), DB_INT((long long)r->now) };
+	db_table t;
+
+	if (query(rp, sql_unverified_claims, params, 2, &t) < 0) return -1;
+	r->claims = calloc(t.rows + 1, sizeof(*r->claims));
+	if (!r->claims) {
+		db_table_free(&t);
+		return out_of_memory();
+	}
+	for (size_t row = 0; row < t.rows; row++) {
+		report_claim *c = &r->claims[r->claim_count++];
+
+		c->has_last_seen = db_cell_int(&t, row, 4, &c->last_seen);
+		db_cell_int(&t, row, 3, &c->rejects);
+		if ((db_cell(&t, row, 0) && !(c->device_name = copy(db_cell(&t, row, 0)))) ||
+		    (db_cell(&t, row, 1) && !(c->mac = copy(db_cell(&t, row, 1)))) ||
+		    (db_cell(&t, row, 2) && !(c->reason = copy(db_cell(&t, row, 2))))) {
+			db_table_free(&t);
+			return out_of_memory();
+		}
+	}
+	db_table_free(&t);
+	qsort(r->claims, r->claim_count, sizeof(*r->claims), compare_claims);
+	return 0;
+}
+
 static int rejected_section(reporter *rp)
 {
 	report *r = &rp->r;
 
 	if (add_reasons(rp, sql_rejected, true) < 0 || add_reasons(rp, sql_rejected_unverified, false) < 0) return -1;
 	if (r->reasons) qsort(r->reasons, r->reason_count, sizeof(*r->reasons), compare_reasons);
-	return 0;
+	return r->with_phones ? unverified_claims(rp) : 0;
 }
 
 /*
@@ -615,6 +659,17 @@ static void mic_expiring_row(void const *item, char cells[TEXT_COLS][TEXT_CELL])
 	snprintf(cells[6], TEXT_CELL, "%s", tx(p->last_result));
 }
 
+static void claim_row(void const *item, char cells[TEXT_COLS][TEXT_CELL])
+{
+	report_claim const *c = item;
+
+	snprintf(cells[0], TEXT_CELL, "%s", tx(c->device_name));
+	snprintf(cells[1], TEXT_CELL, "%s", tx(c->mac));
+	snprintf(cells[2], TEXT_CELL, "%lld", c->rejects);
+	format_time(c->has_last_seen, c->last_seen, cells[3], TEXT_CELL);
+	snprintf(cells[4], TEXT_CELL, "%s", tx(c->reason));
+}
+
 static void text_anchor(FILE *out, report const *r, report_anchor const *a)
 {
 	static char const *const headers[] = { "DEVICE", "MAC", "MODEL", "LAST SEEN", "RESULT" };
@@ -666,6 +721,12 @@ static void write_text(FILE *out, report const *r)
 		fprintf(out, "  %6lld  %s%s\n", r->reasons[i].phones,
 			r->reasons[i].reason ? tx(r->reasons[i].reason) : "(no reason recorded)",
 			r->reasons[i].verified ? "" : UNVERIFIED_NOTE);
+	}
+	if (r->claim_count) {
+		static char const *const claim_headers[] = { "CLAIMED DEVICE", "CLAIMED MAC", "REJECTS", "LAST SEEN", "REASON" };
+
+		fprintf(out, "  Unverified claims (certificates no anchor signed: the identities are only claimed)\n");
+		text_table(out, "    ", claim_headers, 5, r->claims, sizeof(*r->claims), r->claim_count, claim_row);
 	}
 
 	fputc('\n', out);
@@ -798,6 +859,20 @@ static void write_json(FILE *out, report const *r)
 		json_object_end(&w);
 	}
 	json_array_end(&w);
+	if (r->with_phones) {
+		json_array_begin(&w, "unverified_claims");
+		for (size_t i = 0; i < r->claim_count; i++) {
+			json_object_begin(&w, NULL);
+			json_string(&w, "device_name", r->claims[i].device_name);
+			json_string(&w, "mac", r->claims[i].mac);
+			json_bool(&w, "verified", false);
+			json_int(&w, "rejects", r->claims[i].rejects);
+			json_time(&w, "last_seen", r->claims[i].has_last_seen, r->claims[i].last_seen);
+			json_string(&w, "reason", r->claims[i].reason);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+	}
 	json_object_end(&w);
 
 	json_object_begin(&w, "summary");
@@ -924,6 +999,19 @@ static void write_csv(FILE *out, report const *r)
 		csv_field(out, r->reasons[i].reason, false);
 		csv_int(out, r->reasons[i].phones, false);
 		csv_field(out, r->reasons[i].verified ? "true" : "false", true);
+	}
+	if (r->with_phones) {
+		csv_header(out, "");
+		csv_header(out, "section,device_name,mac,verified,rejects,last_seen,reason");
+		for (size_t i = 0; i < r->claim_count; i++) {
+			csv_field(out, "unverified_claim", false);
+			csv_field(out, r->claims[i].device_name, false);
+			csv_field(out, r->claims[i].mac, false);
+			csv_field(out, "false", false);
+			csv_int(out, r->claims[i].rejects, false);
+			csv_time(out, r->claims[i].has_last_seen, r->claims[i].last_seen, false);
+			csv_field(out, r->claims[i].reason, true);
+		}
 	}
 }
 

@@ -149,6 +149,8 @@ run report --db "sqlite:$DB" --config "$R" --phones
 expect_rc 1 "report --phones"
 expect_out "^ +SEP001122334455 +00-11-22-33-44-55 +CP-7841 +$OLD_DAY" "--phones lists the phone still on the old CAPF"
 expect_out "verdict: +NOT safe: 1 phone still uses it$" "with --phones the verdict does not point to --phones"
+expect_out "^  Unverified claims \(certificates no anchor signed: the identities are only claimed\)$" "--phones: the unverified claims, marked so"
+expect_out "^    SEP001122334455 +00-11-22-33-44-55 +1 +${OLD_DAY}T[0-9:]{8}Z +signature not verified" "--phones: the forged LSC's claimed identity among them"
 
 echo "# JSON"
 run report --db "sqlite:$DB" --config "$R" --format json --phones
@@ -173,6 +175,8 @@ expect_json '.rejected_24h.count == 3 and ([.rejected_24h.reasons[] | select(.re
 	| [.phones, .verified]] == [[1, false]]) and ([.rejected_24h.reasons[] | select(.reason | test("^signature not verified"))
 	| [.phones, .verified]] == [[1, false]])' \
 	"JSON: rejects grouped by reason, verified or not"
+expect_json '[.rejected_24h.unverified_claims[] | .mac] == ["00-11-22-33-44-55", "B0-00-B4-BA-0A-EE"]
+	and ([.rejected_24h.unverified_claims[] | .verified] | all(. == false))' "JSON --phones: the unverified claims, verified false"
 expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false}' "JSON: summary"
 
 echo "# --now"
@@ -204,9 +208,11 @@ expect_out "^section,device_name,mac,model,not_after,days_left,expired,last_seen
 expect_out "^section,reason,phones,verified$" "CSV: the rejects header"
 expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1,true$" "CSV: a reject reason row"
 expect_out "^rejected_24h,LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF,1,false$" "CSV: an unverified reject row"
+expect_out "^section,device_name,mac,verified,rejects,last_seen,reason$" "CSV --phones: the unverified claims header"
+expect_out "^unverified_claim,SEP001122334455,00-11-22-33-44-55,false,1,${OLD_DAY}T[0-9:]{8}Z,signature not verified" "CSV --phones: the forged LSC's claim"
 tables=$(grep -c '^section,' <<<"$CSV")
-rows_ok=$(grep -v '^$' <<<"$CSV" | awk -F, '$1 !~ /^(section|anchor|anchor_phone|mic_only|mic_expiring|rejected_24h)$/' | wc -l)
-if [ "$tables" -eq 5 ] && [ "$rows_ok" -eq 0 ]; then pass "CSV: 5 tables, every row starts with its section"
+rows_ok=$(grep -v '^$' <<<"$CSV" | awk -F, '$1 !~ /^(section|anchor|anchor_phone|mic_only|mic_expiring|rejected_24h|unverified_claim)$/' | wc -l)
+if [ "$tables" -eq 6 ] && [ "$rows_ok" -eq 0 ]; then pass "CSV: 6 tables, every row starts with its section"
 else fail "CSV: $tables header lines, $rows_ok rows without a known section"; fi
 
 echo "# HTML"
@@ -228,6 +234,12 @@ if grep -q "<g><title>$OLD (retiring)</title>" "$HTML" && grep -q "<g><title>$NE
 	pass "HTML: a chart layer per anchor and the legend"
 else
 	fail "HTML: no chart layer or legend entry for an anchor"
+fi
+if grep -q '<h3>Unverified claims (certificates no anchor signed: the identities are only claimed)</h3>' "$HTML" &&
+   grep -q '<td class="mono">SEP001122334455</td><td class="mono">00-11-22-33-44-55</td><td class="num">1</td>' "$HTML"; then
+	pass "HTML --phones: the unverified claims table with the forged LSC's claim"
+else
+	fail "HTML --phones: no unverified claims table"
 fi
 
 chromium_run() {	# OUTPUT-OPTION... : chromium headless on the page; stdout to $EXTRA/dom.html, stderr to $EXTRA/chromium.err
