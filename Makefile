@@ -103,8 +103,8 @@ run: all
 
 # Admins add phonecert to an existing Debian FreeRADIUS: the module, its
 # dictionary, the module configuration (not enabled), the switch reply and
-# inventory policies, the inventory's sql configuration (not enabled) and
-# Cisco's bundle.
+# inventory policies, the inventory's sql configuration and writer site (not
+# enabled) and Cisco's bundle.
 install: all
 	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/dictionary.phonecert $(DESTDIR)$(RADDB_DIR)/dictionary.phonecert
@@ -113,7 +113,8 @@ install: all
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
 	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/sql_phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/sql_phonecert
-	for f in connection.conf queries.conf queries-count.conf sqlite/schema.sql postgresql/schema.sql; do \
+	install -D -g $(RADDB_GROUP) -m 0640 raddb/sites-available/phonecert-inventory $(DESTDIR)$(RADDB_DIR)/sites-available/phonecert-inventory
+	for f in connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql; do \
 		install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-config/sql/phonecert/$$f $(DESTDIR)$(RADDB_DIR)/mods-config/sql/phonecert/$$f || exit 1; \
 	done
 	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary

@@ -91,6 +91,7 @@ void decider_decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t 
 	facts = (pc_facts) {
 		.cert_type = result->cert_type,
 		.anchor_name = pc_anchor_name(result->anchor),
+		.anchor_fingerprint = result->anchor_fingerprint,
 		.common_name = result->identity.cn,
 		.mac = own_mac,
 		.calling_station_id = reported ? reported->calling_station_id : own_mac,

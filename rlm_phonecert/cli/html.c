@@ -437,21 +437,44 @@ static void write_mics(FILE *out, report const *r)
 	fputs("</tbody>\n</table>\n</section>\n", out);
 }
 
+/* --phones: identities claimed by certificates no anchor verified. */
+static void write_claims(FILE *out, report const *r)
+{
+	static char const *const headers[] = { "Claimed device", "Claimed MAC", "Rejects", "Last seen", "Reason" };
+
+	fputs("<h3>Unverified claims (certificates no anchor signed: the identities are only claimed)</h3>\n<table>\n", out);
+	header_row(out, headers, 5);
+	for (size_t i = 0; i < r->claim_count; i++) {
+		fputs("<tr>", out);
+		cell(out, "mono", r->claims[i].device_name);
+		cell(out, "mono", r->claims[i].mac);
+		cell_int(out, r->claims[i].rejects);
+		cell_time(out, r->claims[i].has_last_seen, r->claims[i].last_seen);
+		cell(out, NULL, r->claims[i].reason);
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n", out);
+}
+
 static void write_rejected(FILE *out, report const *r)
 {
-	static char const *const headers[] = { "Reason", "Phones" };
+	static char const *const headers[] = { "Reason", "Phones", "Certificate" };
 
 	fprintf(out, "<section id=\"rejected\">\n<h2>Phones rejected in the last 24 hours: %lld</h2>\n<table>\n",
 		r->rejected);
-	header_row(out, headers, 2);
+	header_row(out, headers, 3);
 	for (size_t i = 0; i < r->reason_count; i++) {
 		fputs("<tr>", out);
 		cell(out, NULL, r->reasons[i].reason ? r->reasons[i].reason : "(no reason recorded)");
 		cell_int(out, r->reasons[i].phones);
+		cell(out, NULL, r->reasons[i].verified ? "verified by an anchor" :
+		     "unverified: no anchor signed it, the phone identity is only claimed");
 		fputs("</tr>\n", out);
 	}
-	if (!r->reason_count) fputs("<tr><td colspan=\"2\">None.</td></tr>\n", out);
-	fputs("</tbody>\n</table>\n</section>\n", out);
+	if (!r->reason_count) fputs("<tr><td colspan=\"3\">None.</td></tr>\n", out);
+	fputs("</tbody>\n</table>\n", out);
+	if (r->claim_count) write_claims(out, r);
+	fputs("</section>\n", out);
 }
 
 static void write_summary(FILE *out, report const *r)

@@ -10,7 +10,13 @@
  *      verdict: safe to remove when no phone's latest anchor is it;
  *   2. MIC-only phones (latest certificate a MIC, never seen with an LSC) and
  *      MICs expiring within 180 days;
- *   3. phones rejected in the last 24 hours, by reason.
+ *   3. phones rejected in the last 24 hours, by reason: those whose
+ *      certificate an anchor verified, and (phonecert_unverified) the MACs
+ *      that certificates no anchor verified claimed.
+ *
+ * phonecert_phone holds only what verified certificates said, so a
+ * stranger's certificate with a phone's CN never moves that phone off an
+ * anchor: the verdicts are computed from verified authentications only.
  *
  * The SQL is the same text for SQLite and PostgreSQL; orderings that depend
  * on a database's collation are done here, so both give the same report.
@@ -30,9 +36,13 @@
 
 #define SECONDS_PER_DAY 86400
 
+/* After a reason of certificates no anchor verified: the MACs they name are only claimed. */
+#define UNVERIFIED_NOTE " [unverified: no anchor signed the certificate, its phone identity is only claimed]"
+
 /* The queries: the same text for both databases ($N: parameters). */
 static char const sql_phone_count[] = "SELECT count(*) FROM phonecert_phone";
 static char const sql_day_count[] = "SELECT count(*) FROM phonecert_phone_day";
+static char const sql_unverified_count[] = "SELECT count(*) FROM phonecert_unverified";
 static char const sql_anchor_names[] =
 	"SELECT anchor FROM phonecert_phone WHERE anchor IS NOT NULL AND anchor <> '' "
 	"UNION SELECT anchor FROM phonecert_phone_day WHERE anchor <> ''";
@@ -53,6 +63,12 @@ static char const sql_mic_phone_anchors[] =
 static char const sql_rejected[] =
 	"SELECT last_reason, count(*) FROM phonecert_phone "
 	"WHERE last_result = 'reject' AND last_seen > $1 AND last_seen <= $2 GROUP BY last_reason";
+static char const sql_rejected_unverified[] =
+	"SELECT last_reason, count(*) FROM phonecert_unverified "
+	"WHERE last_seen > $1 AND last_seen <= $2 GROUP BY last_reason";
+static char const sql_unverified_claims[] =
+	"SELECT device_name, mac, last_reason, rejects, last_seen FROM phonecert_unverified "
+	"WHERE last_seen > $1 AND last_seen <= $2";
 static char const sql_daily[] =
 	"SELECT day, anchor, count(DISTINCT mac) FROM phonecert_phone_day WHERE anchor <> '' GROUP BY day, anchor";
 
@@ -123,6 +139,12 @@ static void report_free(report *r)
 	free_phones(r->mic_expiring, r->mic_expiring_count);
 	for (size_t i = 0; i < r->reason_count; i++) free(r->reasons[i].reason);
 	free(r->reasons);
+	for (size_t i = 0; i < r->claim_count; i++) {
+		free(r->claims[i].device_name);
+		free(r->claims[i].mac);
+		free(r->claims[i].reason);
+	}
+	free(r->claims);
 	free(r->points);
 }
 
@@ -425,25 +447,30 @@ static int compare_reasons(void const *a, void const *b)
 	report_reason const *x = a, *y = b;
 
 	if (x->phones != y->phones) return x->phones > y->phones ? -1 : 1;
+	if (x->verified != y->verified) return x->verified ? -1 : 1;
 	return compare_text(x->reason, y->reason);
 }
 
-static int rejected_section(reporter *rp)
+/* The rows (reason, phones) of sql, added to r->reasons. */
+static int add_reasons(reporter *rp, char const *sql, bool verified)
 {
 	report *r = &rp->r;
 	db_param const params[] = { DB_INT((long long)r->now - REPORT_REJECT_SECONDS), DB_INT((long long)r->now) };
+	report_reason *grown;
 	db_table t;
 
-	if (query(rp, sql_rejected, params, 2, &t) < 0) return -1;
-	r->reasons = calloc(t.rows + 1, sizeof(*r->reasons));
-	if (!r->reasons) {
+	if (query(rp, sql, params, 2, &t) < 0) return -1;
+	grown = realloc(r->reasons, (r->reason_count + t.rows + 1) * sizeof(*grown));
+	if (!grown) {
 		db_table_free(&t);
 		return out_of_memory();
 	}
+	r->reasons = grown;
 	for (size_t row = 0; row < t.rows; row++) {
 		report_reason *reason = &r->reasons[r->reason_count];
 		char const *text = db_cell(&t, row, 0);
 
+		*reason = (report_reason) { .verified = verified };
 		/* An empty reason is no reason (the server writes NULLIF(reason, '')). */
 		if (text && text[0] && !(reason->reason = strdup(text))) {
 			db_table_free(&t);
@@ -454,8 +481,51 @@ static int rejected_section(reporter *rp)
 		r->reason_count++;
 	}
 	db_table_free(&t);
-	qsort(r->reasons, r->reason_count, sizeof(*r->reasons), compare_reasons);
 	return 0;
+}
+
+static int compare_claims(void const *a, void const *b)
+{
+	return compare_text(((report_claim const *)a)->mac, ((report_claim const *)b)->mac);
+}
+
+/* --phones: the MACs that certificates no anchor verified claimed in the last 24 hours. */
+static int unverified_claims(reporter *rp)
+{
+	report *r = &rp->r;
+	db_param const params[] = { DB_INT((long long)r->now - REPORT_REJECT_SECONDS), DB_INT((long long)r->now) };
+	db_table t;
+
+	if (query(rp, sql_unverified_claims, params, 2, &t) < 0) return -1;
+	r->claims = calloc(t.rows + 1, sizeof(*r->claims));
+	if (!r->claims) {
+		db_table_free(&t);
+		return out_of_memory();
+	}
+	for (size_t row = 0; row < t.rows; row++) {
+		report_claim *c = &r->claims[r->claim_count++];
+
+		c->has_last_seen = db_cell_int(&t, row, 4, &c->last_seen);
+		db_cell_int(&t, row, 3, &c->rejects);
+		if ((db_cell(&t, row, 0) && !(c->device_name = copy(db_cell(&t, row, 0)))) ||
+		    (db_cell(&t, row, 1) && !(c->mac = copy(db_cell(&t, row, 1)))) ||
+		    (db_cell(&t, row, 2) && !(c->reason = copy(db_cell(&t, row, 2))))) {
+			db_table_free(&t);
+			return out_of_memory();
+		}
+	}
+	db_table_free(&t);
+	qsort(r->claims, r->claim_count, sizeof(*r->claims), compare_claims);
+	return 0;
+}
+
+static int rejected_section(reporter *rp)
+{
+	report *r = &rp->r;
+
+	if (add_reasons(rp, sql_rejected, true) < 0 || add_reasons(rp, sql_rejected_unverified, false) < 0) return -1;
+	if (r->reasons) qsort(r->reasons, r->reason_count, sizeof(*r->reasons), compare_reasons);
+	return r->with_phones ? unverified_claims(rp) : 0;
 }
 
 /*
@@ -581,6 +651,17 @@ static void mic_expiring_row(void const *item, char cells[TEXT_COLS][TEXT_CELL])
 	snprintf(cells[6], TEXT_CELL, "%s", tx(p->last_result));
 }
 
+static void claim_row(void const *item, char cells[TEXT_COLS][TEXT_CELL])
+{
+	report_claim const *c = item;
+
+	snprintf(cells[0], TEXT_CELL, "%s", tx(c->device_name));
+	snprintf(cells[1], TEXT_CELL, "%s", tx(c->mac));
+	snprintf(cells[2], TEXT_CELL, "%lld", c->rejects);
+	format_time(c->has_last_seen, c->last_seen, cells[3], TEXT_CELL);
+	snprintf(cells[4], TEXT_CELL, "%s", tx(c->reason));
+}
+
 static void text_anchor(FILE *out, report const *r, report_anchor const *a)
 {
 	static char const *const headers[] = { "DEVICE", "MAC", "MODEL", "LAST SEEN", "RESULT" };
@@ -629,8 +710,15 @@ static void write_text(FILE *out, report const *r)
 	}
 	fprintf(out, "\nPhones rejected in the last 24 hours: %lld\n", r->rejected);
 	for (size_t i = 0; i < r->reason_count; i++) {
-		fprintf(out, "  %6lld  %s\n", r->reasons[i].phones,
-			r->reasons[i].reason ? tx(r->reasons[i].reason) : "(no reason recorded)");
+		fprintf(out, "  %6lld  %s%s\n", r->reasons[i].phones,
+			r->reasons[i].reason ? tx(r->reasons[i].reason) : "(no reason recorded)",
+			r->reasons[i].verified ? "" : UNVERIFIED_NOTE);
+	}
+	if (r->claim_count) {
+		static char const *const claim_headers[] = { "CLAIMED DEVICE", "CLAIMED MAC", "REJECTS", "LAST SEEN", "REASON" };
+
+		fprintf(out, "  Unverified claims (certificates no anchor signed: the identities are only claimed)\n");
+		text_table(out, "    ", claim_headers, 5, r->claims, sizeof(*r->claims), r->claim_count, claim_row);
 	}
 
 	fputc('\n', out);
@@ -759,9 +847,24 @@ static void write_json(FILE *out, report const *r)
 		json_object_begin(&w, NULL);
 		json_string(&w, "reason", r->reasons[i].reason);
 		json_int(&w, "phones", r->reasons[i].phones);
+		json_bool(&w, "verified", r->reasons[i].verified);
 		json_object_end(&w);
 	}
 	json_array_end(&w);
+	if (r->with_phones) {
+		json_array_begin(&w, "unverified_claims");
+		for (size_t i = 0; i < r->claim_count; i++) {
+			json_object_begin(&w, NULL);
+			json_string(&w, "device_name", r->claims[i].device_name);
+			json_string(&w, "mac", r->claims[i].mac);
+			json_bool(&w, "verified", false);
+			json_int(&w, "rejects", r->claims[i].rejects);
+			json_time(&w, "last_seen", r->claims[i].has_last_seen, r->claims[i].last_seen);
+			json_string(&w, "reason", r->claims[i].reason);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+	}
 	json_object_end(&w);
 
 	json_object_begin(&w, "summary");
@@ -898,11 +1001,25 @@ static void write_csv(FILE *out, report const *r)
 		csv_field(out, p->last_result, true);
 	}
 	csv_header(out, "");
-	csv_header(out, "section,reason,phones");
+	csv_header(out, "section,reason,phones,verified");
 	for (size_t i = 0; i < r->reason_count; i++) {
 		csv_field(out, "rejected_24h", false);
 		csv_field(out, r->reasons[i].reason, false);
-		csv_int(out, r->reasons[i].phones, true);
+		csv_int(out, r->reasons[i].phones, false);
+		csv_field(out, r->reasons[i].verified ? "true" : "false", true);
+	}
+	if (r->with_phones) {
+		csv_header(out, "");
+		csv_header(out, "section,device_name,mac,verified,rejects,last_seen,reason");
+		for (size_t i = 0; i < r->claim_count; i++) {
+			csv_field(out, "unverified_claim", false);
+			csv_field(out, r->claims[i].device_name, false);
+			csv_field(out, r->claims[i].mac, false);
+			csv_field(out, "false", false);
+			csv_int(out, r->claims[i].rejects, false);
+			csv_time(out, r->claims[i].has_last_seen, r->claims[i].last_seen, false);
+			csv_field(out, r->claims[i].reason, true);
+		}
 	}
 }
 
@@ -920,13 +1037,17 @@ static int check_inventory(reporter *rp)
 		db_table_free(&t);
 		if (db_query(rp->db, sql_day_count, NULL, 0, &t, rp->err, sizeof(rp->err)) == 0) {
 			db_table_free(&t);
-			return 0;
+			if (db_query(rp->db, sql_unverified_count, NULL, 0, &t, rp->err, sizeof(rp->err)) == 0) {
+				db_table_free(&t);
+				return 0;
+			}
 		}
 	}
 	fprintf(stderr, "phonecert report: %s is not a phonecert inventory: %s\n", db_description(rp->db), rp->err);
 	fprintf(stderr, "phonecert report: FreeRADIUS creates the SQLite inventory on its first start with "
 		"sql_phonecert enabled; a PostgreSQL one needs mods-config/sql/phonecert/postgresql/schema.sql "
-		"loaded once\n");
+		"loaded once. An inventory made by an older phonecert lacks phonecert_unverified: load its "
+		"schema.sql again (CREATE TABLE IF NOT EXISTS adds only the missing tables)\n");
 	return -1;
 }
 

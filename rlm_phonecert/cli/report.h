@@ -50,7 +50,18 @@ typedef struct {
 typedef struct {
 	char *reason;			/* NULL: none recorded */
 	long long phones;
+	bool verified;			/* false: certificates no anchor verified (phonecert_unverified) */
 } report_reason;
+
+/* A MAC claimed by certificates that no anchor verified (phonecert_unverified): nothing here is verified. */
+typedef struct {
+	char *device_name;
+	char *mac;
+	char *reason;			/* the last reject's */
+	long long rejects;
+	long long last_seen;		/* Unix seconds; has_last_seen false when unreadable */
+	bool has_last_seen;
+} report_claim;
 
 /* Distinct MACs per anchor and day (the HTML chart). */
 typedef struct {
@@ -76,6 +87,8 @@ typedef struct {
 	report_reason *reasons;		/* most phones first */
 	size_t reason_count;
 	long long rejected;		/* phones rejected in the last 24 h */
+	report_claim *claims;		/* --phones: the unverified ones of those, by MAC */
+	size_t claim_count;
 	report_point *points;		/* by day, then anchor */
 	size_t point_count;
 	size_t retiring_count;

@@ -129,16 +129,29 @@ static bool check_identity(pc_facts const *facts, char *reason, size_t len, char
 	return true;
 }
 
-/* The anchor must still be configured, in its window, and not revoke the certificate: all change over time (HUP, clock). */
+/*
+ * The anchor must still be configured, still hold the certificate that signed
+ * the phone's (by fingerprint: a name says nothing about the key behind it),
+ * be in its window and not revoke the certificate: all change over time (HUP,
+ * clock).
+ */
 static bool check_anchor(pc_trust const *trust, pc_facts const *facts, time_t now,
 			 char *reason, size_t len, char const **hint)
 {
 	pc_anchor const *anchor = facts->anchor_name ? pc_trust_find_anchor(trust, facts->anchor_name) : NULL;
 	char const *advice;
+	char label[96];
 
 	if (!anchor) {
 		return fail(reason, len, hint, "the anchor was removed from the configuration",
 			    "anchor '%.64s' is no longer configured", facts->anchor_name ? facts->anchor_name : "");
+	}
+	if (!pc_anchor_has_signer(trust, anchor, facts->anchor_fingerprint)) {
+		return fail(reason, len, hint, "the anchor's CA certificate was replaced or removed: only a full "
+			    "TLS handshake can verify the phone's certificate again",
+			    "signer no longer trusted: %s does not hold the CA certificate that verified this "
+			    "certificate (SHA-256 %.16s)", pc_anchor_label(anchor, label, sizeof(label)),
+			    facts->anchor_fingerprint && *facts->anchor_fingerprint ? facts->anchor_fingerprint : "unknown");
 	}
 	advice = pc_anchor_window_reason(anchor, now, reason, len);
 	/* A CRL published since the session began (no certificate comes with a resumption). */

@@ -4,7 +4,9 @@
  *
  * pc_verify() decides trust inside the TLS handshake. pc_policy_check()
  * decides what may change between authentications or depends on the RADIUS
- * request: the anchor's window on the current trust set, whether MICs are
+ * request: that the anchor still holds the CA certificate that signed it
+ * (a ca_file replaced in place keeps the anchor's name), the anchor's window
+ * on the current trust set, whether MICs are
  * allowed, and that the certificate belongs to the MAC and identity the
  * switch reports. It runs on facts, so a resumed TLS session (no certificate
  * is verified) is judged from the attributes cached with it.
@@ -48,6 +50,7 @@ int pc_policy_set(pc_policy *policy, char const *option, char const *value, char
 typedef struct {
 	pc_cert_type cert_type;
 	char const *anchor_name;	/* the anchor that verified the certificate */
+	char const *anchor_fingerprint;	/* SHA-256 of that anchor's certificate that signed it */
 	char const *common_name;	/* certificate CN */
 	char const *mac;		/* from the certificate, "AA-BB-CC-DD-EE-FF" */
 	char const *calling_station_id;	/* as the switch sent it */

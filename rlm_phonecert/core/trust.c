@@ -10,6 +10,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -400,6 +401,20 @@ static int check_no_shared_certificates(pc_trust *trust)
 	return 0;
 }
 
+bool pc_cert_fingerprint(X509 *cert, char out[PC_FINGERPRINT_LEN])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	out[0] = '\0';
+	if (!X509_digest(cert, EVP_sha256(), digest, &len) || len * 2 + 1 > PC_FINGERPRINT_LEN) {
+		ERR_clear_error();
+		return false;
+	}
+	for (unsigned int i = 0; i < len; i++) snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	return true;
+}
+
 int pc_trust_seal(pc_trust *trust)
 {
 	size_t total = 0;
@@ -431,6 +446,11 @@ int pc_trust_seal(pc_trust *trust)
 				goto fail;
 			}
 			trust->signer_count++;
+			if (!pc_cert_fingerprint(signer->cert, signer->fingerprint)) {
+				set_error(trust, "%s: cannot compute the SHA-256 fingerprint of certificate %d of ca_file %s",
+					  anchor->name, c + 1, anchor->ca_file);
+				goto fail;
+			}
 		}
 	}
 	if (check_no_shared_certificates(trust) < 0) goto fail;
@@ -446,6 +466,14 @@ size_t pc_trust_anchor_count(pc_trust const *trust) { return trust->anchor_count
 pc_anchor const *pc_trust_anchor(pc_trust const *trust, size_t index) { return trust->anchors[index]; }
 size_t pc_trust_signer_count(pc_trust const *trust) { return trust->signer_count; }
 pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index) { return &trust->signers[index]; }
+
+bool pc_anchor_has_signer(pc_trust const *trust, pc_anchor const *anchor, char const *fingerprint)
+{
+	for (size_t i = 0; fingerprint && i < trust->signer_count; i++) {
+		if (trust->signers[i].anchor == anchor && strcmp(trust->signers[i].fingerprint, fingerprint) == 0) return true;
+	}
+	return false;
+}
 
 char const *pc_anchor_name(pc_anchor const *anchor) { return anchor->name; }
 pc_anchor_kind pc_anchor_get_kind(pc_anchor const *anchor) { return anchor->kind; }

@@ -106,14 +106,24 @@ char const *pc_anchor_label(pc_anchor const *anchor, char *buf, size_t len);
 /* The anchor with that section name, or NULL. */
 pc_anchor const *pc_trust_find_anchor(pc_trust const *trust, char const *name);
 
+/* A SHA-256 certificate fingerprint: 64 lowercase hex digits. */
+#define PC_FINGERPRINT_LEN 65
+
+/* The SHA-256 fingerprint of cert (of its DER encoding). false if it cannot be computed. */
+bool pc_cert_fingerprint(X509 *cert, char out[PC_FINGERPRINT_LEN]);
+
 /* A CA certificate of an anchor that can sign phone certificates, with its path to the root. */
 typedef struct {
 	pc_anchor const *anchor;
 	X509 *cert;
 	STACK_OF(X509) *path;	/* cert, then its issuers inside the same bundle */
+	char fingerprint[PC_FINGERPRINT_LEN];	/* of cert: what a TLS session cached with it names */
 } pc_signer;
 
 size_t pc_trust_signer_count(pc_trust const *trust);
 pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index);
+
+/* True when anchor holds, right now, the CA certificate with this fingerprint. */
+bool pc_anchor_has_signer(pc_trust const *trust, pc_anchor const *anchor, char const *fingerprint);
 
 #endif

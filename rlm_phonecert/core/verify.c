@@ -428,6 +428,7 @@ static pc_verdict reject_forged(pc_trust const *trust, X509_STORE_CTX *ctx, X509
 	X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
 	result->x509_error = 0;
 	result->anchor = NULL;
+	result->anchor_fingerprint[0] = '\0';
 	result->cert_type = PC_CERT_UNKNOWN;
 	result->expired = result->legacy = false;
 	return reject_bad_signature(trust, cert, result);
@@ -473,6 +474,7 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 		return reject_bad_signature(trust, cert, result);
 	}
 	result->anchor = signer->anchor;
+	memcpy(result->anchor_fingerprint, signer->fingerprint, sizeof(result->anchor_fingerprint));
 	result->cert_type = pc_anchor_get_kind(signer->anchor) == PC_ANCHOR_MANUFACTURING ? PC_CERT_MIC : PC_CERT_LSC;
 
 	if (X509_check_ca(cert) != 0) {

@@ -47,6 +47,7 @@ typedef struct {
 	pc_verdict verdict;
 	pc_cert_type cert_type;		/* from the anchor that signed it; UNKNOWN if none did */
 	pc_anchor const *anchor;	/* the anchor that signed it, or NULL */
+	char anchor_fingerprint[PC_FINGERPRINT_LEN];	/* SHA-256 of its certificate that signed it; "" if none */
 	pc_identity identity;
 	char subject[256];		/* of the client certificate, one-line form */
 	char issuer[256];

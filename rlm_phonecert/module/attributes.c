@@ -21,6 +21,7 @@ static char const *const attribute_names[ATTR_COUNT] = {
 	[ATTR_EXPIRED] = "Phonecert-Expired",
 	[ATTR_LEGACY_SIGNATURE] = "Phonecert-Legacy-Signature",
 	[ATTR_ADVICE] = "Phonecert-Advice",
+	[ATTR_ANCHOR_FINGERPRINT] = "Phonecert-Anchor-Fingerprint",
 };
 
 /* The dictionary is global to the server: so is this table, filled at start-up before any request runs. */
@@ -68,6 +69,7 @@ void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *
 
 	if (result->anchor) {
 		attribute_add(ctx, list, ATTR_ANCHOR, pc_anchor_name(result->anchor));
+		attribute_add(ctx, list, ATTR_ANCHOR_FINGERPRINT, result->anchor_fingerprint);
 		if (pc_anchor_accept_until(result->anchor, &when)) pc_time_format(when, until, sizeof(until));
 		attribute_add(ctx, list, ATTR_ANCHOR_ACCEPT_UNTIL, until);
 	}

@@ -16,6 +16,7 @@ static void facts_from_handshake(REQUEST *request, pc_result const *result, pc_f
 	*facts = (pc_facts) {
 		.cert_type = result->cert_type,
 		.anchor_name = result->anchor ? pc_anchor_name(result->anchor) : NULL,
+		.anchor_fingerprint = result->anchor_fingerprint,
 		.common_name = result->identity.cn,
 		.mac = result->identity.has_device ? result->identity.mac : NULL,
 		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),

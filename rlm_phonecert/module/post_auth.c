@@ -3,9 +3,10 @@
  * log line per phone.
  *
  * On a resumed TLS session no certificate is verified: the attributes cached
- * with the session are all there is, and the block list, the anchor's window,
- * mic, bind_mac and bind_identity are judged again from them, on the current
- * trust set and block list.
+ * with the session are all there is, and the block list, the anchor
+ * certificate that signed the phone's (by fingerprint), the anchor's window
+ * and CRLs, mic, bind_mac and bind_identity are judged again from them, on the
+ * current trust set and block list.
  */
 #include <freeradius/radiusd.h>
 
@@ -56,6 +57,7 @@ static void facts_from_request(REQUEST *request, pc_facts *facts)
 	*facts = (pc_facts) {
 		.cert_type = cert_type(attribute_value(vps, ATTR_CERTIFICATE_TYPE)),
 		.anchor_name = attribute_value(vps, ATTR_ANCHOR),
+		.anchor_fingerprint = attribute_value(vps, ATTR_ANCHOR_FINGERPRINT),
 		.common_name = attribute_value(vps, ATTR_COMMON_NAME),
 		.mac = attribute_value(vps, ATTR_MAC),
 		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),

@@ -61,6 +61,27 @@ static bool signed_by_anchor(pc_anchor const *anchor, X509 *cert)
 	return found;
 }
 
+/*
+ * verify.h: result->anchor_fingerprint is the SHA-256 of the anchor's
+ * certificate whose key signed it (what a resumed session is bound to).
+ */
+static bool fingerprint_of_signer(pc_anchor const *anchor, char const *fingerprint, X509 *cert)
+{
+	STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
+	char own[PC_FINGERPRINT_LEN];
+
+	for (int i = 0; i < sk_X509_num(certs); i++) {
+		X509 *ca = sk_X509_value(certs, i);
+		bool signed_it;
+
+		if (!pc_cert_fingerprint(ca, own) || strcmp(own, fingerprint) != 0) continue;
+		signed_it = X509_verify(cert, X509_get0_pubkey(ca)) == 1;
+		ERR_clear_error();
+		return signed_it;
+	}
+	return false;
+}
+
 /* What holds for every result, whatever the target. */
 static void check_contract(X509 *cert, pc_result const *r, pc_verdict verdict)
 {
@@ -70,6 +91,8 @@ static void check_contract(X509 *cert, pc_result const *r, pc_verdict verdict)
 	CHECK(TERMINATED(r->not_before) && TERMINATED(r->not_after) && TERMINATED(r->reason));
 	CHECK(TERMINATED(r->identity.cn) && TERMINATED(r->identity.mac) && TERMINATED(r->identity.device_name));
 	CHECK(r->anchor == NULL || signed_by_anchor(r->anchor, cert));
+	CHECK(TERMINATED(r->anchor_fingerprint) && (r->anchor == NULL) == (r->anchor_fingerprint[0] == '\0'));
+	CHECK(r->anchor == NULL || fingerprint_of_signer(r->anchor, r->anchor_fingerprint, cert));
 	switch (verdict) {
 	case PC_VERDICT_NOT_PHONE:
 		CHECK(r->anchor == NULL && !r->identity.has_device);

@@ -112,6 +112,42 @@ server_stop() {
 	IT_SERVER_PID=
 }
 
+# Wait (bounded) until the server has written every spooled inventory entry
+# into the database: its detail reader deletes the spool once it is done.
+inventory_flush() {
+	local spool=$IT_RUN/log/radacct/phonecert-inventory/detail i
+	for i in $(seq 1 100); do
+		[ -e "$spool" ] || [ -e "$spool.work" ] || return 0
+		sleep 0.1
+	done
+	echo "it: the inventory spool $spool was not written within 10 s" >&2
+	return 1
+}
+
+# The median wall-clock time in milliseconds (IT_MEDIAN_MS) of N EAP-TLS
+# authentications with CERT and KEY of the test PKI, one after another, each
+# its own eapol_test. Returns non-zero unless every one was accepted.
+auth_median_ms() {
+	local n=$1 cert=$IT_PKI/$2 key=$IT_PKI/$3 i start mac ok=0 times=()
+	mac=$(phone_mac "$(cert_cn "$cert")")
+	eap_tls_conf "$IT_RUN/timed.conf" "$cert" "$key"
+	for i in $(seq 1 "$n"); do
+		start=$(date +%s%N)
+		timeout $((IT_EAPOL_SECONDS + 20)) eapol_test -c "$IT_RUN/timed.conf" -a 127.0.0.1 -p "$IT_PORT" \
+			-s "$IT_SECRET" -t "$IT_EAPOL_SECONDS" -M "$mac" >/dev/null 2>&1 && ok=$((ok + 1))
+		times+=($((($(date +%s%N) - start) / 1000000)))
+	done
+	IT_MEDIAN_MS=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((n + 1) / 2))p")
+	[ "$ok" -eq "$n" ]
+}
+
+# Pass when MS (a median under some trouble) is less than LIMIT milliseconds above BASELINE.
+expect_extra_ms_below() {
+	local ms=$1 baseline=$2 limit=$3 label=$4
+	if [ $((ms - baseline)) -lt "$limit" ]; then pass "$label: ${ms} ms against ${baseline} ms"
+	else fail "$label: ${ms} ms against ${baseline} ms, more than $limit ms extra"; fi
+}
+
 # Check a configuration without serving: freeradius -C. Output in $IT_CHECK_OUT.
 server_check() {
 	IT_CHECK_OUT=$(timeout 30 freeradius -C -X -d "$IT_RUN/raddb" 2>&1)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The phone inventory in SQLite, written by FreeRADIUS' rlm_sql: one row per
-# phone (accept and reject, fresh and resumed), counts per day and anchor, and
-# phones still authenticate when the database fails.
+# phone (accept and reject, fresh and resumed), counts per day and anchor,
+# rejects of certificates no anchor verified kept apart, and phones still
+# authenticate when the database fails.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_init
@@ -23,6 +24,7 @@ eap_tls -r 2 lsc-new-ec.pem lsc-new-ec.key
 eap_tls mic.pem mic.key
 eap_tls lsc-other.pem lsc-other.key
 eapol_run "$IT_RUN/eapol.conf" -M 02:00:00:00:00:09 -N "87:s:GigabitEthernet1/0/7"	# lsc-other again, wrong MAC, with a port
+inventory_flush
 
 expect_sql "SELECT device_name, model, pid, sn, cert_type, anchor, not_before, not_after, last_result
 	    FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" \
@@ -35,26 +37,67 @@ expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHER
 	"demo-cluster-2025|accept|3" "a resumed session is counted too (1 full + 2 resumed)"
 expect_sql "SELECT cert_type, anchor FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" "MIC|manufacturing" \
 	"a MIC: type and anchor"
-expect_sql "SELECT last_result, last_reason, nas_port_id FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" \
-	"reject|LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF|GigabitEthernet1/0/7" \
-	"a rejected phone: result, reason and port"
-expect_sql "SELECT authentications FROM phonecert_phone_day WHERE mac = 'B0-00-B4-BA-0A-EE' AND result = 'reject'" "2" \
-	"both rejects counted"
-expect_sql "SELECT first_seen <= last_seen, last_seen >= strftime('%s','now') - 60 FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" \
+expect_sql "SELECT device_name, last_reason, rejects, nas_port_id FROM phonecert_unverified WHERE mac = 'B0-00-B4-BA-0A-EE'" \
+	"SEPB000B4BA0AEE|LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF|2|GigabitEthernet1/0/7" \
+	"an LSC no anchor verified: its claimed identity, reason, rejects and port, apart"
+expect_sql "SELECT count(*) FROM phonecert_phone WHERE mac = 'B0-00-B4-BA-0A-EE'" "0" "and not among the verified phones"
+expect_sql "SELECT anchor, authentications FROM phonecert_phone_day WHERE mac = 'B0-00-B4-BA-0A-EE' AND result = 'reject'" "|2" \
+	"both rejects counted, under no anchor"
+expect_sql "SELECT first_seen <= last_seen, last_seen >= strftime('%s','now') - 60 FROM phonecert_unverified WHERE mac = 'B0-00-B4-BA-0A-EE'" \
 	"1|1" "first and last seen"
-expect_sql "SELECT count(*) FROM phonecert_phone" "4" "one row per phone"
+expect_sql "SELECT count(*) FROM phonecert_phone" "3" "one row per verified phone"
+
+echo "# a stranger's certificate with a phone's CN changes nothing that verified authentications recorded"
+mic_serial=$(openssl x509 -in "$IT_PKI/mic.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
+eap_tls forged-lsc.pem forged-lsc.key	# CN=CP-8861-SEP2C3124C9F8E1, the MIC phone's; signed by no anchor
+expect_result reject "the forged LSC of the MIC phone is rejected"
+inventory_flush
+expect_sql "SELECT cert_type, anchor, cert_serial, last_result, last_reason IS NULL FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"MIC|manufacturing|$mic_serial|accept|1" "the phone's row still says what its verified MIC recorded"
+expect_sql "SELECT device_name, rejects, last_reason LIKE 'signature not verified%' FROM phonecert_unverified WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"SEP2C3124C9F8E1|1|1" "the forged reject is recorded apart, as an unverified claim"
+expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1' ORDER BY result" \
+	"manufacturing|accept|1
+|reject|1" "and counted under no anchor"
 
 eap_tls laptop.pem laptop.key
 expect_result accept "a laptop"
-expect_sql "SELECT count(*) FROM phonecert_phone" "4" "no row for a non-phone client"
+inventory_flush
+expect_sql "SELECT (SELECT count(*) FROM phonecert_phone) + (SELECT count(*) FROM phonecert_unverified)" "5" \
+	"no row for a non-phone client"
 
 echo "# the database fails: phones still get on the network"
 sql "DROP TABLE phonecert_phone; DROP TABLE phonecert_phone_day"
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "a phone is accepted while the inventory cannot be written"
-expect_log 'sql_phonecert: ERROR: rlm_sql_sqlite: no such table: phonecert_phone' "the failure is logged"
+inventory_flush
+expect_log_file 'sql_phonecert: ERROR: rlm_sql_sqlite: no such table: phonecert_phone' "the failure is logged"
 eap_tls lsc-other.pem lsc-other.key
 expect_result reject "and a bad phone is still rejected"
+server_stop
+
+echo "# a locked database costs a phone no time (threaded server, as in production)"
+IT_THREADED=1
+server_prepare inventory-locked && server_start || exit 1
+db=$IT_RUN/db/phonecert-inventory.sqlite
+auth_median_ms 5 lsc-new-rsa.pem lsc-new-rsa.key && pass "baseline: 5 authentications accepted" || fail "baseline: not all accepted"
+baseline=$IT_MEDIAN_MS
+inventory_flush
+# Another process holds SQLite's write lock (bounded: it gives it up after 60 s, or when killed below).
+(echo "BEGIN EXCLUSIVE;"; sleep 60) | sqlite3 "$db" &
+locker=$!
+sleep 0.5
+if sqlite3 -cmd ".timeout 0" "$db" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null; then fail "the database is not locked"
+else pass "another process holds the database's write lock"; fi
+auth_median_ms 5 lsc-new-rsa.pem lsc-new-rsa.key && pass "locked: 5 authentications accepted" || fail "locked: not all accepted"
+expect_extra_ms_below "$IT_MEDIAN_MS" "$baseline" 100 "locked database: authentications take no longer"
+for i in $(seq 1 100); do grep -q 'database is locked' "$IT_RUN/log/debug.log" && break; sleep 0.1; done
+expect_log_file 'sql_phonecert: ERROR: rlm_sql_sqlite: database is locked' "the writer met the lock and says so"
+kill "$locker"; wait "$locker" 2>/dev/null
+inventory_flush
+eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+inventory_flush
+expect_sql "SELECT last_result FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" "accept" "once the lock is gone, authentications are recorded again"
 server_stop
 
 it_finish

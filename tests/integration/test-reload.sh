@@ -74,4 +74,64 @@ eap_tls lsc-other.pem lsc-other.key
 expect_result accept "after the refused reload: the old trust set is still in force"
 
 server_stop
+
+# A phone resumes its TLS session of an LSC of demo-cluster-2021 again and
+# again (in the background, bounded by count and eapol_test's -t) while $1
+# (a command) replaces the CA certificate of that anchor: the first
+# resumption after the reload must be refused, naming the reason.
+resume_across_reload() {
+	local change=$1 label=$2 before rc
+	eap_tls_conf "$IT_RUN/resume.conf" "$IT_PKI/lsc-old-rsa.pem" "$IT_PKI/lsc-old-rsa.key"
+	before=$(stat -c %s "$IT_RUN/log/debug.log")
+	timeout $((IT_EAPOL_SECONDS * 3 + 20)) eapol_test -c "$IT_RUN/resume.conf" -a 127.0.0.1 -p "$IT_PORT" \
+		-s "$IT_SECRET" -t $((IT_EAPOL_SECONDS * 3)) -M 00:11:22:33:44:55 -r 100000 >"$IT_RUN/resume.out" 2>&1 &
+	local eapol=$!
+	pause_for_hup
+	$change
+	wait "$eapol"; rc=$?
+	sleep 0.2
+	IT_LOG=$(tail -c +"$((before + 1))" "$IT_RUN/log/debug.log")
+	if [ "$rc" -ne 0 ]; then pass "$label: the resumption after the reload is refused"; else fail "$label: every resumption accepted"; fi
+	expect_log 'phonecert: accept device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed' "$label: resumed sessions accepted before"
+	expect_log "phonecert: reject device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed reason=\"signer no longer trusted: capf 'demo-cluster-2021' does not hold the CA certificate that verified this certificate \(SHA-256 [0-9a-f]{16}\)" \
+		"$label: the resumption is refused because the signer is gone"
+	eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+	expect_result reject "$label: a fresh handshake with that LSC is rejected, as before"
+	expect_log 'phonecert: reject device=SEP001122334455 .*session=full reason="signature not verified' "$label: by its signature"
+	eap_tls -r 2 lsc-new-rsa.pem lsc-new-rsa.key
+	expect_result accept "$label: another anchor's phone still authenticates and resumes"
+	expect_log 'phonecert: accept device=SEP2C3124C9F8E1 .*session=resumed' "$label: its session resumed"
+}
+
+swap_file_and_radmin_hup() {
+	local before out
+	cp "$IT_PKI/capf-other.pem" "$IT_RUN/raddb/certs/phonecert/capf-old.pem"
+	before=$(count_log 'rlm_phonecert \(phonecert\): reloaded')
+	out=$(timeout 10 radmin -f "$IT_RUN/run/control.sock" -e "hup phonecert" 2>&1)
+	wait_for_log 'rlm_phonecert \(phonecert\): reloaded' "$before" || echo "# radmin hup did not reload: $out"
+}
+
+edit_ca_file_and_sighup() {
+	local before
+	sed -i 's|capf-old.pem|capf-other.pem|' "$(conf)"
+	before=$(count_log 'rlm_phonecert \(phonecert\): reloaded')
+	kill -HUP "$IT_SERVER_PID"
+	wait_for_log 'rlm_phonecert \(phonecert\): reloaded' "$before" || echo "# SIGHUP did not reload"
+}
+
+echo "# a resumed session is bound to the CA certificate that verified it: ca_file replaced in place, radmin hup"
+server_prepare reload-resume
+cp "$IT_PKI/capf-other.pem" "$IT_RUN/raddb/certs/phonecert/capf-other.pem"
+server_start || exit 1
+resume_across_reload swap_file_and_radmin_hup "radmin hup"
+server_stop
+
+echo "# the same with SIGHUP after ca_file was pointed at another CA"
+server_prepare reload-resume-sighup
+cp --remove-destination "$IT_REPO/raddb/mods-available/phonecert" "$(conf)"
+cp "$IT_PKI/capf-other.pem" "$IT_RUN/raddb/certs/phonecert/capf-other.pem"
+server_start || exit 1
+resume_across_reload edit_ca_file_and_sighup "SIGHUP"
+server_stop
+
 it_finish

@@ -2,7 +2,8 @@
 # phonecert report on the inventory the real server writes: phones of the old
 # and the new CAPF authenticate through the real freeradius (eapol_test), the
 # report says the old CAPF is NOT safe to remove; the old-CAPF phone gets a new
-# LSC from the new CAPF, and the report says it is safe. Text, JSON, CSV, the
+# LSC from the new CAPF, and the report says it is safe; a forged LSC with
+# that phone's CN, rejected, does not change the verdict. Text, JSON, CSV, the
 # HTML page (rendered in headless Chromium), --now, the exit codes, and the
 # same verdicts from PostgreSQL as from SQLite.
 set -u
@@ -50,6 +51,10 @@ authenticate_fleet() {
 	expect_result accept "the MIC of the phone that also has a new-CAPF LSC (2C-31-24-C9-F8-E1)"
 	eap_tls lsc-other.pem lsc-other.key
 	expect_result reject "an LSC of another cluster (no anchor)"
+	# Last: a stranger's LSC with the old-CAPF phone's CN. Rejected, it must not move that phone off the old CAPF.
+	eap_tls "$FORGED.pem" "$FORGED.key"
+	expect_result reject "a forged LSC claiming SEP001122334455 (a self-made CAPF with the old CAPF's DN)"
+	inventory_flush
 }
 
 # The old-CAPF phone after CUCM's "Install/Upgrade": a new key and LSC for the
@@ -84,6 +89,25 @@ else
 	fail "the new LSC's subject differs from lsc-old-rsa's"
 fi
 
+# A stranger's CAPF: the old CAPF's DN, another key; an LSC from it with the old-CAPF phone's subject.
+FORGED=$EXTRA/lsc-forged
+if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$EXTRA/capf-forged.key" -out "$EXTRA/capf-forged.pem" -days 3650 \
+	-subj "$(openssl x509 -in "$IT_PKI/capf-old.pem" -noout -subject -nameopt compat | sed 's/^subject=//')" \
+	-addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+	>>"$EXTRA/openssl.log" 2>&1 &&
+   openssl req -new -newkey rsa:2048 -nodes -keyout "$FORGED.key" -out "$FORGED.csr" \
+	-subj "/serialNumber=PID:CP-7841 SN:FCH1111BBBB/C=MX/O=Cisco/OU=Voice/CN=CP-7841-SEP001122334455" \
+	>>"$EXTRA/openssl.log" 2>&1 &&
+   openssl x509 -req -in "$FORGED.csr" -CA "$EXTRA/capf-forged.pem" -CAkey "$EXTRA/capf-forged.key" \
+	-set_serial "0x$(openssl rand -hex 12)" -days 3650 -sha256 -extfile "$EXTRA/lsc.ext" -extensions lsc \
+	-out "$FORGED.pem" >>"$EXTRA/openssl.log" 2>&1 &&
+   [ "$(openssl x509 -in "$FORGED.pem" -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//')" = \
+     "$(openssl x509 -in "$IT_PKI/capf-old.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')" ]; then
+	pass "a forged LSC for SEP001122334455, issued under the old CAPF's DN by another key (openssl)"
+else
+	fail "cannot forge the LSC:"; sed 's/^/#   /' "$EXTRA/openssl.log"
+fi
+
 # What both databases must agree on: the report without times, places and the database's name.
 # Nothing (a failure to compare) when the input is not a report.
 summary() {
@@ -110,26 +134,30 @@ NEW_DAY=$(day_of "$DB" "$NEW")
 
 echo "# text"
 run report --db "sqlite:$DB" --config "$R"
-expect_rc 1 "report while an old-CAPF phone remains"
+expect_rc 1 "report while an old-CAPF phone remains (a forged LSC with its CN rejected last)"
 expect_out "^  capf $OLD, retiring: accept_until 2030-01-01T00:00:00Z$" "the old CAPF is listed as retiring"
 expect_out "verdict: +NOT safe: 1 phone still uses it \(list with --phones\)$" "verdict: NOT safe, 1 phone"
 expect_out "^Result: NOT safe to remove: $OLD \(1 phone\)$" "the result line names the anchor"
 expect_out "^MIC-only phones .*: 1$" "one MIC-only phone"
-expect_out "^Phones rejected in the last 24 hours: 2$" "two phones rejected in the last 24 hours"
+expect_out "^Phones rejected in the last 24 hours: 3$" "three rejects in the last 24 hours (one phone, two claimed MACs)"
 expect_out "^ +1  certificate expired on 2025-01-01T00:00:00Z$" "a reject reason with its count"
+expect_out "^ +1  signature not verified: .* \[unverified: no anchor signed the certificate, its phone identity is only claimed\]$" \
+	"the forged LSC's reject is shown, marked unverified"
 expect_no_out "SEP001122334455" "without --phones no phone is listed"
 
 run report --db "sqlite:$DB" --config "$R" --phones
 expect_rc 1 "report --phones"
 expect_out "^ +SEP001122334455 +00-11-22-33-44-55 +CP-7841 +$OLD_DAY" "--phones lists the phone still on the old CAPF"
 expect_out "verdict: +NOT safe: 1 phone still uses it$" "with --phones the verdict does not point to --phones"
+expect_out "^  Unverified claims \(certificates no anchor signed: the identities are only claimed\)$" "--phones: the unverified claims, marked so"
+expect_out "^    SEP001122334455 +00-11-22-33-44-55 +1 +${OLD_DAY}T[0-9:]{8}Z +signature not verified" "--phones: the forged LSC's claimed identity among them"
 
 echo "# JSON"
 run report --db "sqlite:$DB" --config "$R" --format json --phones
 expect_rc 1 "report --format json"
 SQLITE_BEFORE=$OUT
 expect_json '.now | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")' "JSON: now in RFC 3339"
-expect_json '.phones == 5' "JSON: 5 phones in the inventory"
+expect_json '.phones == 4' "JSON: 4 phones in the inventory (verified certificates only)"
 anchor_json "$OLD" '.kind == "capf" and .retiring and .accept_until == "2030-01-01T00:00:00Z" and .phones == 1
 	and .safe_to_remove == false and .verdict == "NOT safe: 1 phone still uses it"' "JSON: old CAPF NOT safe, 1 phone"
 anchor_json "$OLD" '[.phone_list[] | .device_name] == ["SEP001122334455"] and .phone_list[0].mac == "00-11-22-33-44-55"
@@ -142,9 +170,13 @@ expect_json '.mic_only.count == 1 and [.mic_only.phones[].mac] == ["00-00-0A-0B-
 	"JSON: MIC-only: the expired MIC's phone, not the phone also seen with an LSC"
 expect_json '.mic_expiring.count == 1 and .mic_expiring.phones[0].mac == "00-00-0A-0B-0C-0D" and .mic_expiring.phones[0].expired' \
 	"JSON: MICs expiring within 180 days: the expired one"
-expect_json '.rejected_24h.count == 2 and ([.rejected_24h.reasons[] | select(.reason == "certificate expired on 2025-01-01T00:00:00Z")
-	| .phones] == [1]) and ([.rejected_24h.reasons[] | select(.reason | test("^LSC from another cluster")) | .phones] == [1])' \
-	"JSON: rejects grouped by reason"
+expect_json '.rejected_24h.count == 3 and ([.rejected_24h.reasons[] | select(.reason == "certificate expired on 2025-01-01T00:00:00Z")
+	| [.phones, .verified]] == [[1, true]]) and ([.rejected_24h.reasons[] | select(.reason | test("^LSC from another cluster"))
+	| [.phones, .verified]] == [[1, false]]) and ([.rejected_24h.reasons[] | select(.reason | test("^signature not verified"))
+	| [.phones, .verified]] == [[1, false]])' \
+	"JSON: rejects grouped by reason, verified or not"
+expect_json '[.rejected_24h.unverified_claims[] | .mac] == ["00-11-22-33-44-55", "B0-00-B4-BA-0A-EE"]
+	and ([.rejected_24h.unverified_claims[] | .verified] | all(. == false))' "JSON --phones: the unverified claims, verified false"
 expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false}' "JSON: summary"
 
 echo "# --now"
@@ -173,10 +205,14 @@ expect_out "^section,anchor,device_name,mac,model,last_seen,last_result$" "CSV: 
 expect_out "^anchor_phone,$OLD,SEP001122334455,00-11-22-33-44-55,CP-7841,${OLD_DAY}T[0-9:]{8}Z,accept$" "CSV: the old-CAPF phone"
 expect_out "^mic_only,SEP00000A0B0C0D,00-00-0A-0B-0C-0D,CP-7945G,manufacturing,2025-01-01T00:00:00Z,.*,reject$" "CSV: the MIC-only row"
 expect_out "^section,device_name,mac,model,not_after,days_left,expired,last_seen,last_result$" "CSV: the expiring MICs header"
-expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1$" "CSV: a reject reason row"
+expect_out "^section,reason,phones,verified$" "CSV: the rejects header"
+expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1,true$" "CSV: a reject reason row"
+expect_out "^rejected_24h,LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF,1,false$" "CSV: an unverified reject row"
+expect_out "^section,device_name,mac,verified,rejects,last_seen,reason$" "CSV --phones: the unverified claims header"
+expect_out "^unverified_claim,SEP001122334455,00-11-22-33-44-55,false,1,${OLD_DAY}T[0-9:]{8}Z,signature not verified" "CSV --phones: the forged LSC's claim"
 tables=$(grep -c '^section,' <<<"$CSV")
-rows_ok=$(grep -v '^$' <<<"$CSV" | awk -F, '$1 !~ /^(section|anchor|anchor_phone|mic_only|mic_expiring|rejected_24h)$/' | wc -l)
-if [ "$tables" -eq 5 ] && [ "$rows_ok" -eq 0 ]; then pass "CSV: 5 tables, every row starts with its section"
+rows_ok=$(grep -v '^$' <<<"$CSV" | awk -F, '$1 !~ /^(section|anchor|anchor_phone|mic_only|mic_expiring|rejected_24h|unverified_claim)$/' | wc -l)
+if [ "$tables" -eq 6 ] && [ "$rows_ok" -eq 0 ]; then pass "CSV: 6 tables, every row starts with its section"
 else fail "CSV: $tables header lines, $rows_ok rows without a known section"; fi
 
 echo "# HTML"
@@ -198,6 +234,12 @@ if grep -q "<g><title>$OLD (retiring)</title>" "$HTML" && grep -q "<g><title>$NE
 	pass "HTML: a chart layer per anchor and the legend"
 else
 	fail "HTML: no chart layer or legend entry for an anchor"
+fi
+if grep -q '<h3>Unverified claims (certificates no anchor signed: the identities are only claimed)</h3>' "$HTML" &&
+   grep -q '<td class="mono">SEP001122334455</td><td class="mono">00-11-22-33-44-55</td><td class="num">1</td>' "$HTML"; then
+	pass "HTML --phones: the unverified claims table with the forged LSC's claim"
+else
+	fail "HTML --phones: no unverified claims table"
 fi
 
 chromium_run() {	# OUTPUT-OPTION... : chromium headless on the page; stdout to $EXTRA/dom.html, stderr to $EXTRA/chromium.err
@@ -239,7 +281,7 @@ fi
 echo "# hostile strings: escaped in JSON, CSV and HTML"
 # A consistent copy: the server still has the inventory open, in write-ahead-log mode.
 sqlite3 "$DB" ".backup '$EXTRA/hostile.sqlite'"
-sqlite3 "$EXTRA/hostile.sqlite" "UPDATE phonecert_phone SET last_reason = 'bad \"quote\", back\\slash <script>alert(1)</script> & '
+sqlite3 "$EXTRA/hostile.sqlite" "UPDATE phonecert_unverified SET last_reason = 'bad \"quote\", back\\slash <script>alert(1)</script> & '
 	|| char(1) WHERE mac = 'B0-00-B4-BA-0A-EE'"
 run report --db "sqlite:$EXTRA/hostile.sqlite" --config "$R" --format json --html "$EXTRA/hostile.html"
 expect_json '[.rejected_24h.reasons[] | select(.reason | startswith("bad \"quote\", back\\slash <script>"))] | length == 1' \
@@ -284,6 +326,7 @@ expect_out "^Usage: phonecert report --db" "report --help shows its usage"
 echo "# the rotation: the old-CAPF phone gets a new LSC from the new CAPF"
 eap_tls "$ROTATED.pem" "$ROTATED.key"
 expect_result accept "the phone with its new LSC"
+inventory_flush
 expect_log "phonecert: accept device=SEP001122334455 .* anchor=$NEW " "the server names the new CAPF for it"
 run report --db "sqlite:$DB" --config "$R"
 expect_rc 0 "report after the rotation"
@@ -390,10 +433,13 @@ server_prepare report-pg && pg_configure_run && server_start || exit 1
 PG_URL="postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert"
 authenticate_fleet
 rows=$(pg_sql phonecert "SELECT count(*) FROM phonecert_phone")
-if [ "$rows" = 5 ]; then pass "the server wrote 5 phones into PostgreSQL"; else fail "PostgreSQL has '$rows' phones, expected 5"; fi
+if [ "$rows" = 4 ]; then pass "the server wrote 4 verified phones into PostgreSQL"; else fail "PostgreSQL has '$rows' phones, expected 4"; fi
+rows=$(pg_sql phonecert "SELECT mac, rejects FROM phonecert_unverified ORDER BY mac")
+if [ "$rows" = "00-11-22-33-44-55|1
+B0-00-B4-BA-0A-EE|1" ]; then pass "PostgreSQL: the two certificates no anchor verified, apart"; else fail "PostgreSQL: phonecert_unverified has '$rows'"; fi
 
 run report --db "$PG_URL" --config "$IT_RUN/raddb"
-expect_rc 1 "PostgreSQL: report while the old-CAPF phone remains"
+expect_rc 1 "PostgreSQL: report while the old-CAPF phone remains (a forged LSC with its CN rejected last)"
 expect_out "verdict: +NOT safe: 1 phone still uses it" "PostgreSQL: NOT safe, 1 phone"
 expect_out "^  database: +postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert$" "PostgreSQL: the database is named"
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
@@ -413,6 +459,7 @@ else fail "PostgreSQL: no chart in the HTML page"; fi
 
 eap_tls "$ROTATED.pem" "$ROTATED.key"
 expect_result accept "PostgreSQL: the phone with its new LSC"
+inventory_flush
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
 expect_rc 0 "PostgreSQL: report after the rotation"
 if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_AFTER")" ]; then

@@ -119,6 +119,19 @@ static void set_ok(pc_policy *policy, char const *option, char const *value)
 
 /* --- trust sets -------------------------------------------------------------- */
 
+/* The SHA-256 of the anchor certificates that signed the test phones: what a session caches. */
+static char fingerprint_new[PC_FINGERPRINT_LEN], fingerprint_old[PC_FINGERPRINT_LEN],
+	    fingerprint_mfg[PC_FINGERPRINT_LEN];
+
+static int pki_fingerprint(char const *file, char out[PC_FINGERPRINT_LEN])
+{
+	X509 *cert = load_pki_cert(file);
+	bool ok = cert && pc_cert_fingerprint(cert, out);
+
+	X509_free(cert);
+	return ok ? 0 : -1;
+}
+
 typedef struct {
 	pc_trust *trust;	/* the standard set described at the top */
 	pc_trust *extra;	/* a set of the test's own, if it needs one */
@@ -156,6 +169,8 @@ static int fixture_setup(void **state)
 
 	*state = f;
 	if (!f) return -1;
+	if (pki_fingerprint("capf-new.pem", fingerprint_new) < 0 || pki_fingerprint("capf-old.pem", fingerprint_old) < 0 ||
+	    pki_fingerprint("mfg-ca.pem", fingerprint_mfg) < 0) return -1;
 	return build_trust(&f->trust, configs, COUNT(configs));
 }
 
@@ -187,12 +202,20 @@ static pc_trust const *extra_trust(void **state, pc_anchor_config const *configs
 
 /* --- facts and checks ---------------------------------------------------------- */
 
+/* The facts of a phone whose certificate the anchor "old" signed. */
+static void signed_by_old(pc_facts *facts)
+{
+	facts->anchor_name = "old";
+	facts->anchor_fingerprint = fingerprint_old;
+}
+
 /* An LSC from capf "new" on the phone that the switch reports: everything matches. */
 static pc_facts lsc_facts(void)
 {
 	return (pc_facts) {
 		.cert_type = PC_CERT_LSC,
 		.anchor_name = "new",
+		.anchor_fingerprint = fingerprint_new,
 		.common_name = PHONE_CN,
 		.mac = PHONE_MAC,
 		.calling_station_id = "2c-31-24-c9-f8-e1",
@@ -207,6 +230,7 @@ static pc_facts mic_facts(void)
 
 	facts.cert_type = PC_CERT_MIC;
 	facts.anchor_name = "manufacturing";
+	facts.anchor_fingerprint = fingerprint_mfg;
 	return facts;
 }
 
@@ -764,7 +788,7 @@ static void test_window_open_before_until(void **state)
 	pc_policy policy = defaults();
 	pc_facts facts = lsc_facts();
 
-	facts.anchor_name = "old";
+	signed_by_old(&facts);
 	expect_accept_at(&policy, standard_trust(state), &facts, NOW);
 	expect_accept_at(&policy, standard_trust(state), &facts, OLD_UNTIL - 1);
 }
@@ -775,7 +799,7 @@ static void test_window_closed_at_and_after_until(void **state)
 	pc_policy policy = defaults();
 	pc_facts facts = lsc_facts();
 
-	facts.anchor_name = "old";
+	signed_by_old(&facts);
 	for (size_t i = 0; i < COUNT(times); i++) {
 		outcome out = expect_reject_at(&policy, standard_trust(state), &facts, times[i]);
 
@@ -809,6 +833,51 @@ static void test_anchor_no_longer_configured(void **state)
 		out = expect_reject(&policy, standard_trust(state), &facts);
 		assert_contains(out.reason, "no longer configured");
 		assert_contains(out.reason, names[i]);
+	}
+}
+
+static void test_anchor_certificate_replaced(void **state)
+{
+	/* The file of capf "old" now holds another CAPF (replaced in place and reloaded): same name, other key. */
+	pc_anchor_config const configs[] = {
+		{ .kind = PC_ANCHOR_CAPF, .name = "old", .ca_file = pki_file("capf-other.pem") },
+	};
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+	char prefix[17];
+	outcome out;
+
+	signed_by_old(&facts);
+	expect_accept(&policy, standard_trust(state), &facts);
+	out = expect_reject(&policy, extra_trust(state, configs, COUNT(configs)), &facts);
+	assert_contains(out.reason, "signer no longer trusted");
+	assert_contains(out.reason, "capf 'old'");
+	memcpy(prefix, fingerprint_old, sizeof(prefix) - 1);
+	prefix[sizeof(prefix) - 1] = '\0';
+	assert_contains(out.reason, prefix);
+}
+
+static void test_anchor_certificate_of_another_anchor(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+
+	/* The certificate that signed it is configured, but in another anchor than the one named. */
+	facts.anchor_fingerprint = fingerprint_old;
+	assert_contains(expect_reject(&policy, standard_trust(state), &facts).reason, "signer no longer trusted");
+}
+
+static void test_anchor_fingerprint_missing(void **state)
+{
+	char const *const fingerprints[] = { NULL, "", "00" };
+	pc_policy policy = defaults();
+
+	/* A session cached without it (or with nonsense) names no certificate: fail closed. */
+	for (size_t i = 0; i < COUNT(fingerprints); i++) {
+		pc_facts facts = lsc_facts();
+
+		facts.anchor_fingerprint = fingerprints[i];
+		assert_contains(expect_reject(&policy, standard_trust(state), &facts).reason, "signer no longer trusted");
 	}
 }
 
@@ -847,7 +916,7 @@ static void test_window_reported_before_bindings(void **state)
 	outcome out;
 
 	/* Wrong MAC and wrong identity as well: the closed window is the reason given. */
-	facts.anchor_name = "old";
+	signed_by_old(&facts);
 	facts.user_name = OTHER_CN;
 	facts.calling_station_id = "00:11:22:33:44:55";
 	out = expect_reject_at(&policy, standard_trust(state), &facts, OLD_UNTIL);
@@ -969,6 +1038,7 @@ static pc_facts facts_from_result(pc_result const *result, char const *calling_s
 	return (pc_facts) {
 		.cert_type = result->cert_type,
 		.anchor_name = result->anchor ? pc_anchor_name(result->anchor) : NULL,
+		.anchor_fingerprint = result->anchor_fingerprint,
 		.common_name = result->identity.cn,
 		.mac = result->identity.has_device ? result->identity.mac : NULL,
 		.calling_station_id = calling_station_id,
@@ -1188,6 +1258,9 @@ int main(void)
 		POLICY_TEST(test_window_closed_at_and_after_until),
 		POLICY_TEST(test_window_of_one_anchor_only),
 		POLICY_TEST(test_anchor_no_longer_configured),
+		POLICY_TEST(test_anchor_certificate_replaced),
+		POLICY_TEST(test_anchor_certificate_of_another_anchor),
+		POLICY_TEST(test_anchor_fingerprint_missing),
 		POLICY_TEST(test_anchor_name_missing),
 		POLICY_TEST(test_unknown_certificate_type),
 		POLICY_TEST(test_window_reported_before_bindings),

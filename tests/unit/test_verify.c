@@ -256,6 +256,44 @@ static void test_same_dn_capfs_in_one_bundle_new_first(void **state)
 	expect_accept(trust, "lsc-new-rsa.pem", PC_CERT_LSC, "both");
 }
 
+/* The fingerprint of the PKI certificate file, as pc_cert_fingerprint gives it. */
+static void assert_fingerprint_of(char const *fingerprint, char const *file)
+{
+	char expected[PC_FINGERPRINT_LEN];
+	X509 *cert = load_pki_cert(file);
+
+	assert_true(pc_cert_fingerprint(cert, expected));
+	X509_free(cert);
+	assert_int_equal(strlen(expected), 64);
+	assert_string_equal(fingerprint, expected);
+}
+
+static void test_result_names_the_signing_certificate(void **state)
+{
+	char const *bundle = bundle_scratch("old-new-fp.pem", "capf-old.pem", "capf-new.pem", NULL);
+	pc_trust *trust = TRUST(state, { .kind = PC_ANCHOR_CAPF, .name = "both", .ca_file = bundle });
+	pc_result result;
+
+	/* One anchor, two same-DN certificates: the result names the one whose key signed, not the anchor. */
+	verify_file(trust, "lsc-old-rsa.pem", NOW, &result);
+	assert_accepted_by(&result, PC_CERT_LSC, "both");
+	assert_fingerprint_of(result.anchor_fingerprint, "capf-old.pem");
+	verify_file(trust, "lsc-new-rsa.pem", NOW, &result);
+	assert_fingerprint_of(result.anchor_fingerprint, "capf-new.pem");
+	assert_true(pc_anchor_has_signer(trust, result.anchor, result.anchor_fingerprint));
+}
+
+static void test_forged_lsc_names_no_signing_certificate(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	pc_result result;
+
+	verify_file(trust, "forged-lsc.pem", NOW, &result);
+	assert_verdict(result.verdict, PC_VERDICT_REJECT, &result);
+	assert_null(result.anchor);
+	assert_string_equal(result.anchor_fingerprint, "");
+}
+
 static void test_lsc_of_unconfigured_same_dn_capf_is_forged_looking(void **state)
 {
 	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
@@ -1043,6 +1081,8 @@ int main(void)
 		VERIFY_TEST(test_lsc_accepted_by_its_capf),
 		VERIFY_TEST(test_result_serial_is_certificate_serial),
 		VERIFY_TEST(test_lsc_with_ec_key_accepted),
+		VERIFY_TEST(test_result_names_the_signing_certificate),
+		VERIFY_TEST(test_forged_lsc_names_no_signing_certificate),
 		VERIFY_TEST(test_same_dn_capfs_old_configured_first),
 		VERIFY_TEST(test_same_dn_capfs_new_configured_first),
 		VERIFY_TEST(test_same_dn_capfs_in_one_bundle_old_first),

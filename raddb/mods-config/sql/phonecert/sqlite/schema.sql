@@ -7,7 +7,8 @@
 -- a rollback journal created, synced and deleted (the mode stays with the file).
 PRAGMA journal_mode = WAL;
 
--- The latest state of each phone.
+-- The latest state of each phone, as certificates that an anchor verified
+-- (accepted or rejected) say: only they write here.
 CREATE TABLE IF NOT EXISTS phonecert_phone (
 	mac		TEXT PRIMARY KEY,	-- AA-BB-CC-DD-EE-FF, from the certificate
 	device_name	TEXT,			-- SEP2C3124C9F8E1
@@ -35,4 +36,23 @@ CREATE TABLE IF NOT EXISTS phonecert_phone_day (
 	result		TEXT NOT NULL,
 	authentications	INTEGER NOT NULL,
 	PRIMARY KEY (day, mac, anchor, result)
+);
+
+-- Rejects of certificates that no anchor verified (forged, another cluster's,
+-- unknown issuer), by the MAC their CN claims: counted and shown, but kept
+-- apart, so that a stranger's certificate never changes what verified
+-- authentications recorded in phonecert_phone.
+CREATE TABLE IF NOT EXISTS phonecert_unverified (
+	mac		TEXT PRIMARY KEY,	-- claimed: from the certificate's CN
+	device_name	TEXT,			-- claimed, as everything below from the certificate
+	model		TEXT,
+	pid		TEXT,
+	sn		TEXT,
+	cert_serial	TEXT,
+	last_reason	TEXT,
+	rejects		INTEGER NOT NULL,
+	first_seen	INTEGER NOT NULL,
+	last_seen	INTEGER NOT NULL,
+	nas_ip		TEXT,
+	nas_port_id	TEXT
 );
