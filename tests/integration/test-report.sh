@@ -357,6 +357,7 @@ eap_tls "$CRAFTED/bidi-lsc.pem" "$CRAFTED/bidi-lsc.key"
 expect_result accept "an LSC whose PID holds U+202E and U+009B"
 eap_tls "$CRAFTED/forged-issuer-lsc.pem" "$CRAFTED/forged-issuer-lsc.key"
 expect_result reject "a certificate of an issuer whose CN holds quotes and a newline"
+inventory_flush
 server_stop
 sqlite3 "$HDB" "SELECT mac, model, last_reason FROM phonecert_phone ORDER BY mac" | sed 's/^/#   stored: /'
 FORMULA_MODEL=$(sqlite3 "$HDB" "SELECT model FROM phonecert_phone WHERE mac = '0A-1B-2C-3D-4E-62'")
@@ -384,7 +385,8 @@ else
 	fail "the bidi phone's model is not its PID in the inventory"
 fi
 # It writes other characters of a reason as =XX; a database written by hand, or with other safe_characters, holds any.
-sqlite3 "$HDB" "UPDATE phonecert_phone SET last_reason = '=HYPERLINK(\"x\")' || char(8238) || char(155)
+# The forged-issuer certificate was verified by no anchor: its reject is in phonecert_unverified.
+sqlite3 "$HDB" "UPDATE phonecert_unverified SET last_reason = '=HYPERLINK(\"x\")' || char(8238) || char(155)
 	|| char(10) || 'Phones rejected: 0' WHERE mac = '0A-1B-2C-3D-4E-5F'"
 no_raw_controls() {	# LABEL FILE|-: no raw U+202E, U+009B or C0 control but LF (and CR for CSV) in OUT or FILE
 	local text=$OUT
@@ -397,7 +399,7 @@ no_raw_controls() {	# LABEL FILE|-: no raw U+202E, U+009B or C0 control but LF (
 }
 run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --phones --html "$EXTRA/crafted.html"
 expect_out '^ +SEP0A1B2C3D4E61 +0A-1B-2C-3D-4E-61 +CP-8861\\xe2\\x80\\xaegpj\.exe\\xc2\\x9b2J ' "text: the model's controls as \\xHH"
-expect_out '^ +1  =HYPERLINK\("x"\)\\xe2\\x80\\xae\\xc2\\x9b\\x0aPhones rejected: 0$' "text: the reason on one line, its controls as \\xHH"
+expect_out '^ +1  =HYPERLINK\("x"\)\\xe2\\x80\\xae\\xc2\\x9b\\x0aPhones rejected: 0 \[unverified: ' "text: the reason on one line, its controls as \\xHH, marked unverified"
 expect_no_out '^Phones rejected: 0' "text: no line of the reason's own"
 no_raw_controls "text" -
 if grep -qF 'CP-8861\xe2\x80\xaegpj.exe\xc2\x9b2J' "$EXTRA/crafted.html" &&
