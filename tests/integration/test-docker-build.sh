@@ -104,14 +104,13 @@ post_auth_calls() {	# prints "post-auth NAME" and "reject NAME" for each phonece
 	     inside && /^[[:space:]]*Post-Auth-Type REJECT \{/ { reject = 1; next }
 	     inside && reject && /^\t\}/ { reject = 0; next }
 	     inside && /^\}/ { inside = 0 }
-	     inside && /^[[:space:]]*phonecert(_switch_reply)?[[:space:]]*$/ { gsub(/[[:space:]]/, ""); print (reject ? "reject " : "post-auth ") $0 }' \
+	     inside && /^[[:space:]]*phonecert[a-z_]*[[:space:]]*$/ { gsub(/[[:space:]]/, ""); print (reject ? "reject " : "post-auth ") $0 }' \
 		"$RADDB/sites-available/default"
 }
 calls=$(post_auth_calls)
-check "default site: phonecert and phonecert_switch_reply in post-auth, phonecert in Post-Auth-Type REJECT" \
-	[ "$calls" = "post-auth phonecert
-post-auth phonecert_switch_reply
-reject phonecert" ]
+check "default site: phonecert_post_auth in post-auth, phonecert_post_auth_reject in Post-Auth-Type REJECT (two lines)" \
+	[ "$calls" = "post-auth phonecert_post_auth
+reject phonecert_post_auth_reject" ]
 check "run_dir /var/run/freeradius created for the freerad user" \
 	[ "$(stat -c %U "$STAGE/var/run/freeradius" 2>/dev/null)" = freerad ]
 
@@ -155,29 +154,6 @@ fi
 echo "# the image's command, freeradius -f -l stdout, on the staged configuration"
 run_conf=$IT_OPEN/docker-run
 run_log=$IT_OPEN/docker-run.log
-# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
-listen_on() {	# $1: auth port (acct: +1, inner-tunnel: +2)
-	local site=$run_conf/sites-available/default
-	awk -v auth="$1" -v acct="$(($1 + 1))" '
-	function flush(   i, type, line, v6) {
-		type = "auth"; v6 = 0
-		for (i = 1; i <= n; i++) {
-			if (buf[i] ~ /^[[:space:]]*type = acct/) type = "acct"
-			if (buf[i] ~ /^[[:space:]]*ipv6addr = /) v6 = 1
-		}
-		if (v6) return
-		for (i = 1; i <= n; i++) {
-			line = buf[i]
-			if (line ~ /^[[:space:]]*port = /) sub(/port = [0-9]+/, "port = " (type == "acct" ? acct : auth), line)
-			sub(/ipaddr = \*/, "ipaddr = 127.0.0.1", line)
-			print line
-		}
-	}
-	/^listen \{/ { block = 1; n = 0 }
-	block { buf[++n] = $0; if ($0 ~ /^\}/) { flush(); block = 0 }; next }
-	{ print }' "$RADDB/sites-available/default" > "$site"
-	sed -i "s/port = 18120/port = $(($1 + 2))/" "$run_conf/sites-available/inner-tunnel"
-}
 operator_copy "$run_conf"
 # What the operator also sets in mods-available/eap: the server's certificate
 # and key, and eap's ca_file with the CAs of non-phone clients only. (Debian's
@@ -196,7 +172,8 @@ chown freerad:freerad "$IT_OPEN/docker-run-log" 2>/dev/null
 started=false
 for _ in 1 2 3 4 5; do
 	IT_PORT=$((20000 + RANDOM % 40000))
-	listen_on "$IT_PORT"
+	# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
+	debian_sites_on_loopback "$RADDB" "$run_conf" "$IT_PORT"
 	freeradius -f -l stdout -d "$run_conf" >"$run_log" 2>&1 &
 	IT_SERVER_PID=$!
 	# Up to 30 s: Debian's full configuration starts slower than the demo's, more so on a loaded machine.
@@ -218,14 +195,14 @@ if $started; then
 		PHONE_OUT=$out
 	}
 	phone 0 "LSC phone" lsc-new-rsa.pem lsc-new-rsa.key server-ca.pem
-	check "LSC phone: the switch gets the voice domain (phonecert_switch_reply in post-auth)" \
+	check "LSC phone: the switch gets the voice domain (phonecert_post_auth in post-auth)" \
 		grep -qF 'Cisco-AVPair="device-traffic-class=voice"' <<<"$PHONE_OUT"
 	phone 0 "MIC phone" mic.pem mic.key server-ca.pem
 	check "MIC phone: the LSC-enrolment VLAN" grep -qF 'Tunnel-Private-Group-Id="phones-lsc-enrolment"' <<<"$PHONE_OUT"
 	phone 1 "the other cluster's LSC" lsc-other.pem lsc-other.key server-ca.pem
 	phone 0 "a laptop's certificate: eap's ca_file, phonecert not involved" laptop.pem laptop.key server-ca.pem
 	if grep -qE 'phonecert: reject device=SEPB000B4BA0AEE .*LSC from another cluster' "$run_log"; then
-		pass "the reject's log line on stdout (phonecert in Post-Auth-Type REJECT)"
+		pass "the reject's log line on stdout (phonecert_post_auth_reject in Post-Auth-Type REJECT)"
 	else
 		fail "no phonecert reject line in the server's stdout"
 	fi
