@@ -91,7 +91,7 @@ check "it is the module make built" cmp -s "$module" "$IT_BUILD/rlm_phonecert.so
 for file in dictionary.phonecert mods-available/phonecert policy.d/phonecert certs/phonecert/manufacturing.pem; do
 	check "installed /etc/freeradius/3.0/$file" test -s "$RADDB/$file"
 done
-check "installed /usr/bin/phonecert-test" test -x "$STAGE/usr/bin/phonecert-test"
+check "installed /usr/local/bin/phonecert-test" test -x "$STAGE/usr/local/bin/phonecert-test"
 check "Debian's configuration copied beside it (radiusd.conf, sites-available/default)" \
 	test -s "$RADDB/radiusd.conf" -a -s "$RADDB/sites-available/default"
 check "phonecert enabled: mods-enabled/phonecert -> ../mods-available/phonecert" \
