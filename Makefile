@@ -6,6 +6,7 @@
 #   make test-other-release   the whole of .ci/run again in a root of the
 #                   other Debian release (12 <-> 13)
 #   make install    install module and raddb files (honours DESTDIR, PREFIX)
+#   make deb        build the Debian package freeradius-phonecert (build/deb/)
 
 CC      ?= cc
 BUILD   := build
@@ -135,9 +136,30 @@ install-state: install-files
 clean:
 	rm -rf $(BUILD)
 
+# The Debian package, built by dpkg-buildpackage (debian/) from a copy of the
+# work tree (uncommitted changes included) into build/deb/, then checked by
+# lintian (no errors allowed). The copy gets the FreeRADIUS headers already
+# taken from Debian's source package (scripts/fr-headers.sh).
+DEB_DIR := $(BUILD)/deb
+DEB      = $(DEB_DIR)/freeradius-phonecert_$(PHONECERT_VERSION)_$(shell dpkg --print-architecture).deb
+.PHONY: deb
+deb: $(BUILD)/fr-include/.stamp
+	@scripts/install-deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src/build
+	tar --exclude=./build --exclude=./.git -c . | tar -C $(DEB_DIR)/src -x
+	cp -a $(BUILD)/fr-include $(DEB_DIR)/src/build/
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc >../dpkg-buildpackage.log 2>&1 || { tail -n 30 ../dpkg-buildpackage.log; exit 1; }
+	lintian --fail-on error --tag-display-limit 0 $(DEB) $(DEB_DIR)/*.changes
+	@echo "Built $(DEB)"
+
 # ---- phonecert command-line tool (rlm_phonecert/cli) ------------------------
 # build/phonecert: the core plus OpenSSL, no FreeRADIUS library. Built by `all`
 # (so before the integration tests) and installed with its man page by `install`.
+# Its version (phonecert --version) is the package's: debian/changelog.
+PHONECERT_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+$(BUILD)/rlm_phonecert/cli/main.o: CORE_CFLAGS += -DPHONECERT_VERSION='"$(PHONECERT_VERSION)"'
+$(BUILD)/rlm_phonecert/cli/main.o: debian/changelog
 CLI_SRC := $(wildcard rlm_phonecert/cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI     := $(BUILD)/phonecert

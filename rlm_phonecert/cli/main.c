@@ -22,7 +22,7 @@
 #include "../core/timeutil.h"
 
 #ifndef PHONECERT_VERSION
-#define PHONECERT_VERSION "0.1"
+#error "PHONECERT_VERSION: the Makefile defines it from debian/changelog, the one definition of the version"
 #endif
 
 #define DEFAULT_RADDB_DIR "/etc/freeradius/3.0"
