@@ -37,7 +37,10 @@ contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|')
 for path in /usr/lib/freeradius/rlm_phonecert.so /usr/bin/phonecert /usr/bin/phonecert-test \
 	    /usr/share/man/man1/phonecert.1.gz /usr/share/man/man1/phonecert-test.1.gz /usr/share/man/man5/phonecert.5.gz \
 	    /etc/freeradius/3.0/mods-available/phonecert /etc/freeradius/3.0/mods-available/sql_phonecert \
-	    /etc/freeradius/3.0/policy.d/phonecert /etc/freeradius/3.0/dictionary.phonecert; do
+	    /etc/freeradius/3.0/policy.d/phonecert /etc/freeradius/3.0/dictionary.phonecert \
+	    /usr/share/doc/freeradius-phonecert/examples/phonecert-metrics.service \
+	    /usr/share/doc/freeradius-phonecert/examples/phonecert-metrics.timer \
+	    /usr/share/doc/freeradius-phonecert/examples/phonecert-alerts.yml; do
 	if grep -qxF "$path" <<<"$contents"; then pass "ships $path"; else fail "does not ship $path"; fi
 done
 if grep -q 'mods-enabled\|sites-enabled' <<<"$contents"; then fail "ships something in mods-enabled or sites-enabled"; else pass "nothing enabled (no mods-enabled, sites-enabled)"; fi
