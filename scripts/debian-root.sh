@@ -4,6 +4,7 @@
 #
 #   debian_root_ensure RELEASE ROOT   make ROOT (debootstrap --variant=minbase)
 #                                     unless it was made before: roots are reused
+#   debian_root_run ROOT CMD...       CMD in ROOT, clean environment
 #   debian_root_mount ROOT            proc, sys, dev/pts, dev/shm (PostgreSQL
 #                                     needs a tmpfs there); undone by
 #                                     debian_root_unmount_all (call it on EXIT)
@@ -63,9 +64,17 @@ debian_root_unmount_all() {
 	DEBIAN_ROOT_MOUNTED=()
 }
 
+# DEBIAN_ROOT_CMD: the command prefix that runs a program in ROOT with a
+# clean environment (chroot and env exec it: started in the background, $! is
+# the program's own process id).
+debian_root_command() {
+	DEBIAN_ROOT_CMD=(chroot "$1" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive)
+}
+
 # Runs a command in ROOT with a clean environment: debian_root_run ROOT CMD...
 debian_root_run() {
 	local root=$1; shift
-	chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+	debian_root_command "$root"
+	"${DEBIAN_ROOT_CMD[@]}" "$@"
 }

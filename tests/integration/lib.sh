@@ -352,6 +352,29 @@ debian_sites_on_loopback() {	# SRC DST PORT
 		rm "$dst/sites-available/inner-tunnel.loopback"
 }
 
+# Start a server on Debian's stock sites of raddb SRC, rewritten into raddb
+# DST for a random loopback port (IT_PORT), with CMD... (in the foreground,
+# output to LOG): another port if that one is taken, up to 30 s to start
+# (Debian's whole configuration, on a loaded machine). IT_SERVER_PID is CMD's
+# process (server_stop ends it): CMD must exec the server (chroot, env do).
+debian_server_start() {	# SRC DST LOG CMD...
+	local src=$1 dst=$2 log=$3 attempt; shift 3
+	for attempt in 1 2 3 4 5; do
+		IT_PORT=$((20000 + RANDOM % 40000))
+		debian_sites_on_loopback "$src" "$dst" "$IT_PORT" || return 1
+		"$@" >"$log" 2>&1 &
+		IT_SERVER_PID=$!
+		for _ in $(seq 1 300); do
+			grep -q 'Ready to process requests' "$log" && return 0
+			kill -0 "$IT_SERVER_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		server_stop
+		grep -q 'Address already in use' "$log" || return 1
+	done
+	return 1
+}
+
 # A suite that cannot run a part here says so and counts it (never a silent pass).
 IT_SKIPPED=0
 skip() {

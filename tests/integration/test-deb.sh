@@ -62,7 +62,7 @@ cleanup_root() {
 	if $overlay; then umount -l "$run_root/merged" 2>/dev/null; fi
 	rm -rf "$run_root"
 }
-trap 'server_stop_root; cleanup_root; it_cleanup' EXIT
+trap 'it_cleanup; cleanup_root' EXIT
 
 make_base() {
 	debian_root_ensure "$release" "$base" || return 1
@@ -142,26 +142,9 @@ mkdir -p "$IT_OPEN/orig" && cp -a "$raddb/sites-available" "$IT_OPEN/orig/"
 in_root install -d -o freerad -g freerad /run/freeradius
 
 ROOT_LOG=$ROOT/tmp/radiusd.log
-ROOT_PID=
-server_stop_root() {
-	[ -n "$ROOT_PID" ] || return 0
-	kill "$ROOT_PID" 2>/dev/null; wait "$ROOT_PID" 2>/dev/null; ROOT_PID=
-}
 started=false
-for _ in 1 2 3 4 5; do
-	IT_PORT=$((20000 + RANDOM % 40000))
-	debian_sites_on_loopback "$IT_OPEN/orig" "$raddb" "$IT_PORT"
-	: >"$ROOT_LOG"
-	in_root freeradius -f -l stdout >"$ROOT_LOG" 2>&1 &
-	ROOT_PID=$!
-	for _ in $(seq 1 300); do
-		grep -q 'Ready to process requests' "$ROOT_LOG" && { started=true; break 2; }
-		kill -0 "$ROOT_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	server_stop_root
-	grep -q 'Address already in use' "$ROOT_LOG" || break
-done
+debian_root_command "$ROOT"
+debian_server_start "$IT_OPEN/orig" "$raddb" "$ROOT_LOG" "${DEBIAN_ROOT_CMD[@]}" freeradius -f -l stdout && started=true
 if $started; then
 	pass "freeradius starts in the root with phonecert enabled (127.0.0.1:$IT_PORT)"
 	cp "$IT_PKI"/{lsc-new-rsa,mic,lsc-other}.{pem,key} "$IT_PKI/server-ca.pem" "$ROOT/tmp/"
@@ -183,7 +166,7 @@ if $started; then
 else
 	fail "freeradius did not start in the root:"; tail -n 8 "$ROOT_LOG" | sed 's/^/#   /'
 fi
-server_stop_root
+server_stop
 if $started; then
 	report=$(in_root phonecert report --db "sqlite:$db" --format csv --phones 2>&1)
 	if grep -q 'SEP2C3124C9F8E1' <<<"$report"; then pass "phonecert report reads the inventory under /var/lib"; else fail "phonecert report: $(head -n 3 <<<"$report")"; fi

@@ -169,22 +169,9 @@ sed -i -e "s|^run_dir = .*|run_dir = $STAGE/var/run/freeradius|" \
        -e "s|^logdir = .*|logdir = $IT_OPEN/docker-run-log|" "$run_conf/radiusd.conf"
 mkdir -p "$IT_OPEN/docker-run-log"
 chown freerad:freerad "$IT_OPEN/docker-run-log" 2>/dev/null
+# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
 started=false
-for _ in 1 2 3 4 5; do
-	IT_PORT=$((20000 + RANDOM % 40000))
-	# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
-	debian_sites_on_loopback "$RADDB" "$run_conf" "$IT_PORT"
-	freeradius -f -l stdout -d "$run_conf" >"$run_log" 2>&1 &
-	IT_SERVER_PID=$!
-	# Up to 30 s: Debian's full configuration starts slower than the demo's, more so on a loaded machine.
-	for _ in $(seq 1 300); do
-		grep -q 'Ready to process requests' "$run_log" && { started=true; break 2; }
-		kill -0 "$IT_SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	server_stop
-	grep -q 'Address already in use' "$run_log" || break
-done
+debian_server_start "$RADDB" "$run_conf" "$run_log" freeradius -f -l stdout -d "$run_conf" && started=true
 if $started; then
 	pass "freeradius -f -l stdout starts and logs to stdout"
 	phone() {	# $1: want exit, $2: label, rest: phonecert-test arguments
