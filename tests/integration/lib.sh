@@ -352,6 +352,33 @@ debian_sites_on_loopback() {	# SRC DST PORT
 		rm "$dst/sites-available/inner-tunnel.loopback"
 }
 
+# The operator's part of Debian's configuration with phonecert (README.md):
+# the CAPF certificates mods-available/phonecert names, the test MICs' CA
+# beside Cisco's manufacturing bundle (as in the demo), and in
+# mods-available/eap the server's certificate and key and a ca_file with the
+# CAs of non-phone clients only (Debian's default, the public bundle, does not
+# fit phonecert's CA names in a 3.2.1 TLS record: phonecert refuses it).
+# OWNER (user:group, numeric for another system's freerad) gets the files.
+operator_setup() {	# RADDB OWNER
+	local raddb=$1 owner=$2
+	mkdir -p "$raddb/certs/phonecert"
+	cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$raddb/certs/phonecert/"
+	cat "$IT_PKI/mfg-ca.pem" >> "$raddb/certs/phonecert/manufacturing.pem"
+	cp "$IT_PKI/server.pem" "$IT_PKI/server.key" "$IT_PKI/eap-ca.pem" "$raddb/certs/"
+	chmod 640 "$raddb/certs/server.key"
+	chown "$owner" "$raddb/certs/phonecert/"capf-{new,old}.pem "$raddb/certs/"{server.pem,server.key,eap-ca.pem} 2>/dev/null
+	sed -i -e 's|^\([[:space:]]*\)private_key_file = .*|\1private_key_file = ${certdir}/server.key|' \
+	       -e 's|^\([[:space:]]*\)certificate_file = .*|\1certificate_file = ${certdir}/server.pem|' \
+	       -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$raddb/mods-available/eap"
+}
+
+# The two site lines README.md asks for, in Debian's default site of RADDB.
+site_calls_phonecert() {	# RADDB
+	sed -i -e '0,/^post-auth {/s//post-auth {\n\tphonecert_post_auth/' \
+	       -e '0,/^[[:space:]]*Post-Auth-Type REJECT {/s//\tPost-Auth-Type REJECT {\n\t\tphonecert_post_auth_reject/' \
+	       "$1/sites-available/default"
+}
+
 # Start a server on Debian's stock sites of raddb SRC, rewritten into raddb
 # DST for a random loopback port (IT_PORT), with CMD... (in the foreground,
 # output to LOG): another port if that one is taken, up to 30 s to start

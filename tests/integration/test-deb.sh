@@ -121,21 +121,10 @@ if grep -q 'Configuration appears to be OK' <<<"$out"; then pass "installed, not
 echo "# enabled as README.md says"
 # The admin's part: CAPF certificates, the server's certificate and eap's
 # ca_file (non-phone CAs only), the two site lines, the module and inventory enabled.
-cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$raddb/certs/phonecert/"
-cat "$IT_PKI/mfg-ca.pem" >"$raddb/certs/phonecert/test-mfg.pem"
-sed -i 's|^\([[:space:]]*ca_file = \)${certdir}/phonecert/manufacturing.pem|\1${certdir}/phonecert/test-mfg.pem|' "$raddb/mods-available/phonecert"
-cp "$IT_PKI/server.pem" "$IT_PKI/server.key" "$IT_PKI/eap-ca.pem" "$raddb/certs/"
-in_root chgrp freerad /etc/freeradius/3.0/certs/server.key /etc/freeradius/3.0/certs/phonecert/capf-new.pem \
-	/etc/freeradius/3.0/certs/phonecert/capf-old.pem /etc/freeradius/3.0/certs/phonecert/test-mfg.pem
-chmod 640 "$raddb/certs/server.key"
-sed -i -e 's|^\([[:space:]]*\)private_key_file = .*|\1private_key_file = ${certdir}/server.key|' \
-       -e 's|^\([[:space:]]*\)certificate_file = .*|\1certificate_file = ${certdir}/server.pem|' \
-       -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$raddb/mods-available/eap"
+operator_setup "$raddb" "$(awk -F: '$1 == "freerad" { print $3 ":" $4 }' "$ROOT/etc/passwd")"
 ln -s ../mods-available/phonecert "$raddb/mods-enabled/phonecert"
 ln -s ../mods-available/sql_phonecert "$raddb/mods-enabled/sql_phonecert"
-sed -i -e '0,/^post-auth {/s//post-auth {\n\tphonecert_post_auth/' \
-       -e '0,/^[[:space:]]*Post-Auth-Type REJECT {/s//\tPost-Auth-Type REJECT {\n\t\tphonecert_post_auth_reject/' \
-       "$raddb/sites-available/default"
+site_calls_phonecert "$raddb"
 mkdir -p "$IT_OPEN/orig" && cp -a "$raddb/sites-available" "$IT_OPEN/orig/"
 # run_dir, which Debian's systemd unit makes (RuntimeDirectory); inside the
 # root only (its /var/run is a link to /run, which outside means the host's).
@@ -174,7 +163,8 @@ fi
 
 echo "# apt-get remove, then purge"
 # The admin undoes the enabling first (what was theirs).
-rm -f "$raddb/mods-enabled/phonecert" "$raddb/mods-enabled/sql_phonecert" "$raddb/certs/phonecert/"{capf-new,capf-old,test-mfg}.pem
+rm -f "$raddb/mods-enabled/phonecert" "$raddb/mods-enabled/sql_phonecert" "$raddb/certs/phonecert/"capf-{new,old}.pem \
+	"$raddb/certs/"{server.pem,server.key,eap-ca.pem}
 if in_root apt-get remove -y -q freeradius-phonecert >"$IT_BUILD/it-deb-remove.log" 2>&1; then pass "apt-get remove"; else fail "apt-get remove failed"; fi
 if [ ! -e "$ROOT/usr/lib/freeradius/rlm_phonecert.so" ] && [ ! -e "$ROOT/usr/bin/phonecert" ] && [ -e "$raddb/mods-available/phonecert" ]; then
 	pass "remove: programs and module gone, conffiles kept"

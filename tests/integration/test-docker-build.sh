@@ -120,14 +120,7 @@ echo "# the staged configuration with the staged module: freeradius -C"
 operator_copy() {	# $1: directory
 	rm -rf "$1"
 	cp -a "$RADDB" "$1"
-	mkdir -p "$1/certs/phonecert"
-	cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$1/certs/phonecert/"
-	# The test MICs' manufacturing CA joins Cisco's, as in the demo (scripts/demo-raddb.sh).
-	cat "$IT_PKI/mfg-ca.pem" >> "$1/certs/phonecert/manufacturing.pem"
-	chown freerad:freerad "$1/certs/phonecert/"capf-*.pem 2>/dev/null
-	# eap's ca_file: the CAs of non-phone clients only, not Debian's public bundle (README; phonecert refuses it).
-	cp "$IT_PKI/eap-ca.pem" "$1/certs/"
-	sed -i 's|^\([[:space:]]*\)ca_file = .*ca-certificates.crt.*|\1ca_file = ${certdir}/eap-ca.pem|' "$1/mods-available/eap"
+	operator_setup "$1" freerad:freerad
 	# The staged module first, Debian's modules (eap...) from the system.
 	sed -i "s|^[[:space:]]*libdir = .*|libdir = $STAGE/usr/lib/freeradius:/usr/lib/freeradius|" "$1/radiusd.conf"
 }
@@ -155,16 +148,6 @@ echo "# the image's command, freeradius -f -l stdout, on the staged configuratio
 run_conf=$IT_OPEN/docker-run
 run_log=$IT_OPEN/docker-run.log
 operator_copy "$run_conf"
-# What the operator also sets in mods-available/eap: the server's certificate
-# and key, and eap's ca_file with the CAs of non-phone clients only. (Debian's
-# default, the 140-odd CAs of ca-certificates, plus phonecert's anchor names
-# make a CertificateRequest larger than FreeRADIUS' 16 KB TLS buffer: every
-# EAP-TLS handshake fails with "the peer is misbehaving".)
-cp "$IT_PKI/server.pem" "$IT_PKI/server.key" "$IT_PKI/eap-ca.pem" "$run_conf/certs/"
-chown freerad:freerad "$run_conf/certs/"{server.pem,server.key,eap-ca.pem} 2>/dev/null
-sed -i -e 's|^\([[:space:]]*\)private_key_file = .*|\1private_key_file = ${certdir}/server.key|' \
-       -e 's|^\([[:space:]]*\)certificate_file = .*|\1certificate_file = ${certdir}/server.pem|' \
-       -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$run_conf/mods-available/eap"
 sed -i -e "s|^run_dir = .*|run_dir = $STAGE/var/run/freeradius|" \
        -e "s|^logdir = .*|logdir = $IT_OPEN/docker-run-log|" "$run_conf/radiusd.conf"
 mkdir -p "$IT_OPEN/docker-run-log"

@@ -57,9 +57,7 @@ sed -i "s|\"/var/lib/freeradius/phonecert-inventory.sqlite\"|\"$stock/db/phonece
 	"$stock/mods-config/sql/phonecert/connection.conf"
 # As README.md says: the two wrapper calls in the default site, the inventory enabled.
 ln -sf ../mods-available/sql_phonecert "$stock/mods-enabled/sql_phonecert"
-sed -i -e '0,/^post-auth {/s//post-auth {\n\tphonecert_post_auth/' \
-       -e '0,/^[[:space:]]*Post-Auth-Type REJECT {/s//\tPost-Auth-Type REJECT {\n\t\tphonecert_post_auth_reject/' \
-       "$stock/sites-available/default"
+site_calls_phonecert "$stock"
 
 # The CA names of eap's ca_file and phonecert's anchors go into one TLS record
 # of MAX_RECORD_SIZE bytes: 16384 in FreeRADIUS 3.2.1 (Debian 12), 65536 in
