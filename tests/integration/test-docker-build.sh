@@ -50,8 +50,8 @@ ignores() {	# FILE PATTERN...: each pattern is a line of FILE
 	local file=$1 pattern; shift
 	for pattern; do grep -qxF -- "$pattern" "$file" || return 1; done
 }
-check "Dockerfile.dockerignore keeps build/, .git and the operator's docker/raddb out of the image" \
-	ignores "$DOCKER/Dockerfile.dockerignore" .git build docker/raddb
+check "Dockerfile.dockerignore keeps build/, .git and the operator's docker/raddb and docker/certs out of the image" \
+	ignores "$DOCKER/Dockerfile.dockerignore" .git build docker/raddb docker/certs
 
 echo "# docker/compose.yaml"
 compose=$DOCKER/compose.yaml
