@@ -113,6 +113,8 @@ state=$(in_root stat -c '%U:%G %a' /var/lib/freeradius 2>/dev/null)
 if [ "$state" = "freerad:freerad 750" ]; then pass "/var/lib/freeradius made, freerad:freerad 0750"; else fail "/var/lib/freeradius is '$state'"; fi
 if [ ! -e "$raddb/mods-enabled/phonecert" ] && [ ! -e "$raddb/mods-enabled/sql_phonecert" ]; then pass "phonecert not enabled by the package"; else fail "the package enabled a module"; fi
 if [ "$(in_root stat -c %G /etc/freeradius/3.0/mods-available/phonecert)" = freerad ]; then pass "configuration in the freerad group"; else fail "configuration not in the freerad group"; fi
+in_root apt-get install -y -q --reinstall "/tmp/$(basename "$deb")" >>"$IT_BUILD/it-deb-install.log" 2>&1
+if [ "$(grep -c 'dictionary.phonecert' "$raddb/dictionary")" -eq 1 ]; then pass "reinstalled: the include is there once"; else fail "reinstalled: dictionary.phonecert included $(grep -c 'dictionary.phonecert' "$raddb/dictionary") times"; fi
 out=$(in_root phonecert --version 2>&1)
 if grep -q "^phonecert $version " <<<"$out"; then pass "phonecert --version says $version"; else fail "phonecert --version: $out"; fi
 out=$(in_root timeout 60 freeradius -CX -d /etc/freeradius/3.0 2>&1)
