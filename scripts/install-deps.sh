@@ -15,8 +15,8 @@ test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius
 # same clang (libclang-rt-dev, only recommended by clang) and llvm-symbolizer
 # for readable stack traces (llvm). Unversioned: clang 14 on 12, clang 19 on 13.
 test_packages+=(clang libclang-rt-dev llvm)
-# make deb: Debian's packaging tools and lintian.
-deb_packages=(debhelper lintian)
+# make deb: Debian's packaging tools (dpkg-buildpackage requires build-essential) and lintian.
+deb_packages=(build-essential debhelper lintian)
 # make test-other-release, test-deb: a root of a Debian release; the metrics'
 # exposition format (promtool); the container image (podman, buildah).
 test_packages+=("${deb_packages[@]}" debootstrap prometheus podman buildah)
