@@ -5,13 +5,14 @@
 #   make test       install what is missing, build, run every test
 #   make test-other-release   the whole of .ci/run again in a root of the
 #                   other Debian release (12 <-> 13)
-#   make install    install module and raddb files (honours DESTDIR)
+#   make install    install module and raddb files (honours DESTDIR, PREFIX)
+#   make deb        build the Debian package freeradius-phonecert (build/deb/)
 
 CC      ?= cc
 BUILD   := build
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror=implicit-function-declaration -Wformat=2 -Wshadow
-CORE_CFLAGS := -std=c99 -D_GNU_SOURCE -fPIC $(WARN) $(CFLAGS)
+CORE_CFLAGS := -std=c99 -D_GNU_SOURCE -fPIC $(WARN) $(CPPFLAGS) $(CFLAGS)
 # Debian built radiusd with NDEBUG: without it struct rad_request has another layout.
 FR_CFLAGS   := $(CORE_CFLAGS) -DNDEBUG -I$(BUILD)/fr-include -include freeradius/build.h \
                -Wno-unused-parameter -Wno-shadow -Wno-format-nonliteral
@@ -62,7 +63,7 @@ $(FR_OBJ): $(BUILD)/%.o: %.c $(BUILD)/fr-include/.stamp
 	$(CC) $(FR_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(MODULE): $(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) rlm_phonecert/module/exports.map
-	$(CC) -shared -Wl,--version-script=rlm_phonecert/module/exports.map -o $@ \
+	$(CC) -shared $(LDFLAGS) -Wl,--version-script=rlm_phonecert/module/exports.map -o $@ \
 		$(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) -ltalloc -lpthread
 
 -include $(CORE_OBJ:.o=.d) $(MODULE_OBJ:.o=.d) $(CONFIG_OBJ:.o=.d)
@@ -101,51 +102,81 @@ test-other-release: test-deps
 run: all
 	scripts/run-demo.sh
 
-# Admins add phonecert to an existing Debian FreeRADIUS: the module, its
-# dictionary, the module configuration (not enabled), the switch reply and
-# inventory policies, the inventory's sql configuration and writer site (not
-# enabled) and Cisco's bundle.
-install: all
-	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
-	install -D -g $(RADDB_GROUP) -m 0644 raddb/dictionary.phonecert $(DESTDIR)$(RADDB_DIR)/dictionary.phonecert
-	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/phonecert
-	install -D -g $(RADDB_GROUP) -m 0640 raddb/policy.d/phonecert $(DESTDIR)$(RADDB_DIR)/policy.d/phonecert
-	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
-	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
-	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/sql_phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/sql_phonecert
-	install -D -g $(RADDB_GROUP) -m 0640 raddb/sites-available/phonecert-inventory $(DESTDIR)$(RADDB_DIR)/sites-available/phonecert-inventory
-	for f in connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql; do \
-		install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-config/sql/phonecert/$$f $(DESTDIR)$(RADDB_DIR)/mods-config/sql/phonecert/$$f || exit 1; \
-	done
-	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary
+# Admins who build from source add phonecert to an existing Debian FreeRADIUS
+# (the package, make deb, does the same with dpkg): install-files puts the
+# module where radiusd looks for modules (MODULE_DIR, /usr/lib/freeradius:
+# FreeRADIUS' libdir), the dictionary, the module and inventory configuration
+# (mods-available and the inventory writer's site in sites-available, nothing
+# enabled), the switch reply and post-auth policies and Cisco's bundle into RADDB_DIR, the programs and man pages under
+# PREFIX (/usr/local). install also adds the dictionary include and makes the
+# inventory's directory STATE_DIR, owned by freerad (the package's postinst
+# does both at installation time).
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+STATE_DIR ?= /var/lib/freeradius
+RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/phonecert:0640 \
+	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 sites-available/phonecert-inventory:0640 \
+	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql,mods-config/sql/phonecert/$(f):0640)
+MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
+
+.PHONY: install-files install-state
+install: install-files install-state
 	@echo "Installed. Enable: ln -s ../mods-available/phonecert $(RADDB_DIR)/mods-enabled/ (see README.md)"
 
-# phonecert-test (radtest for phones), installed by `make install`.
-BINDIR ?= /usr/bin
-.PHONY: install-phonecert-test
-install: install-phonecert-test
-install-phonecert-test:
+install-files: all
+	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
+	for f in $(RADDB_FILES); do \
+		install -D -g $(RADDB_GROUP) -m $${f#*:} raddb/$${f%:*} $(DESTDIR)$(RADDB_DIR)/$${f%:*} || exit 1; \
+	done
+	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/phonecert
 	install -D -m 0755 scripts/phonecert-test $(DESTDIR)$(BINDIR)/phonecert-test
+	for m in $(MAN_PAGES); do \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+
+install-state: install-files
+	scripts/add-dictionary-include.sh $(DESTDIR)$(RADDB_DIR)/dictionary
+	install -d -m 0750 $(DESTDIR)$(STATE_DIR)
+	! getent passwd freerad >/dev/null || [ "$$(id -u)" != 0 ] || chown freerad:freerad $(DESTDIR)$(STATE_DIR)
 
 clean:
 	rm -rf $(BUILD)
+
+# The Debian package, built by dpkg-buildpackage (debian/) from a copy of the
+# work tree (uncommitted changes included) into build/deb/, then checked by
+# lintian (no errors allowed). The copy gets the FreeRADIUS headers already
+# taken from Debian's source package (scripts/fr-headers.sh).
+DEB_DIR := $(BUILD)/deb
+DEB      = $(DEB_DIR)/freeradius-phonecert_$(PHONECERT_VERSION)_$(shell dpkg --print-architecture).deb
+.PHONY: deb
+deb: $(BUILD)/fr-include/.stamp
+	@scripts/install-deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src/build
+	tar --exclude=./build --exclude=./.git -c . | tar -C $(DEB_DIR)/src -x
+	cp -a $(BUILD)/fr-include $(DEB_DIR)/src/build/
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc >../dpkg-buildpackage.log 2>&1 || { tail -n 30 ../dpkg-buildpackage.log; exit 1; }
+	lintian --fail-on error --tag-display-limit 0 $(DEB) $(DEB_DIR)/*.changes
+	@echo "Built $(DEB)"
 
 # ---- phonecert command-line tool (rlm_phonecert/cli) ------------------------
 # build/phonecert: the core, OpenSSL, and FreeRADIUS' own configuration parser
 # (libfreeradius-server, as radmin uses it) with the module's configuration
 # reader (config/). Built by `all` (so before the integration tests) and
-# installed with its man page by `install`.
-MANDIR  ?= /usr/share/man
+# installed with its man page by `install`. Its version (phonecert --version)
+# is the package's: debian/changelog.
+PHONECERT_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+$(BUILD)/rlm_phonecert/cli/main.o: CORE_CFLAGS += -DPHONECERT_VERSION='"$(PHONECERT_VERSION)"'
+$(BUILD)/rlm_phonecert/cli/main.o: debian/changelog
 # cli/capture/: phonecert capture's packet parsing (no libpcap but pcap_source.c) and reporting.
 CAPTURE_PARSE_SRC := $(addprefix rlm_phonecert/cli/capture/,buf.c dissect.c eap.c engine.c radius.c tcp.c tls.c)
 CLI_SRC := $(wildcard rlm_phonecert/cli/*.c rlm_phonecert/cli/capture/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI     := $(BUILD)/phonecert
 
-.PHONY: install-cli
 all: $(CLI)
 integration: $(CLI)
-install: install-cli
 
 # report reads the phone inventory: SQLite (libsqlite3-dev) and PostgreSQL
 # (libpq-dev; its headers are in pg_config's include directory); capture
@@ -167,11 +198,7 @@ $(BUILD)/rlm_phonecert/cli/lint.o: CORE_CFLAGS += -DFR_MAX_RECORD_SIZE=$(FR_MAX_
 $(BUILD)/rlm_phonecert/cli/lint.o: $(FR_TLS_H)
 
 $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
-	$(CC) -o $@ $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) $(CLI_LDLIBS)
-
-install-cli: $(CLI)
-	install -D -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/phonecert
-	install -D -m 0644 rlm_phonecert/cli/phonecert.1 $(DESTDIR)$(MANDIR)/man1/phonecert.1
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) $(CLI_LDLIBS)
 
 -include $(CLI_OBJ:.o=.d)
 # ---- end of the phonecert command-line tool ---------------------------------

@@ -86,7 +86,8 @@ declare -A ROUTE=([lsc-new-rsa]=new [lsc-new-ec]=new [lsc-old-rsa]=old [mic]=old
 # (a) stock, (b) phonecert without the inventory, (c) the demo configuration
 # as shipped; (c) only while the demo configuration has the SQL inventory.
 SIDES=(stock phonecert)
-if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/sites-available/phonecert"; then
+if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/policy.d/phonecert" &&
+   [ -e "$repo/raddb/mods-enabled/sql_phonecert" ]; then
 	SIDES+=(demo)
 fi
 declare -A SERVERS PID PORT
@@ -142,7 +143,7 @@ layout_stock() {
 	local dir=$1 first=$2 second certs
 	[ "$first" = new ] && second=old || second=new
 	layout_common "$dir"
-	remove_calls "$dir" phonecert phonecert_switch_reply phonecert_inventory sql_phonecert
+	remove_calls "$dir" phonecert phonecert_post_auth phonecert_post_auth_reject sql_phonecert
 	certs=$dir/raddb/certs
 	cat "$certs/eap-ca.pem" "$certs/phonecert/capf-$first.pem" "$certs/phonecert/capf-$second.pem" \
 		"$certs/phonecert/manufacturing.pem" > "$certs/stock-ca.pem"
@@ -151,10 +152,11 @@ layout_stock() {
 }
 
 # (b) The demo configuration without its SQL phone inventory: phonecert, its
-# switch reply policy, its log line.
+# switch reply policy, its log line (phonecert_post_auth calls the inventory's
+# modules optionally: without mods-enabled/sql_phonecert they are left out).
 layout_phonecert() {
 	layout_common "$1"
-	remove_calls "$1" phonecert_inventory sql_phonecert
+	remove_calls "$1" sql_phonecert
 }
 
 # (c) The demo configuration as shipped (with the inventory, SQLite).

@@ -15,9 +15,9 @@
 #
 # Steps: install the build packages that are missing (scripts/install-deps.sh;
 # no network when all are installed), make, make install (DESTDIR), enable the
-# module (mods-enabled/phonecert), call phonecert and phonecert_switch_reply in
-# post-auth of the default site and phonecert in its Post-Auth-Type REJECT,
-# create the run directory. Running it again gives the same result.
+# module (mods-enabled/phonecert), call phonecert_post_auth in post-auth of the
+# default site and phonecert_post_auth_reject in its Post-Auth-Type REJECT
+# (policy.d/phonecert), create the run directory. Running it again gives the same result.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,31 +53,27 @@ make install DESTDIR="$root"
 say "enable phonecert in $raddb"
 ln -sfn ../mods-available/phonecert "$raddb/mods-enabled/phonecert"
 
-# post-auth of the default site (Debian: the site that runs eap):
+# post-auth of the default site (Debian: the site that runs eap), as README.md says:
 #   post-auth {
-#       phonecert                  # re-checks the policy, one log line per phone
-#       phonecert_switch_reply     # voice domain, MIC VLAN (policy.d/phonecert)
+#       phonecert_post_auth                # policy, log line, switch reply, inventory
 #       ...
 #       Post-Auth-Type REJECT {
-#           phonecert              # the log line for refused phones
+#           phonecert_post_auth_reject     # log line and inventory of refused phones
 site=$raddb/sites-available/default
-if grep -q '^[[:space:]]*phonecert_switch_reply' "$site"; then
+if grep -q '^[[:space:]]*phonecert_post_auth[[:space:]]*$' "$site"; then
 	say "$site already calls phonecert"
 else
 	awk '
 	/^post-auth \{/ && !top {
 		print
-		print "\t# rlm_phonecert (added by docker/build.sh): re-checks the phone policy,"
-		print "\t# one log line per phone; then what the switch gets (policy.d/phonecert)."
-		print "\tphonecert"
-		print "\tphonecert_switch_reply"
+		print "\t# rlm_phonecert (added by docker/build.sh; policy.d/phonecert)."
+		print "\tphonecert_post_auth"
 		print ""
 		top = 1; inside = 1; next
 	}
 	inside && /^[[:space:]]*Post-Auth-Type REJECT \{/ && !reject {
 		print
-		print "\t\t# rlm_phonecert: the log line for refused phones."
-		print "\t\tphonecert"
+		print "\t\tphonecert_post_auth_reject"
 		reject = 1; next
 	}
 	inside && /^\}/ { inside = 0 }
@@ -87,7 +83,7 @@ else
 	# Keep the file itself (owner, mode): overwrite its content.
 	cat "$site.phonecert" > "$site"
 	rm -f "$site.phonecert"
-	say "$site: phonecert and phonecert_switch_reply in post-auth, phonecert in Post-Auth-Type REJECT"
+	say "$site: phonecert_post_auth in post-auth, phonecert_post_auth_reject in Post-Auth-Type REJECT"
 fi
 
 # Debian keeps its configuration freerad-owned; make install wrote root's.

@@ -22,12 +22,17 @@ cp "$pki"/capf-*.pem "$pki"/ext-ca.pem "$certs/phonecert/"
 # join it (like Cisco's: a SHA-256 one and a legacy SHA-1 one).
 cat "$pki/mfg-ca.pem" "$pki/mfg-legacy-ca.pem" >> "$certs/phonecert/manufacturing.pem"
 
+# The inventory in the demo's own directory, not /var/lib/freeradius.
+sed -i "s|^\([[:space:]]*filename = \).*/phonecert-inventory.sqlite\"|\1\"$run/db/phonecert-inventory.sqlite\"|" \
+	"$run/raddb/mods-config/sql/phonecert/connection.conf"
+grep -qF "\"$run/db/phonecert-inventory.sqlite\"" "$run/raddb/mods-config/sql/phonecert/connection.conf" ||
+	{ echo "demo-raddb.sh: no inventory filename in mods-config/sql/phonecert/connection.conf" >&2; exit 1; }
+
 cat > "$run/raddb/local.conf" <<EOF2
 # Written by scripts/demo-raddb.sh for this machine.
 libdir = $moduledir:/usr/lib/freeradius
 logdir = $run/log
 run_dir = $run/run
-db_dir = $run/db
 certdir = \${confdir}/certs
 listen_address = 127.0.0.1
 auth_port = $port

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rlm_phonecert needs to build, run and test.
 # Does nothing (and needs no network) when everything is already installed.
-# Usage: scripts/install-deps.sh build|test      install what is missing
+# Usage: scripts/install-deps.sh build|deb|test  install what is missing
 #        scripts/install-deps.sh --list build|test   print the package names
 set -euo pipefail
 
@@ -15,16 +15,20 @@ test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius
 # same clang (libclang-rt-dev, only recommended by clang) and llvm-symbolizer
 # for readable stack traces (llvm). Unversioned: clang 14 on 12, clang 19 on 13.
 test_packages+=(clang libclang-rt-dev llvm)
-# make test-other-release: a root of the other Debian release.
-test_packages+=(debootstrap)
+# make deb: Debian's packaging tools (dpkg-buildpackage requires build-essential) and lintian.
+deb_packages=(build-essential debhelper lintian)
+# make test-other-release, test-deb: a root of a Debian release; the metrics'
+# exposition format (promtool); the container image (podman, buildah).
+test_packages+=("${deb_packages[@]}" debootstrap prometheus podman buildah)
 
 list_only=false
 if [ "${1:-}" = --list ]; then list_only=true; shift; fi
 
 case "${1:-build}" in
 	build) wanted=("${build_packages[@]}") ;;
+	deb)   wanted=("${build_packages[@]}" "${deb_packages[@]}") ;;
 	test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
-	*) echo "usage: $0 build|test" >&2; exit 2 ;;
+	*) echo "usage: $0 build|deb|test" >&2; exit 2 ;;
 esac
 
 if $list_only; then echo "${wanted[*]}"; exit 0; fi

@@ -35,55 +35,12 @@ release=${1:-$(other_release "$host")}
 case " ${supported[*]} " in *" $release "*) ;; *) echo "test-other-release: unsupported release '$release' (${supported[*]})" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "test-other-release: must run as root (debootstrap, chroot)" >&2; exit 2; }
 
-configured_mirror() {
-	{ grep -hE '^deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }'
-	  grep -hiE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2 }'
-	} | grep -v -- '-security' | grep -i debian | head -n 1
-}
-mirror=${MIRROR:-$(configured_mirror)}
-mirror=${mirror:-http://deb.debian.org/debian}
-
 roots=${ROOTS_DIR:-$repo/build/roots}
 root=$roots/$release
-mounted=()
-
-unmount_all() {
-	local i
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
-	mounted=()
-}
-trap unmount_all EXIT
-
-mount_in_root() {
-	local type=$1 target=$root/$2
-	mkdir -p "$target"
-	mount -t "$type" "$type" "$target"
-	mounted+=("$target")
-}
-
-make_root() {
-	command -v debootstrap >/dev/null || { echo "test-other-release: debootstrap is missing (scripts/install-deps.sh test installs it)" >&2; exit 1; }
-	echo "test-other-release: debootstrap $release from $mirror into $root"
-	rm -rf "$root"
-	mkdir -p "$roots"
-	debootstrap --variant=minbase "$release" "$root.new" "$mirror" >"$roots/debootstrap-$release.log" 2>&1 ||
-		{ tail -n 20 "$roots/debootstrap-$release.log" >&2; echo "test-other-release: debootstrap failed" >&2; exit 1; }
-	# The release's updates and security fixes, as on an installed machine.
-	cat >"$root.new/etc/apt/sources.list" <<EOF
-deb $mirror $release main
-deb $mirror $release-updates main
-deb ${mirror%/debian}/debian-security $release-security main
-EOF
-	# Package scripts must not start daemons in the root (the tests start their own).
-	printf '#!/bin/sh\nexit 101\n' >"$root.new/usr/sbin/policy-rc.d"
-	chmod 755 "$root.new/usr/sbin/policy-rc.d"
-	mv "$root.new" "$root"
-	touch "$root/.phonecert-root"
-}
-
-[ -f "$root/.phonecert-root" ] || make_root
-cp /etc/resolv.conf "$root/etc/resolv.conf"
+# shellcheck source=debian-root.sh
+source "$repo/scripts/debian-root.sh"
+trap debian_root_unmount_all EXIT
+debian_root_ensure "$release" "$root"
 
 # The work tree as it is (build/ and .git left out), beside a copy of ../shared.
 rm -rf "$root/src"
@@ -91,12 +48,8 @@ mkdir -p "$root/src/phonecert"
 tar -C "$repo" --exclude=./build --exclude=./.git -c . | tar -C "$root/src/phonecert" -x
 [ ! -d "$repo/../shared" ] || cp -a "$repo/../shared" "$root/src/shared"
 
-mount_in_root proc proc
-mount_in_root sysfs sys
-mount_in_root devpts dev/pts
-mount_in_root tmpfs dev/shm   # PostgreSQL needs it
+debian_root_mount "$root"
 
 echo "test-other-release: bash .ci/run on Debian $release (host: $host)"
-chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-	HOME=/root LANG=C.UTF-8 CI="${CI:-}" PHONECERT_OTHER_RELEASE=no \
+debian_root_run "$root" CI="${CI:-}" PHONECERT_OTHER_RELEASE=no \
 	bash -c 'cd /src/phonecert && bash .ci/run'

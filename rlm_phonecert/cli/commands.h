@@ -42,7 +42,7 @@ typedef struct {
 	bool json;
 } lint_options;
 
-typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV } report_format;
+typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_PROMETHEUS } report_format;
 
 typedef struct {
 	char const *db_url;		/* --db: sqlite:PATH or postgresql://... */

@@ -26,7 +26,7 @@
 #include "../core/timeutil.h"
 
 #ifndef PHONECERT_VERSION
-#define PHONECERT_VERSION "0.1"
+#error "PHONECERT_VERSION: the Makefile defines it from debian/changelog, the one definition of the version"
 #endif
 
 #define DEFAULT_RADDB_DIR "/etc/freeradius/3.0"
@@ -116,7 +116,8 @@ static char const lint_usage[] =
 
 static char const report_usage[] =
 	"Usage: phonecert report --db sqlite:PATH | --db postgresql://USER@HOST:PORT/DBNAME\n"
-	"                        [--config RADDB_DIR [--instance NAME]] [--now TIME] [--format text|json|csv]\n"
+	"                        [--config RADDB_DIR [--instance NAME]] [--now TIME]\n"
+	"                        [--format text|json|csv|prometheus]\n"
 	"                        [--html FILE] [--phones]\n"
 	"What the phone inventory (written by FreeRADIUS' sql_phonecert) says about a CAPF rotation:\n"
 	"per anchor the phones whose latest authentication used it, the last day it was used and, for\n"
@@ -127,7 +128,7 @@ static char const report_usage[] =
 	"  --config RADDB_DIR    the anchors and windows (default " DEFAULT_RADDB_DIR ")\n"
 	"  --instance NAME       the phonecert instance when there are several\n"
 	"  --now TIME            report at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
-	"  --format FORMAT       text (default), json or csv\n"
+	"  --format FORMAT       text (default), json, csv or prometheus (node-exporter's textfile collector)\n"
 	"  --html FILE           also write a self-contained HTML page with a chart to FILE\n"
 	"  --phones              list the phones that still use each anchor, and the identities\n"
 	"                        that rejected certificates no anchor verified claimed\n"
@@ -438,7 +439,8 @@ static int report_option(int option, report_options *options, char **argv)
 		if (strcmp(optarg, "text") == 0) options->format = REPORT_TEXT;
 		else if (strcmp(optarg, "json") == 0) options->format = REPORT_JSON;
 		else if (strcmp(optarg, "csv") == 0) options->format = REPORT_CSV;
-		else return usage_error("report", "--format %s: text, json or csv", optarg);
+		else if (strcmp(optarg, "prometheus") == 0) options->format = REPORT_PROMETHEUS;
+		else return usage_error("report", "--format %s: text, json, csv or prometheus", optarg);
 		return GO_ON;
 	case OPT_HTML:
 		if (!optarg[0]) return usage_error("report", "--html needs a file name");

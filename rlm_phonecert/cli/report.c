@@ -1096,6 +1096,7 @@ int report_run(report_options const *options)
 	case REPORT_JSON: write_json(stdout, r); break;
 	case REPORT_CSV: write_csv(stdout, r); break;
 	case REPORT_TEXT: write_text(stdout, r); break;
+	case REPORT_PROMETHEUS: prometheus_write(r, stdout); break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "phonecert report: cannot write the report: %m\n");

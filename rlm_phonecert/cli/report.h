@@ -1,7 +1,7 @@
 /*
  * phonecert report: what the phone inventory says about a CAPF rotation,
- * gathered once (report.c) and written as text, JSON or CSV (report.c) and
- * as an HTML page (html.c).
+ * gathered once (report.c) and written as text, JSON or CSV (report.c), as
+ * Prometheus metrics (report_prometheus.c) and as an HTML page (html.c).
  */
 #ifndef PHONECERT_CLI_REPORT_H
 #define PHONECERT_CLI_REPORT_H
@@ -97,6 +97,9 @@ typedef struct {
 
 /* "2026-05-01" for a Unix day. */
 void report_day(long long day, char *buf, size_t len);
+
+/* --format prometheus (report_prometheus.c): the text exposition format. */
+void prometheus_write(report const *r, FILE *out);
 
 /* The page for --html. Returns 0, or -1 when the file could not be written. */
 int html_write(report const *r, FILE *out);

@@ -268,14 +268,34 @@ CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t c
 	return tls_cs;
 }
 
-/* Is the module called by this name anywhere inside cs (if-blocks, Post-Auth-Type subsections...)? */
-static bool section_calls(CONF_SECTION const *cs, char const *name)
+/* policy { NAME { ... } }: a policy called by name from a site, as policy.d/phonecert's phonecert_post_auth. */
+static CONF_SECTION *find_policy(CONF_SECTION const *cs, char const *name)
+{
+	CONF_SECTION *policies = cf_section_sub_find(cf_top_section((CONF_SECTION *)cs), "policy");
+
+	return policies ? cf_section_sub_find(policies, name) : NULL;
+}
+
+/*
+ *	Is the module called by this name anywhere inside cs (if-blocks,
+ *	Post-Auth-Type subsections, policies it calls)? depth counts policies
+ *	calling policies (radiusd refuses loops, but this runs before it checks).
+ */
+static bool section_calls(CONF_SECTION const *cs, char const *name, int depth)
 {
 	CONF_ITEM *ci;
 
+	if (depth > 8) return false;
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
-		if (cf_item_is_pair(ci) && strcmp(cf_pair_attr(cf_item_to_pair(ci)), name) == 0) return true;
-		if (cf_item_is_section(ci) && section_calls(cf_item_to_section(ci), name)) return true;
+		if (cf_item_is_pair(ci)) {
+			char const *called = cf_pair_attr(cf_item_to_pair(ci));
+			CONF_SECTION *policy;
+
+			if (strcmp(called, name) == 0) return true;
+			policy = find_policy(cs, called);
+			if (policy && section_calls(policy, name, depth + 1)) return true;
+		}
+		if (cf_item_is_section(ci) && section_calls(cf_item_to_section(ci), name, depth)) return true;
 	}
 	return false;
 }
@@ -288,7 +308,7 @@ bool phonecert_conf_in_post_auth(CONF_SECTION *cs, char const *instance_name)
 	     server = cf_subsection_find_next(top, server, "server")) {
 		CONF_SECTION *post_auth = cf_section_sub_find(server, "post-auth");
 
-		if (post_auth && section_calls(post_auth, instance_name)) return true;
+		if (post_auth && section_calls(post_auth, instance_name, 0)) return true;
 	}
 	return false;
 }

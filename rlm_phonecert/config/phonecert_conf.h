@@ -88,7 +88,7 @@ pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *ancho
 CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t const *options,
 					 phonecert_conf_sink_t *sink, void *ctx);
 
-/* Whether the module is called by this instance name in any virtual server's post-auth. */
+/* Whether the module is called by this instance name in any virtual server's post-auth, directly or in a policy. */
 bool phonecert_conf_in_post_auth(CONF_SECTION *cs, char const *instance_name);
 
 #endif

@@ -74,8 +74,9 @@ static int check_post_auth(rlm_phonecert_t const *inst, CONF_SECTION *conf, bool
 {
 	if (!resumes_sessions || phonecert_conf_in_post_auth(conf, inst->name)) return 0;
 	cf_log_err_cs(conf, "tls-config %s resumes TLS sessions (cache { enable = yes }), but %s is not called "
-		      "in any post-auth section: resumed phone sessions would skip its policy. Add '%s' to post-auth, "
-		      "or disable the session cache", inst->options.tls_config_name, inst->name, inst->name);
+		      "in any post-auth section: resumed phone sessions would skip its policy. Add phonecert_post_auth "
+		      "(policy.d/phonecert) or '%s' to post-auth, or disable the session cache",
+		      inst->options.tls_config_name, inst->name, inst->name);
 	return -1;
 }
 

@@ -119,15 +119,30 @@ expect_config_error "option set twice in an anchor section" \
 
 # TLS session resumption without phonecert in post-auth would let resumed
 # phone sessions skip the policy: refused.
-server_prepare no-post-auth
-sed -i '/^[[:space:]]*phonecert$/d' "$IT_RUN/raddb/sites-available/phonecert"
-if server_check; then
-	fail "session resumption without phonecert in post-auth accepted"
-elif grep -q "mods-enabled/phonecert\[[0-9]*\]: tls-config tls-common resumes TLS sessions .* phonecert is not called in any post-auth section" <<<"$IT_CHECK_OUT"; then
-	pass "session resumption without phonecert in post-auth refused at start-up"
+# The demo site calls it through the policy.d/phonecert wrappers: the check
+# follows policies. Without the wrappers in the site, or without phonecert in
+# the wrappers, it is refused.
+expect_no_post_auth_refused() {	# $1: label
+	if server_check; then
+		fail "$1: session resumption accepted"
+	elif grep -q "mods-enabled/phonecert\[[0-9]*\]: tls-config tls-common resumes TLS sessions .* phonecert is not called in any post-auth section" <<<"$IT_CHECK_OUT"; then
+		pass "$1: session resumption refused at start-up"
+	else
+		fail "$1: session resumption refused without the reason"
+	fi
+}
+server_prepare post-auth-wrapper
+if server_check && grep -q 'Configuration appears to be OK' <<<"$IT_CHECK_OUT"; then
+	pass "phonecert called through phonecert_post_auth (policy.d) satisfies the post-auth check"
 else
-	fail "session resumption without phonecert in post-auth refused without the reason"
+	fail "the demo site with phonecert_post_auth refused:"; tail -n 3 <<<"$IT_CHECK_OUT" | sed 's/^/#   /'
 fi
+server_prepare no-post-auth
+sed -i -E '/^[[:space:]]*phonecert(_post_auth(_reject)?)?$/d' "$IT_RUN/raddb/sites-available/phonecert"
+expect_no_post_auth_refused "no phonecert in post-auth"
+server_prepare no-phonecert-in-wrapper
+sed -i '/^[[:space:]]*phonecert$/d' "$IT_RUN/raddb/policy.d/phonecert"
+expect_no_post_auth_refused "phonecert_post_auth in post-auth, but without phonecert in it"
 
 # The real start-up (not only -C) refuses too, and says why.
 server_prepare start-refused "$(config "$(anchor 'capf a' nonexistent.pem)")"

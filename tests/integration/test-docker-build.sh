@@ -50,8 +50,8 @@ ignores() {	# FILE PATTERN...: each pattern is a line of FILE
 	local file=$1 pattern; shift
 	for pattern; do grep -qxF -- "$pattern" "$file" || return 1; done
 }
-check "Dockerfile.dockerignore keeps build/, .git and the operator's docker/raddb out of the image" \
-	ignores "$DOCKER/Dockerfile.dockerignore" .git build docker/raddb
+check "Dockerfile.dockerignore keeps build/, .git and the operator's docker/raddb and docker/certs out of the image" \
+	ignores "$DOCKER/Dockerfile.dockerignore" .git build docker/raddb docker/certs
 
 echo "# docker/compose.yaml"
 compose=$DOCKER/compose.yaml
@@ -91,7 +91,7 @@ check "it is the module make built" cmp -s "$module" "$IT_BUILD/rlm_phonecert.so
 for file in dictionary.phonecert mods-available/phonecert policy.d/phonecert certs/phonecert/manufacturing.pem; do
 	check "installed /etc/freeradius/3.0/$file" test -s "$RADDB/$file"
 done
-check "installed /usr/bin/phonecert-test" test -x "$STAGE/usr/bin/phonecert-test"
+check "installed /usr/local/bin/phonecert-test" test -x "$STAGE/usr/local/bin/phonecert-test"
 check "Debian's configuration copied beside it (radiusd.conf, sites-available/default)" \
 	test -s "$RADDB/radiusd.conf" -a -s "$RADDB/sites-available/default"
 check "phonecert enabled: mods-enabled/phonecert -> ../mods-available/phonecert" \
@@ -104,14 +104,13 @@ post_auth_calls() {	# prints "post-auth NAME" and "reject NAME" for each phonece
 	     inside && /^[[:space:]]*Post-Auth-Type REJECT \{/ { reject = 1; next }
 	     inside && reject && /^\t\}/ { reject = 0; next }
 	     inside && /^\}/ { inside = 0 }
-	     inside && /^[[:space:]]*phonecert(_switch_reply)?[[:space:]]*$/ { gsub(/[[:space:]]/, ""); print (reject ? "reject " : "post-auth ") $0 }' \
+	     inside && /^[[:space:]]*phonecert[a-z_]*[[:space:]]*$/ { gsub(/[[:space:]]/, ""); print (reject ? "reject " : "post-auth ") $0 }' \
 		"$RADDB/sites-available/default"
 }
 calls=$(post_auth_calls)
-check "default site: phonecert and phonecert_switch_reply in post-auth, phonecert in Post-Auth-Type REJECT" \
-	[ "$calls" = "post-auth phonecert
-post-auth phonecert_switch_reply
-reject phonecert" ]
+check "default site: phonecert_post_auth in post-auth, phonecert_post_auth_reject in Post-Auth-Type REJECT (two lines)" \
+	[ "$calls" = "post-auth phonecert_post_auth
+reject phonecert_post_auth_reject" ]
 check "run_dir /var/run/freeradius created for the freerad user" \
 	[ "$(stat -c %U "$STAGE/var/run/freeradius" 2>/dev/null)" = freerad ]
 
@@ -121,14 +120,7 @@ echo "# the staged configuration with the staged module: freeradius -C"
 operator_copy() {	# $1: directory
 	rm -rf "$1"
 	cp -a "$RADDB" "$1"
-	mkdir -p "$1/certs/phonecert"
-	cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$1/certs/phonecert/"
-	# The test MICs' manufacturing CA joins Cisco's, as in the demo (scripts/demo-raddb.sh).
-	cat "$IT_PKI/mfg-ca.pem" >> "$1/certs/phonecert/manufacturing.pem"
-	chown freerad:freerad "$1/certs/phonecert/"capf-*.pem 2>/dev/null
-	# eap's ca_file: the CAs of non-phone clients only, not Debian's public bundle (README; phonecert refuses it).
-	cp "$IT_PKI/eap-ca.pem" "$1/certs/"
-	sed -i 's|^\([[:space:]]*\)ca_file = .*ca-certificates.crt.*|\1ca_file = ${certdir}/eap-ca.pem|' "$1/mods-available/eap"
+	operator_setup "$1" freerad:freerad
 	# The staged module first, Debian's modules (eap...) from the system.
 	sed -i "s|^[[:space:]]*libdir = .*|libdir = $STAGE/usr/lib/freeradius:/usr/lib/freeradius|" "$1/radiusd.conf"
 }
@@ -155,59 +147,14 @@ fi
 echo "# the image's command, freeradius -f -l stdout, on the staged configuration"
 run_conf=$IT_OPEN/docker-run
 run_log=$IT_OPEN/docker-run.log
-# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
-listen_on() {	# $1: auth port (acct: +1, inner-tunnel: +2)
-	local site=$run_conf/sites-available/default
-	awk -v auth="$1" -v acct="$(($1 + 1))" '
-	function flush(   i, type, line, v6) {
-		type = "auth"; v6 = 0
-		for (i = 1; i <= n; i++) {
-			if (buf[i] ~ /^[[:space:]]*type = acct/) type = "acct"
-			if (buf[i] ~ /^[[:space:]]*ipv6addr = /) v6 = 1
-		}
-		if (v6) return
-		for (i = 1; i <= n; i++) {
-			line = buf[i]
-			if (line ~ /^[[:space:]]*port = /) sub(/port = [0-9]+/, "port = " (type == "acct" ? acct : auth), line)
-			sub(/ipaddr = \*/, "ipaddr = 127.0.0.1", line)
-			print line
-		}
-	}
-	/^listen \{/ { block = 1; n = 0 }
-	block { buf[++n] = $0; if ($0 ~ /^\}/) { flush(); block = 0 }; next }
-	{ print }' "$RADDB/sites-available/default" > "$site"
-	sed -i "s/port = 18120/port = $(($1 + 2))/" "$run_conf/sites-available/inner-tunnel"
-}
 operator_copy "$run_conf"
-# What the operator also sets in mods-available/eap: the server's certificate
-# and key, and eap's ca_file with the CAs of non-phone clients only. (Debian's
-# default, the 140-odd CAs of ca-certificates, plus phonecert's anchor names
-# make a CertificateRequest larger than FreeRADIUS' 16 KB TLS buffer: every
-# EAP-TLS handshake fails with "the peer is misbehaving".)
-cp "$IT_PKI/server.pem" "$IT_PKI/server.key" "$IT_PKI/eap-ca.pem" "$run_conf/certs/"
-chown freerad:freerad "$run_conf/certs/"{server.pem,server.key,eap-ca.pem} 2>/dev/null
-sed -i -e 's|^\([[:space:]]*\)private_key_file = .*|\1private_key_file = ${certdir}/server.key|' \
-       -e 's|^\([[:space:]]*\)certificate_file = .*|\1certificate_file = ${certdir}/server.pem|' \
-       -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$run_conf/mods-available/eap"
 sed -i -e "s|^run_dir = .*|run_dir = $STAGE/var/run/freeradius|" \
        -e "s|^logdir = .*|logdir = $IT_OPEN/docker-run-log|" "$run_conf/radiusd.conf"
 mkdir -p "$IT_OPEN/docker-run-log"
 chown freerad:freerad "$IT_OPEN/docker-run-log" 2>/dev/null
+# The image listens on *:1812/1813 and ::; here on 127.0.0.1 and random ports, IPv4 only.
 started=false
-for _ in 1 2 3 4 5; do
-	IT_PORT=$((20000 + RANDOM % 40000))
-	listen_on "$IT_PORT"
-	freeradius -f -l stdout -d "$run_conf" >"$run_log" 2>&1 &
-	IT_SERVER_PID=$!
-	# Up to 30 s: Debian's full configuration starts slower than the demo's, more so on a loaded machine.
-	for _ in $(seq 1 300); do
-		grep -q 'Ready to process requests' "$run_log" && { started=true; break 2; }
-		kill -0 "$IT_SERVER_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	server_stop
-	grep -q 'Address already in use' "$run_log" || break
-done
+debian_server_start "$RADDB" "$run_conf" "$run_log" freeradius -f -l stdout -d "$run_conf" && started=true
 if $started; then
 	pass "freeradius -f -l stdout starts and logs to stdout"
 	phone() {	# $1: want exit, $2: label, rest: phonecert-test arguments
@@ -218,14 +165,14 @@ if $started; then
 		PHONE_OUT=$out
 	}
 	phone 0 "LSC phone" lsc-new-rsa.pem lsc-new-rsa.key server-ca.pem
-	check "LSC phone: the switch gets the voice domain (phonecert_switch_reply in post-auth)" \
+	check "LSC phone: the switch gets the voice domain (phonecert_post_auth in post-auth)" \
 		grep -qF 'Cisco-AVPair="device-traffic-class=voice"' <<<"$PHONE_OUT"
 	phone 0 "MIC phone" mic.pem mic.key server-ca.pem
 	check "MIC phone: the LSC-enrolment VLAN" grep -qF 'Tunnel-Private-Group-Id="phones-lsc-enrolment"' <<<"$PHONE_OUT"
 	phone 1 "the other cluster's LSC" lsc-other.pem lsc-other.key server-ca.pem
 	phone 0 "a laptop's certificate: eap's ca_file, phonecert not involved" laptop.pem laptop.key server-ca.pem
 	if grep -qE 'phonecert: reject device=SEPB000B4BA0AEE .*LSC from another cluster' "$run_log"; then
-		pass "the reject's log line on stdout (phonecert in Post-Auth-Type REJECT)"
+		pass "the reject's log line on stdout (phonecert_post_auth_reject in Post-Auth-Type REJECT)"
 	else
 		fail "no phonecert reject line in the server's stdout"
 	fi

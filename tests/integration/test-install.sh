@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make install` puts the module and its files where Debian's FreeRADIUS looks
-# for them, and they load into Debian's own stock configuration.
+# for them, the programs under /usr/local, the inventory's directory under
+# /var/lib, and they load into Debian's own stock configuration.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_init
@@ -20,9 +21,22 @@ for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.ph
 	    etc/freeradius/3.0/mods-available/sql_phonecert etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries.conf etc/freeradius/3.0/mods-config/sql/phonecert/queries-count.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-unverified.conf etc/freeradius/3.0/sites-available/phonecert-inventory \
-	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql; do
+	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql \
+	    usr/local/bin/phonecert usr/local/bin/phonecert-test usr/local/share/man/man1/phonecert.1 \
+	    usr/local/share/man/man1/phonecert-test.1 usr/local/share/man/man5/phonecert.5; do
 	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi
 done
+for dir in usr/bin usr/share/man; do
+	if [ -e "$root/$dir" ]; then fail "make install wrote into /$dir (dpkg's): $(find "$root/$dir" -type f | head -n 3 | tr '\n' ' ')"; else pass "nothing installed into /$dir (dpkg's)"; fi
+done
+state=$root/var/lib/freeradius
+if [ -d "$state" ] && [ "$(stat -c %a "$state")" = 750 ]; then pass "inventory directory /var/lib/freeradius, mode 0750"; else fail "no /var/lib/freeradius (mode 0750) installed"; fi
+if ! getent passwd freerad >/dev/null || [ "$(stat -c %U "$state" 2>/dev/null)" = freerad ]; then pass "/var/lib/freeradius owned by freerad"; else fail "/var/lib/freeradius not owned by freerad"; fi
+if grep -qx '[[:space:]]*filename = "/var/lib/freeradius/phonecert-inventory.sqlite"' "$raddb/mods-config/sql/phonecert/connection.conf"; then
+	pass "the inventory defaults to /var/lib/freeradius/phonecert-inventory.sqlite"
+else
+	fail "connection.conf does not put the inventory in /var/lib/freeradius"
+fi
 # Inside radiusd, nothing of ours may clash with another module's names.
 exports=$(nm -D --defined-only "$root/usr/lib/freeradius/rlm_phonecert.so" | awk '{ print $3 }' | sort -u)
 if [ "$exports" = rlm_phonecert ]; then pass "the module exports only rlm_phonecert"
@@ -41,15 +55,15 @@ cp /etc/freeradius/3.0/dictionary "$stock/dictionary"
 cp "$IT_PKI/capf-new.pem" "$IT_PKI/capf-old.pem" "$stock/certs/phonecert/"
 ln -sf ../mods-available/phonecert "$stock/mods-enabled/phonecert"
 sed -i "s|^[[:space:]]*libdir = .*|libdir = $root/usr/lib/freeradius:/usr/lib/freeradius|" "$stock/radiusd.conf"
-# Debian's db_dir is the real /etc/freeradius/3.0: keep this copy's inventory in the copy, writable by freerad.
+# The inventory's /var/lib/freeradius is the real one: keep this copy's in the copy, writable by freerad.
 mkdir -p "$stock/db"
 chown freerad:freerad "$stock/db" 2>/dev/null
-sed -i "s|^db_dir = .*|db_dir = $stock/db|" "$stock/radiusd.conf"
-# As README.md says: phonecert, the switch reply policy and the inventory in post-auth of the default site,
-# the inventory's writer site.
+sed -i "s|\"/var/lib/freeradius/phonecert-inventory.sqlite\"|\"$stock/db/phonecert-inventory.sqlite\"|" \
+	"$stock/mods-config/sql/phonecert/connection.conf"
+# As README.md says: the two wrapper calls in the default site, the inventory and its writer site enabled.
 ln -sf ../mods-available/sql_phonecert "$stock/mods-enabled/sql_phonecert"
 ln -sf ../sites-available/phonecert-inventory "$stock/sites-enabled/phonecert-inventory"
-sed -i '0,/^post-auth {/s//post-auth {\n\tphonecert\n\tphonecert_switch_reply\n\tphonecert_inventory/' "$stock/sites-available/default"
+site_calls_phonecert "$stock"
 
 # The CA names of eap's ca_file and phonecert's anchors go into one TLS record
 # of MAX_RECORD_SIZE bytes: 16384 in FreeRADIUS 3.2.1 (Debian 12), 65536 in
@@ -87,7 +101,7 @@ fi
 cp "$IT_PKI/eap-ca.pem" "$stock/certs/"
 sed -i "s|^\([[:space:]]*ca_file = \).*$big|\1$stock/certs/eap-ca.pem|" "$stock/mods-available/eap"
 out=$(timeout 60 freeradius -C -X -d "$stock" 2>&1)
-if [ -s "$stock/db/phonecert-inventory.sqlite" ]; then pass "the inventory is created where db_dir points"; else fail "no inventory in $stock/db"; fi
+if [ -s "$stock/db/phonecert-inventory.sqlite" ]; then pass "the inventory is created where connection.conf points"; else fail "no inventory in $stock/db"; fi
 if grep -q 'rlm_phonecert (phonecert): deciding phone certificates in eap eap tls-config tls-common with 3 anchor(s)' <<<"$out" &&
    grep -q 'Configuration appears to be OK' <<<"$out"; then
 	pass "Debian's stock configuration with the installed phonecert and inventory passes freeradius -C"

@@ -188,16 +188,16 @@ echo "# make install puts phonecert-test into \$(DESTDIR)\$(BINDIR)"
 root=$IT_BUILD/it/phonecert-test-install
 rm -rf "$root"
 if make -s -C "$IT_REPO" install DESTDIR="$root" >"$IT_BUILD/it-phonecert-test-install.log" 2>&1; then
-	if [ -x "$root/usr/bin/phonecert-test" ] && cmp -s "$root/usr/bin/phonecert-test" "$TOOL"; then pass "installed /usr/bin/phonecert-test, executable"
-	else fail "/usr/bin/phonecert-test not installed"; fi
+	if [ -x "$root/usr/local/bin/phonecert-test" ] && cmp -s "$root/usr/local/bin/phonecert-test" "$TOOL"; then pass "installed /usr/local/bin/phonecert-test (PREFIX /usr/local), executable"
+	else fail "/usr/local/bin/phonecert-test not installed"; fi
 else
 	fail "make install failed: $(tail -n 3 "$IT_BUILD/it-phonecert-test-install.log")"
 fi
 rm -rf "$root"
-if make -s -C "$IT_REPO" install DESTDIR="$root" BINDIR=/usr/local/bin >/dev/null 2>&1 && [ -x "$root/usr/local/bin/phonecert-test" ]; then
-	pass "BINDIR=/usr/local/bin honoured"
+if make -s -C "$IT_REPO" install DESTDIR="$root" BINDIR=/opt/phonecert/bin >/dev/null 2>&1 && [ -x "$root/opt/phonecert/bin/phonecert-test" ]; then
+	pass "BINDIR=/opt/phonecert/bin honoured"
 else
-	fail "BINDIR=/usr/local/bin not honoured"
+	fail "BINDIR=/opt/phonecert/bin not honoured"
 fi
 
 it_finish
