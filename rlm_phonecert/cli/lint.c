@@ -167,10 +167,9 @@ static void for_each_anchor_cert(linter *l, cert_check *check)
 {
 	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
 		pc_anchor const *anchor = pc_trust_anchor(l->trust, i);
-		STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
 		pc_anchor_config const *config = config_of(l, anchor);
 
-		for (int c = 0; config && c < sk_X509_num(certs); c++) check(l, anchor, config, sk_X509_value(certs, c));
+		for (size_t c = 0; config && c < pc_anchor_cert_count(anchor); c++) check(l, anchor, config, pc_anchor_cert(anchor, c));
 	}
 }
 
@@ -182,10 +181,8 @@ static void check_same_subject(linter *l, pc_anchor const *anchor, pc_anchor_con
 
 	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
 		pc_anchor const *other = pc_trust_anchor(l->trust, i);
-		STACK_OF(X509) const *certs = pc_anchor_certs(other);
-
-		for (int c = 0; c < sk_X509_num(certs); c++) {
-			X509 *candidate = sk_X509_value(certs, c);
+		for (size_t c = 0; c < pc_anchor_cert_count(other); c++) {
+			X509 *candidate = pc_anchor_cert(other, c);
 
 			/* Each pair once: only certificates after this one in configuration order. */
 			if (candidate == cert) {
@@ -330,11 +327,10 @@ static void check_in_eap_bundle(linter *l, STACK_OF(X509) *eap_certs, char const
 
 	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
 		pc_anchor const *anchor = pc_trust_anchor(l->trust, i);
-		STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
 		pc_anchor_config const *config = config_of(l, anchor);
 
-		for (int c = 0; config && c < sk_X509_num(certs); c++) {
-			X509 *cert = sk_X509_value(certs, c);
+		for (size_t c = 0; config && c < pc_anchor_cert_count(anchor); c++) {
+			X509 *cert = pc_anchor_cert(anchor, c);
 
 			for (int e = 0; e < sk_X509_num(eap_certs); e++) {
 				if (X509_cmp(cert, sk_X509_value(eap_certs, e)) != 0) continue;
@@ -418,7 +414,7 @@ static void check_eap_check_crl(linter *l)
 
 		bool external = pc_anchor_get_kind(anchor) == PC_ANCHOR_LSC_CA;
 
-		if (!config || pc_anchor_crls(anchor)) continue;
+		if (!config || pc_anchor_crl_file(anchor)) continue;
 		/* An external CA's CRL may sit in eap's ca_path, where eap's check finds it; CAPF and Cisco publish none. */
 		add_finding(l, external ? SEVERITY_WARNING : SEVERITY_ERROR, "eap-check-crl", config, NULL,
 			    "eap's check_crl = yes (tls-config %s) needs a CRL for every certificate, and %s has no "

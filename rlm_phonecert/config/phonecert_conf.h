@@ -17,9 +17,7 @@
 #ifndef PHONECERT_CONFIG_H
 #define PHONECERT_CONFIG_H
 
-#include "../core/blocklist.h"
-#include "../core/policy.h"
-#include "../core/trust.h"
+#include "../core/core.h"
 
 /* The options of a phonecert section, as its CONF_PARSER table fills them. */
 typedef struct {

@@ -7,6 +7,8 @@
 
 #include <openssl/x509.h>
 
+#include "trust_internal.h"
+
 void pc_certreq_advertise(SSL_CTX *ctx, pc_trust const *trust)
 {
 	for (size_t i = 0; i < pc_trust_anchor_count(trust); i++) {

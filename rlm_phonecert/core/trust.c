@@ -1,4 +1,4 @@
-#include "trust.h"
+#include "trust_internal.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -478,6 +478,8 @@ bool pc_anchor_has_signer(pc_trust const *trust, pc_anchor const *anchor, char c
 char const *pc_anchor_name(pc_anchor const *anchor) { return anchor->name; }
 pc_anchor_kind pc_anchor_get_kind(pc_anchor const *anchor) { return anchor->kind; }
 STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor) { return anchor->certs; }
+size_t pc_anchor_cert_count(pc_anchor const *anchor) { return (size_t)sk_X509_num(anchor->certs); }
+X509 *pc_anchor_cert(pc_anchor const *anchor, size_t index) { return sk_X509_value(anchor->certs, (int)index); }
 STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor) { return anchor->crls; }
 char const *pc_anchor_crl_file(pc_anchor const *anchor) { return anchor->crl_file; }
 

@@ -73,15 +73,16 @@ char const *pc_anchor_kind_name(pc_anchor_kind kind);	/* "capf", "lsc_ca", "manu
 bool pc_anchor_kind_parse(char const *name, pc_anchor_kind *kind);	/* the reverse; false if unknown */
 bool pc_anchor_accept_from(pc_anchor const *anchor, time_t *out);
 bool pc_anchor_accept_until(pc_anchor const *anchor, time_t *out);
-STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor);
+/* The anchor's CA certificates, in the order of its ca_file. */
+size_t pc_anchor_cert_count(pc_anchor const *anchor);
+X509 *pc_anchor_cert(pc_anchor const *anchor, size_t index);
 
 /*
- * The CRLs of the anchor's crl_file, each signed by one of its certificates;
- * NULL when it has no crl_file. Certificates it verifies are then checked
- * against them, and only they are.
+ * The anchor's crl_file, NULL when it has none. Certificates it verifies are
+ * then checked against its CRLs (each signed by one of its certificates), and
+ * only they are.
  */
-STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor);
-char const *pc_anchor_crl_file(pc_anchor const *anchor);	/* NULL when none */
+char const *pc_anchor_crl_file(pc_anchor const *anchor);
 
 /*
  * When the certificate serial (hex, as pc_result.serial) is revoked by one
@@ -111,17 +112,6 @@ pc_anchor const *pc_trust_find_anchor(pc_trust const *trust, char const *name);
 
 /* The SHA-256 fingerprint of cert (of its DER encoding). false if it cannot be computed. */
 bool pc_cert_fingerprint(X509 *cert, char out[PC_FINGERPRINT_LEN]);
-
-/* A CA certificate of an anchor that can sign phone certificates, with its path to the root. */
-typedef struct {
-	pc_anchor const *anchor;
-	X509 *cert;
-	STACK_OF(X509) *path;	/* cert, then its issuers inside the same bundle */
-	char fingerprint[PC_FINGERPRINT_LEN];	/* of cert: what a TLS session cached with it names */
-} pc_signer;
-
-size_t pc_trust_signer_count(pc_trust const *trust);
-pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index);
 
 /* True when anchor holds, right now, the CA certificate with this fingerprint. */
 bool pc_anchor_has_signer(pc_trust const *trust, pc_anchor const *anchor, char const *fingerprint);

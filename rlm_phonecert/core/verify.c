@@ -7,6 +7,8 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "trust_internal.h"
+
 char const *pc_cert_type_name(pc_cert_type type)
 {
 	switch (type) {

@@ -13,10 +13,7 @@
 
 #include <openssl/ssl.h>
 
-#include "../core/certreq.h"
-#include "../core/policy.h"
-#include "../core/trust.h"
-#include "../core/verify.h"
+#include "../core/core.h"
 
 /* A trust set and policy loaded from one configuration; a HUP replaces it as a whole. */
 typedef struct {

@@ -46,7 +46,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "core/trust.h"
+#include "core/trust_internal.h"
 #include "core/verify.h"
 
 #define FUZZ_TARGET "fuzz_chain"

@@ -15,6 +15,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "core/trust_internal.h"
+
 #define CHECK(cond) do { \
 		if (!(cond)) { \
 			fprintf(stderr, FUZZ_TARGET ": contract broken: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \

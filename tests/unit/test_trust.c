@@ -13,7 +13,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "core/trust.h"
+#include "core/trust_internal.h"
 #include "pki_support.h"
 
 /* The real Cisco manufacturing bundle shipped in raddb; paths are relative to the repository root. */

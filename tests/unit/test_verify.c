@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 
+#include "core/trust_internal.h"
 #include "core/verify.h"
 #include "pki_support.h"
 

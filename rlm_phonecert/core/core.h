@@ -1,0 +1,53 @@
+/*
+ * The phone-certificate core: plain C over OpenSSL, with no FreeRADIUS
+ * types, called by the module, the phonecert tool, the unit tests and the
+ * fuzzers alike. This header includes every public header of the core and
+ * writes down the conventions they share; read it first.
+ *
+ *   timeutil.h  RFC 3339 UTC times
+ *   phone.h     what a phone certificate says: device name, MAC, model, PID/SN
+ *   trust.h     the trust set: anchors, windows, CRLs, signers' fingerprints
+ *   verify.h    the trust decision on a client certificate and its chain
+ *   policy.h    the rules for a verified phone: block list, window, mic, bindings
+ *   blocklist.h the block list (block_file)
+ *   certreq.h   the CA names of the TLS CertificateRequest and their size
+ *   text.h      untrusted text made safe to show; the one log line
+ *   suggest.h   "did you mean ...?" for misspelt options
+ *
+ * Errors. A function that can fail returns -1, NULL or false, and says why in
+ * words for an admin, in one of two places, written in its header:
+ *   - an (err, len) buffer the caller passes: always NUL-terminated when len
+ *     is not 0, cut to fit, never written past len;
+ *   - the object's own last error for the trust set (pc_trust_error()).
+ * A decision is not an error: pc_verify_chain and pc_policy_check return the
+ * verdict and write the reason (and what to do) into the result they are
+ * given. Messages name the section, file and option concerned; callers add
+ * the file[line] of the configuration.
+ *
+ * Time. "Now" is always an argument; the core never reads the clock, so
+ * windows, expiry and CRL dates are testable without one.
+ *
+ * Threads. A sealed trust set, a policy and a block list are read-only and
+ * may be shared between threads; nothing in the core keeps global state.
+ *
+ * Strings. Everything a certificate, a request or a file says came from a
+ * stranger: the core never prints it, and text.h escapes it for whoever does.
+ *
+ * Internals. trust_internal.h hands OpenSSL's types (the signers, the
+ * anchors' certificate stacks and CRLs) to the core's own files and to the
+ * tests and fuzzers that check them; nothing else includes it.
+ */
+#ifndef PHONECERT_CORE_H
+#define PHONECERT_CORE_H
+
+#include "blocklist.h"
+#include "certreq.h"
+#include "phone.h"
+#include "policy.h"
+#include "suggest.h"
+#include "text.h"
+#include "timeutil.h"
+#include "trust.h"
+#include "verify.h"
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * The trust set's internals, for the core's own files (verify.c, certreq.c)
+ * and for the tests and fuzzers that check them: what verification needs of
+ * an anchor in OpenSSL's types. The module and the CLI use trust.h only.
+ */
+#ifndef PHONECERT_TRUST_INTERNAL_H
+#define PHONECERT_TRUST_INTERNAL_H
+
+#include <openssl/x509.h>
+
+#include "trust.h"
+
+/* The anchor's CA certificates, and the CRLs of its crl_file (NULL when none). */
+STACK_OF(X509) const *pc_anchor_certs(pc_anchor const *anchor);
+STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor);
+
+/* A CA certificate of an anchor that can sign phone certificates, with its path to the root. */
+typedef struct {
+	pc_anchor const *anchor;
+	X509 *cert;
+	STACK_OF(X509) *path;	/* cert, then its issuers inside the same bundle */
+	char fingerprint[PC_FINGERPRINT_LEN];	/* of cert: what a TLS session cached with it names */
+} pc_signer;
+
+size_t pc_trust_signer_count(pc_trust const *trust);
+pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index);
+
+#endif
