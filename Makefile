@@ -18,6 +18,11 @@ FR_CFLAGS   := $(CORE_CFLAGS) -DNDEBUG -I$(BUILD)/fr-include -include freeradius
                -Wno-unused-parameter -Wno-shadow -Wno-format-nonliteral
 LDLIBS_SSL  := -lssl -lcrypto
 
+# The version, one definition: the package's (debian/changelog). phonecert
+# --version and the module's start-up line (freeradius -X) print it.
+PHONECERT_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+VERSION_CFLAGS    := -DPHONECERT_VERSION='"$(PHONECERT_VERSION)"'
+
 CORE_SRC := $(wildcard rlm_phonecert/core/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CORE_LIB := $(BUILD)/libphonecert.a
@@ -61,6 +66,9 @@ FR_OBJ     := $(MODULE_OBJ) $(CONFIG_OBJ) $(BUILD)/rlm_phonecert/cli/raddb.o
 $(FR_OBJ): $(BUILD)/%.o: %.c $(BUILD)/fr-include/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(FR_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/rlm_phonecert/module/rlm_phonecert.o: FR_CFLAGS += $(VERSION_CFLAGS)
+$(BUILD)/rlm_phonecert/module/rlm_phonecert.o: debian/changelog
 
 $(MODULE): $(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) rlm_phonecert/module/exports.map
 	$(CC) -shared $(LDFLAGS) -Wl,--version-script=rlm_phonecert/module/exports.map -o $@ \
@@ -164,10 +172,8 @@ deb: $(BUILD)/fr-include/.stamp
 # build/phonecert: the core, OpenSSL, and FreeRADIUS' own configuration parser
 # (libfreeradius-server, as radmin uses it) with the module's configuration
 # reader (config/). Built by `all` (so before the integration tests) and
-# installed with its man page by `install`. Its version (phonecert --version)
-# is the package's: debian/changelog.
-PHONECERT_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version)
-$(BUILD)/rlm_phonecert/cli/main.o: CORE_CFLAGS += -DPHONECERT_VERSION='"$(PHONECERT_VERSION)"'
+# installed with its man page by `install`.
+$(BUILD)/rlm_phonecert/cli/main.o: CORE_CFLAGS += $(VERSION_CFLAGS)
 $(BUILD)/rlm_phonecert/cli/main.o: debian/changelog
 # cli/capture/: phonecert capture's packet parsing (no libpcap but pcap_source.c) and reporting.
 CAPTURE_PARSE_SRC := $(addprefix rlm_phonecert/cli/capture/,buf.c dissect.c eap.c engine.c radius.c tcp.c tls.c)

@@ -165,7 +165,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		return -1;
 	}
 
-	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s), %zu blocked",
+	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s), %zu blocked (rlm_phonecert " PHONECERT_VERSION ")",
 	     inst->name, hook ? "reloaded: deciding" : "deciding", inst->options.eap_name, inst->options.tls_config_name,
 	     pc_trust_anchor_count(generation->trust),
 	     generation->blocklist ? pc_blocklist_count(generation->blocklist) : 0);

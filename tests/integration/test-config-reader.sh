@@ -114,6 +114,14 @@ export PHONECERT_TEST_CAPF=$IT_PKI/capf-new.pem
 
 echo "# a plain configuration"
 check_construct plain accept
+version=$(dpkg-parsechangelog -l "$IT_REPO/debian/changelog" -S Version)
+if grep -qF "(rlm_phonecert $version)" <<<"$fr_out" && grep -q 'rlm_phonecert (phonecert): deciding' <<<"$fr_out"; then
+	pass "the module's start-up line names its version, $version (debian/changelog)"
+else
+	fail "no (rlm_phonecert $version) in the module's start-up line"
+fi
+if "$PHONECERT" --version | grep -q "^phonecert $version "; then pass "phonecert --version is the same $version"
+else fail "phonecert --version: $("$PHONECERT" --version)"; fi
 echo "# phonecert in mods-enabled/phonecert_voice (a broken one; mods-available/phonecert is fine)"
 check_construct other_file refuse
 echo "# \$INCLUDE of a file radiusd does not find (relative to the raddb, not to mods-enabled/)"
