@@ -8,8 +8,8 @@
  * markup characters as entities, so the page stays valid HTML and reads as
  * it is whatever a certificate held.
  */
+#include "html.h"
 #include "output.h"
-#include "report.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "commands.h"
+
 #define REPORT_MIC_DAYS 180		/* MICs expiring within this many days are listed */
 #define REPORT_REJECT_SECONDS 86400	/* phones rejected within this long before now */
 
@@ -98,10 +100,24 @@ typedef struct {
 /* "2026-05-01" for a Unix day. */
 void report_day(long long day, char *buf, size_t len);
 
-/* --format prometheus (report_prometheus.c): the text exposition format. */
-void prometheus_write(report const *r, FILE *out);
+/* After a reason of certificates no anchor verified: the MACs they name are only claimed. */
+#define UNVERIFIED_NOTE " [unverified: no anchor signed the certificate, its phone identity is only claimed]"
 
-/* The page for --html. Returns 0, or -1 when the file could not be written. */
-int html_write(report const *r, FILE *out);
+/* Where a report is read from: the inventory and the configuration. */
+typedef struct report_source report_source;
+
+/*
+ * Read the inventory (options->db_url) against the phonecert configuration:
+ * every section, and the chart's data with options->html_file. NULL after
+ * saying why on stderr. report_source_free(*source) either way.
+ */
+report const *report_gather(report_options const *options, report_source **source);
+void report_source_free(report_source *source);
+
+/* The formats of --format: text (report_text.c), JSON, CSV, Prometheus' text exposition format. */
+void report_write_text(FILE *out, report const *r);
+void report_write_json(FILE *out, report const *r);
+void report_write_csv(FILE *out, report const *r);
+void prometheus_write(report const *r, FILE *out);
 
 #endif
