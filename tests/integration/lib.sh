@@ -118,8 +118,9 @@ server_stop() {
 
 # Wait (bounded) until the server has written every spooled inventory entry
 # into the database: its detail reader deletes the spool once it is done.
+# $1: the spool (default: the prepared run's).
 inventory_flush() {
-	local spool=$IT_RUN/log/radacct/phonecert-inventory/detail i
+	local spool=${1:-$IT_RUN/log/radacct/phonecert-inventory/detail} i
 	for i in $(seq 1 100); do
 		[ -e "$spool" ] || [ -e "$spool.work" ] || return 0
 		sleep 0.1

@@ -126,6 +126,7 @@ echo "# enabled as README.md says"
 operator_setup "$raddb" "$(awk -F: '$1 == "freerad" { print $3 ":" $4 }' "$ROOT/etc/passwd")"
 ln -s ../mods-available/phonecert "$raddb/mods-enabled/phonecert"
 ln -s ../mods-available/sql_phonecert "$raddb/mods-enabled/sql_phonecert"
+ln -s ../sites-available/phonecert-inventory "$raddb/sites-enabled/phonecert-inventory"
 site_calls_phonecert "$raddb"
 mkdir -p "$IT_OPEN/orig" && cp -a "$raddb/sites-available" "$IT_OPEN/orig/"
 # run_dir, which Debian's systemd unit makes (RuntimeDirectory); inside the
@@ -153,6 +154,7 @@ if $started; then
 	sleep 0.5
 	if grep -qE 'phonecert: reject device=SEPB000B4BA0AEE .*LSC from another cluster' "$ROOT_LOG"; then pass "the reject's log line (phonecert_post_auth_reject)"; else fail "no phonecert reject line in the log"; fi
 	db=/var/lib/freeradius/phonecert-inventory.sqlite
+	inventory_flush "$ROOT/var/log/freeradius/radacct/phonecert-inventory/detail"
 	if [ "$(in_root stat -c %U "$db" 2>/dev/null)" = freerad ]; then pass "inventory $db, owned by freerad"; else fail "no inventory in $db owned by freerad"; fi
 else
 	fail "freeradius did not start in the root:"; tail -n 8 "$ROOT_LOG" | sed 's/^/#   /'
@@ -165,7 +167,8 @@ fi
 
 echo "# apt-get remove, then purge"
 # The admin undoes the enabling first (what was theirs).
-rm -f "$raddb/mods-enabled/phonecert" "$raddb/mods-enabled/sql_phonecert" "$raddb/certs/phonecert/"capf-{new,old}.pem \
+rm -f "$raddb/mods-enabled/phonecert" "$raddb/mods-enabled/sql_phonecert" "$raddb/sites-enabled/phonecert-inventory" \
+	"$raddb/certs/phonecert/"capf-{new,old}.pem \
 	"$raddb/certs/"{server.pem,server.key,eap-ca.pem}
 if in_root apt-get remove -y -q freeradius-phonecert >"$IT_BUILD/it-deb-remove.log" 2>&1; then pass "apt-get remove"; else fail "apt-get remove failed"; fi
 if [ ! -e "$ROOT/usr/lib/freeradius/rlm_phonecert.so" ] && [ ! -e "$ROOT/usr/bin/phonecert" ] && [ -e "$raddb/mods-available/phonecert" ]; then
