@@ -7,6 +7,7 @@ RCSID("$Id$")
 
 #include <sys/wait.h>
 
+#include "../config/dictionary.h"
 #include "../config/phonecert_conf.h"
 #include "raddb.h"
 
@@ -218,12 +219,16 @@ static int read_anchors(instance_t *in, char *err, size_t len)
 static int read_instance(instance_t *in, char *err, size_t len)
 {
 	first_problem_t first = { .err = err, .len = len };
+	char problem[256];
 
 	if (phonecert_conf_options(in->cs, &in->options, keep_first, &first) < 0) {
 		if (!first.told) fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs),
 				      phonecert_conf_instance_name(in->cs));
 		return -1;
+	}
+	if (phonecert_dictionary_problem(problem, sizeof(problem))) {
+		return fail(err, len, "%s[%d]: %s", cf_section_filename(in->cs), cf_section_lineno(in->cs), problem);
 	}
 	if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0 ||
 	    phonecert_conf_blocklist(in->cs, &in->options, &in->blocklist, keep_first, &first) < 0 ||

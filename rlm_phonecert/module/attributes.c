@@ -4,36 +4,13 @@
 #include "../core/timeutil.h"
 #include "attributes.h"
 
-static char const *const attribute_names[ATTR_COUNT] = {
-	[ATTR_CERTIFICATE_TYPE] = "Phonecert-Certificate-Type",
-	[ATTR_ANCHOR] = "Phonecert-Anchor",
-	[ATTR_ANCHOR_ACCEPT_UNTIL] = "Phonecert-Anchor-Accept-Until",
-	[ATTR_DEVICE_NAME] = "Phonecert-Device-Name",
-	[ATTR_MAC] = "Phonecert-MAC",
-	[ATTR_MODEL] = "Phonecert-Model",
-	[ATTR_PID] = "Phonecert-PID",
-	[ATTR_SERIAL_NUMBER] = "Phonecert-Serial-Number",
-	[ATTR_REASON] = "Phonecert-Reason",
-	[ATTR_COMMON_NAME] = "Phonecert-Common-Name",
-	[ATTR_CERTIFICATE_SERIAL] = "Phonecert-Certificate-Serial",
-	[ATTR_CERTIFICATE_NOT_BEFORE] = "Phonecert-Certificate-Not-Before",
-	[ATTR_CERTIFICATE_NOT_AFTER] = "Phonecert-Certificate-Not-After",
-	[ATTR_EXPIRED] = "Phonecert-Expired",
-	[ATTR_LEGACY_SIGNATURE] = "Phonecert-Legacy-Signature",
-	[ATTR_ADVICE] = "Phonecert-Advice",
-	[ATTR_ANCHOR_FINGERPRINT] = "Phonecert-Anchor-Fingerprint",
-};
 
 /* The dictionary is global to the server: so is this table, filled at start-up before any request runs. */
 static DICT_ATTR const *attributes[ATTR_COUNT];
 
-char const *attributes_resolve(void)
+void attributes_resolve(void)
 {
-	for (int i = 0; i < ATTR_COUNT; i++) {
-		attributes[i] = dict_attrbyname(attribute_names[i]);
-		if (!attributes[i]) return attribute_names[i];
-	}
-	return NULL;
+	for (int i = 0; i < ATTR_COUNT; i++) attributes[i] = dict_attrbyname(phonecert_attribute_names[i]);
 }
 
 bool attribute_is_ours(DICT_ATTR const *da)

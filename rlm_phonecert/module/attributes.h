@@ -5,18 +5,11 @@
 #ifndef PHONECERT_ATTRIBUTES_H
 #define PHONECERT_ATTRIBUTES_H
 
+#include "../config/dictionary.h"
 #include "../core/verify.h"
 
-typedef enum {
-	ATTR_CERTIFICATE_TYPE, ATTR_ANCHOR, ATTR_ANCHOR_ACCEPT_UNTIL, ATTR_DEVICE_NAME, ATTR_MAC,
-	ATTR_MODEL, ATTR_PID, ATTR_SERIAL_NUMBER, ATTR_REASON, ATTR_COMMON_NAME, ATTR_CERTIFICATE_SERIAL,
-	ATTR_CERTIFICATE_NOT_BEFORE, ATTR_CERTIFICATE_NOT_AFTER, ATTR_EXPIRED, ATTR_LEGACY_SIGNATURE, ATTR_ADVICE,
-	ATTR_ANCHOR_FINGERPRINT,
-	ATTR_COUNT
-} phonecert_attr_t;
-
-/* Look every attribute up in the dictionary. Returns NULL, or the name of a missing one. */
-char const *attributes_resolve(void);
+/* Look every attribute up in the dictionary (config/dictionary.c checked that it has them). */
+void attributes_resolve(void);
 
 bool attribute_is_ours(DICT_ATTR const *da);
 

@@ -140,7 +140,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	rlm_phonecert_t *inst = instance;
 	phonecert_generation_t *generation;
 	phonecert_hook_t *hook;
-	char const *missing;
+	char problem[256];
 	int rcode;
 
 	inst->name = phonecert_conf_instance_name(conf);
@@ -148,12 +148,11 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	/* On HUP FreeRADIUS parsed our options from the old section: read them from the one we are given. */
 	if (phonecert_conf_options(conf, &inst->options, log_problem, NULL) < 0) return -1;
 
-	missing = attributes_resolve();
-	if (missing) {
-		cf_log_err_cs(conf, "Attribute %s is not in the dictionary: add "
-			      "'$INCLUDE dictionary.phonecert' to the raddb dictionary file", missing);
+	if (phonecert_dictionary_problem(problem, sizeof(problem))) {
+		cf_log_err_cs(conf, "%s", problem);
 		return -1;
 	}
+	attributes_resolve();
 
 	generation = load_generation(inst, conf);
 	if (!generation) return -1;

@@ -230,6 +230,12 @@ server_prepare cli-stock
 stock=$IT_RUN/stock
 cp -a /etc/freeradius/3.0 "$stock"
 cp "$IT_REPO/raddb/mods-available/phonecert" "$stock/mods-enabled/phonecert"
+cp "$IT_REPO/raddb/dictionary.phonecert" "$stock/"
+run lint --now "$NOW" "$stock"
+expect_rc 2 "Debian's stock configuration without the dictionary include: refused, as the module refuses it"
+expect_err "mods-enabled/phonecert\[[0-9]+\]: Attribute Phonecert-Certificate-Type is not in the dictionary: add '\\\$INCLUDE dictionary.phonecert'" \
+	"no dictionary include: the module's own message"
+"$IT_REPO/scripts/add-dictionary-include.sh" "$stock/dictionary" >/dev/null
 mkdir -p "$stock/certs/phonecert"
 cp "$IT_RUN/raddb/certs/phonecert/"*.pem "$stock/certs/phonecert/"
 # Stock eap trusts the system CA bundle, which a minimal machine may lack.
@@ -237,6 +243,24 @@ sed -i "s|^\([[:space:]]*ca_file = \).*|\1$IT_RUN/raddb/certs/eap-ca.pem|" "$sto
 run lint --now "$NOW" --json "$stock"
 expect_rc 1 "Debian's stock configuration with phonecert: read, warnings only"
 expect_finding info same-subject demo-cluster-2025 "CAPF-0992727f" "stock configuration: \${certdir} from radiusd.conf resolves the anchors"
+# Debian's default eap ca_file, the public bundle: lint decides about the CertificateRequest as the server does.
+if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+	sed -i "s|^\([[:space:]]*ca_file = \).*|\1/etc/ssl/certs/ca-certificates.crt|" "$stock/mods-enabled/eap"
+	sed -i "s|^[[:space:]]*libdir = .*|libdir = $IT_BUILD:/usr/lib/freeradius|" "$stock/radiusd.conf"
+	fr_out=$(timeout 60 freeradius -XC -d "$stock" 2>&1)
+	run lint --now "$NOW" --json "$stock"
+	if grep -q 'would send [0-9]* CA names' <<<"$fr_out"; then
+		expect_rc 2 "Debian's public bundle in eap's ca_file: freeradius -C refuses (record of $(fr_max_record_size) bytes), lint too"
+		expect_json '[.findings[] | select(.check == "certificate-request" and .severity == "error")] | length == 1' \
+			"the public bundle: lint's error is the CertificateRequest's"
+	else
+		expect_json '[.findings[] | select(.check == "certificate-request")] | length == 0' \
+			"Debian's public bundle in eap's ca_file fits FreeRADIUS $(fr_version)'s $(fr_max_record_size)-byte record: lint agrees"
+		if grep -q 'Configuration appears to be OK' <<<"$fr_out"; then pass "freeradius -C accepts it too"; else fail "freeradius -C refused the stock configuration for another reason"; fi
+	fi
+else
+	skip "no /etc/ssl/certs/ca-certificates.crt on this machine: Debian's default eap ca_file not checked"
+fi
 
 echo "# exit status 2 and usage"
 run inspect --config "$R" "$P/lsc-new-rsa.pem" "$EXTRA/no-such-file.pem"
