@@ -163,9 +163,13 @@ install-cli: $(CLI)
 # cost; writes bench/RESULTS.md. Settings: BENCH_N, BENCH_R (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench
+.PHONY: bench bench-profile
 bench: all test-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
+
+# Instruction counts per authentication under callgrind (PROFILE_N; bench/README.md).
+bench-profile: all test-deps $(TEST_PKI)/.complete
+	bench/profile.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)

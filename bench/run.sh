@@ -90,6 +90,7 @@ if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/sites-a
 	SIDES+=(demo)
 fi
 declare -A SERVERS PID PORT
+SERVER_LAUNCH=()
 for side in "${SIDES[@]}"; do SERVERS[$side]="$side-new $side-old"; done
 
 stop_servers() {
@@ -103,114 +104,10 @@ stop_servers() {
 trap stop_servers EXIT
 
 # ---------------------------------------------------------------- configurations
-
-# The demo configuration (scripts/demo-raddb.sh) with what both sides share for
-# the benchmark: no TLS session cache (every authentication is a full
-# handshake), a fixed thread pool, a short cleanup_delay.
-layout_common() {
-	local dir=$1
-	"$repo/scripts/demo-raddb.sh" "$dir" "$pki" "$build" 1812 0 >/dev/null
-	sed -i '/^[[:space:]]*cache {/,/}/ s/^\([[:space:]]*enable = \)yes/\1no/' "$dir/raddb/mods-available/eap"
-	grep -A1 '^[[:space:]]*cache {' "$dir/raddb/mods-available/eap" | grep -q 'enable = no' ||
-		die "$dir: cannot disable eap's session cache"
-	sed -i -e "s/^\([[:space:]]*start_servers = \).*/\1$THREADS/" \
-	       -e "s/^\([[:space:]]*max_servers = \).*/\1$THREADS/" \
-	       -e "s/^\([[:space:]]*min_spare_servers = \).*/\11/" \
-	       -e "s/^\([[:space:]]*max_spare_servers = \).*/\1$THREADS/" \
-	       -e "s/^cleanup_delay = .*/cleanup_delay = $CLEANUP_DELAY/" "$dir/raddb/radiusd.conf"
-}
-
-# Take modules and policies ($2...) out of a configuration: mods-enabled/<name>, every
-# line of radiusd.conf (instantiate) and the sites that calls only <name>.
-# Policies (policy.d) are compiled only where called.
-remove_calls() {
-	local dir=$1 name
-	shift
-	for name in "$@"; do
-		rm -f "$dir/raddb/mods-enabled/$name"
-		sed -i "/^[[:space:]]*${name}[[:space:]]*\$/d" "$dir/raddb/radiusd.conf" "$dir"/raddb/sites-available/*
-		if grep -rqE "^[[:space:]]*${name}[[:space:]]*\$" "$dir/raddb/radiusd.conf" "$dir/raddb/sites-available"; then
-			die "$dir: a call to $name is left"
-		fi
-	done
-}
-
-# (a) Stock FreeRADIUS: no phonecert module, no call to it, to its switch reply
-# policy or to its inventory; the CAPF and manufacturing anchors in eap's
-# ca_file, the CAPF this process serves first ($2: new or old).
-layout_stock() {
-	local dir=$1 first=$2 second certs
-	[ "$first" = new ] && second=old || second=new
-	layout_common "$dir"
-	remove_calls "$dir" phonecert phonecert_switch_reply phonecert_inventory sql_phonecert
-	certs=$dir/raddb/certs
-	cat "$certs/eap-ca.pem" "$certs/phonecert/capf-$first.pem" "$certs/phonecert/capf-$second.pem" \
-		"$certs/phonecert/manufacturing.pem" > "$certs/stock-ca.pem"
-	sed -i 's|^\([[:space:]]*ca_file = \)${certdir}/eap-ca.pem|\1${certdir}/stock-ca.pem|' "$dir/raddb/mods-available/eap"
-	grep -q 'ca_file = ${certdir}/stock-ca.pem' "$dir/raddb/mods-available/eap" || die "$dir: cannot set eap's ca_file"
-}
-
-# (b) The demo configuration without its SQL phone inventory: phonecert, its
-# switch reply policy, its log line.
-layout_phonecert() {
-	layout_common "$1"
-	remove_calls "$1" phonecert_inventory sql_phonecert
-}
-
-# (c) The demo configuration as shipped (with the inventory, SQLite).
-layout_demo() {
-	layout_common "$1"
-}
-
-start_server() {
-	local name=$1 dir=$work/$1 port pid
-	for _ in 1 2 3 4 5; do
-		port=$((20000 + RANDOM % 40000))
-		sed -i "s/^auth_port = .*/auth_port = $port/" "$dir/raddb/local.conf"
-		: > "$dir/log/radius.log"
-		freeradius -f -l "$dir/log/radius.log" -d "$dir/raddb" > "$dir/log/stdout.log" 2>&1 &
-		pid=$!
-		for _ in $(seq 1 150); do
-			if grep -q 'Ready to process requests' "$dir/log/radius.log"; then
-				PID[$name]=$pid PORT[$name]=$port
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		grep -qs 'Address already in use' "$dir/log/radius.log" "$dir/log/stdout.log" && continue
-		echo "bench: $name did not start; last lines of $dir/log:" >&2
-		tail -n 15 "$dir/log/radius.log" "$dir/log/stdout.log" >&2
-		exit 1
-	done
-	die "$name: no free port after 5 attempts"
-}
-
-# eapol_test configuration and MAC (from SEP<MAC> in the CN, as a switch
-# would send it) for each certificate.
-write_clients() {
-	local cert cn hex
-	mkdir -p "$work/clients" "$work/failures"
-	for cert in "${CERTS[@]}"; do
-		cn=$(openssl x509 -in "$pki/$cert.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p')
-		hex=$(sed -n 's/.*SEP\([0-9A-Fa-f]\{12\}\)$/\1/p' <<<"$cn" | tr 'A-F' 'a-f')
-		[ -n "$hex" ] || die "$cert: no SEP<MAC> in its CN '$cn'"
-		sed 's/\(..\)/\1:/g; s/:$//' <<<"$hex" > "$work/clients/$cert.mac"
-		cat > "$work/clients/$cert.conf" <<EOF
-network={
-	key_mgmt=WPA-EAP
-	eap=TLS
-	identity="$cn"
-	ca_cert="$pki/server-ca.pem"
-	client_cert="$pki/$cert.pem"
-	private_key="$pki/$cert.key"
-	eapol_flags=0
-}
-EOF
-	done
-}
+# bench/layout.sh: layout_common, remove_calls, layout_stock, layout_phonecert,
+# layout_demo, start_server, write_clients.
+# shellcheck source=bench/layout.sh
+source "$repo/bench/layout.sh"
 
 # ---------------------------------------------------------------- measurement
 
