@@ -26,6 +26,7 @@ struct pc_trust {
 	size_t anchor_count;
 	pc_signer *signers;
 	size_t signer_count;
+	pc_signer const **by_subject;	/* the signers sorted by subject name (issuer index), then configuration order */
 	bool sealed;
 	char error[1024];
 };
@@ -63,6 +64,8 @@ static void free_signers(pc_trust *trust)
 {
 	for (size_t i = 0; i < trust->signer_count; i++) sk_X509_free(trust->signers[i].path);
 	free(trust->signers);
+	free(trust->by_subject);
+	trust->by_subject = NULL;
 	trust->signers = NULL;
 	trust->signer_count = 0;
 }
@@ -308,6 +311,50 @@ static int check_no_shared_certificates(pc_trust *trust)
 	return 0;
 }
 
+/*
+ * X509_NAME_cmp orders names by their canonical encoding (which d2i computes
+ * when an anchor certificate is read, so sealed names are never written
+ * again); ties keep configuration order, so same-DN anchors stay in the order
+ * the admin wrote them whatever qsort does.
+ */
+static int by_subject_then_order(void const *a, void const *b)
+{
+	pc_signer const *x = *(pc_signer const *const *)a, *y = *(pc_signer const *const *)b;
+	int cmp = X509_NAME_cmp(X509_get_subject_name(x->cert), X509_get_subject_name(y->cert));
+
+	if (cmp) return cmp;
+	return x < y ? -1 : x > y;
+}
+
+/* The issuer index: signers sorted by subject name, for a lookup that does not grow with the anchors. */
+static int index_by_subject(pc_trust *trust)
+{
+	trust->by_subject = calloc(trust->signer_count ? trust->signer_count : 1, sizeof(*trust->by_subject));
+	if (!trust->by_subject) return -1;
+	for (size_t i = 0; i < trust->signer_count; i++) trust->by_subject[i] = &trust->signers[i];
+	qsort(trust->by_subject, trust->signer_count, sizeof(*trust->by_subject), by_subject_then_order);
+	return 0;
+}
+
+pc_signer const *const *pc_trust_signers_named(pc_trust const *trust, X509_NAME const *name, size_t *count)
+{
+	size_t low = 0, high = trust->signer_count, end;
+
+	*count = 0;
+	if (!trust->by_subject || !name) return NULL;
+	/* The first signer whose subject is not below name. */
+	while (low < high) {
+		size_t mid = low + (high - low) / 2;
+
+		if (X509_NAME_cmp(X509_get_subject_name(trust->by_subject[mid]->cert), name) < 0) low = mid + 1;
+		else high = mid;
+	}
+	for (end = low; end < trust->signer_count &&
+	     X509_NAME_cmp(X509_get_subject_name(trust->by_subject[end]->cert), name) == 0; end++);
+	*count = end - low;
+	return *count ? &trust->by_subject[low] : NULL;
+}
+
 int pc_trust_seal(pc_trust *trust)
 {
 	size_t total = 0;
@@ -342,6 +389,10 @@ int pc_trust_seal(pc_trust *trust)
 		}
 	}
 	if (check_no_shared_certificates(trust) < 0) goto fail;
+	if (index_by_subject(trust) < 0) {
+		set_error(trust, "out of memory");
+		goto fail;
+	}
 	trust->sealed = true;
 	return 0;
 

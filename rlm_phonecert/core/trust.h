@@ -85,4 +85,12 @@ typedef struct {
 size_t pc_trust_signer_count(pc_trust const *trust);
 pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index);
 
+/*
+ * The signers whose certificate's subject is name (X509_NAME_cmp), in
+ * configuration order: *count of them, or NULL and 0. A binary search in an
+ * index built by pc_trust_seal, so the cost grows with log(signers), not with
+ * the signers; NULL before sealing.
+ */
+pc_signer const *const *pc_trust_signers_named(pc_trust const *trust, X509_NAME const *name, size_t *count);
+
 #endif

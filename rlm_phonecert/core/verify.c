@@ -59,7 +59,7 @@ static void describe_certificate(X509 *cert, pc_result *result)
  * certificate is decided here alone: it must never fall through to the weaker,
  * name-based checks of eap's own ca_file.
  */
-static bool is_phone_certificate(int named_like_anchors, X509 *cert, pc_result const *result)
+static bool is_phone_certificate(size_t named_like_anchors, X509 *cert, pc_result const *result)
 {
 	return named_like_anchors > 0 || pc_name_is_capf(X509_get_issuer_name(cert)) || result->identity.has_device;
 }
@@ -70,18 +70,10 @@ typedef struct {
 	bool		verified;
 } candidate;
 
-static bool named_like_issuer(pc_signer const *signer, X509 *cert)
+/* The anchor certificates with cert's issuer name, the candidates for its signer (the trust set's issuer index). */
+static pc_signer const *const *named_like_issuer(pc_trust const *trust, X509 *cert, size_t *count)
 {
-	return X509_NAME_cmp(X509_get_subject_name(signer->cert), X509_get_issuer_name(cert)) == 0;
-}
-
-/* How many anchor certificates have cert's issuer name: the candidates for its signer. */
-static int count_named_like_issuer(pc_trust const *trust, X509 *cert)
-{
-	int count = 0;
-
-	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) count += named_like_issuer(pc_trust_signer(trust, i), cert);
-	return count;
+	return pc_trust_signers_named(trust, X509_get_issuer_name(cert), count);
 }
 
 /*
@@ -91,19 +83,17 @@ static int count_named_like_issuer(pc_trust const *trust, X509 *cert)
  * re-issued with the same key), one whose window is open is preferred.
  * X509_verify_cert() checks the chosen one's signature anyway, so a candidate
  * is only checked here when there is a choice left: a single one, or the last
- * one after all others failed, is left to it. total is the number of
- * candidates; found->signer is NULL when none is left.
+ * one after all others failed, is left to it. candidates are the total anchor
+ * certificates with the issuer's name (named_like_issuer), in configuration
+ * order; found->signer is NULL when none is left.
  */
-static void find_signer(pc_trust const *trust, X509 *cert, int total, time_t now, candidate *found)
+static void find_signer(pc_signer const *const *candidates, size_t total, X509 *cert, time_t now, candidate *found)
 {
-	int seen = 0;
-
 	*found = (candidate) { 0 };
-	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
-		pc_signer const *signer = pc_trust_signer(trust, i);
+	for (size_t i = 0; i < total; i++) {
+		pc_signer const *signer = candidates[i];
 
-		if (!named_like_issuer(signer, cert)) continue;
-		if (++seen == total && !found->signer) {
+		if (i + 1 == total && !found->signer) {
 			*found = (candidate) { .signer = signer, .verified = false };
 			break;
 		}
@@ -140,15 +130,12 @@ static pc_verdict reject_unknown_issuer(X509 *cert, pc_result *result)
 static pc_verdict reject_bad_signature(pc_trust const *trust, X509 *cert, pc_result *result)
 {
 	char names[160] = "", label[96], cn[128];
-	size_t pos = 0;
-	X509_NAME const *issuer = X509_get_issuer_name(cert);
+	size_t pos = 0, count;
+	pc_signer const *const *candidates = named_like_issuer(trust, cert, &count);
 
-	for (size_t i = 0; i < pc_trust_signer_count(trust) && pos < sizeof(names); i++) {
-		pc_signer const *signer = pc_trust_signer(trust, i);
-
-		if (X509_NAME_cmp(X509_get_subject_name(signer->cert), issuer) != 0) continue;
+	for (size_t i = 0; i < count && pos < sizeof(names); i++) {
 		pos += (size_t)snprintf(names + pos, sizeof(names) - pos, "%s%s", pos ? ", " : "",
-					pc_anchor_label(signer->anchor, label, sizeof(label)));
+					pc_anchor_label(candidates[i]->anchor, label, sizeof(label)));
 	}
 	issuer_cn(cert, cn, sizeof(cn));
 	return reject(result, "a forged certificate, or the CA was re-keyed and its new certificate is not configured",
@@ -363,14 +350,15 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 {
 	X509 *cert = X509_STORE_CTX_get0_cert(ctx);
 	pc_signer const *signer;
+	pc_signer const *const *candidates;
 	candidate found;
-	int name_matches;
+	size_t name_matches;
 
 	memset(result, 0, sizeof(*result));
 	if (!cert) return reject(result, NULL, "internal error: no client certificate to verify");
 	describe_certificate(cert, result);
 
-	name_matches = count_named_like_issuer(trust, cert);
+	candidates = named_like_issuer(trust, cert, &name_matches);
 	if (!is_phone_certificate(name_matches, cert, result)) {
 		result->verdict = PC_VERDICT_NOT_PHONE;
 		return PC_VERDICT_NOT_PHONE;
@@ -383,7 +371,7 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 			      "the client sent %d certificates (at most %d)", sent, PC_MAX_CLIENT_CHAIN);
 	}
 
-	find_signer(trust, cert, name_matches, now, &found);
+	find_signer(candidates, name_matches, cert, now, &found);
 	signer = found.signer;
 	if (!signer) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);

@@ -823,6 +823,105 @@ static void test_same_dn_capfs_do_not_chain_to_each_other(void **state)
 	}
 }
 
+/* --- issuer index ---------------------------------------------------------- */
+
+/* The names of the anchors pc_trust_signers_named finds for the subject of PKI certificate cert_name, joined by spaces. */
+static void signers_named_text(pc_trust const *trust, char const *cert_name, char *buf, size_t len)
+{
+	X509 *cert = load_pki_cert(cert_name);
+	size_t count, pos = 0;
+	pc_signer const *const *found = pc_trust_signers_named(trust, X509_get_subject_name(cert), &count);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		assert_int_equal(X509_NAME_cmp(X509_get_subject_name(found[i]->cert), X509_get_subject_name(cert)), 0);
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", i ? " " : "", pc_anchor_name(found[i]->anchor));
+	}
+	X509_free(cert);
+}
+
+static void add_all(pc_trust *trust, pc_anchor_config const *configs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) add_ok(trust, &configs[i]);
+	seal_ok(trust);
+}
+
+static void test_index_finds_every_same_dn_anchor_in_configuration_order(void **state)
+{
+	pc_trust *trust = *state, *reversed = pc_trust_new();
+	pc_anchor_config const configs[] = {
+		capf_config("new", pki_file("capf-new.pem")),
+		anchor_config(PC_ANCHOR_MANUFACTURING, "manufacturing", pki_file("mfg-bundle.pem")),
+		capf_config("old", pki_file("capf-old.pem")),
+		capf_config("other", pki_file("capf-other.pem")),
+	};
+	pc_anchor_config const backwards[] = { configs[3], configs[2], configs[1], configs[0] };
+	char names[128];
+
+	add_all(trust, configs, 4);
+	add_all(reversed, backwards, 4);
+	/* capf-new and capf-old share one DN: both found, whichever was configured first. */
+	signers_named_text(trust, "capf-old.pem", names, sizeof(names));
+	assert_string_equal(names, "new old");
+	signers_named_text(reversed, "capf-new.pem", names, sizeof(names));
+	assert_string_equal(names, "old new");
+	signers_named_text(trust, "capf-other.pem", names, sizeof(names));
+	assert_string_equal(names, "other");
+	signers_named_text(reversed, "mfg-root.pem", names, sizeof(names));
+	assert_string_equal(names, "manufacturing");
+	pc_trust_free(reversed);
+}
+
+static void test_index_unknown_name_finds_nothing(void **state)
+{
+	pc_trust *trust = *state;
+	pc_anchor_config config = capf_config("new", pki_file("capf-new.pem"));
+	X509 *laptop = load_pki_cert("laptop.pem");
+	size_t count = 99;
+
+	add_ok(trust, &config);
+	assert_null(pc_trust_signers_named(trust, X509_get_subject_name(laptop), &count));	/* not sealed yet */
+	assert_int_equal(count, 0);
+	seal_ok(trust);
+	count = 99;
+	assert_null(pc_trust_signers_named(trust, X509_get_subject_name(laptop), &count));
+	assert_int_equal(count, 0);
+	assert_null(pc_trust_signers_named(trust, NULL, &count));
+	X509_free(laptop);
+}
+
+/* Every signer of a larger set is found by its own subject, with exactly the signers a linear scan finds. */
+static void test_index_agrees_with_a_linear_scan(void **state)
+{
+	pc_trust *trust = *state;
+	pc_anchor_config const configs[] = {
+		capf_config("new", pki_file("capf-new.pem")),
+		capf_config("old", pki_file("capf-old.pem")),
+		capf_config("other", pki_file("capf-other.pem")),
+		anchor_config(PC_ANCHOR_LSC_CA, "example", pki_file("ext-ca.pem")),
+		capf_config("corp", pki_file("corp-ca.pem")),
+		anchor_config(PC_ANCHOR_MANUFACTURING, "manufacturing", CISCO_MANUFACTURING_BUNDLE),
+	};
+
+	add_all(trust, configs, sizeof(configs) / sizeof(configs[0]));
+	for (size_t i = 0; i < pc_trust_signer_count(trust); i++) {
+		X509_NAME const *name = X509_get_subject_name(pc_trust_signer(trust, i)->cert);
+		size_t count, expected = 0, last = 0;
+		pc_signer const *const *found = pc_trust_signers_named(trust, name, &count);
+
+		for (size_t j = 0; j < pc_trust_signer_count(trust); j++) {
+			expected += X509_NAME_cmp(X509_get_subject_name(pc_trust_signer(trust, j)->cert), name) == 0;
+		}
+		assert_int_equal(count, expected);
+		for (size_t k = 0; k < count; k++) {
+			size_t at = (size_t)(found[k] - pc_trust_signer(trust, 0));
+
+			assert_true(k == 0 || at > last);	/* configuration order */
+			last = at;
+		}
+	}
+}
+
 #define TRUST_TEST(f) cmocka_unit_test_setup_teardown(f, trust_fixture_new, trust_fixture_free)
 
 int main(void)
@@ -881,6 +980,9 @@ int main(void)
 		TRUST_TEST(test_signer_path_independent_of_bundle_order),
 		TRUST_TEST(test_signer_path_without_root_in_bundle),
 		TRUST_TEST(test_same_dn_capfs_do_not_chain_to_each_other),
+		TRUST_TEST(test_index_finds_every_same_dn_anchor_in_configuration_order),
+		TRUST_TEST(test_index_unknown_name_finds_nothing),
+		TRUST_TEST(test_index_agrees_with_a_linear_scan),
 	};
 
 	return cmocka_run_group_tests_name("trust", tests, pki_group_setup, pki_group_teardown);

@@ -256,6 +256,19 @@ static void test_same_dn_capfs_in_one_bundle_new_first(void **state)
 	expect_accept(trust, "lsc-new-rsa.pem", PC_CERT_LSC, "both");
 }
 
+/* The issuer index sorts anchors by name: same-DN anchors far apart in the configuration are all candidates. */
+static void test_same_dn_capfs_with_other_anchors_between(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"), lsc_ca("example", "ext-ca.pem"),
+				manufacturing(pki_file("mfg-bundle.pem")), capf("other", "capf-other.pem"),
+				capf("old", "capf-old.pem"));
+
+	assert_same_dn_capfs_pick_by_signature(trust);
+	expect_accept(trust, "mic.pem", PC_CERT_MIC, "manufacturing");
+	expect_accept(trust, "lsc-ext.pem", PC_CERT_LSC, "example");
+	expect_accept(trust, "lsc-other.pem", PC_CERT_LSC, "other");
+}
+
 static void test_lsc_of_unconfigured_same_dn_capf_is_forged_looking(void **state)
 {
 	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
@@ -966,6 +979,7 @@ int main(void)
 		VERIFY_TEST(test_same_dn_capfs_new_configured_first),
 		VERIFY_TEST(test_same_dn_capfs_in_one_bundle_old_first),
 		VERIFY_TEST(test_same_dn_capfs_in_one_bundle_new_first),
+		VERIFY_TEST(test_same_dn_capfs_with_other_anchors_between),
 		VERIFY_TEST(test_lsc_of_unconfigured_same_dn_capf_is_forged_looking),
 		VERIFY_TEST(test_old_capf_window_closed),
 		VERIFY_TEST(test_window_not_open_yet),
