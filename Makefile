@@ -96,7 +96,7 @@ run: all
 
 # Admins add phonecert to an existing Debian FreeRADIUS: the module, its
 # dictionary, the module configuration (not enabled), the switch reply and
-# inventory policies, the inventory's sql configuration (not enabled) and
+# inventory policies, the inventory's sql and cache configuration (not enabled) and
 # Cisco's bundle.
 install: all
 	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so
@@ -106,6 +106,7 @@ install: all
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/manufacturing.pem $(DESTDIR)$(RADDB_DIR)/certs/phonecert/manufacturing.pem
 	install -D -g $(RADDB_GROUP) -m 0644 raddb/certs/phonecert/SOURCES.md $(DESTDIR)$(RADDB_DIR)/certs/phonecert/SOURCES.md
 	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/sql_phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/sql_phonecert
+	install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-available/cache_phonecert $(DESTDIR)$(RADDB_DIR)/mods-available/cache_phonecert
 	for f in connection.conf queries.conf queries-count.conf sqlite/schema.sql postgresql/schema.sql; do \
 		install -D -g $(RADDB_GROUP) -m 0640 raddb/mods-config/sql/phonecert/$$f $(DESTDIR)$(RADDB_DIR)/mods-config/sql/phonecert/$$f || exit 1; \
 	done

@@ -41,7 +41,7 @@ layout_stock() {
 	local dir=$1 first=$2 second certs
 	[ "$first" = new ] && second=old || second=new
 	layout_common "$dir"
-	remove_calls "$dir" phonecert phonecert_switch_reply phonecert_inventory sql_phonecert
+	remove_calls "$dir" phonecert phonecert_switch_reply phonecert_inventory sql_phonecert cache_phonecert
 	certs=$dir/raddb/certs
 	cat "$certs/eap-ca.pem" "$certs/phonecert/capf-$first.pem" "$certs/phonecert/capf-$second.pem" \
 		"$certs/phonecert/manufacturing.pem" > "$certs/stock-ca.pem"
@@ -53,12 +53,21 @@ layout_stock() {
 # switch reply policy, its log line.
 layout_phonecert() {
 	layout_common "$1"
-	remove_calls "$1" phonecert_inventory sql_phonecert
+	remove_calls "$1" phonecert_inventory sql_phonecert cache_phonecert
 }
 
 # (c) The demo configuration as shipped (with the inventory, SQLite).
 layout_demo() {
 	layout_common "$1"
+}
+
+# The shipped configuration with the inventory's cache always missing: every
+# authentication written, as before cache_phonecert (for the profile).
+layout_demo_uncached() {
+	layout_common "$1"
+	sed -i 's/^\([[:space:]]*max_entries = \).*/\11/; s/^\([[:space:]]*key = \).*/\1"%{Phonecert-MAC} %{Packet-Authentication-Vector}"/' \
+		"$1/raddb/mods-available/cache_phonecert"
+	grep -q 'Packet-Authentication-Vector' "$1/raddb/mods-available/cache_phonecert" || die "$1: cannot defeat cache_phonecert"
 }
 
 # Start server $1 (its configuration in $work/$1) on a free port. SERVER_LAUNCH

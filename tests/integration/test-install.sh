@@ -17,7 +17,8 @@ raddb=$root/etc/freeradius/3.0
 for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.phonecert \
 	    etc/freeradius/3.0/mods-available/phonecert etc/freeradius/3.0/policy.d/phonecert \
 	    etc/freeradius/3.0/certs/phonecert/manufacturing.pem etc/freeradius/3.0/certs/phonecert/SOURCES.md \
-	    etc/freeradius/3.0/mods-available/sql_phonecert etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
+	    etc/freeradius/3.0/mods-available/sql_phonecert etc/freeradius/3.0/mods-available/cache_phonecert \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries.conf etc/freeradius/3.0/mods-config/sql/phonecert/queries-count.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql; do
 	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi
@@ -42,6 +43,7 @@ chown freerad:freerad "$stock/db" 2>/dev/null
 sed -i "s|^db_dir = .*|db_dir = $stock/db|" "$stock/radiusd.conf"
 # As README.md says: phonecert, the switch reply policy and the inventory in post-auth of the default site.
 ln -sf ../mods-available/sql_phonecert "$stock/mods-enabled/sql_phonecert"
+ln -sf ../mods-available/cache_phonecert "$stock/mods-enabled/cache_phonecert"
 sed -i '0,/^post-auth {/s//post-auth {\n\tphonecert\n\tphonecert_switch_reply\n\tphonecert_inventory/' "$stock/sites-available/default"
 
 # The CA names of eap's ca_file and phonecert's anchors go into one TLS record
