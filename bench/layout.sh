@@ -122,3 +122,53 @@ network={
 EOF
 	done
 }
+
+# ---------------------------------------------------------------- axes
+
+# The anchors axis: the demo configuration without the inventory (as (b)),
+# with $2 capf sections in all: capf-new and capf-old, then extra CAPF
+# certificates generated with openssl into $work/extra-capf (self-signed
+# CA:TRUE, a CAPF-like DN of their own each, P-256 keys: quick to make, and
+# the key of an anchor that signs nothing costs nothing).
+layout_anchors() {
+	local dir=$1 total=$2 i file sections=
+	layout_phonecert "$dir"
+	mkdir -p "$work/extra-capf"
+	for ((i = 3; i <= total; i++)); do
+		file=$work/extra-capf/capf-$i.pem
+		if [ ! -s "$file" ]; then
+			openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+				-subj "/C=MX/O=Cisco/OU=Voice/CN=CAPF-$(printf '%08x' $((0x10000000 + i)))/ST=Mexico City/L=Mexico City" \
+				-addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+				-days 3650 -out "$file" 2>/dev/null || die "openssl cannot make $file"
+		fi
+		sections+="\tcapf bench-$i {\n\t\tca_file = $file\n\t}\n"
+	done
+	awk -v add="$sections" '/^[[:space:]]*manufacturing {/ { printf "%s", add } { print }' \
+		"$dir/raddb/mods-available/phonecert" > "$dir/phonecert.tmp" && mv "$dir/phonecert.tmp" "$dir/raddb/mods-available/phonecert"
+	[ "$(grep -c '^[[:space:]]*capf ' "$dir/raddb/mods-available/phonecert")" -eq "$total" ] ||
+		die "$dir: cannot configure $total capf sections"
+}
+
+# The inventory axis: the demo configuration as shipped, its SQLite inventory
+# already holding $2 other phones (their latest state, and three days each).
+layout_inventory() {
+	local dir=$1 phones=$2 db=$1/db/phonecert-inventory.sqlite
+	layout_demo "$dir"
+	rm -f "$db"
+	sqlite3 "$db" < "$dir/raddb/mods-config/sql/phonecert/sqlite/schema.sql" >/dev/null || die "$db: cannot load the schema"
+	sqlite3 "$db" "
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $phones)
+		INSERT INTO phonecert_phone (mac, device_name, model, pid, sn, cert_type, anchor, cert_serial,
+			not_before, not_after, last_result, last_reason, first_seen, last_seen, nas_ip, nas_port_id)
+		SELECT printf('02-00-%02X-%02X-%02X-%02X', (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255),
+			printf('SEP0200%08X', i), 'CP-8861', 'CP-8861', printf('FCH%08d', i), 'LSC', 'demo-cluster-2025',
+			printf('%040x', i), '2025-01-01T00:00:00Z', '2035-01-01T00:00:00Z', 'accept', NULL,
+			strftime('%s', 'now') - 864000, strftime('%s', 'now') - 3600, '10.0.0.1', 'GigabitEthernet1/0/1'
+		FROM n;
+		INSERT INTO phonecert_phone_day (day, mac, anchor, result, authentications)
+		SELECT strftime('%s', 'now') / 86400 - d.k, p.mac, 'demo-cluster-2025', 'accept', 12
+		FROM phonecert_phone p, (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) d;" ||
+		die "$db: cannot fill the inventory"
+	[ "$(sqlite3 "$db" 'SELECT count(*) FROM phonecert_phone')" -eq "$phones" ] || die "$db: not $phones phones"
+}

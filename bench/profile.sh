@@ -5,7 +5,8 @@
 # Each configuration of the benchmark runs once under valgrind's callgrind
 # (instruction counts: the same on a loaded machine as on an idle one),
 # single worker thread, and serves the same PROFILE_N authentications,
-# eapol_test one at a time, alternating lsc-new-rsa and mic. Instrumentation
+# eapol_test one at a time, alternating lsc-new-ec and mic (two phones: the
+# inventory's cache sees each repeat). Instrumentation
 # is switched on after one warm-up authentication per certificate and the
 # profile is dumped after the batch (and cleanup_delay), so start-up and
 # shutdown are not counted. Reports inclusive instruction counts (Ir) per
@@ -16,7 +17,8 @@
 # Configurations (bench/layout.sh): stock, phonecert (inventory off),
 # phonecert without its switch reply policy, shipped (inventory on, its
 # cache), shipped without the inventory's cache (every authentication
-# written).
+# written), phonecert with 100 capf sections, shipped with BENCH_PHONES
+# (10,000) other phones in the inventory.
 #
 # Settings (environment):
 #   PROFILE_N=20      authentications per configuration
@@ -33,7 +35,8 @@ N=${PROFILE_N:-20}
 out=${PROFILE_OUT:-$work/PROFILE.md}
 THREADS=1
 CLEANUP_DELAY=2
-CERTS=(lsc-new-rsa mic)
+CERTS=(lsc-new-ec mic)
+PHONES=${BENCH_PHONES:-10000}
 
 die() { echo "profile: $*" >&2; exit 1; }
 
@@ -67,10 +70,9 @@ layout_noreply() {
 	layout_phonecert "$1"
 	remove_calls "$1" phonecert_switch_reply
 }
-if [ -n "$(declare -F layout_demo_uncached)" ]; then
-	SIDES+=(uncached)
-	LABEL[uncached]="shipped without the inventory's cache"
-fi
+SIDES+=(uncached anchors100 inventory)
+LABEL+=([uncached]="shipped without the inventory's cache" [anchors100]="+ phonecert, 100 capf sections"
+	[inventory]="shipped, $PHONES phones in the inventory")
 
 auth() {	# certificate, port, output file
 	timeout 60 eapol_test -c "$work/clients/$1.conf" -a 127.0.0.1 -p "$2" -s "$secret" -t 30 \
@@ -102,6 +104,8 @@ profile_side() {
 		noreply) layout_noreply "$dir" ;;
 		demo) layout_demo "$dir" ;;
 		uncached) layout_demo_uncached "$dir" ;;
+		anchors100) layout_anchors "$dir" 100 ;;
+		inventory) layout_inventory "$dir" "$PHONES" ;;
 	esac
 	rm -f "$work/$side".callgrind*
 	SERVER_LAUNCH=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/$side.callgrind")
@@ -175,7 +179,7 @@ tmp=$(mktemp "$work/PROFILE.XXXXXX")
 
 $version, \`bench/profile.sh\` (\`make bench-profile\`), code $revision, on
 $(date -u +%Y-%m-%dT%H:%M:%SZ). Each configuration served the same $N full EAP-TLS
-authentications (lsc-new-rsa and mic alternating, one at a time, TLS session
+authentications (lsc-new-ec and mic alternating, one at a time, TLS session
 cache off, one worker thread, after one warm-up authentication per
 certificate); inclusive instructions (Ir) per authentication, from the first
 RADIUS packet to the request freed. Instruction counts do not depend on
@@ -228,6 +232,10 @@ Differences per authentication (instructions):
 	[ -n "${IR[uncached:total]:-}" ] && printf '; without its cache (every authentication written): %s' "$(per $(( ${IR[uncached:total]} - p )))")
   (SQL queries: $(per "${IR[demo:sql]}")$(
 	[ -n "${IR[uncached:sql]:-}" ] && printf ', uncached %s' "$(per "${IR[uncached:sql]}")"));
+- 100 capf sections instead of 2: $(per $(( ${IR[anchors100:total]} - p ))) ($(ratio "$p" "${IR[anchors100:total]}")× of 2), of
+  which the verify callback $(per $(( ${IR[anchors100:handshake]} - ${IR[phonecert:handshake]} ))) and the TLS handshake (\`SSL_read\`, the
+  CertificateRequest with 98 more CA names: $(per "${IR[anchors100:bytes]}") bytes sent instead of $(per "${IR[phonecert:bytes]}")) $(per $(( ${IR[anchors100:tls]} - ${IR[phonecert:tls]} )));
+- $PHONES phones already in the inventory: $(per $(( ${IR[inventory:total]} - d ))) ($(ratio "$d" "${IR[inventory:total]}")× of the empty one);
 - RADIUS round trips: stock $(awk -v v="${IR[stock:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }'), phonecert $(awk -v v="${IR[phonecert:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }'); bytes sent
   $(per "${IR[stock:bytes]}") and $(per "${IR[phonecert:bytes]}"): the CertificateRequest's CA names.
 
