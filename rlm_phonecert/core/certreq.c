@@ -7,12 +7,25 @@
 
 #include <openssl/x509.h>
 
+/* A client picks its certificate by name: a name already in the list (same-DN CAPFs, eap's ca_file) adds nothing but bytes. */
+static bool listed(SSL_CTX *ctx, X509 *cert)
+{
+	STACK_OF(X509_NAME) *names = SSL_CTX_get_client_CA_list(ctx);
+
+	for (int i = 0; i < sk_X509_NAME_num(names); i++) {
+		if (X509_NAME_cmp(sk_X509_NAME_value(names, i), X509_get_subject_name(cert)) == 0) return true;
+	}
+	return false;
+}
+
 void pc_certreq_advertise(SSL_CTX *ctx, pc_trust const *trust)
 {
 	for (size_t i = 0; i < pc_trust_anchor_count(trust); i++) {
 		STACK_OF(X509) const *certs = pc_anchor_certs(pc_trust_anchor(trust, i));
 
-		for (int c = 0; c < sk_X509_num(certs); c++) SSL_CTX_add_client_CA(ctx, sk_X509_value(certs, c));
+		for (int c = 0; c < sk_X509_num(certs); c++) {
+			if (!listed(ctx, sk_X509_value(certs, c))) SSL_CTX_add_client_CA(ctx, sk_X509_value(certs, c));
+		}
 	}
 }
 

@@ -48,10 +48,28 @@ static void test_advertise_adds_every_anchor_certificate(void **state)
 
 	(void)state;
 	pc_certreq_advertise(ctx, trust);
-	/* capf-new, capf-old (the same DN: OpenSSL keeps both names), ext-ca, mfg root and CA. */
-	assert_int_equal(sk_X509_NAME_num(SSL_CTX_get_client_CA_list(ctx)), 5);
+	/* capf-new and capf-old (one DN, named once), ext-ca, mfg root and CA. */
+	assert_int_equal(sk_X509_NAME_num(SSL_CTX_get_client_CA_list(ctx)), 4);
 	assert_true(pc_certreq_size(ctx, &names) > 1024);
-	assert_int_equal(names, 5);
+	assert_int_equal(names, 4);
+	SSL_CTX_free(ctx);
+	pc_trust_free(trust);
+}
+
+/* A name eap's ca_file already sends is not sent twice. */
+static void test_advertise_skips_names_already_listed(void **state)
+{
+	pc_trust *trust = site_trust();
+	SSL_CTX *ctx = server_ctx();
+	X509 *capf_old = load_pki_cert("capf-old.pem");
+	int names = -1;
+
+	(void)state;
+	assert_int_equal(SSL_CTX_add_client_CA(ctx, capf_old), 1);
+	pc_certreq_advertise(ctx, trust);
+	pc_certreq_size(ctx, &names);
+	assert_int_equal(names, 4);
+	X509_free(capf_old);
 	SSL_CTX_free(ctx);
 	pc_trust_free(trust);
 }
@@ -100,7 +118,7 @@ static void test_too_large_says_why_and_what_to_do(void **state)
 	size = pc_certreq_size(ctx, &names);
 	assert_false(pc_certreq_fits(ctx, size - 1, "tls-common", err, sizeof(err)));
 	snprintf(limit, sizeof(limit), "more than the %d", size - 1);
-	assert_non_null(strstr(err, "eap tls-config tls-common would send 5 CA names"));
+	assert_non_null(strstr(err, "eap tls-config tls-common would send 4 CA names"));
 	assert_non_null(strstr(err, limit));
 	assert_non_null(strstr(err, "Keep only the CAs of your non-phone clients in eap's ca_file"));
 	assert_true(pc_certreq_fits(ctx, size, "tls-common", err, sizeof(err)));
@@ -126,6 +144,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_advertise_adds_every_anchor_certificate),
+		cmocka_unit_test(test_advertise_skips_names_already_listed),
 		cmocka_unit_test(test_size_grows_with_each_name),
 		cmocka_unit_test(test_fits_within_either_freeradius_record),
 		cmocka_unit_test(test_too_large_says_why_and_what_to_do),
