@@ -3,6 +3,16 @@
 # Expects: repo, build, pki, work, THREADS, CLEANUP_DELAY, CERTS, die(),
 # and the associative arrays PID and PORT (by server name).
 
+# Stop every server started (by PID).
+stop_servers() {
+	local name
+	for name in "${!PID[@]}"; do
+		kill "${PID[$name]}" 2>/dev/null || true
+		wait "${PID[$name]}" 2>/dev/null || true
+		unset "PID[$name]"
+	done
+}
+
 # The demo configuration (scripts/demo-raddb.sh) with what both sides share for
 # the benchmark: no TLS session cache (every authentication is a full
 # handshake), a fixed thread pool, a short cleanup_delay.

@@ -49,17 +49,9 @@ done
 
 declare -A PID PORT
 SERVER_LAUNCH=()
-stop_servers() {
-	local name
-	for name in "${!PID[@]}"; do
-		kill "${PID[$name]}" 2>/dev/null || true
-		wait "${PID[$name]}" 2>/dev/null || true
-		unset "PID[$name]"
-	done
-}
-trap stop_servers EXIT
 # shellcheck source=bench/layout.sh
 source "$repo/bench/layout.sh"
+trap stop_servers EXIT
 
 # The configurations, in the order reported.
 SIDES=(stock phonecert noreply demo)
@@ -236,8 +228,10 @@ Differences per authentication (instructions):
   which the verify callback $(per $(( ${IR[anchors100:handshake]} - ${IR[phonecert:handshake]} ))) and the TLS handshake (\`SSL_read\`, the
   CertificateRequest with 98 more CA names: $(per "${IR[anchors100:bytes]}") bytes sent instead of $(per "${IR[phonecert:bytes]}")) $(per $(( ${IR[anchors100:tls]} - ${IR[phonecert:tls]} )));
 - $PHONES phones already in the inventory: $(per $(( ${IR[inventory:total]} - d ))) ($(ratio "$d" "${IR[inventory:total]}")× of the empty one);
-- RADIUS round trips: stock $(awk -v v="${IR[stock:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }'), phonecert $(awk -v v="${IR[phonecert:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }'); bytes sent
-  $(per "${IR[stock:bytes]}") and $(per "${IR[phonecert:bytes]}"): the CertificateRequest's CA names.
+- the CertificateRequest: stock and phonecert without its switch reply (the same Access-Accept) sent
+  $(per "${IR[stock:bytes]}") and $(per "${IR[noreply:bytes]}") bytes in $(awk -v v="${IR[stock:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') and $(awk -v v="${IR[noreply:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips: phonecert's CA names
+  are the ones stock's \`ca_file\` sends; with 100 \`capf\` sections $(awk -v v="${IR[anchors100:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips, each a RADIUS
+  request through radiusd and an EAP fragment.
 
 The annotated profiles are in \`$work/<configuration>.flat\` (flat, inclusive)
 and \`.tree\` (with callers); \`callgrind_annotate\` or \`kcachegrind\` read

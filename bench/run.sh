@@ -113,21 +113,14 @@ declare -A SERVERS PID PORT
 SERVER_LAUNCH=()
 for side in "${SIDES[@]}"; do SERVERS[$side]="$side-new $side-old"; done
 
-stop_servers() {
-	local name
-	for name in "${!PID[@]}"; do
-		kill "${PID[$name]}" 2>/dev/null || true
-		wait "${PID[$name]}" 2>/dev/null || true
-		unset "PID[$name]"
-	done
-}
-trap stop_servers EXIT
 
 # ---------------------------------------------------------------- configurations
 # bench/layout.sh: layout_common, remove_calls, layout_stock, layout_phonecert,
-# layout_demo, start_server, write_clients.
+# layout_demo, layout_anchors, layout_inventory, start_server, stop_servers,
+# write_clients.
 # shellcheck source=bench/layout.sh
 source "$repo/bench/layout.sh"
+trap stop_servers EXIT
 
 # ---------------------------------------------------------------- measurement
 
