@@ -113,7 +113,7 @@ run: all
 # Admins who build from source add phonecert to an existing Debian FreeRADIUS
 # (the package, make deb, does the same with dpkg): install-files puts the
 # module where radiusd looks for modules (MODULE_DIR, /usr/lib/freeradius:
-# FreeRADIUS' libdir), the dictionary, the module and inventory configuration
+# FreeRADIUS' libdir), the dictionary, the module, inventory and inventory cache configuration
 # (mods-available and the inventory writer's site in sites-available, nothing
 # enabled), the switch reply and post-auth policies and Cisco's bundle into RADDB_DIR, the programs and man pages under
 # PREFIX (/usr/local). install also adds the dictionary include and makes the
@@ -124,7 +124,7 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 STATE_DIR ?= /var/lib/freeradius
 RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/phonecert:0640 \
-	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 sites-available/phonecert-inventory:0640 \
+	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 mods-available/cache_phonecert:0640 sites-available/phonecert-inventory:0640 \
 	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql,mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
 
@@ -214,9 +214,13 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 # cost; writes bench/RESULTS.md. Settings: BENCH_N, BENCH_R (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench
+.PHONY: bench bench-profile
 bench: all test-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
+
+# Instruction counts per authentication under callgrind (PROFILE_N; bench/README.md).
+bench-profile: all test-deps $(TEST_PKI)/.complete
+	bench/profile.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)

@@ -9,6 +9,9 @@
 #     (a),(b),(c),(a),(b),(c)... for R repetitions. Measures radiusd's CPU time
 #     (utime+stime of the server processes, /proc/PID/stat) per 1,000
 #     authentications and authentications per second (wall clock).
+#     Two axes (BENCH_AXES=1): (b) with 10 and 100 capf sections instead of 2,
+#     and (c) with 10,000 other phones already in its inventory, each against
+#     (b) or (c) of the same repetition; the servers' RSS after every batch.
 #  2. Core: build/bench/core_bench (phonecert's pc_verify_chain against bare
 #     OpenSSL X509_verify_cert, per certificate).
 #  3. Writes bench/RESULTS.md and prints it.
@@ -22,6 +25,9 @@
 #   BENCH_THREADS=4   radiusd worker threads (thread pool, per server process)
 #   BENCH_K=2000      core: verifications per repetition
 #   BENCH_CORE_REPS=9 core: repetitions (the median is reported)
+#   BENCH_AXES=1      also the anchors and inventory axes (0: only (a), (b), (c))
+#   BENCH_PHONES=10000  phones already in the inventory of the inventory axis
+#   BENCH_PROFILE=1   also bench/profile.sh (callgrind), PROFILE_N authentications
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #
 # Everything listens on 127.0.0.1 only; every wait is bounded; every server
@@ -55,17 +61,19 @@ P=${BENCH_P:-4}
 THREADS=${BENCH_THREADS:-4}
 K=${BENCH_K:-2000}
 CORE_REPS=${BENCH_CORE_REPS:-9}
+AXES=${BENCH_AXES:-1}
+PHONES=${BENCH_PHONES:-10000}
+PROFILE=${BENCH_PROFILE:-1}
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
 pki=$build/test-pki
 core_bench=$build/bench/core_bench
 CLEANUP_DELAY=2			# radiusd's cleanup_delay in the bench configurations
 SETTLE=$((CLEANUP_DELAY + 1))	# after a batch, until radiusd has freed its requests
-E2E_TARGET=1.05
 CORE_TARGET=1.2
 
 die() { echo "bench: $*" >&2; exit 1; }
 
-for v in N R P THREADS K CORE_REPS; do
+for v in N R P THREADS K CORE_REPS PHONES; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a positive integer (got '${!v}')"
 done
 [ "$N" -ge 4 ] || die "BENCH_N must be at least 4 (one of each certificate)"
@@ -86,133 +94,34 @@ declare -A ROUTE=([lsc-new-rsa]=new [lsc-new-ec]=new [lsc-old-rsa]=old [mic]=old
 # (a) stock, (b) phonecert without the inventory, (c) the demo configuration
 # as shipped; (c) only while the demo configuration has the SQL inventory.
 SIDES=(stock phonecert)
+shipped_inventory=false
 if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/policy.d/phonecert" &&
    [ -e "$repo/raddb/mods-enabled/sql_phonecert" ]; then
 	SIDES+=(demo)
+	shipped_inventory=true
+fi
+# Each side's ratio is against the batch of BASE in the same repetition, target TARGET.
+declare -A BASE=([phonecert]=stock [demo]=stock) TARGET=([phonecert]=1.02 [demo]=1.05)
+if [ "$AXES" = 1 ]; then
+	SIDES+=(anchors10 anchors100)
+	BASE+=([anchors10]=phonecert [anchors100]=phonecert) TARGET+=([anchors10]=1.01 [anchors100]=1.01)
+	if $shipped_inventory; then
+		SIDES+=(inventory)
+		BASE[inventory]=demo TARGET[inventory]=1.01
+	fi
 fi
 declare -A SERVERS PID PORT
+SERVER_LAUNCH=()
 for side in "${SIDES[@]}"; do SERVERS[$side]="$side-new $side-old"; done
 
-stop_servers() {
-	local name
-	for name in "${!PID[@]}"; do
-		kill "${PID[$name]}" 2>/dev/null || true
-		wait "${PID[$name]}" 2>/dev/null || true
-		unset "PID[$name]"
-	done
-}
-trap stop_servers EXIT
 
 # ---------------------------------------------------------------- configurations
-
-# The demo configuration (scripts/demo-raddb.sh) with what both sides share for
-# the benchmark: no TLS session cache (every authentication is a full
-# handshake), a fixed thread pool, a short cleanup_delay.
-layout_common() {
-	local dir=$1
-	"$repo/scripts/demo-raddb.sh" "$dir" "$pki" "$build" 1812 0 >/dev/null
-	sed -i '/^[[:space:]]*cache {/,/}/ s/^\([[:space:]]*enable = \)yes/\1no/' "$dir/raddb/mods-available/eap"
-	grep -A1 '^[[:space:]]*cache {' "$dir/raddb/mods-available/eap" | grep -q 'enable = no' ||
-		die "$dir: cannot disable eap's session cache"
-	sed -i -e "s/^\([[:space:]]*start_servers = \).*/\1$THREADS/" \
-	       -e "s/^\([[:space:]]*max_servers = \).*/\1$THREADS/" \
-	       -e "s/^\([[:space:]]*min_spare_servers = \).*/\11/" \
-	       -e "s/^\([[:space:]]*max_spare_servers = \).*/\1$THREADS/" \
-	       -e "s/^cleanup_delay = .*/cleanup_delay = $CLEANUP_DELAY/" "$dir/raddb/radiusd.conf"
-}
-
-# Take modules and policies ($2...) out of a configuration: mods-enabled/<name>, every
-# line of radiusd.conf (instantiate) and the sites that calls only <name>.
-# Policies (policy.d) are compiled only where called.
-remove_calls() {
-	local dir=$1 name
-	shift
-	for name in "$@"; do
-		rm -f "$dir/raddb/mods-enabled/$name"
-		sed -i "/^[[:space:]]*${name}[[:space:]]*\$/d" "$dir/raddb/radiusd.conf" "$dir"/raddb/sites-available/*
-		if grep -rqE "^[[:space:]]*${name}[[:space:]]*\$" "$dir/raddb/radiusd.conf" "$dir/raddb/sites-available"; then
-			die "$dir: a call to $name is left"
-		fi
-	done
-}
-
-# (a) Stock FreeRADIUS: no phonecert module, no call to it, to its switch reply
-# policy or to its inventory; the CAPF and manufacturing anchors in eap's
-# ca_file, the CAPF this process serves first ($2: new or old).
-layout_stock() {
-	local dir=$1 first=$2 second certs
-	[ "$first" = new ] && second=old || second=new
-	layout_common "$dir"
-	remove_calls "$dir" phonecert phonecert_post_auth phonecert_post_auth_reject sql_phonecert
-	certs=$dir/raddb/certs
-	cat "$certs/eap-ca.pem" "$certs/phonecert/capf-$first.pem" "$certs/phonecert/capf-$second.pem" \
-		"$certs/phonecert/manufacturing.pem" > "$certs/stock-ca.pem"
-	sed -i 's|^\([[:space:]]*ca_file = \)${certdir}/eap-ca.pem|\1${certdir}/stock-ca.pem|' "$dir/raddb/mods-available/eap"
-	grep -q 'ca_file = ${certdir}/stock-ca.pem' "$dir/raddb/mods-available/eap" || die "$dir: cannot set eap's ca_file"
-}
-
-# (b) The demo configuration without its SQL phone inventory: phonecert, its
-# switch reply policy, its log line (phonecert_post_auth calls the inventory's
-# modules optionally: without mods-enabled/sql_phonecert they are left out).
-layout_phonecert() {
-	layout_common "$1"
-	remove_calls "$1" sql_phonecert
-}
-
-# (c) The demo configuration as shipped (with the inventory, SQLite).
-layout_demo() {
-	layout_common "$1"
-}
-
-start_server() {
-	local name=$1 dir=$work/$1 port pid
-	for _ in 1 2 3 4 5; do
-		port=$((20000 + RANDOM % 40000))
-		sed -i "s/^auth_port = .*/auth_port = $port/" "$dir/raddb/local.conf"
-		: > "$dir/log/radius.log"
-		freeradius -f -l "$dir/log/radius.log" -d "$dir/raddb" > "$dir/log/stdout.log" 2>&1 &
-		pid=$!
-		for _ in $(seq 1 150); do
-			if grep -q 'Ready to process requests' "$dir/log/radius.log"; then
-				PID[$name]=$pid PORT[$name]=$port
-				return 0
-			fi
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		grep -qs 'Address already in use' "$dir/log/radius.log" "$dir/log/stdout.log" && continue
-		echo "bench: $name did not start; last lines of $dir/log:" >&2
-		tail -n 15 "$dir/log/radius.log" "$dir/log/stdout.log" >&2
-		exit 1
-	done
-	die "$name: no free port after 5 attempts"
-}
-
-# eapol_test configuration and MAC (from SEP<MAC> in the CN, as a switch
-# would send it) for each certificate.
-write_clients() {
-	local cert cn hex
-	mkdir -p "$work/clients" "$work/failures"
-	for cert in "${CERTS[@]}"; do
-		cn=$(openssl x509 -in "$pki/$cert.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p')
-		hex=$(sed -n 's/.*SEP\([0-9A-Fa-f]\{12\}\)$/\1/p' <<<"$cn" | tr 'A-F' 'a-f')
-		[ -n "$hex" ] || die "$cert: no SEP<MAC> in its CN '$cn'"
-		sed 's/\(..\)/\1:/g; s/:$//' <<<"$hex" > "$work/clients/$cert.mac"
-		cat > "$work/clients/$cert.conf" <<EOF
-network={
-	key_mgmt=WPA-EAP
-	eap=TLS
-	identity="$cn"
-	ca_cert="$pki/server-ca.pem"
-	client_cert="$pki/$cert.pem"
-	private_key="$pki/$cert.key"
-	eapol_flags=0
-}
-EOF
-	done
-}
+# bench/layout.sh: layout_common, remove_calls, layout_stock, layout_phonecert,
+# layout_demo, layout_anchors, layout_inventory, start_server, stop_servers,
+# write_clients.
+# shellcheck source=bench/layout.sh
+source "$repo/bench/layout.sh"
+trap stop_servers EXIT
 
 # ---------------------------------------------------------------- measurement
 
@@ -221,6 +130,16 @@ cpu_ticks() {	# utime + stime of all threads of process $1
 	stat=$(< "/proc/$1/stat") || die "server process $1 is gone"
 	stat=${stat##*) }	# fields from 3 (state) on: utime is field 14, stime 15
 	awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+# Resident memory (VmRSS, kB) of a side's server processes, summed.
+side_rss_kb() {
+	local name total=0 kb
+	for name in ${SERVERS[$1]}; do
+		kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/${PID[$name]}/status") || die "$name is gone"
+		total=$((total + kb))
+	done
+	echo "$total"
 }
 
 log_size() { stat -c %s "$work/$1/log/radius.log"; }
@@ -287,7 +206,7 @@ run_batch() {
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: configurations in $work"
-rm -rf "$work"/{stock,phonecert,demo}-{new,old} "$work/clients" "$work/failures"
+rm -rf "$work"/{stock,phonecert,demo,anchors10,anchors100,inventory}-{new,old} "$work/clients" "$work/failures"
 mkdir -p "$work"
 for side in "${SIDES[@]}"; do
 	for gen in new old; do
@@ -295,6 +214,9 @@ for side in "${SIDES[@]}"; do
 			stock) layout_stock "$work/$side-$gen" "$gen" ;;
 			phonecert) layout_phonecert "$work/$side-$gen" ;;
 			demo) layout_demo "$work/$side-$gen" ;;
+			anchors10) layout_anchors "$work/$side-$gen" 10 ;;
+			anchors100) layout_anchors "$work/$side-$gen" 100 ;;
+			inventory) layout_inventory "$work/$side-$gen" "$PHONES" ;;
 		esac
 	done
 done
@@ -323,21 +245,27 @@ fi
 echo "bench: stock server with capf-new, capf-old in ca_file $stock_same_dn"
 sleep "$SETTLE"
 
-declare -A CPU RATE RATIO	# [side:repetition]
+declare -A CPU RATE RATIO RSS	# [side:repetition]
 for ((r = 1; r <= R; r++)); do
 	for side in "${SIDES[@]}"; do
 		run_batch "$side"
 		CPU[$side:$r]=$(awk -v c="$BATCH_CPU" -v n="$N" 'BEGIN { printf "%.3f", c * 1000 / n }')
 		RATE[$side:$r]=$(awk -v w="$BATCH_WALL" -v n="$N" 'BEGIN { printf "%.1f", n / w }')
-		printf 'bench: repetition %d/%d %-9s %d auths in %6.2f s: %5.1f auth/s, radiusd CPU %.3f s = %.3f s per 1,000\n' \
-			"$r" "$R" "$side" "$N" "$BATCH_WALL" "${RATE[$side:$r]}" "$BATCH_CPU" "${CPU[$side:$r]}"
+		RSS[$side:$r]=$(side_rss_kb "$side")
+		printf 'bench: repetition %d/%d %-10s %d auths in %6.2f s: %5.1f auth/s, radiusd CPU %.3f s = %.3f s per 1,000, RSS %d kB\n' \
+			"$r" "$R" "$side" "$N" "$BATCH_WALL" "${RATE[$side:$r]}" "$BATCH_CPU" "${CPU[$side:$r]}" "${RSS[$side:$r]}"
 		[ "$side" = stock ] && continue
-		# Against the stock batch of the same repetition (read through a nameref in values).
+		# Against the batch of its base side in the same repetition (read through a nameref in values).
 		# shellcheck disable=SC2034
-		RATIO[$side:$r]=$(awk -v a="${CPU[stock:$r]}" -v b="${CPU[$side:$r]}" 'BEGIN { printf "%.3f", b / a }')
+		RATIO[$side:$r]=$(awk -v a="${CPU[${BASE[$side]}:$r]}" -v b="${CPU[$side:$r]}" 'BEGIN { printf "%.3f", b / a }')
 	done
 done
 stop_servers
+
+if [ "$PROFILE" = 1 ]; then
+	echo "bench: instruction counts under callgrind (bench/profile.sh, PROFILE_N=${PROFILE_N:-20})"
+	profile_md=$(PROFILE_OUT="$work/PROFILE.md" "$repo/bench/profile.sh") || die "bench/profile.sh failed"
+fi
 
 echo "bench: core verification (K=$K, $CORE_REPS repetitions per side)"
 core_out=$("$core_bench" "$pki" "$K" "$CORE_REPS") || die "core_bench failed"
@@ -355,8 +283,11 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b + 1e-9) }'; }
 
 declare -A MED_CPU MED_RATE MED_RATIO MIN_RATIO MAX_RATIO POOLED VERDICT
 declare -A LABEL=([stock]="(a) stock FreeRADIUS" [phonecert]="(b) + phonecert, inventory off"
-		  [demo]="(c) demo configuration as shipped: + phonecert + SQL inventory")
-declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)")
+		  [demo]="(c) demo configuration as shipped: + phonecert + SQL inventory"
+		  [anchors10]="(b10) as (b), 10 capf sections" [anchors100]="(b100) as (b), 100 capf sections"
+		  [inventory]="(c$PHONES) as (c), $PHONES other phones in the inventory")
+declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [anchors10]="(b10)" [anchors100]="(b100)"
+		  [inventory]="(c$PHONES)")
 for side in "${SIDES[@]}"; do
 	MED_CPU[$side]=$(values CPU "$side" | median)
 	MED_RATE[$side]=$(values RATE "$side" | median)
@@ -364,13 +295,14 @@ for side in "${SIDES[@]}"; do
 	MED_RATIO[$side]=$(values RATIO "$side" | median)
 	MIN_RATIO[$side]=$(values RATIO "$side" | sort -g | head -n 1)
 	MAX_RATIO[$side]=$(values RATIO "$side" | sort -g | tail -n 1)
-	POOLED[$side]=$(paste <(values CPU stock) <(values CPU "$side") | awk '{ a += $1; b += $2 } END { printf "%.3f", b / a }')
-	if le "${MED_RATIO[$side]}" "$E2E_TARGET"; then
-		VERDICT[$side]="target **met** ($(fmt "${MED_RATIO[$side]}" %.3f) ≤ $E2E_TARGET)"
+	POOLED[$side]=$(paste <(values CPU "${BASE[$side]}") <(values CPU "$side") | awk '{ a += $1; b += $2 } END { printf "%.3f", b / a }')
+	target=${TARGET[$side]}
+	if le "${MED_RATIO[$side]}" "$target"; then
+		VERDICT[$side]="target **met** ($(fmt "${MED_RATIO[$side]}" %.3f) ≤ $target × ${SHORT[${BASE[$side]}]})"
 	else
-		VERDICT[$side]="target **MISSED** ($(fmt "${MED_RATIO[$side]}" %.3f) > $E2E_TARGET)"
+		VERDICT[$side]="target **MISSED** ($(fmt "${MED_RATIO[$side]}" %.3f) > $target × ${SHORT[${BASE[$side]}]})"
 	fi
-	if le "${MIN_RATIO[$side]}" "$E2E_TARGET" && ! le "${MAX_RATIO[$side]}" "$E2E_TARGET"; then
+	if le "${MIN_RATIO[$side]}" "$target" && ! le "${MAX_RATIO[$side]}" "$target"; then
 		VERDICT[$side]="${VERDICT[$side]}, but its repetitions fall on both sides of the target, so this run does not settle it (re-run on a quiet machine, with larger BENCH_N and BENCH_R)"
 	fi
 done
@@ -411,7 +343,9 @@ Generated by \`make bench\` (bench/run.sh) on $started; what is measured and
 how: [bench/README.md](README.md). Reproduce with
 
     make bench                           # defaults: BENCH_N=400 BENCH_R=3
-    BENCH_N=800 BENCH_R=5 make bench     # more authentications, more repetitions
+    BENCH_N=2000 BENCH_R=5 make bench    # the final run: 10,000 authentications per side
+
+This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE.
 
 These numbers come from a **shared 2-core machine**: other developers' builds,
 tests and fuzzers may run at the same time (load average $load_start at the
@@ -439,26 +373,28 @@ process), TLS session cache off (every authentication is a full handshake).
 Every authentication was checked: eapol_test SUCCESS, one Login OK and no
 error in the server's log, and with phonecert one \`phonecert: accept\` line.
 
-| | radiusd CPU s per 1,000 auths (median) | CPU per auth, ratio to (a) (median) | auth/s, wall clock (median) |
-|---|---:|---:|---:|
+| | radiusd CPU s per 1,000 auths (median) | CPU per auth, ratio (median) | to | target | auth/s, wall clock (median) | RSS after the first / last batch (kB) |
+|---|---:|---:|---|---:|---:|---:|
 END
 	for side in "${SIDES[@]}"; do
-		if [ "$side" = stock ]; then ratio=1; else ratio="**$(fmt "${MED_RATIO[$side]}" %.3f)**"; fi
-		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $(fmt "${MED_RATE[$side]}" %.1f) |"
+		if [ "$side" = stock ]; then ratio=1 to=- target=-
+		else ratio="**$(fmt "${MED_RATIO[$side]}" %.3f)**" to=${SHORT[${BASE[$side]}]} target="≤ ${TARGET[$side]}"; fi
+		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $to | $target | $(fmt "${MED_RATE[$side]}" %.1f) | ${RSS[$side:1]} / ${RSS[$side:$R]} |"
 	done
-	echo
-	echo "Target: CPU per authentication ≤ $E2E_TARGET × stock."
 	echo
 	for side in "${SIDES[@]}"; do
 		[ "$side" = stock ] && continue
-		echo "- ${SHORT[$side]}: ${VERDICT[$side]}. Ratio per repetition $(values RATIO "$side" | paste -sd, | sed 's/,/, /g'); all batches pooled ${POOLED[$side]}; $(awk -v a="${MED_CPU[stock]}" -v b="${MED_CPU[$side]}" 'BEGIN { printf "%+.0f", (b - a) * 1000 }') µs of radiusd CPU per authentication (difference of the medians)."
+		echo "- ${SHORT[$side]}: ${VERDICT[$side]}. Ratio per repetition $(values RATIO "$side" | paste -sd, | sed 's/,/, /g'); all batches pooled ${POOLED[$side]}; $(awk -v a="${MED_CPU[${BASE[$side]}]}" -v b="${MED_CPU[$side]}" 'BEGIN { printf "%+.0f", (b - a) * 1000 }') µs of radiusd CPU per authentication against ${SHORT[${BASE[$side]}]} (difference of the medians)."
 	done
 	cat <<END
 
 Stock alone varied by $spread_stock % (max − min over median) from batch to
 batch in this run: differences smaller than that are within the noise of this
-machine. The ratio of a repetition compares a batch with the stock batch of
-the same repetition; the median of those ratios is the one reported.
+machine. The ratio of a repetition compares a batch with the batch of its
+base side (column "to") in the same repetition; the median of those ratios
+is the one reported. RSS is each side's two server processes together, after
+the first and after the last of its $R batches ($((N * R)) authentications
+per side in all): flat memory means the two are close.
 
 Per repetition (CPU s per 1,000 authentications, authentications per second):
 
@@ -486,10 +422,24 @@ policy and its log line, without the SQL phone inventory.
 END
 	if [[ " ${SIDES[*]} " == *" demo "* ]]; then
 		cat <<END
-(c) is the demo configuration as shipped: (b) plus the phone inventory, two
-SQLite upserts per authentication through FreeRADIUS' rlm_sql (policy
-\`phonecert_inventory\`); the difference between (c) and (b) is the cost of
-the inventory, not of the module.
+(c) is the demo configuration as shipped: (b) plus the phone inventory
+(policy \`phonecert_inventory\`): what this server last wrote per phone in
+FreeRADIUS' rlm_cache, and two SQLite upserts through rlm_sql when an
+authentication says something new. lsc-new-rsa and mic are one phone (one
+MAC) presenting two certificates in turn, so its state changes every time and
+each of those authentications is written; lsc-new-ec and lsc-old-rsa repeat
+and are written once an hour: half the authentications write, a pessimistic
+mix. The difference between (c) and (b) is the cost of the inventory.
+END
+	fi
+	if [ "$AXES" = 1 ]; then
+		cat <<END
+
+**The axes.** (b10) and (b100) are (b) with 8 or 98 more \`capf\` sections
+(CAPF certificates of their own DNs, made with openssl in
+\`build/bench/extra-capf\`), the manufacturing bundle unchanged: the issuer
+lookup, the trust set and the CA names of the CertificateRequest grow with
+them. $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same repetition.
 END
 	fi
 	cat <<END
@@ -536,6 +486,9 @@ CAPF tried first: $wrong_extra µs more again). phonecert's extra for the RSA
 LSC is $(awk -v e="$rsa_extra" -v c="${MED_CPU[stock]}" 'BEGIN { printf "%.1f", e / (c * 10) }') % of stock radiusd's CPU per authentication in part 1.
 Where the time goes: bench/README.md.
 END
+	fi
+	if [ -n "${profile_md:-}" ]; then
+		printf '\n## 3. Where the time goes: instruction counts\n\n%s\n' "$profile_md"
 	fi
 } > "$tmp"
 mv "$tmp" "$results"

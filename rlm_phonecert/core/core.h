@@ -28,7 +28,10 @@
  * windows, expiry and CRL dates are testable without one.
  *
  * Threads. A sealed trust set, a policy and a block list are read-only and
- * may be shared between threads; nothing in the core keeps global state.
+ * may be shared between threads, but for the trust set's signer memory
+ * (trust_internal.h): a bounded table of hints under its own lock, which can
+ * only save a signature check, never accept. Nothing in the core keeps global
+ * state.
  *
  * Strings. Everything a certificate, a request or a file says came from a
  * stranger: the core never prints it, and text.h escapes it for whoever does.

@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 struct pc_anchor {
@@ -25,12 +27,34 @@ struct pc_anchor {
 	STACK_OF(X509_CRL) *crls;	/* NULL without crl_file */
 };
 
+/*
+ * Which signer verified a certificate before, by the certificate's SHA-1
+ * fingerprint (OpenSSL caches it when it parses a certificate, so it costs
+ * nothing). A hint only: pc_verify still has X509_verify_cert check the
+ * signature with the remembered signer's key, so a wrong hint can reject a
+ * certificate but never accept one. Fixed size (a newer certificate replaces
+ * an older one in its slot), so memory stays flat however many phones.
+ */
+#define SIGNER_MEMO_BITS 12
+#define SIGNER_MEMO_SLOTS (1u << SIGNER_MEMO_BITS)
+
+typedef struct {
+	unsigned char fingerprint[SHA_DIGEST_LENGTH];
+	pc_signer const *signer;
+} memo_slot;
+
+typedef struct {
+	CRYPTO_RWLOCK *lock;
+	memo_slot slots[SIGNER_MEMO_SLOTS];
+} signer_memo;
+
 struct pc_trust {
 	pc_anchor **anchors;
 	size_t anchor_count;
 	pc_signer *signers;
 	size_t signer_count;
 	pc_signer const **by_subject;	/* the signers sorted by subject name (issuer index), then configuration order */
+	signer_memo *memo;		/* written by pc_trust_remember_signer after sealing, under its lock */
 	bool sealed;
 	char error[1024];
 };
@@ -72,6 +96,9 @@ static void free_signers(pc_trust *trust)
 	free(trust->signers);
 	free(trust->by_subject);
 	trust->by_subject = NULL;
+	if (trust->memo) CRYPTO_THREAD_lock_free(trust->memo->lock);
+	free(trust->memo);
+	trust->memo = NULL;
 	trust->signers = NULL;
 	trust->signer_count = 0;
 }
@@ -462,6 +489,54 @@ pc_signer const *const *pc_trust_signers_named(pc_trust const *trust, X509_NAME 
 	return *count ? &trust->by_subject[low] : NULL;
 }
 
+static int memo_new(pc_trust *trust)
+{
+	trust->memo = calloc(1, sizeof(*trust->memo));
+	if (!trust->memo) return -1;
+	trust->memo->lock = CRYPTO_THREAD_lock_new();
+	return trust->memo->lock ? 0 : -1;
+}
+
+/* cert's fingerprint and its slot; false when OpenSSL cannot give one. */
+static bool memo_key(X509 *cert, unsigned char fingerprint[SHA_DIGEST_LENGTH], size_t *slot)
+{
+	unsigned int len = 0;
+
+	if (!X509_digest(cert, EVP_sha1(), fingerprint, &len) || len != SHA_DIGEST_LENGTH) {
+		ERR_clear_error();
+		return false;
+	}
+	*slot = ((size_t)fingerprint[0] << 8 | fingerprint[1]) & (SIGNER_MEMO_SLOTS - 1);
+	return true;
+}
+
+pc_signer const *pc_trust_recall_signer(pc_trust const *trust, X509 *cert)
+{
+	unsigned char fingerprint[SHA_DIGEST_LENGTH];
+	pc_signer const *signer = NULL;
+	size_t slot;
+
+	if (!trust->memo || !memo_key(cert, fingerprint, &slot)) return NULL;
+	if (!CRYPTO_THREAD_read_lock(trust->memo->lock)) return NULL;
+	if (memcmp(trust->memo->slots[slot].fingerprint, fingerprint, sizeof(fingerprint)) == 0) {
+		signer = trust->memo->slots[slot].signer;
+	}
+	CRYPTO_THREAD_unlock(trust->memo->lock);
+	return signer;
+}
+
+void pc_trust_remember_signer(pc_trust const *trust, X509 *cert, pc_signer const *signer)
+{
+	unsigned char fingerprint[SHA_DIGEST_LENGTH];
+	size_t slot;
+
+	if (!trust->memo || !memo_key(cert, fingerprint, &slot)) return;
+	if (!CRYPTO_THREAD_write_lock(trust->memo->lock)) return;
+	memcpy(trust->memo->slots[slot].fingerprint, fingerprint, sizeof(fingerprint));
+	trust->memo->slots[slot].signer = signer;
+	CRYPTO_THREAD_unlock(trust->memo->lock);
+}
+
 int pc_trust_seal(pc_trust *trust)
 {
 	size_t total = 0;
@@ -501,7 +576,7 @@ int pc_trust_seal(pc_trust *trust)
 		}
 	}
 	if (check_no_shared_certificates(trust) < 0) goto fail;
-	if (index_by_subject(trust) < 0) {
+	if (index_by_subject(trust) < 0 || memo_new(trust) < 0) {
 		set_error(trust, "out of memory");
 		goto fail;
 	}

@@ -33,4 +33,14 @@ pc_signer const *pc_trust_signer(pc_trust const *trust, size_t index);
  */
 pc_signer const *const *pc_trust_signers_named(pc_trust const *trust, X509_NAME const *name, size_t *count);
 
+/*
+ * A memory of which signer verified a certificate (the same bytes), so that
+ * the signature of a returning phone is checked once, by X509_verify_cert,
+ * instead of once more to choose between same-DN anchors. Remember only a
+ * signer whose key verified cert; what is recalled is a hint, to be verified
+ * again. Bounded, thread-safe; NULL when nothing is remembered.
+ */
+void pc_trust_remember_signer(pc_trust const *trust, X509 *cert, pc_signer const *signer);
+pc_signer const *pc_trust_recall_signer(pc_trust const *trust, X509 *cert);
+
 #endif

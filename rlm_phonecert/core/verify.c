@@ -109,6 +109,24 @@ static void find_signer(pc_signer const *const *candidates, size_t total, X509 *
 	ERR_clear_error();
 }
 
+/*
+ * find_signer, unless the signer that verified these very bytes before has an
+ * open window: then its signature is left to X509_verify_cert alone, which
+ * checks it anyway. Only a choice between several candidates is remembered.
+ */
+static void find_signer_remembered(pc_trust const *trust, pc_signer const *const *candidates, size_t total,
+				   X509 *cert, time_t now, candidate *found)
+{
+	pc_signer const *remembered = total > 1 ? pc_trust_recall_signer(trust, cert) : NULL;
+
+	for (size_t i = 0; remembered && i < total; i++) {
+		if (candidates[i] != remembered || !pc_anchor_window_open(remembered->anchor, now)) continue;
+		*found = (candidate) { .signer = remembered, .verified = false };
+		return;
+	}
+	find_signer(candidates, total, cert, now, found);
+}
+
 /* The issuer's CN for short messages (the full DN is in result->issuer). */
 static void issuer_cn(X509 *cert, char *buf, size_t len)
 {
@@ -456,7 +474,7 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 			      "the client sent %d certificates (at most %d)", sent, PC_MAX_CLIENT_CHAIN);
 	}
 
-	find_signer(candidates, name_matches, cert, now, &found);
+	find_signer_remembered(trust, candidates, name_matches, cert, now, &found);
 	signer = found.signer;
 	if (!signer) {
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
@@ -495,6 +513,8 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 		return reject(result, NULL, "internal error: the validated chain does not go through the anchor that signed it");
 	}
+	/* X509_verify_cert verified the signature with this signer's key. */
+	if (name_matches > 1) pc_trust_remember_signer(trust, cert, signer);
 
 	if (result->cert_type == PC_CERT_MIC && options && options->allow_expired_mic &&
 	    !check_mic_dates(cert, now, result)) {

@@ -18,7 +18,8 @@ raddb=$root/etc/freeradius/3.0
 for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.phonecert \
 	    etc/freeradius/3.0/mods-available/phonecert etc/freeradius/3.0/policy.d/phonecert \
 	    etc/freeradius/3.0/certs/phonecert/manufacturing.pem etc/freeradius/3.0/certs/phonecert/SOURCES.md \
-	    etc/freeradius/3.0/mods-available/sql_phonecert etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
+	    etc/freeradius/3.0/mods-available/sql_phonecert etc/freeradius/3.0/mods-available/cache_phonecert \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries.conf etc/freeradius/3.0/mods-config/sql/phonecert/queries-count.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-unverified.conf etc/freeradius/3.0/sites-available/phonecert-inventory \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql \
@@ -62,6 +63,7 @@ sed -i "s|\"/var/lib/freeradius/phonecert-inventory.sqlite\"|\"$stock/db/phonece
 	"$stock/mods-config/sql/phonecert/connection.conf"
 # As README.md says: the two wrapper calls in the default site, the inventory and its writer site enabled.
 ln -sf ../mods-available/sql_phonecert "$stock/mods-enabled/sql_phonecert"
+ln -sf ../mods-available/cache_phonecert "$stock/mods-enabled/cache_phonecert"
 ln -sf ../sites-available/phonecert-inventory "$stock/sites-enabled/phonecert-inventory"
 site_calls_phonecert "$stock"
 

@@ -3,7 +3,9 @@
 # freeradius instances write into one real PostgreSQL server (started here on
 # a loopback port) at the same time, and no update is lost; a forged
 # certificate's reject is kept apart from the verified phones; with the
-# database down, phones are still accepted.
+# database down, phones are still accepted. The upserts themselves are under
+# test: the servers' cache_phonecert is made to miss, so every authentication
+# is written (test-inventory-writes.sh tests the cache).
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
@@ -12,6 +14,13 @@ it_init
 ROUNDS=${PG_ROUNDS:-25}
 other_pid=
 paused=	# PostgreSQL processes stopped by the test, resumed on any exit
+
+# cache_phonecert never finds an entry (a key unique per packet): every authentication is written.
+write_every_authentication() {
+	local cache=$IT_RUN/raddb/mods-available/cache_phonecert
+	sed -i 's/^\([[:space:]]*key = \).*/\1"%{Phonecert-MAC} %{Packet-Authentication-Vector}"/' "$cache"
+	grep -q 'Packet-Authentication-Vector' "$cache"
+}
 
 cleanup_all() {
 	[ -n "$paused" ] && kill -CONT $paused 2>/dev/null
@@ -25,10 +34,10 @@ pg_start || { fail "PostgreSQL did not start"; it_finish; exit 1; }
 pg_create_inventory && pass "inventory database created from the shipped postgresql/schema.sql" || fail "cannot load the schema"
 
 # Server A, kept aside while server B starts.
-server_prepare pg-a && pg_configure_run && server_start || exit 1
+server_prepare pg-a && pg_configure_run && write_every_authentication && server_start || exit 1
 other_pid=$IT_SERVER_PID port_a=$IT_PORT run_a=$IT_RUN
 IT_SERVER_PID=
-server_prepare pg-b && pg_configure_run && server_start || exit 1
+server_prepare pg-b && pg_configure_run && write_every_authentication && server_start || exit 1
 port_b=$IT_PORT
 
 inventory_flush_all() { IT_RUN=$run_a inventory_flush; inventory_flush; }

@@ -34,7 +34,7 @@ serial=$(openssl x509 -in "$IT_PKI/lsc-old-rsa.pem" -noout -serial | cut -d= -f2
 expect_sql "SELECT cert_serial, nas_ip FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" "$serial|127.0.0.1" \
 	"the certificate serial and the NAS"
 expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '00-AA-BB-CC-DD-EE'" \
-	"demo-cluster-2025|accept|3" "a resumed session is counted too (1 full + 2 resumed)"
+	"demo-cluster-2025|accept|1" "resumed sessions repeating what was written are not written again (1 full + 2 resumed, one write)"
 expect_sql "SELECT cert_type, anchor FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" "MIC|manufacturing" \
 	"a MIC: type and anchor"
 expect_sql "SELECT device_name, last_reason, rejects, nas_port_id FROM phonecert_unverified WHERE mac = 'B0-00-B4-BA-0A-EE'" \

@@ -308,6 +308,91 @@ static void test_same_dn_capfs_with_other_anchors_between(void **state)
 	expect_accept(trust, "lsc-other.pem", PC_CERT_LSC, "other");
 }
 
+/* --- the signer memory (pc_trust_remember_signer) ------------------------------ */
+
+/* The signer of trust that belongs to the anchor called name and has the subject of PKI certificate file. */
+static pc_signer const *signer_of(pc_trust const *trust, char const *file, char const *name)
+{
+	X509 *cert = load_pki_cert(file);
+	size_t count;
+	pc_signer const *const *found = pc_trust_signers_named(trust, X509_get_subject_name(cert), &count);
+	pc_signer const *signer = NULL;
+
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(pc_anchor_name(found[i]->anchor), name) == 0) signer = found[i];
+	}
+	X509_free(cert);
+	assert_non_null(signer);
+	return signer;
+}
+
+static pc_signer const *recalled(pc_trust const *trust, char const *file)
+{
+	X509 *cert = load_pki_cert(file);
+	pc_signer const *signer = pc_trust_recall_signer(trust, cert);
+
+	X509_free(cert);
+	return signer;
+}
+
+static void remember(pc_trust const *trust, char const *file, pc_signer const *signer)
+{
+	X509 *cert = load_pki_cert(file);
+
+	pc_trust_remember_signer(trust, cert, signer);
+	X509_free(cert);
+}
+
+/* A phone that comes back is accepted by the same anchor, from memory, in either configuration order. */
+static void test_memory_remembers_the_signer_of_same_dn_capfs(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"), capf("old", "capf-old.pem"));
+
+	assert_null(recalled(trust, "lsc-old-rsa.pem"));
+	for (int round = 0; round < 2; round++) assert_same_dn_capfs_pick_by_signature(trust);
+	assert_ptr_equal(recalled(trust, "lsc-old-rsa.pem"), signer_of(trust, "capf-old.pem", "old"));
+	assert_ptr_equal(recalled(trust, "lsc-new-rsa.pem"), signer_of(trust, "capf-new.pem", "new"));
+	assert_null(recalled(trust, "lsc-new-ec.pem"));	/* never verified */
+}
+
+/* Only a choice between several candidates is remembered. */
+static void test_memory_skips_a_single_candidate(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+
+	expect_accept(trust, "lsc-new-rsa.pem", PC_CERT_LSC, "new");
+	assert_null(recalled(trust, "lsc-new-rsa.pem"));
+}
+
+/* What is recalled is a hint: a signer whose key did not sign the certificate still fails it. */
+static void test_memory_wrong_hint_never_accepts(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"), capf("old", "capf-old.pem"));
+	pc_result result;
+
+	remember(trust, "forged-lsc.pem", signer_of(trust, "capf-new.pem", "new"));
+	assert_verdict(verify_file(trust, "forged-lsc.pem", NOW, &result), PC_VERDICT_REJECT, &result);
+	assert_rejected_because(&result, "signature not verified");
+	assert_null(result.anchor);
+	remember(trust, "lsc-old-rsa.pem", signer_of(trust, "capf-new.pem", "new"));
+	assert_verdict(verify_file(trust, "lsc-old-rsa.pem", NOW, &result), PC_VERDICT_REJECT, &result);
+	assert_null(result.anchor);
+}
+
+/* A remembered signer whose window has closed is not taken from memory: the search decides again. */
+static void test_memory_with_closed_window_searches_again(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"),
+				with_window(capf("old", "capf-old.pem"), NULL, "2026-01-01T00:00:00Z"));
+	pc_result result;
+
+	remember(trust, "lsc-new-rsa.pem", signer_of(trust, "capf-old.pem", "old"));
+	expect_accept(trust, "lsc-new-rsa.pem", PC_CERT_LSC, "new");
+	assert_ptr_equal(recalled(trust, "lsc-new-rsa.pem"), signer_of(trust, "capf-new.pem", "new"));
+	verify_file(trust, "lsc-old-rsa.pem", NOW, &result);
+	assert_rejected_because(&result, "outside the window of capf 'old'");
+}
+
 static void test_lsc_of_unconfigured_same_dn_capf_is_forged_looking(void **state)
 {
 	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
@@ -1102,6 +1187,10 @@ int main(void)
 		VERIFY_TEST(test_same_dn_capfs_in_one_bundle_old_first),
 		VERIFY_TEST(test_same_dn_capfs_in_one_bundle_new_first),
 		VERIFY_TEST(test_same_dn_capfs_with_other_anchors_between),
+		VERIFY_TEST(test_memory_remembers_the_signer_of_same_dn_capfs),
+		VERIFY_TEST(test_memory_skips_a_single_candidate),
+		VERIFY_TEST(test_memory_wrong_hint_never_accepts),
+		VERIFY_TEST(test_memory_with_closed_window_searches_again),
 		VERIFY_TEST(test_lsc_of_unconfigured_same_dn_capf_is_forged_looking),
 		VERIFY_TEST(test_old_capf_window_closed),
 		VERIFY_TEST(test_window_not_open_yet),

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Where radiusd's time goes per EAP-TLS phone authentication (`make
+# bench-profile`; also part of `make bench`).
+#
+# Each configuration of the benchmark runs once under valgrind's callgrind
+# (instruction counts: the same on a loaded machine as on an idle one),
+# single worker thread, and serves the same PROFILE_N authentications,
+# eapol_test one at a time, alternating lsc-new-ec and mic (two phones: the
+# inventory's cache sees each repeat). Instrumentation
+# is switched on after one warm-up authentication per certificate and the
+# profile is dumped after the batch (and cleanup_delay), so start-up and
+# shutdown are not counted. Reports inclusive instruction counts (Ir) per
+# authentication of radiusd and of the functions that matter, and the RADIUS
+# round trips and bytes the server sent per authentication (the size of the
+# CertificateRequest shows there).
+#
+# Configurations (bench/layout.sh): stock, phonecert (inventory off),
+# phonecert without its switch reply policy, shipped (inventory on, its
+# cache), shipped without the inventory's cache (every authentication
+# written), phonecert with 100 capf sections, shipped with BENCH_PHONES
+# (10,000) other phones in the inventory.
+#
+# Settings (environment):
+#   PROFILE_N=20      authentications per configuration
+#   PROFILE_OUT=build/bench/profile/PROFILE.md   the markdown written
+# Prints the markdown on stdout as well.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${BENCH_BUILD:-$repo/build}
+work=$build/bench/profile
+pki=$build/test-pki
+secret=testing123
+N=${PROFILE_N:-20}
+out=${PROFILE_OUT:-$work/PROFILE.md}
+THREADS=1
+CLEANUP_DELAY=2
+CERTS=(lsc-new-ec mic)
+PHONES=${BENCH_PHONES:-10000}
+
+die() { echo "profile: $*" >&2; exit 1; }
+
+[[ $N =~ ^[1-9][0-9]*$ ]] && [ "$N" -le 1000 ] || die "PROFILE_N must be 1..1000 (got '$N')"
+for tool in valgrind callgrind_annotate callgrind_control freeradius eapol_test openssl timeout; do
+	command -v "$tool" >/dev/null || die "$tool is missing (apt-get install valgrind; make test-deps)"
+done
+[ -f "$pki/.complete" ] || die "no test PKI in $pki (make $pki/.complete)"
+[ -f "$build/rlm_phonecert.so" ] || die "$build/rlm_phonecert.so missing: run make first"
+
+declare -A PID PORT
+SERVER_LAUNCH=()
+# shellcheck source=bench/layout.sh
+source "$repo/bench/layout.sh"
+trap stop_servers EXIT
+
+# The configurations, in the order reported.
+SIDES=(stock phonecert noreply demo)
+declare -A LABEL=([stock]="stock FreeRADIUS" [phonecert]="+ phonecert, inventory off"
+		  [noreply]="+ phonecert, without phonecert_switch_reply"
+		  [demo]="shipped: + phonecert + inventory")
+layout_noreply() {
+	layout_phonecert "$1"
+	remove_calls "$1" phonecert_switch_reply
+}
+SIDES+=(uncached anchors100 inventory)
+LABEL+=([uncached]="shipped without the inventory's cache" [anchors100]="+ phonecert, 100 capf sections"
+	[inventory]="shipped, $PHONES phones in the inventory")
+
+auth() {	# certificate, port, output file
+	timeout 60 eapol_test -c "$work/clients/$1.conf" -a 127.0.0.1 -p "$2" -s "$secret" -t 30 \
+		-M "$(cat "$work/clients/$1.mac")" > "$3" 2>&1 && grep -qx SUCCESS "$3"
+}
+
+# Inclusive Ir of function $2 in annotation $1 (0 when never called).
+inclusive() {
+	awk -v f="$2" '
+		index($0, ":" f " [") || index($0, ":" f "'\''") { gsub(",", "", $1); s += $1 }
+		END { print s + 0 }' "$1"
+}
+
+# Inclusive Ir of $3 when called from $2, from the caller tree $1.
+called_from() {
+	awk -v caller="$2" -v f="$3" '
+		/^ *[0-9,]+ .*  < / { if (index($0, ":" caller " (")) { c = $1; gsub(",", "", c); acc += c } next }
+		/^ *[0-9,]+ .*  \* / { if (index($0, ":" f " [")) s += acc; acc = 0; next }
+		{ acc = 0 }
+		END { print s + 0 }' "$1"
+}
+
+profile_side() {
+	local side=$1 name=$1-new dir pid i cert rc=0
+	dir=$work/$name
+	case $side in
+		stock) layout_stock "$dir" new ;;
+		phonecert) layout_phonecert "$dir" ;;
+		noreply) layout_noreply "$dir" ;;
+		demo) layout_demo "$dir" ;;
+		uncached) layout_demo_uncached "$dir" ;;
+		anchors100) layout_anchors "$dir" 100 ;;
+		inventory) layout_inventory "$dir" "$PHONES" ;;
+	esac
+	rm -f "$work/$side".callgrind*
+	SERVER_LAUNCH=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/$side.callgrind")
+	START_WAIT=1200 start_server "$name"
+	pid=${PID[$name]}
+	for cert in "${CERTS[@]}"; do
+		auth "$cert" "${PORT[$name]}" "$work/$side.warmup" || die "$name: warm-up $cert failed ($work/$side.warmup)"
+	done
+	callgrind_control -i on "$pid" >/dev/null || die "$name: callgrind_control -i on failed"
+	: > "$work/$side.eapol"
+	for ((i = 0; i < N; i++)); do
+		cert=${CERTS[i % ${#CERTS[@]}]}
+		auth "$cert" "${PORT[$name]}" "$work/$side.one" || rc=1
+		cat "$work/$side.one" >> "$work/$side.eapol"
+		[ "$rc" -eq 0 ] || die "$name: authentication $i ($cert) failed: $work/$side.one"
+	done
+	sleep $((CLEANUP_DELAY + 1))
+	callgrind_control -d "$pid" >/dev/null || die "$name: callgrind_control -d failed"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	unset "PID[$name]"
+	[ -s "$work/$side.callgrind.1" ] || die "$name: no profile dumped"
+	callgrind_annotate --inclusive=yes --threshold=100 "$work/$side.callgrind.1" > "$work/$side.flat" 2>/dev/null
+	callgrind_annotate --inclusive=yes --tree=caller --threshold=100 "$work/$side.callgrind.1" > "$work/$side.tree" 2>/dev/null
+	echo "profile: $side done ($N authentications)" >&2
+}
+
+mkdir -p "$work"
+write_clients
+for side in "${SIDES[@]}"; do profile_side "$side"; done
+
+# ---------------------------------------------------------------- report
+
+declare -A IR
+for side in "${SIDES[@]}"; do
+	flat=$work/$side.flat tree=$work/$side.tree
+	IR[$side:total]=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }' "$flat")
+	IR[$side:handshake]=$(inclusive "$flat" handshake_verify_cert)
+	IR[$side:pc_verify]=$(inclusive "$flat" pc_verify)
+	IR[$side:x509_ours]=$(called_from "$tree" pc_verify X509_verify_cert)
+	IR[$side:x509_all]=$(inclusive "$flat" X509_verify_cert)
+	IR[$side:cbtls]=$(inclusive "$flat" cbtls_verify)
+	IR[$side:d2i]=$(inclusive "$flat" d2i_X509)
+	IR[$side:postauth]=$(inclusive "$flat" rad_postauth)
+	IR[$side:post_auth_phone]=$(inclusive "$flat" post_auth_phone)
+	IR[$side:log_phone]=$(inclusive "$flat" log_phone)
+	IR[$side:sql]=$(inclusive "$flat" rlm_sql_query)
+	IR[$side:tls]=$(inclusive "$flat" SSL_read)
+	IR[$side:rounds]=$(grep -c 'RADIUS message: code=1 (Access-Request)' "$work/$side.eapol" || true)
+	IR[$side:bytes]=$(sed -n 's/^RADIUS message: code=\(2\|11\) .* length=\([0-9]*\)$/\2/p' "$work/$side.eapol" | awk '{ s += $1 } END { print s + 0 }')
+done
+
+per() { awk -v v="$1" -v n="$N" 'BEGIN { printf "%.0f", v / n }'; }
+per_k() { awk -v v="$1" -v n="$N" 'BEGIN { v /= n; if (v == 0) print "0"; else printf "%.0f k", v / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b / a }'; }
+row() {	# label, metric, [k]
+	local side cells="" v
+	for side in "${SIDES[@]}"; do
+		v=${IR[$side:$2]}
+		cells+=" $(per_k "$v") |"
+	done
+	echo "| $1 |$cells"
+}
+
+version=$(valgrind --version)
+revision=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+tmp=$(mktemp "$work/PROFILE.XXXXXX")
+{
+	cat <<END
+### Instruction counts (callgrind)
+
+$version, \`bench/profile.sh\` (\`make bench-profile\`), code $revision, on
+$(date -u +%Y-%m-%dT%H:%M:%SZ). Each configuration served the same $N full EAP-TLS
+authentications (lsc-new-ec and mic alternating, one at a time, TLS session
+cache off, one worker thread, after one warm-up authentication per
+certificate); inclusive instructions (Ir) per authentication, from the first
+RADIUS packet to the request freed. Instruction counts do not depend on
+the machine's load: the same code on the same inputs gives the same count to
+well under 1 %, so these ratios hold where the CPU-time ratios above are noisy.
+
+END
+	printf '| per authentication |'
+	for side in "${SIDES[@]}"; do printf ' %s |' "${LABEL[$side]}"; done
+	printf '\n|---|'
+	for side in "${SIDES[@]}"; do printf -- '---:|'; done
+	echo
+	row "**radiusd, total**" total
+	printf '| ratio to stock |'
+	for side in "${SIDES[@]}"; do printf ' **%s** |' "$(ratio "${IR[stock:total]}" "${IR[$side:total]}")"; done
+	echo
+	row "TLS handshake (\`SSL_read\`)" tls
+	row "parsing certificates (\`d2i_X509\`, all callers)" d2i
+	row "phonecert's verify callback (\`handshake_verify_cert\`)" handshake
+	row "… of which the core's decision (\`pc_verify\`)" pc_verify
+	row "… of which OpenSSL's verification inside it (\`X509_verify_cert\` from \`pc_verify\`)" x509_ours
+	row "\`X509_verify_cert\`, all callers (OpenSSL's own client verification, and the server's chain)" x509_all
+	row "FreeRADIUS' per-certificate callback (\`cbtls_verify\`)" cbtls
+	row "post-auth section (\`rad_postauth\`)" postauth
+	row "… phonecert in post-auth (\`post_auth_phone\`)" post_auth_phone
+	row "… … its log line (\`log_phone\`)" log_phone
+	row "… SQL queries (\`rlm_sql_query\`)" sql
+	printf '| RADIUS round trips |'
+	for side in "${SIDES[@]}"; do printf ' %s |' "$(awk -v v="${IR[$side:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }')"; done
+	printf '\n| bytes the server sent (Access-Challenge, Access-Accept) |'
+	for side in "${SIDES[@]}"; do printf ' %s |' "$(per "${IR[$side:bytes]}")"; done
+	echo
+	echo
+	s=${IR[stock:total]} p=${IR[phonecert:total]} q=${IR[noreply:total]} d=${IR[demo:total]}
+	ours=$(( ${IR[phonecert:x509_ours]} ))
+	chain=$(( ${IR[phonecert:x509_all]} - ours ))	# the server's own chain, the same on every side
+	stock_client=$(( ${IR[stock:x509_all]} - chain ))
+	cat <<END
+Differences per authentication (instructions):
+
+- the module (inventory off) − stock: $(per $((p - s))) ($(ratio "$s" "$p")×);
+- phonecert's verify callback: $(per "${IR[phonecert:handshake]}"), of which OpenSSL's
+  \`X509_verify_cert\` on the signer's path $(per "$ours"); stock's own \`X509_verify_cert\` of the client
+  certificate (against eap's whole \`ca_file\`) is about $(per "$stock_client") (all its calls less the
+  server's chain building, $(per "$chain"), which every configuration does): the callback costs
+  $(per $(( ${IR[phonecert:handshake]} - stock_client ))) more than the verification it replaces;
+- phonecert in post-auth: $(per "${IR[phonecert:post_auth_phone]}"), of which the log line $(per "${IR[phonecert:log_phone]}");
+- the switch reply policy (\`phonecert_switch_reply\`, unlang): $(per $((p - q))) (with − without);
+- the inventory (\`phonecert_inventory\`, shipped − inventory off): $(per $((d - p)))$(
+	[ -n "${IR[uncached:total]:-}" ] && printf '; without its cache (every authentication written): %s' "$(per $(( ${IR[uncached:total]} - p )))")
+  (SQL queries: $(per "${IR[demo:sql]}")$(
+	[ -n "${IR[uncached:sql]:-}" ] && printf ', uncached %s' "$(per "${IR[uncached:sql]}")"));
+- 100 capf sections instead of 2: $(per $(( ${IR[anchors100:total]} - p ))) ($(ratio "$p" "${IR[anchors100:total]}")× of 2), of
+  which the verify callback $(per $(( ${IR[anchors100:handshake]} - ${IR[phonecert:handshake]} ))) and the TLS handshake (\`SSL_read\`, the
+  CertificateRequest with 98 more CA names: $(per "${IR[anchors100:bytes]}") bytes sent instead of $(per "${IR[phonecert:bytes]}")) $(per $(( ${IR[anchors100:tls]} - ${IR[phonecert:tls]} )));
+- $PHONES phones already in the inventory: $(per $(( ${IR[inventory:total]} - d ))) ($(ratio "$d" "${IR[inventory:total]}")× of the empty one);
+- the CertificateRequest: stock and phonecert without its switch reply (the same Access-Accept) sent
+  $(per "${IR[stock:bytes]}") and $(per "${IR[noreply:bytes]}") bytes in $(awk -v v="${IR[stock:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') and $(awk -v v="${IR[noreply:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips: phonecert's CA names
+  are the ones stock's \`ca_file\` sends; with 100 \`capf\` sections $(awk -v v="${IR[anchors100:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips, each a RADIUS
+  request through radiusd and an EAP fragment.
+
+The annotated profiles are in \`$work/<configuration>.flat\` (flat, inclusive)
+and \`.tree\` (with callers); \`callgrind_annotate\` or \`kcachegrind\` read
+\`$work/<configuration>.callgrind.1\`.
+END
+} > "$tmp"
+mv "$tmp" "$out"
+cat "$out"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The inventory writes what changed: policy phonecert_inventory with
+# cache_phonecert (FreeRADIUS' rlm_cache, in memory) writes a phone only when
+# its state differs from what this server last wrote for it (anchor, type,
+# certificate, result, NAS, port, reason, or a new hour), and a failed write
+# is tried again.
+#
+# The writer site (phonecert-inventory) writes the spooled entries and fills
+# the cache; auth waits for it, so each step sees what the last one wrote.
+#
+# A write is seen without triggers: phonecert_phone_day.authentications grows by one per
+# write, and a row the test sets to last_seen = 0 stays 0 unless written.
+set -u
+source "$(dirname "$0")/lib.sh"
+it_init
+
+server_prepare inventory-writes
+db=$IT_RUN/db/phonecert-inventory.sqlite
+policy=$IT_RUN/raddb/policy.d/phonecert
+# A period of 10 seconds instead of an hour, so that a new period can be tested.
+sed -i 's|%{expr:%l / 3600}|%{expr:%l / 10}|' "$policy"
+grep -q '%{expr:%l / 10}' "$policy" || { fail "cannot shorten the inventory's period in $policy"; it_finish; exit 1; }
+server_start || exit 1
+sql() { sqlite3 -separator '|' "$db" "$1"; }
+auth() { eap_tls "$@"; inventory_flush; }
+
+expect_sql() {	# query, expected output, label
+	local got
+	got=$(sql "$1" 2>&1)
+	if [ "$got" = "$2" ]; then pass "$3"; else fail "$3: expected '$2', got '$got'"; fi
+}
+mac=2C-31-24-C9-F8-E1	# lsc-new-rsa and mic: one phone, two certificates
+writes() { sql "SELECT coalesce(sum(authentications), 0) FROM phonecert_phone_day WHERE mac = '$mac'"; }
+mark() { sql "UPDATE phonecert_phone SET last_seen = 0 WHERE mac = '$mac'"; }
+written() { sql "SELECT last_seen > 0 FROM phonecert_phone WHERE mac = '$mac'"; }
+# Authenticate well inside one period (the test waits for one to begin when needed).
+new_period() { sleep $((10 - $(date +%s) % 10)); }
+
+new_period
+auth lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "first authentication"
+expect_sql "SELECT count(*), sum(authentications) FROM phonecert_phone_day WHERE mac = '$mac'" "1|1" "the first authentication is written"
+mark
+auth lsc-new-rsa.pem lsc-new-rsa.key
+auth lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "the same phone again"
+if [ "$(writes)" = 1 ] && [ "$(written)" = 0 ]; then pass "repeated authentications with the same state are not written"
+else fail "repeated authentications were written: $(writes) writes, last_seen written: $(written)"; fi
+
+auth mic.pem mic.key
+expect_result accept "the phone with its MIC"
+expect_sql "SELECT cert_type, anchor, last_seen > 0 FROM phonecert_phone WHERE mac = '$mac'" "MIC|manufacturing|1" \
+	"another anchor is written: the phone's latest state"
+expect_sql "SELECT anchor FROM phonecert_phone_day WHERE mac = '$mac' ORDER BY anchor" "demo-cluster-2025
+manufacturing" "and its presence with that anchor"
+mark
+auth lsc-new-rsa.pem lsc-new-rsa.key
+expect_sql "SELECT cert_type, anchor, last_seen > 0 FROM phonecert_phone WHERE mac = '$mac'" "LSC|demo-cluster-2025|1" \
+	"back to the first anchor: written again (the latest state is exact)"
+
+mark
+auth -m 02:00:00:00:00:01 lsc-new-rsa.pem lsc-new-rsa.key
+expect_result reject "the phone on a switch port that sends another MAC"
+expect_sql "SELECT last_result, last_seen > 0 FROM phonecert_phone WHERE mac = '$mac'" "reject|1" "a reject is written"
+expect_sql "SELECT count(*) FROM phonecert_phone_day WHERE mac = '$mac' AND result = 'reject'" "1" "and its presence"
+
+before=$(writes)
+new_period
+mark
+auth -m 02:00:00:00:00:01 lsc-new-rsa.pem lsc-new-rsa.key
+if [ "$(writes)" = $((before + 1)) ] && [ "$(written)" = 1 ]; then pass "the same reject in a new period is written once more"
+else fail "a new period: $(writes) writes (expected $((before + 1))), last_seen written: $(written)"; fi
+
+echo "# a failed write is tried again"
+new_period
+sql "ALTER TABLE phonecert_phone_day RENAME TO broken"
+auth mic.pem mic.key
+expect_result accept "a phone is accepted while the inventory cannot be written"
+sql "ALTER TABLE broken RENAME TO phonecert_phone_day"
+mark
+auth mic.pem mic.key
+expect_sql "SELECT cert_type, last_seen > 0 FROM phonecert_phone WHERE mac = '$mac'" "MIC|1" \
+	"the same state is written once the database works again"
+server_stop
+
+it_finish
