@@ -116,6 +116,15 @@ server_stop() {
 	IT_SERVER_PID=
 }
 
+# cache_phonecert of the prepared run never finds an entry (a key unique per
+# packet): every authentication is spooled and written, for the tests of the
+# writes themselves (test-inventory-writes.sh tests the cache).
+inventory_write_every_authentication() {
+	local cache=$IT_RUN/raddb/mods-available/cache_phonecert
+	sed -i 's/^\([[:space:]]*key = \).*/\1"%{Phonecert-MAC} %{Packet-Authentication-Vector}"/' "$cache"
+	grep -q 'Packet-Authentication-Vector' "$cache"
+}
+
 # Wait (bounded) until the server has written every spooled inventory entry
 # into the database: its detail reader deletes the spool once it is done.
 # $1: the spool (default: the prepared run's).

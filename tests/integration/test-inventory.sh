@@ -20,6 +20,9 @@ expect_sql() {	# query, expected output, label
 if [ -s "$db" ]; then pass "the SQLite inventory is created on first start"; else fail "no inventory at $db"; fi
 
 eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+# The writer fills the cache once it wrote: what follows repeats what is written.
+eap_tls lsc-new-ec.pem lsc-new-ec.key
+inventory_flush
 eap_tls -r 2 lsc-new-ec.pem lsc-new-ec.key
 eap_tls mic.pem mic.key
 eap_tls lsc-other.pem lsc-other.key
@@ -34,7 +37,7 @@ serial=$(openssl x509 -in "$IT_PKI/lsc-old-rsa.pem" -noout -serial | cut -d= -f2
 expect_sql "SELECT cert_serial, nas_ip FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" "$serial|127.0.0.1" \
 	"the certificate serial and the NAS"
 expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '00-AA-BB-CC-DD-EE'" \
-	"demo-cluster-2025|accept|1" "resumed sessions repeating what was written are not written again (1 full + 2 resumed, one write)"
+	"demo-cluster-2025|accept|1" "authentications repeating what was written are not written again (2 full + 2 resumed, one write)"
 expect_sql "SELECT cert_type, anchor FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" "MIC|manufacturing" \
 	"a MIC: type and anchor"
 expect_sql "SELECT device_name, last_reason, rejects, nas_port_id FROM phonecert_unverified WHERE mac = 'B0-00-B4-BA-0A-EE'" \
@@ -78,7 +81,7 @@ server_stop
 
 echo "# a locked database costs a phone no time (threaded server, as in production)"
 IT_THREADED=1
-server_prepare inventory-locked && server_start || exit 1
+server_prepare inventory-locked && inventory_write_every_authentication && server_start || exit 1
 db=$IT_RUN/db/phonecert-inventory.sqlite
 auth_median_ms 5 lsc-new-rsa.pem lsc-new-rsa.key && pass "baseline: 5 authentications accepted" || fail "baseline: not all accepted"
 baseline=$IT_MEDIAN_MS
