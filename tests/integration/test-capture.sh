@@ -26,7 +26,7 @@ capture_start() {
 	shift 3 2>/dev/null || shift $#
 	: > "$file.err"
 	timeout 120 tcpdump -i "$interface" "$@" -U --immediate-mode -w "$file" $filter 2>"$file.err" &
-	TCPDUMP_PID=$!
+	TCPDUMP_PID=$! TCPDUMP_FILE=$file
 	for waited in $(seq 1 100); do
 		grep -q 'listening on' "$file.err" && return 0
 		kill -0 "$TCPDUMP_PID" 2>/dev/null || break
@@ -37,9 +37,18 @@ capture_start() {
 	exit 2
 }
 
-# Stop it cleanly (SIGINT: it flushes the file) once the last packets went by.
+# Stop it cleanly (SIGINT: it flushes the file) once the last packets went by:
+# packets the kernel passed but tcpdump has not written yet (a loaded machine,
+# and -i any sees each loopback packet twice) are lost at SIGINT, so wait
+# until the file stops growing (bounded: 10 s).
 capture_stop() {
-	sleep 0.5
+	local size=-1 now waited
+	for waited in $(seq 1 50); do
+		sleep 0.2
+		now=$(stat -c %s "$TCPDUMP_FILE" 2>/dev/null || echo 0)
+		[ "$now" = "$size" ] && break
+		size=$now
+	done
 	kill -INT "$TCPDUMP_PID" 2>/dev/null
 	wait "$TCPDUMP_PID" 2>/dev/null
 	TCPDUMP_PID=
