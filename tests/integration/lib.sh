@@ -58,6 +58,10 @@ it_finish() {
 # Lay out a runnable configuration in $IT_RUN (scripts/demo-raddb.sh: the
 # shipped raddb with the test PKI). $1 names the run; $2, if given, replaces
 # mods-enabled/phonecert.
+#
+# IT_INVENTORY=0 (suites that are not about the inventory): the run without
+# it. Its writer site replays each spooled request into radiusd -X's log, the
+# log these suites read, a moment later: in another request's lines.
 server_prepare() {
 	local name=$1 phonecert_conf=${2:-}
 
@@ -66,6 +70,10 @@ server_prepare() {
 	if [ -n "$phonecert_conf" ]; then
 		rm "$IT_RUN/raddb/mods-enabled/phonecert"
 		printf '%s\n' "$phonecert_conf" > "$IT_RUN/raddb/mods-enabled/phonecert"
+	fi
+	if [ "${IT_INVENTORY:-1}" = 0 ]; then
+		rm -f "$IT_RUN/raddb/mods-enabled/sql_phonecert" "$IT_RUN/raddb/mods-enabled/cache_phonecert" \
+		      "$IT_RUN/raddb/sites-enabled/phonecert-inventory"
 	fi
 }
 
