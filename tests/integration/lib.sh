@@ -175,6 +175,18 @@ server_check() {
 	IT_CHECK_OUT=$(timeout 30 freeradius -C -X -d "$IT_RUN/raddb" 2>&1)
 }
 
+# freeradius -C refuses the prepared run, saying PATTERN (an extended regex).
+expect_check_refused() {
+	local pattern=$1 label=$2
+	if server_check; then
+		fail "$label: freeradius -C accepted the configuration"
+	elif grep -qE -- "$pattern" <<<"$IT_CHECK_OUT"; then
+		pass "$label"
+	else
+		fail "$label: no /$pattern/ in:"; tail -n 3 <<<"$IT_CHECK_OUT" | sed 's/^/#   /'
+	fi
+}
+
 # One EAP-TLS authentication as a client with CERT and KEY (files in the test
 # PKI, or absolute paths). Options: -m MAC (Calling-Station-Id; default: the phone's own MAC),
 # -i IDENTITY (default: the certificate's CN), -r N (N re-authentications,
