@@ -184,9 +184,11 @@ static int option_error(char const *command, int result, char **argv)
 	return usage_error(command, "unknown option '%s'", word);
 }
 
-static bool parse_now(char const *text, time_t *now)
+/* --now TIME of command: GO_ON, or the exit code. */
+static int now_option(char const *command, time_t *now)
 {
-	return pc_time_parse(text, now);
+	if (pc_time_parse(optarg, now)) return GO_ON;
+	return usage_error(command, "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
 }
 
 static bool add_anchor_file(anchor_file **anchors, size_t *count, pc_anchor_kind kind, char const *file)
@@ -221,11 +223,7 @@ static int inspect_option(int option, inspect_options *options, char **argv)
 		return EXIT_CLEAN;
 	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
 	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
-	case OPT_NOW:
-		if (!parse_now(optarg, &options->now)) {
-			return usage_error("inspect", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
-		}
-		return GO_ON;
+	case OPT_NOW: return now_option("inspect", &options->now);
 	case OPT_JSON: options->json = true; return GO_ON;
 	case OPT_CAPF:
 	case OPT_LSC_CA:
@@ -315,11 +313,7 @@ static int capture_option(int option, capture_options *options, char **argv)
 		return EXIT_CLEAN;
 	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
 	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
-	case OPT_NOW:
-		if (!parse_now(optarg, &options->now)) {
-			return usage_error("capture", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
-		}
-		return GO_ON;
+	case OPT_NOW: return now_option("capture", &options->now);
 	case OPT_JSON: options->json = true; return GO_ON;
 	case OPT_EXTRACT: options->extract_dir = optarg; return GO_ON;
 	case OPT_PHONE:
@@ -403,9 +397,9 @@ static int run_lint(int argc, char **argv)
 		} else if (option == OPT_INSTANCE) {
 			options.instance = optarg;
 		} else if (option == OPT_NOW) {
-			if (!parse_now(optarg, &options.now)) {
-				return usage_error("lint", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
-			}
+			int rc = now_option("lint", &options.now);
+
+			if (rc != GO_ON) return rc;
 		} else {
 			return option_error("lint", option, argv);
 		}
@@ -430,11 +424,7 @@ static int report_option(int option, report_options *options, char **argv)
 		return GO_ON;
 	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
 	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
-	case OPT_NOW:
-		if (!parse_now(optarg, &options->now)) {
-			return usage_error("report", "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
-		}
-		return GO_ON;
+	case OPT_NOW: return now_option("report", &options->now);
 	case OPT_FORMAT:
 		if (strcmp(optarg, "text") == 0) options->format = REPORT_TEXT;
 		else if (strcmp(optarg, "json") == 0) options->format = REPORT_JSON;
