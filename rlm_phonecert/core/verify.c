@@ -66,10 +66,14 @@ static bool is_phone_certificate(size_t named_like_anchors, X509 *cert, pc_resul
 	return named_like_anchors > 0 || pc_name_is_capf(X509_get_issuer_name(cert)) || result->identity.has_device;
 }
 
-/* A candidate: an anchor certificate with the issuer's name, and whether its key is known to verify the signature. */
+/*
+ * A candidate: an anchor certificate with the issuer's name, whether its key
+ * is known to verify the signature, and whether the signer memory named it.
+ */
 typedef struct {
 	pc_signer const	*signer;
 	bool		verified;
+	bool		recalled;
 } candidate;
 
 /* The anchor certificates with cert's issuer name, the candidates for its signer (the trust set's issuer index). */
@@ -121,7 +125,7 @@ static void find_signer_remembered(pc_trust const *trust, pc_signer const *const
 
 	for (size_t i = 0; remembered && i < total; i++) {
 		if (candidates[i] != remembered || !pc_anchor_window_open(remembered->anchor, now)) continue;
-		*found = (candidate) { .signer = remembered, .verified = false };
+		*found = (candidate) { .signer = remembered, .verified = false, .recalled = true };
 		return;
 	}
 	find_signer(candidates, total, cert, now, found);
@@ -513,8 +517,8 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_UNSPECIFIED);
 		return reject(result, NULL, "internal error: the validated chain does not go through the anchor that signed it");
 	}
-	/* X509_verify_cert verified the signature with this signer's key. */
-	if (name_matches > 1) pc_trust_remember_signer(trust, cert, signer);
+	/* X509_verify_cert verified the signature with this signer's key: remembered, unless recalled from there. */
+	if (name_matches > 1 && !found.recalled) pc_trust_remember_signer(trust, cert, signer);
 
 	if (result->cert_type == PC_CERT_MIC && options && options->allow_expired_mic &&
 	    !check_mic_dates(cert, now, result)) {
