@@ -227,7 +227,7 @@ expect_rc 0 "a relative RADDB_DIR (\$INCLUDE \${confdir}/local.conf, ca_file \${
 
 # Debian's stock radiusd.conf, proxy.conf, clients.conf and eap, with the shipped phonecert.
 server_prepare cli-stock
-stock=$IT_RUN/stock
+stock=$IT_OPEN/cli-stock	# radiusd (freerad) reads it below
 cp -a /etc/freeradius/3.0 "$stock"
 cp "$IT_REPO/raddb/mods-available/phonecert" "$stock/mods-enabled/phonecert"
 cp "$IT_REPO/raddb/dictionary.phonecert" "$stock/"
@@ -246,7 +246,9 @@ expect_finding info same-subject demo-cluster-2025 "CAPF-0992727f" "stock config
 # Debian's default eap ca_file, the public bundle: lint decides about the CertificateRequest as the server does.
 if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
 	sed -i "s|^\([[:space:]]*ca_file = \).*|\1/etc/ssl/certs/ca-certificates.crt|" "$stock/mods-enabled/eap"
-	sed -i "s|^[[:space:]]*libdir = .*|libdir = $IT_BUILD:/usr/lib/freeradius|" "$stock/radiusd.conf"
+	# radiusd reads its modules as freerad: from a directory it may enter, not the checkout.
+	cp "$IT_BUILD/rlm_phonecert.so" "$IT_OPEN/"
+	sed -i "s|^[[:space:]]*libdir = .*|libdir = $IT_OPEN:/usr/lib/freeradius|" "$stock/radiusd.conf"
 	fr_out=$(timeout 60 freeradius -XC -d "$stock" 2>&1)
 	run lint --now "$NOW" --json "$stock"
 	if grep -q 'would send [0-9]* CA names' <<<"$fr_out"; then
