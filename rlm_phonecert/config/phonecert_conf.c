@@ -28,6 +28,7 @@ typedef struct {
 	char const	*accept_from;
 	char const	*accept_until;
 	char const	*crl_file;
+	bool		advertise;
 } anchor_section_t;
 
 static const CONF_PARSER anchor_config[] = {
@@ -35,6 +36,7 @@ static const CONF_PARSER anchor_config[] = {
 	{ "accept_from", FR_CONF_OFFSET(PW_TYPE_STRING, anchor_section_t, accept_from), NULL },
 	{ "accept_until", FR_CONF_OFFSET(PW_TYPE_STRING, anchor_section_t, accept_until), NULL },
 	{ "crl_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, anchor_section_t, crl_file), NULL },
+	{ "advertise", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, anchor_section_t, advertise), "yes" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -164,6 +166,7 @@ static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_
 			.accept_from = section.accept_from,
 			.accept_until = section.accept_until,
 			.crl_file = section.crl_file,
+			.unadvertised = !section.advertise,
 		},
 		.cs = cs,
 	};

@@ -23,8 +23,10 @@ static bool listed(SSL_CTX *ctx, X509 *cert)
 void pc_certreq_advertise(SSL_CTX *ctx, pc_trust const *trust)
 {
 	for (size_t i = 0; i < pc_trust_anchor_count(trust); i++) {
-		STACK_OF(X509) const *certs = pc_anchor_certs(pc_trust_anchor(trust, i));
+		pc_anchor const *anchor = pc_trust_anchor(trust, i);
+		STACK_OF(X509) const *certs = pc_anchor_certs(anchor);
 
+		if (!pc_anchor_advertised(anchor)) continue;
 		for (int c = 0; c < sk_X509_num(certs); c++) {
 			if (!listed(ctx, sk_X509_value(certs, c))) SSL_CTX_add_client_CA(ctx, sk_X509_value(certs, c));
 		}
@@ -57,6 +59,7 @@ bool pc_certreq_fits(SSL_CTX *ctx, int max_record, char const *tls_config, char 
 	snprintf(err, len, "eap tls-config %s would send %d CA names (eap's ca_file and phonecert's anchors) in "
 		 "its CertificateRequest: about %d bytes with its certificates, more than the %d FreeRADIUS can "
 		 "send, so every EAP-TLS handshake would fail. Keep only the CAs of your non-phone clients in "
-		 "eap's ca_file (not a whole public bundle)", tls_config, names, size, max_record);
+		 "eap's ca_file (not a whole public bundle), or set advertise = no in anchor sections whose "
+		 "phones do not choose their certificate by CA name", tls_config, names, size, max_record);
 	return false;
 }

@@ -2,7 +2,8 @@
  * The TLS CertificateRequest: the CA names a server advertises to clients.
  *
  * Clients that pick their certificate by those names only offer one issued
- * by an advertised CA, so every phone anchor is added to the list. The
+ * by an advertised CA, so phone anchors are added to the list (unless
+ * configured with advertise = no). The
  * server's first flight (its certificates and the CertificateRequest with
  * every name) must fit in one TLS record buffer of the FreeRADIUS in use
  * (its MAX_RECORD_SIZE: 16384 bytes in 3.2.1, 65536 in 3.2.7), or every
@@ -19,7 +20,13 @@
 
 #include "trust.h"
 
-/* Add the name of every CA certificate of every anchor to ctx's CA list. */
+/*
+ * Add the name of every CA certificate of every advertised anchor to ctx's CA
+ * list. An anchor configured with advertise = no adds none: its phones must
+ * send their certificate whatever names they are offered (as RFC 5246 lets
+ * them), and in return a site with many anchors keeps its first flight, and
+ * the RADIUS round trips of every handshake, the size of a small one.
+ */
 void pc_certreq_advertise(SSL_CTX *ctx, pc_trust const *trust);
 
 /* The size of ctx's first flight in bytes (an estimate on the safe side), and how many CA names it has. */

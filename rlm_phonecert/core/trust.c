@@ -25,6 +25,7 @@ struct pc_anchor {
 	STACK_OF(X509) *certs;
 	char *crl_file;
 	STACK_OF(X509_CRL) *crls;	/* NULL without crl_file */
+	bool advertised;
 };
 
 /*
@@ -349,6 +350,7 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config)
 	anchor = calloc(1, sizeof(*anchor));
 	if (!anchor) goto oom;
 	anchor->kind = config->kind;
+	anchor->advertised = !config->unadvertised;
 	anchor->name = strdup(config->name);
 	anchor->ca_file = config->ca_file ? strdup(config->ca_file) : NULL;
 	if (!anchor->name || (config->ca_file && !anchor->ca_file)) goto oom;
@@ -608,6 +610,7 @@ size_t pc_anchor_cert_count(pc_anchor const *anchor) { return (size_t)sk_X509_nu
 X509 *pc_anchor_cert(pc_anchor const *anchor, size_t index) { return sk_X509_value(anchor->certs, (int)index); }
 STACK_OF(X509_CRL) *pc_anchor_crls(pc_anchor const *anchor) { return anchor->crls; }
 char const *pc_anchor_crl_file(pc_anchor const *anchor) { return anchor->crl_file; }
+bool pc_anchor_advertised(pc_anchor const *anchor) { return anchor->advertised; }
 
 bool pc_anchor_accept_from(pc_anchor const *anchor, time_t *out)
 {

@@ -33,6 +33,7 @@ typedef struct {
 	char const *accept_from;	/* RFC 3339 UTC, or NULL for "always" */
 	char const *accept_until;	/* RFC 3339 UTC, or NULL for "no end" */
 	char const *crl_file;		/* PEM file of CRLs by this anchor's CAs, or NULL: no revocation check */
+	bool unadvertised;		/* true: its CA names stay out of the TLS CertificateRequest (certreq.h) */
 } pc_anchor_config;
 
 typedef struct pc_trust pc_trust;
@@ -83,6 +84,9 @@ X509 *pc_anchor_cert(pc_anchor const *anchor, size_t index);
  * only they are.
  */
 char const *pc_anchor_crl_file(pc_anchor const *anchor);
+
+/* Whether the anchor's CA names go into the TLS CertificateRequest (pc_anchor_config.unadvertised false). */
+bool pc_anchor_advertised(pc_anchor const *anchor);
 
 /*
  * When the certificate serial (hex, as pc_result.serial) is revoked by one

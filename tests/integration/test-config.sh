@@ -114,7 +114,7 @@ expect_config_error "option set twice in an anchor section" \
 # follows policies. Without the wrappers in the site, or without phonecert in
 # the wrappers, it is refused.
 expect_no_post_auth_refused() {	# $1: label
-	expect_check_refused "mods-enabled/phonecert\[[0-9]*\]: tls-config tls-common resumes TLS sessions .* phonecert is not called in any post-auth section" \
+	expect_check_refused "mods-enabled/phonecert\[[0-9]*\]: tls-config tls-common resumes TLS sessions .* phonecert is not called in any post-auth section.* or disable the session cache$" \
 		"$1: session resumption refused at start-up"
 }
 server_prepare post-auth-wrapper

@@ -13,13 +13,17 @@
 
 #include "core/certreq.h"
 
-/* The anchors of a typical site: two CAPFs with one DN, an external CA, the manufacturing chain. */
-static pc_trust *site_trust(void)
+/*
+ * The anchors of a typical site: two CAPFs with one DN, an external CA, the
+ * manufacturing chain; the CAPFs and the external CA with advertise = no when
+ * unadvertised.
+ */
+static pc_trust *site_trust_advertising(bool unadvertised)
 {
 	pc_anchor_config const anchors[] = {
-		{ .kind = PC_ANCHOR_CAPF, .name = "new", .ca_file = pki_file("capf-new.pem") },
-		{ .kind = PC_ANCHOR_CAPF, .name = "old", .ca_file = pki_file("capf-old.pem") },
-		{ .kind = PC_ANCHOR_LSC_CA, .name = "corp", .ca_file = pki_file("ext-ca.pem") },
+		{ .kind = PC_ANCHOR_CAPF, .name = "new", .ca_file = pki_file("capf-new.pem"), .unadvertised = unadvertised },
+		{ .kind = PC_ANCHOR_CAPF, .name = "old", .ca_file = pki_file("capf-old.pem"), .unadvertised = unadvertised },
+		{ .kind = PC_ANCHOR_LSC_CA, .name = "corp", .ca_file = pki_file("ext-ca.pem"), .unadvertised = unadvertised },
 		{ .kind = PC_ANCHOR_MANUFACTURING, .name = "manufacturing", .ca_file = pki_file("mfg-bundle.pem") },
 	};
 	pc_trust *trust = pc_trust_new();
@@ -30,6 +34,11 @@ static pc_trust *site_trust(void)
 	}
 	if (pc_trust_seal(trust) != 0) fail_msg("pc_trust_seal: %s", pc_trust_error(trust));
 	return trust;
+}
+
+static pc_trust *site_trust(void)
+{
+	return site_trust_advertising(false);
 }
 
 static SSL_CTX *server_ctx(void)
@@ -72,6 +81,46 @@ static void test_advertise_skips_names_already_listed(void **state)
 	X509_free(capf_old);
 	SSL_CTX_free(ctx);
 	pc_trust_free(trust);
+}
+
+static bool lists(SSL_CTX *ctx, X509 *cert)
+{
+	STACK_OF(X509_NAME) *names = SSL_CTX_get_client_CA_list(ctx);
+
+	for (int i = 0; i < sk_X509_NAME_num(names); i++) {
+		if (X509_NAME_cmp(sk_X509_NAME_value(names, i), X509_get_subject_name(cert)) == 0) return true;
+	}
+	return false;
+}
+
+/* advertise = no: the anchor's names stay out, the others' go in, and the first flight shrinks. */
+static void test_unadvertised_anchors_add_no_name(void **state)
+{
+	pc_trust *all = site_trust(), *some = site_trust_advertising(true);
+	SSL_CTX *all_ctx = server_ctx(), *some_ctx = server_ctx();
+	X509 *mfg_root = load_pki_cert("mfg-root.pem"), *capf = load_pki_cert("capf-new.pem");
+	int names = -1, all_size, some_size;
+
+	(void)state;
+	pc_certreq_advertise(all_ctx, all);
+	pc_certreq_advertise(some_ctx, some);
+	all_size = pc_certreq_size(all_ctx, &names);
+	some_size = pc_certreq_size(some_ctx, &names);
+	assert_int_equal(names, 2);	/* the manufacturing root and CA */
+	assert_true(lists(some_ctx, mfg_root));
+	assert_false(lists(some_ctx, capf));
+	assert_true(lists(all_ctx, capf));
+	assert_true(some_size < all_size);
+	/* Only the CertificateRequest changes: the anchors are still in the trust set. */
+	assert_int_equal(pc_trust_anchor_count(some), 4);
+	assert_false(pc_anchor_advertised(pc_trust_find_anchor(some, "new")));
+	assert_true(pc_anchor_advertised(pc_trust_find_anchor(some, "manufacturing")));
+	X509_free(mfg_root);
+	X509_free(capf);
+	SSL_CTX_free(all_ctx);
+	SSL_CTX_free(some_ctx);
+	pc_trust_free(all);
+	pc_trust_free(some);
 }
 
 static void test_size_grows_with_each_name(void **state)
@@ -121,6 +170,7 @@ static void test_too_large_says_why_and_what_to_do(void **state)
 	assert_non_null(strstr(err, "eap tls-config tls-common would send 4 CA names"));
 	assert_non_null(strstr(err, limit));
 	assert_non_null(strstr(err, "Keep only the CAs of your non-phone clients in eap's ca_file"));
+	assert_non_null(strstr(err, "or set advertise = no in anchor sections"));
 	assert_true(pc_certreq_fits(ctx, size, "tls-common", err, sizeof(err)));
 	SSL_CTX_free(ctx);
 	pc_trust_free(trust);
@@ -145,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_advertise_adds_every_anchor_certificate),
 		cmocka_unit_test(test_advertise_skips_names_already_listed),
+		cmocka_unit_test(test_unadvertised_anchors_add_no_name),
 		cmocka_unit_test(test_size_grows_with_each_name),
 		cmocka_unit_test(test_fits_within_either_freeradius_record),
 		cmocka_unit_test(test_too_large_says_why_and_what_to_do),
