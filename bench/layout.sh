@@ -145,9 +145,10 @@ EOF
 # with $2 capf sections in all: capf-new and capf-old, then extra CAPF
 # certificates generated with openssl into $work/extra-capf (self-signed
 # CA:TRUE, a CAPF-like DN of their own each, P-256 keys: quick to make, and
-# the key of an anchor that signs nothing costs nothing).
+# the key of an anchor that signs nothing costs nothing). $3 = no: the extra
+# sections with advertise = no (their names left out of the CertificateRequest).
 layout_anchors() {
-	local dir=$1 total=$2 i file sections=
+	local dir=$1 total=$2 advertise=${3:-yes} i file sections=
 	layout_phonecert "$dir"
 	mkdir -p "$work/extra-capf"
 	for ((i = 3; i <= total; i++)); do
@@ -158,7 +159,7 @@ layout_anchors() {
 				-addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
 				-days 3650 -out "$file" 2>/dev/null || die "openssl cannot make $file"
 		fi
-		sections+="\tcapf bench-$i {\n\t\tca_file = $file\n\t}\n"
+		sections+="\tcapf bench-$i {\n\t\tca_file = $file\n\t\tadvertise = $advertise\n\t}\n"
 	done
 	awk -v add="$sections" '/^[[:space:]]*manufacturing {/ { printf "%s", add } { print }' \
 		"$dir/raddb/mods-available/phonecert" > "$dir/phonecert.tmp" && mv "$dir/phonecert.tmp" "$dir/raddb/mods-available/phonecert"

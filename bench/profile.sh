@@ -62,8 +62,9 @@ layout_noreply() {
 	layout_phonecert "$1"
 	remove_calls "$1" phonecert_switch_reply
 }
-SIDES+=(uncached anchors100 inventory)
+SIDES+=(uncached anchors100 anchors100n inventory)
 LABEL+=([uncached]="shipped without the inventory's cache" [anchors100]="+ phonecert, 100 capf sections"
+	[anchors100n]="+ phonecert, 100 capf sections, 98 with advertise = no"
 	[inventory]="shipped, $PHONES phones in the inventory")
 
 auth() {	# certificate, port, output file
@@ -97,6 +98,7 @@ profile_side() {
 		demo) layout_demo "$dir" ;;
 		uncached) layout_demo_uncached "$dir" ;;
 		anchors100) layout_anchors "$dir" 100 ;;
+		anchors100n) layout_anchors "$dir" 100 no ;;
 		inventory) layout_inventory "$dir" "$PHONES" ;;
 	esac
 	rm -f "$work/$side".callgrind*
@@ -227,6 +229,9 @@ Differences per authentication (instructions):
 - 100 capf sections instead of 2: $(per $(( ${IR[anchors100:total]} - p ))) ($(ratio "$p" "${IR[anchors100:total]}")× of 2), of
   which the verify callback $(per $(( ${IR[anchors100:handshake]} - ${IR[phonecert:handshake]} ))) and the TLS handshake (\`SSL_read\`, the
   CertificateRequest with 98 more CA names: $(per "${IR[anchors100:bytes]}") bytes sent instead of $(per "${IR[phonecert:bytes]}")) $(per $(( ${IR[anchors100:tls]} - ${IR[phonecert:tls]} )));
+- 100 capf sections, the 98 extra ones with \`advertise = no\` (the CertificateRequest of 2):
+  $(per $(( ${IR[anchors100n:total]} - p ))) ($(ratio "$p" "${IR[anchors100n:total]}")× of 2), of which the verify callback
+  $(per $(( ${IR[anchors100n:handshake]} - ${IR[phonecert:handshake]} ))); $(per "${IR[anchors100n:bytes]}") bytes sent in $(awk -v v="${IR[anchors100n:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips;
 - $PHONES phones already in the inventory: $(per $(( ${IR[inventory:total]} - d ))) ($(ratio "$d" "${IR[inventory:total]}")× of the empty one);
 - the CertificateRequest: stock and phonecert without its switch reply (the same Access-Accept) sent
   $(per "${IR[stock:bytes]}") and $(per "${IR[noreply:bytes]}") bytes in $(awk -v v="${IR[stock:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') and $(awk -v v="${IR[noreply:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips: phonecert's CA names

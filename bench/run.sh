@@ -9,7 +9,8 @@
 #     (a),(b),(c),(a),(b),(c)... for R repetitions. Measures radiusd's CPU time
 #     (utime+stime of the server processes, /proc/PID/stat) per 1,000
 #     authentications and authentications per second (wall clock).
-#     Two axes (BENCH_AXES=1): (b) with 10 and 100 capf sections instead of 2,
+#     Two axes (BENCH_AXES=1): (b) with 10 and 100 capf sections instead of 2
+#     (and 100 with the 98 extra ones not advertised in the CertificateRequest),
 #     and (c) with 10,000 other phones already in its inventory, each against
 #     (b) or (c) of the same repetition; the servers' RSS after every batch.
 #  2. Core: build/bench/core_bench (phonecert's pc_verify_chain against bare
@@ -103,8 +104,9 @@ fi
 # Each side's ratio is against the batch of BASE in the same repetition, target TARGET.
 declare -A BASE=([phonecert]=stock [demo]=stock) TARGET=([phonecert]=1.02 [demo]=1.05)
 if [ "$AXES" = 1 ]; then
-	SIDES+=(anchors10 anchors100)
-	BASE+=([anchors10]=phonecert [anchors100]=phonecert) TARGET+=([anchors10]=1.01 [anchors100]=1.01)
+	SIDES+=(anchors10 anchors100 anchors100n)
+	BASE+=([anchors10]=phonecert [anchors100]=phonecert [anchors100n]=phonecert)
+	TARGET+=([anchors10]=1.01 [anchors100]=1.01 [anchors100n]=1.01)
 	if $shipped_inventory; then
 		SIDES+=(inventory)
 		BASE[inventory]=demo TARGET[inventory]=1.01
@@ -206,7 +208,7 @@ run_batch() {
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: configurations in $work"
-rm -rf "$work"/{stock,phonecert,demo,anchors10,anchors100,inventory}-{new,old} "$work/clients" "$work/failures"
+rm -rf "$work"/{stock,phonecert,demo,anchors10,anchors100,anchors100n,inventory}-{new,old} "$work/clients" "$work/failures"
 mkdir -p "$work"
 for side in "${SIDES[@]}"; do
 	for gen in new old; do
@@ -216,6 +218,7 @@ for side in "${SIDES[@]}"; do
 			demo) layout_demo "$work/$side-$gen" ;;
 			anchors10) layout_anchors "$work/$side-$gen" 10 ;;
 			anchors100) layout_anchors "$work/$side-$gen" 100 ;;
+			anchors100n) layout_anchors "$work/$side-$gen" 100 no ;;
 			inventory) layout_inventory "$work/$side-$gen" "$PHONES" ;;
 		esac
 	done
@@ -285,8 +288,9 @@ declare -A MED_CPU MED_RATE MED_RATIO MIN_RATIO MAX_RATIO POOLED VERDICT
 declare -A LABEL=([stock]="(a) stock FreeRADIUS" [phonecert]="(b) + phonecert, inventory off"
 		  [demo]="(c) demo configuration as shipped: + phonecert + SQL inventory"
 		  [anchors10]="(b10) as (b), 10 capf sections" [anchors100]="(b100) as (b), 100 capf sections"
+		  [anchors100n]="(b100n) as (b100), the 98 extra ones with advertise = no"
 		  [inventory]="(c$PHONES) as (c), $PHONES other phones in the inventory")
-declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [anchors10]="(b10)" [anchors100]="(b100)"
+declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [anchors10]="(b10)" [anchors100]="(b100)" [anchors100n]="(b100n)"
 		  [inventory]="(c$PHONES)")
 for side in "${SIDES[@]}"; do
 	MED_CPU[$side]=$(values CPU "$side" | median)
@@ -439,7 +443,8 @@ END
 (CAPF certificates of their own DNs, made with openssl in
 \`build/bench/extra-capf\`), the manufacturing bundle unchanged: the issuer
 lookup, the trust set and the CA names of the CertificateRequest grow with
-them. $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same repetition.
+them. (b100n) is (b100) with \`advertise = no\` in the 98 extra sections: the
+same trust set, the same CA names in the CertificateRequest as (b). $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same repetition.
 END
 	fi
 	cat <<END
