@@ -5,14 +5,16 @@
 #     parallel, cycling over lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic) against
 #     (a) stock FreeRADIUS, (b) FreeRADIUS with phonecert (the demo
 #     configuration without its SQL phone inventory) and (c) the demo
-#     configuration as shipped (phonecert + SQL inventory), alternating
-#     (a),(b),(c),(a),(b),(c)... for R repetitions. Measures radiusd's CPU time
+#     configuration as shipped (phonecert + SQL inventory), in R rounds; in a
+#     round every side's authentications are interleaved in one job list
+#     (a),(b),(c),(a),(b),(c)..., so that the sides share the machine's
+#     moment and its drift cancels in their ratio. Measures radiusd's CPU time
 #     (utime+stime of the server processes, /proc/PID/stat) per 1,000
 #     authentications and authentications per second (wall clock).
 #     Two axes (BENCH_AXES=1): (b) with 10 and 100 capf sections instead of 2
 #     (and 100 with the 98 extra ones not advertised in the CertificateRequest),
 #     and (c) with 10,000 other phones already in its inventory, each against
-#     (b) or (c) of the same repetition; the servers' RSS after every batch.
+#     (b) or (c) of the same round; the servers' RSS after every round.
 #  2. Core: build/bench/core_bench (phonecert's pc_verify_chain against bare
 #     OpenSSL X509_verify_cert, per certificate).
 #  3. Writes bench/RESULTS.md and prints it.
@@ -20,8 +22,8 @@
 # See bench/README.md for what is measured and why it is set up this way.
 #
 # Settings (environment):
-#   BENCH_N=400       authentications per batch
-#   BENCH_R=3         repetitions of the (a),(b),(c) round
+#   BENCH_N=400       authentications per side and round
+#   BENCH_R=3         rounds (repetitions)
 #   BENCH_P=4         eapol_test processes in parallel
 #   BENCH_THREADS=4   radiusd worker threads (thread pool, per server process)
 #   BENCH_K=2000      core: verifications per repetition
@@ -69,7 +71,7 @@ results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
 pki=$build/test-pki
 core_bench=$build/bench/core_bench
 CLEANUP_DELAY=2			# radiusd's cleanup_delay in the bench configurations
-SETTLE=$((CLEANUP_DELAY + 1))	# after a batch, until radiusd has freed its requests
+SETTLE=$((CLEANUP_DELAY + 1))	# after a round, until radiusd has freed its requests
 CORE_TARGET=1.2
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -101,7 +103,7 @@ if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/policy.
 	SIDES+=(demo)
 	shipped_inventory=true
 fi
-# Each side's ratio is against the batch of BASE in the same repetition, target TARGET.
+# Each side's ratio is against BASE in the same round, target TARGET.
 declare -A BASE=([phonecert]=stock [demo]=stock) TARGET=([phonecert]=1.02 [demo]=1.05)
 if [ "$AXES" = 1 ]; then
 	SIDES+=(anchors10 anchors100 anchors100n)
@@ -151,56 +153,70 @@ log_count() { tail -c +"$(($3 + 1))" "$work/$1/log/radius.log" | grep -cE -- "$2
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# One batch of N authentications against side $1. Sets BATCH_CPU (seconds)
-# and BATCH_WALL (seconds).
-run_batch() {
-	local side=$1 name i cert jobs=$work/jobs.$1 out=$work/batch.out rc=0
+# One round: N authentications against every side, interleaved in one job
+# list (authentication i of every side, then i + 1...), so that every side
+# meets the same machine at the same moment: the speed of this shared machine
+# drifts by 10 % and more over a minute, which sides measured one after the
+# other would take for a difference. Sets ROUND_CPU[side] (seconds) and
+# ROUND_WALL (seconds).
+declare -A ROUND_CPU
+run_round() {
+	local side name i cert jobs=$work/jobs out=$work/round.out rc=0
 	local -A cpu0 size0 expect
-	local t0 t1 cpu=0 ok logins rejects accepts errors
+	local t0 t1 cpu ok logins rejects accepts errors
 
 	: > "$jobs"
-	for name in ${SERVERS[$side]}; do expect[$name]=0; done
+	for side in "${SIDES[@]}"; do
+		for name in ${SERVERS[$side]}; do expect[$name]=0; done
+	done
 	for ((i = 0; i < N; i++)); do
 		cert=${CERTS[i % ${#CERTS[@]}]}
-		name=$side-${ROUTE[$cert]}
-		echo "$cert ${PORT[$name]}" >> "$jobs"
-		expect[$name]=$((expect[$name] + 1))
+		for side in "${SIDES[@]}"; do
+			name=$side-${ROUTE[$cert]}
+			echo "$cert ${PORT[$name]}" >> "$jobs"
+			expect[$name]=$((expect[$name] + 1))
+		done
 	done
-	for name in ${SERVERS[$side]}; do
-		size0[$name]=$(log_size "$name")
-		cpu0[$name]=$(cpu_ticks "${PID[$name]}")
+	for side in "${SIDES[@]}"; do
+		for name in ${SERVERS[$side]}; do
+			size0[$name]=$(log_size "$name")
+			cpu0[$name]=$(cpu_ticks "${PID[$name]}")
+		done
 	done
 	t0=$(date +%s%N)
 	xargs -P "$P" -n 2 "$0" __auth < "$jobs" > "$out" || rc=$?
 	t1=$(date +%s%N)
 	if [ "$rc" -ne 0 ]; then
 		grep FAIL "$out" | head -n 5 >&2
-		die "an authentication failed against $side (xargs status $rc): the run is invalid"
+		die "an authentication failed (xargs status $rc): the run is invalid"
 	fi
 	ok=$(grep -c '^ok ' "$out" || true)
-	[ "$ok" -eq "$N" ] || die "$side: $ok of $N authentications succeeded: the run is invalid"
+	[ "$ok" -eq $((N * ${#SIDES[@]})) ] || die "$ok of $((N * ${#SIDES[@]})) authentications succeeded: the run is invalid"
 	sleep "$SETTLE"
 
-	for name in ${SERVERS[$side]}; do
-		kill -0 "${PID[$name]}" 2>/dev/null || die "$name died during the batch"
-		cpu=$((cpu + $(cpu_ticks "${PID[$name]}") - cpu0[$name]))
-		# The server's view: one outer Login OK per authentication (check-eap-tls logs one "via TLS tunnel" too).
-		logins=$(log_count "$name" 'Login OK: .*\(from client [^)]*[0-9A-F-]\)$' "${size0[$name]}")
-		rejects=$(log_count "$name" 'Login incorrect' "${size0[$name]}")
-		[ "$logins" -eq "${expect[$name]}" ] && [ "$rejects" -eq 0 ] ||
-			die "$name logged $logins Login OK (expected ${expect[$name]}) and $rejects Login incorrect: the run is invalid"
-		accepts=$(log_count "$name" 'phonecert: accept ' "${size0[$name]}")
-		if [ "$side" = stock ]; then
-			[ "$accepts" -eq 0 ] || die "$name: the stock server logged phonecert lines"
-		else
-			[ "$accepts" -eq "${expect[$name]}" ] || die "$name: phonecert accepted $accepts of ${expect[$name]} phones"
-		fi
-		# A failed inventory write, for one, is logged but does not fail the authentication.
-		errors=$(log_count "$name" '(Error|ERROR)' "${size0[$name]}")
-		[ "$errors" -eq 0 ] || die "$name logged $errors errors during the batch (see $work/$name/log/radius.log)"
+	for side in "${SIDES[@]}"; do
+		cpu=0
+		for name in ${SERVERS[$side]}; do
+			kill -0 "${PID[$name]}" 2>/dev/null || die "$name died during the round"
+			cpu=$((cpu + $(cpu_ticks "${PID[$name]}") - cpu0[$name]))
+			# The server's view: one outer Login OK per authentication (check-eap-tls logs one "via TLS tunnel" too).
+			logins=$(log_count "$name" 'Login OK: .*\(from client [^)]*[0-9A-F-]\)$' "${size0[$name]}")
+			rejects=$(log_count "$name" 'Login incorrect' "${size0[$name]}")
+			[ "$logins" -eq "${expect[$name]}" ] && [ "$rejects" -eq 0 ] ||
+				die "$name logged $logins Login OK (expected ${expect[$name]}) and $rejects Login incorrect: the run is invalid"
+			accepts=$(log_count "$name" 'phonecert: accept ' "${size0[$name]}")
+			if [ "$side" = stock ]; then
+				[ "$accepts" -eq 0 ] || die "$name: the stock server logged phonecert lines"
+			else
+				[ "$accepts" -eq "${expect[$name]}" ] || die "$name: phonecert accepted $accepts of ${expect[$name]} phones"
+			fi
+			# A failed inventory write, for one, is logged but does not fail the authentication.
+			errors=$(log_count "$name" '(Error|ERROR)' "${size0[$name]}")
+			[ "$errors" -eq 0 ] || die "$name logged $errors errors during the round (see $work/$name/log/radius.log)"
+		done
+		ROUND_CPU[$side]=$(awk -v t="$cpu" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }')
 	done
-	BATCH_CPU=$(awk -v t="$cpu" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }')
-	BATCH_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	ROUND_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 }
 
 # ---------------------------------------------------------------- run
@@ -248,17 +264,22 @@ fi
 echo "bench: stock server with capf-new, capf-old in ca_file $stock_same_dn"
 sleep "$SETTLE"
 
-declare -A CPU RATE RATIO RSS	# [side:repetition]
+declare -A CPU RATIO RSS	# [side:repetition]
+declare -A RATE			# [repetition]: authentications per second of the whole round
 for ((r = 1; r <= R; r++)); do
+	run_round
+	RATE[$r]=$(awk -v w="$ROUND_WALL" -v n="$((N * ${#SIDES[@]}))" 'BEGIN { printf "%.1f", n / w }')
+	printf 'bench: round %d/%d: %d auths (%d per side) in %.2f s: %.1f auth/s\n' \
+		"$r" "$R" "$((N * ${#SIDES[@]}))" "$N" "$ROUND_WALL" "${RATE[$r]}"
 	for side in "${SIDES[@]}"; do
-		run_batch "$side"
-		CPU[$side:$r]=$(awk -v c="$BATCH_CPU" -v n="$N" 'BEGIN { printf "%.3f", c * 1000 / n }')
-		RATE[$side:$r]=$(awk -v w="$BATCH_WALL" -v n="$N" 'BEGIN { printf "%.1f", n / w }')
+		CPU[$side:$r]=$(awk -v c="${ROUND_CPU[$side]}" -v n="$N" 'BEGIN { printf "%.3f", c * 1000 / n }')
 		RSS[$side:$r]=$(side_rss_kb "$side")
-		printf 'bench: repetition %d/%d %-10s %d auths in %6.2f s: %5.1f auth/s, radiusd CPU %.3f s = %.3f s per 1,000, RSS %d kB\n' \
-			"$r" "$R" "$side" "$N" "$BATCH_WALL" "${RATE[$side:$r]}" "$BATCH_CPU" "${CPU[$side:$r]}" "${RSS[$side:$r]}"
+		printf 'bench:   %-12s radiusd CPU %.3f s = %.3f s per 1,000, RSS %d kB\n' \
+			"$side" "${ROUND_CPU[$side]}" "${CPU[$side:$r]}" "${RSS[$side:$r]}"
+	done
+	for side in "${SIDES[@]}"; do
 		[ "$side" = stock ] && continue
-		# Against the batch of its base side in the same repetition (read through a nameref in values).
+		# Against its base side in the same round (read through a nameref in values).
 		# shellcheck disable=SC2034
 		RATIO[$side:$r]=$(awk -v a="${CPU[${BASE[$side]}:$r]}" -v b="${CPU[$side:$r]}" 'BEGIN { printf "%.3f", b / a }')
 	done
@@ -284,7 +305,7 @@ values() {
 fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b + 1e-9) }'; }
 
-declare -A MED_CPU MED_RATE MED_RATIO MIN_RATIO MAX_RATIO POOLED VERDICT
+declare -A MED_CPU MED_RATIO MIN_RATIO MAX_RATIO POOLED VERDICT
 declare -A LABEL=([stock]="(a) stock FreeRADIUS" [phonecert]="(b) + phonecert, inventory off"
 		  [demo]="(c) demo configuration as shipped: + phonecert + SQL inventory"
 		  [anchors10]="(b10) as (b), 10 capf sections" [anchors100]="(b100) as (b), 100 capf sections"
@@ -294,7 +315,6 @@ declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [anchors10]="(b10
 		  [inventory]="(c$PHONES)")
 for side in "${SIDES[@]}"; do
 	MED_CPU[$side]=$(values CPU "$side" | median)
-	MED_RATE[$side]=$(values RATE "$side" | median)
 	[ "$side" = stock ] && continue
 	MED_RATIO[$side]=$(values RATIO "$side" | median)
 	MIN_RATIO[$side]=$(values RATIO "$side" | sort -g | head -n 1)
@@ -307,10 +327,10 @@ for side in "${SIDES[@]}"; do
 		VERDICT[$side]="target **MISSED** ($(fmt "${MED_RATIO[$side]}" %.3f) > $target × ${SHORT[${BASE[$side]}]})"
 	fi
 	if le "${MIN_RATIO[$side]}" "$target" && ! le "${MAX_RATIO[$side]}" "$target"; then
-		VERDICT[$side]="${VERDICT[$side]}, but its repetitions fall on both sides of the target, so this run does not settle it (re-run on a quiet machine, with larger BENCH_N and BENCH_R)"
+		VERDICT[$side]="${VERDICT[$side]}, but its rounds fall on both sides of the target, so this run does not settle it (re-run with a larger BENCH_R)"
 	fi
 done
-# How much stock itself varies from batch to batch: the noise floor of this run.
+# How much stock itself varies from round to round: the machine's drift.
 spread_stock=$(values CPU stock | sort -g | awk -v m="${MED_CPU[stock]}" '{ v[NR] = $1 } END { printf "%.1f", (v[NR] - v[1]) * 100 / m }')
 sides_text=$(for side in "${SIDES[@]}"; do printf '%s, ' "${SHORT[$side]}"; done)
 sides_text=${sides_text%, }
@@ -347,7 +367,7 @@ Generated by \`make bench\` (bench/run.sh) on $started; what is measured and
 how: [bench/README.md](README.md). Reproduce with
 
     make bench                           # defaults: BENCH_N=400 BENCH_R=3
-    BENCH_N=2000 BENCH_R=5 make bench    # the final run: 10,000 authentications per side
+    BENCH_N=1000 BENCH_R=10 make bench   # the final run: 10,000 authentications per side
 
 This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE.
 
@@ -355,7 +375,8 @@ These numbers come from a **shared 2-core machine**: other developers' builds,
 tests and fuzzers may run at the same time (load average $load_start at the
 start, $load_end at the end). CPU time is counted for the server processes
 only; other load still changes it through caches and clock speed, and changes
-the wall-clock rates a lot more.
+the wall-clock rates a lot more; the sides of a round run side by side, so
+the machine's drift touches them alike.
 
 ## Machine and versions
 
@@ -370,51 +391,51 @@ the wall-clock rates a lot more.
 
 ## 1. End to end: EAP-TLS phone authentications
 
-$N authentications per batch ($P eapol_test processes in parallel, cycling over
-lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic), $R repetitions of $sides_text in
-turn; radiusd threaded (\`freeradius -f\`, $THREADS worker threads per
+$R rounds (repetitions); in each, $N authentications against each of $sides_text,
+interleaved in one job list (the first authentication of every side, then
+the second...) run by $P eapol_test processes in parallel, cycling over
+lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic; radiusd threaded (\`freeradius -f\`, $THREADS worker threads per
 process), TLS session cache off (every authentication is a full handshake).
 Every authentication was checked: eapol_test SUCCESS, one Login OK and no
 error in the server's log, and with phonecert one \`phonecert: accept\` line.
 
-| | radiusd CPU s per 1,000 auths (median) | CPU per auth, ratio (median) | to | target | auth/s, wall clock (median) | RSS after the first / last batch (kB) |
-|---|---:|---:|---|---:|---:|---:|
+| | radiusd CPU s per 1,000 auths (median) | CPU per auth, ratio (median) | to | target | RSS after the first / last round (kB) |
+|---|---:|---:|---|---:|---:|
 END
 	for side in "${SIDES[@]}"; do
 		if [ "$side" = stock ]; then ratio=1 to=- target=-
 		else ratio="**$(fmt "${MED_RATIO[$side]}" %.3f)**" to=${SHORT[${BASE[$side]}]} target="≤ ${TARGET[$side]}"; fi
-		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $to | $target | $(fmt "${MED_RATE[$side]}" %.1f) | ${RSS[$side:1]} / ${RSS[$side:$R]} |"
+		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $to | $target | ${RSS[$side:1]} / ${RSS[$side:$R]} |"
 	done
 	echo
 	for side in "${SIDES[@]}"; do
 		[ "$side" = stock ] && continue
-		echo "- ${SHORT[$side]}: ${VERDICT[$side]}. Ratio per repetition $(values RATIO "$side" | paste -sd, | sed 's/,/, /g'); all batches pooled ${POOLED[$side]}; $(awk -v a="${MED_CPU[${BASE[$side]}]}" -v b="${MED_CPU[$side]}" 'BEGIN { printf "%+.0f", (b - a) * 1000 }') µs of radiusd CPU per authentication against ${SHORT[${BASE[$side]}]} (difference of the medians)."
+		echo "- ${SHORT[$side]}: ${VERDICT[$side]}. Ratio per round $(values RATIO "$side" | paste -sd, | sed 's/,/, /g'); all rounds pooled ${POOLED[$side]}; $(awk -v a="${MED_CPU[${BASE[$side]}]}" -v b="${MED_CPU[$side]}" 'BEGIN { printf "%+.0f", (b - a) * 1000 }') µs of radiusd CPU per authentication against ${SHORT[${BASE[$side]}]} (difference of the medians)."
 	done
 	cat <<END
 
-Stock alone varied by $spread_stock % (max − min over median) from batch to
-batch in this run: differences smaller than that are within the noise of this
-machine. The ratio of a repetition compares a batch with the batch of its
-base side (column "to") in the same repetition; the median of those ratios
-is the one reported. RSS is each side's two server processes together, after
-the first and after the last of its $R batches ($((N * R)) authentications
-per side in all): flat memory means the two are close.
+Stock alone varied by $spread_stock % (max − min over median) from round to
+round in this run: the drift of the machine, which a ratio of two sides of
+the same round cancels, as they ran side by side. The ratio of a round
+compares a side with its base side (column "to") in that round; the median
+of those ratios is the one reported, and their spread is this run's noise.
+RSS is each side's two server processes together, after the first and after
+the last of its $R rounds ($((N * R)) authentications per side in all): flat
+memory means the two are close.
 
-Per repetition (CPU s per 1,000 authentications, authentications per second):
+Per round (CPU s per 1,000 authentications of each side; authentications per
+second of the whole round, every side together):
 
 END
-	printf '| repetition |'
+	printf '| round |'
 	for side in "${SIDES[@]}"; do printf ' %s CPU |' "${SHORT[$side]}"; done
-	for side in "${SIDES[@]}"; do printf ' %s auth/s |' "${SHORT[$side]}"; done
-	echo
-	printf '|---:|'
-	for side in "${SIDES[@]}" "${SIDES[@]}"; do printf -- '---:|'; done
-	echo
+	printf ' auth/s |\n|---:|'
+	for side in "${SIDES[@]}"; do printf -- '---:|'; done
+	printf -- '---:|\n'
 	for ((r = 1; r <= R; r++)); do
 		printf '| %d |' "$r"
 		for side in "${SIDES[@]}"; do printf ' %s |' "${CPU[$side:$r]}"; done
-		for side in "${SIDES[@]}"; do printf ' %s |' "${RATE[$side:$r]}"; done
-		echo
+		printf ' %s |\n' "${RATE[$r]}"
 	done
 	cat <<END
 
@@ -444,7 +465,7 @@ END
 \`build/bench/extra-capf\`), the manufacturing bundle unchanged: the issuer
 lookup, the trust set and the CA names of the CertificateRequest grow with
 them. (b100n) is (b100) with \`advertise = no\` in the 98 extra sections: the
-same trust set, the same CA names in the CertificateRequest as (b). $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same repetition.
+same trust set, the same CA names in the CertificateRequest as (b). $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same round.
 END
 	fi
 	cat <<END
