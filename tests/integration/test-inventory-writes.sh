@@ -83,4 +83,16 @@ expect_sql "SELECT cert_type, last_seen > 0 FROM phonecert_phone WHERE mac = '$m
 	"the same state is written once the database works again"
 server_stop
 
+echo "# the inventory off (sql_phonecert not enabled): not even its state is computed"
+IT_INVENTORY=0 server_prepare inventory-off
+server_start || exit 1
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "a phone without the inventory"
+expect_log 'phonecert: accept ' "its log line is written"
+expect_log 'Cisco-AVPair \+= "device-traffic-class=voice"' "the switch reply policy runs"
+expect_no_log 'Phonecert-Inventory-State|Phonecert-Result|phonecert_inventory_spool|Cache-Read-Only' \
+	"policy phonecert_inventory skips all its work"
+if [ ! -e "$IT_RUN/log/radacct/phonecert-inventory" ]; then pass "no spool"; else fail "a spool without the inventory"; fi
+server_stop
+
 it_finish
