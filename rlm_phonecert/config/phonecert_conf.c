@@ -54,8 +54,16 @@ static void tell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int l
 	sink(ctx, file, line, anchor, message);
 }
 
-/* A problem with a whole section, told at the section's first line. */
-#define TELL_CS(_sink, _ctx, _cs, ...) tell(_sink, _ctx, cf_section_filename(_cs), cf_section_lineno(_cs), NULL, __VA_ARGS__)
+void phonecert_conf_tell_section(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	sink(ctx, cf_section_filename(cs), cf_section_lineno(cs), NULL, message);
+}
 
 /* FreeRADIUS ignores pairs no CONF_PARSER asks for and reads the first of two: a typo would leave a default in force. */
 #define MAX_OPTIONS 32		/* more than either table has; beyond it an option would be refused, never ignored */
@@ -117,7 +125,7 @@ int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, 
 	pc_policy_defaults(policy);
 	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
 		if (pc_policy_set(policy, choices[i].option, choices[i].value, err, sizeof(err)) < 0) {
-			TELL_CS(sink, ctx, cs, "%s", err);
+			phonecert_conf_tell_section(sink, ctx, cs, "%s", err);
 			return -1;
 		}
 	}
@@ -138,7 +146,7 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
 	if (*blocklist) return 0;
 	cp = cf_pair_find(cs, "block_file");	/* NULL when it comes from a $template */
 	if (cp) tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "block_file %s", err);
-	else TELL_CS(sink, ctx, cs, "block_file %s", err);
+	else phonecert_conf_tell_section(sink, ctx, cs, "block_file %s", err);
 	return -1;
 }
 
@@ -148,12 +156,12 @@ static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_
 	anchor_section_t section = { 0 };
 
 	if (kind != PC_ANCHOR_MANUFACTURING && !cf_section_name2(cs)) {
-		TELL_CS(sink, ctx, cs, "A %s section needs a name, e.g. %s cluster-2024 { ca_file = ... }",
-		     cf_section_name1(cs), cf_section_name1(cs));
+		phonecert_conf_tell_section(sink, ctx, cs, "A %s section needs a name, e.g. %s cluster-2024 { ca_file = ... }",
+					    cf_section_name1(cs), cf_section_name1(cs));
 		return -1;
 	}
 	if (kind == PC_ANCHOR_MANUFACTURING && cf_section_name2(cs)) {
-		TELL_CS(sink, ctx, cs, "There is one manufacturing section and it takes no name");
+		phonecert_conf_tell_section(sink, ctx, cs, "There is one manufacturing section and it takes no name");
 		return -1;
 	}
 	if (check_options(cs, anchor_config, sink, ctx) < 0 || cf_section_parse(cs, &section, anchor_config) < 0) return -1;
@@ -183,7 +191,7 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) n += cf_item_is_section(ci);
 	*anchors = talloc_zero_array(cs, phonecert_anchor_t, n ? n : 1);
 	if (!*anchors) {
-		TELL_CS(sink, ctx, cs, "Out of memory");
+		phonecert_conf_tell_section(sink, ctx, cs, "Out of memory");
 		return -1;
 	}
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
@@ -193,8 +201,8 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 		if (!cf_item_is_section(ci)) continue;
 		sub = cf_item_to_section(ci);
 		if (!pc_anchor_kind_parse(cf_section_name1(sub), &kind)) {
-			TELL_CS(sink, ctx, sub, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
-			     cf_section_name1(sub));
+			phonecert_conf_tell_section(sink, ctx, sub, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
+						    cf_section_name1(sub));
 			return -1;
 		}
 		if (parse_anchor(sub, kind, &(*anchors)[*count], sink, ctx) < 0) return -1;
@@ -231,7 +239,7 @@ pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *ancho
 
 	if (!configs) {
 		*refused = true;
-		TELL_CS(sink, ctx, cs, "Out of memory");
+		phonecert_conf_tell_section(sink, ctx, cs, "Out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < count; i++) configs[i] = &anchors[i].config;
@@ -259,13 +267,14 @@ CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t c
 
 	eap = modules ? find_eap_section(modules, options->eap_name) : NULL;
 	if (!eap) {
-		TELL_CS(sink, ctx, cs, "eap = %s: no eap module of that name in the modules section", options->eap_name);
+		phonecert_conf_tell_section(sink, ctx, cs, "eap = %s: no eap module of that name in the modules section",
+					    options->eap_name);
 		return NULL;
 	}
 	tls_cs = cf_section_sub_find_name2(eap, "tls-config", options->tls_config_name);
 	if (!tls_cs) {
-		TELL_CS(sink, ctx, cs, "tls_config = %s: the eap module '%s' (%s) has no tls-config %s section",
-		     options->tls_config_name, options->eap_name, cf_section_filename(eap), options->tls_config_name);
+		phonecert_conf_tell_section(sink, ctx, cs, "tls_config = %s: the eap module '%s' (%s) has no tls-config %s section",
+					    options->tls_config_name, options->eap_name, cf_section_filename(eap), options->tls_config_name);
 		return NULL;
 	}
 	return tls_cs;

@@ -43,6 +43,10 @@ typedef struct {
 typedef void phonecert_conf_sink_t(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
 				   char const *message);
 
+/* Tell sink about a problem with a whole section, at its first line (the module's messages beyond this file). */
+void phonecert_conf_tell_section(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
+	CC_HINT(format (printf, 4, 5));
+
 /* The instance name: "phonecert" for phonecert { }, "voice" for phonecert voice { }. */
 char const *phonecert_conf_instance_name(CONF_SECTION *cs);
 

@@ -14,8 +14,6 @@
  */
 RCSID("$Id$")
 
-#include <stdarg.h>
-
 #include <freeradius/radiusd.h>
 #include <freeradius/modules.h>
 
@@ -39,19 +37,6 @@ static void log_problem(UNUSED void *ctx, char const *file, int line, UNUSED pho
 			char const *message)
 {
 	ERROR("%s[%d]: %s", file, line, message);
-}
-
-/* A problem with a section, logged as log_problem does: cf_log_err_cs would cut the longer messages at 255 bytes. */
-static void section_problem(CONF_SECTION const *cs, char const *fmt, ...) CC_HINT(format (printf, 2, 3));
-static void section_problem(CONF_SECTION const *cs, char const *fmt, ...)
-{
-	char message[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	log_problem(NULL, cf_section_filename(cs), cf_section_lineno(cs), NULL, message);
 }
 
 /* Read at start-up and on every HUP: a broken configuration or block_file refuses either, and a HUP keeps the old generation. */
@@ -88,10 +73,10 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 static int check_post_auth(rlm_phonecert_t const *inst, CONF_SECTION *conf, bool resumes_sessions)
 {
 	if (!resumes_sessions || phonecert_conf_in_post_auth(conf, inst->name)) return 0;
-	section_problem(conf, "tls-config %s resumes TLS sessions (cache { enable = yes }), but %s is not called "
-			"in any post-auth section: resumed phone sessions would skip its policy. Add phonecert_post_auth "
-			"(policy.d/phonecert) or '%s' to post-auth, or disable the session cache",
-			inst->options.tls_config_name, inst->name, inst->name);
+	phonecert_conf_tell_section(log_problem, NULL, conf, "tls-config %s resumes TLS sessions (cache { enable = yes }), "
+				    "but %s is not called in any post-auth section: resumed phone sessions would skip its policy. Add "
+				    "phonecert_post_auth (policy.d/phonecert) or '%s' to post-auth, or disable the session cache",
+				    inst->options.tls_config_name, inst->name, inst->name);
 	return -1;
 }
 
@@ -125,7 +110,7 @@ static int hook_eap(rlm_phonecert_t *inst, CONF_SECTION *conf, phonecert_generat
 	inst->hook = hook_install(tls_conf->ctx, inst->name, inst->options.eap_name, inst->options.tls_config_name,
 				  tls_conf->session_cache_enable, generation, err, sizeof(err));
 	if (!inst->hook) {
-		section_problem(conf, "%s", err);
+		phonecert_conf_tell_section(log_problem, NULL, conf, "%s", err);	/* whole: cf_log_err_cs cuts at 255 bytes */
 		return -1;
 	}
 	return 0;
@@ -164,7 +149,7 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 	if (phonecert_conf_options(conf, &inst->options, log_problem, NULL) < 0) return -1;
 
 	if (phonecert_dictionary_problem(problem, sizeof(problem))) {
-		section_problem(conf, "%s", problem);
+		phonecert_conf_tell_section(log_problem, NULL, conf, "%s", problem);
 		return -1;
 	}
 	attributes_resolve();
