@@ -165,22 +165,21 @@ run_round() {
 	local -A cpu0 size0 expect
 	local t0 t1 cpu ok logins rejects accepts errors
 
-	: > "$jobs"
+	# Idle servers use no CPU (bench/README.md), so the job list is written after the first reading.
 	for side in "${SIDES[@]}"; do
-		for name in ${SERVERS[$side]}; do expect[$name]=0; done
+		for name in ${SERVERS[$side]}; do
+			expect[$name]=0
+			size0[$name]=$(log_size "$name")
+			cpu0[$name]=$(cpu_ticks "${PID[$name]}")
+		done
 	done
+	: > "$jobs"
 	for ((i = 0; i < N; i++)); do
 		cert=${CERTS[i % ${#CERTS[@]}]}
 		for side in "${SIDES[@]}"; do
 			name=$side-${ROUTE[$cert]}
 			echo "$cert ${PORT[$name]}" >> "$jobs"
 			expect[$name]=$((expect[$name] + 1))
-		done
-	done
-	for side in "${SIDES[@]}"; do
-		for name in ${SERVERS[$side]}; do
-			size0[$name]=$(log_size "$name")
-			cpu0[$name]=$(cpu_ticks "${PID[$name]}")
 		done
 	done
 	t0=$(date +%s%N)
