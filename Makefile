@@ -20,8 +20,10 @@ LDLIBS_SSL  := -lssl -lcrypto
 
 # The version, one definition: the package's (debian/changelog). phonecert
 # --version and the module's start-up line (freeradius -X) print it.
-PHONECERT_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version)
-VERSION_CFLAGS    := -DPHONECERT_VERSION='"$(PHONECERT_VERSION)"'
+# What is read off installed packages is set with '=', read when a recipe
+# runs: on a fresh machine `make test` installs those packages in the same run.
+PHONECERT_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+VERSION_CFLAGS    = -DPHONECERT_VERSION='"$(PHONECERT_VERSION)"'
 
 CORE_SRC := $(wildcard rlm_phonecert/core/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -190,16 +192,16 @@ integration: $(CLI)
 # libfreeradius-server has no SONAME and lives in FreeRADIUS' private directory;
 # where FreeRADIUS was built with PCRE, it leaves pcre's symbols to the program.
 FR_LIBDIR   := /usr/lib/freeradius
-FR_PCRE     := $(shell grep -q '^\#define HAVE_PCRE 1' /usr/include/freeradius/autoconf.h 2>/dev/null && echo -lpcre)
-FR_LDLIBS   := -L$(FR_LIBDIR) -Wl,-rpath,$(FR_LIBDIR) -lfreeradius-server -lfreeradius-radius -ltalloc $(FR_PCRE)
-CLI_LDLIBS  := -lsqlite3 -lpq -lpcap $(FR_LDLIBS)
-PQ_INCLUDE  := $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
+FR_PCRE     = $(shell grep -q '^\#define HAVE_PCRE 1' /usr/include/freeradius/autoconf.h 2>/dev/null && echo -lpcre)
+FR_LDLIBS   = -L$(FR_LIBDIR) -Wl,-rpath,$(FR_LIBDIR) -lfreeradius-server -lfreeradius-radius -ltalloc $(FR_PCRE)
+CLI_LDLIBS  = -lsqlite3 -lpq -lpcap $(FR_LDLIBS)
+PQ_INCLUDE  = $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
 $(BUILD)/rlm_phonecert/cli/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
 
 # lint checks the CertificateRequest against the installed FreeRADIUS' TLS record size.
 FR_TLS_H       := /usr/include/freeradius/tls.h
-FR_MAX_RECORD  := $(shell sed -n 's/^\#define[[:space:]]*MAX_RECORD_SIZE[[:space:]]*\([0-9]*\).*/\1/p' $(FR_TLS_H) 2>/dev/null)
-FR_VERSION     := $(shell dpkg-query -W -f='$${Version}' libfreeradius-dev 2>/dev/null | sed 's/^[0-9]*://; s/[+~-].*//')
+FR_MAX_RECORD  = $(shell sed -n 's/^\#define[[:space:]]*MAX_RECORD_SIZE[[:space:]]*\([0-9]*\).*/\1/p' $(FR_TLS_H) 2>/dev/null)
+FR_VERSION     = $(shell dpkg-query -W -f='$${Version}' libfreeradius-dev 2>/dev/null | sed 's/^[0-9]*://; s/[+~-].*//')
 $(BUILD)/rlm_phonecert/cli/lint.o: CORE_CFLAGS += -DFR_MAX_RECORD_SIZE=$(FR_MAX_RECORD) -DFR_VERSION='"$(FR_VERSION)"'
 $(BUILD)/rlm_phonecert/cli/lint.o: $(FR_TLS_H)
 
