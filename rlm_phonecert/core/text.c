@@ -59,8 +59,26 @@ static size_t escape_char(unsigned char const *p, int length, bool valid, unsign
 		memcpy(piece, p, (size_t)length);
 		return (size_t)length;
 	}
-	for (int i = 0; i < length; i++) n += (size_t)snprintf(piece + n, 5, "\\x%02x", p[i]);
+	for (int i = 0; i < length; i++) {
+		piece[n++] = '\\';
+		piece[n++] = 'x';
+		pc_hex(piece + n, 3, p + i, 1);
+		n += 2;
+	}
 	return n;
+}
+
+void pc_hex(char *out, size_t size, unsigned char const *data, size_t n)
+{
+	static char const digits[] = "0123456789abcdef";
+	size_t pos = 0;
+
+	if (size == 0) return;
+	for (size_t i = 0; i < n && pos + 2 < size; i++) {
+		out[pos++] = digits[data[i] >> 4];
+		out[pos++] = digits[data[i] & 0x0f];
+	}
+	out[pos] = '\0';
 }
 
 size_t pc_escape(char *out, size_t size, char const *in, pc_escape_mode mode)
@@ -119,9 +137,18 @@ void pc_log_word(pc_log_line *line, char const *word)
 	append(line, word);
 }
 
+static bool bare_char(unsigned char c)
+{
+	/* ASCII ranges, not isalnum(), which follows the locale. */
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr("-._:/", c));
+}
+
 static bool bare(char const *value)
 {
-	return strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._:/") == strlen(value);
+	for (unsigned char const *p = (unsigned char const *)value; *p; p++) {
+		if (!bare_char(*p)) return false;
+	}
+	return true;
 }
 
 static void pair(pc_log_line *line, char const *key, char const *value, bool quoted)

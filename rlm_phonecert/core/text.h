@@ -44,6 +44,9 @@ typedef enum {
  */
 size_t pc_escape(char *out, size_t size, char const *in, pc_escape_mode mode);
 
+/* data as lower-case hex into out, NUL-terminated when size > 0: as many whole bytes as fit. */
+void pc_hex(char *out, size_t size, unsigned char const *data, size_t n);
+
 /*
  * The one log line per phone: words and key=value pairs separated by one
  * space. A value is bare when it is made only of letters, digits and

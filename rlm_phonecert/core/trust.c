@@ -1,4 +1,5 @@
 #include "trust_internal.h"
+#include "text.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -30,8 +31,8 @@ struct pc_anchor {
 
 /*
  * Which signer verified a certificate before, by the certificate's SHA-1
- * fingerprint (OpenSSL caches it when it parses a certificate, so it costs
- * nothing). A hint only: pc_verify still has X509_verify_cert check the
+ * fingerprint (OpenSSL computes it once per certificate with its extensions,
+ * see memo_key, so it costs nothing more). A hint only: pc_verify still has X509_verify_cert check the
  * signature with the remembered signer's key, so a wrong hint can reject a
  * certificate but never accept one. Fixed size (a newer certificate replaces
  * an older one in its slot), so memory stays flat however many phones.
@@ -443,7 +444,7 @@ bool pc_cert_fingerprint(X509 *cert, char out[PC_FINGERPRINT_LEN])
 		ERR_clear_error();
 		return false;
 	}
-	for (unsigned int i = 0; i < len; i++) snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	pc_hex(out, PC_FINGERPRINT_LEN, digest, len);
 	return true;
 }
 
@@ -504,7 +505,13 @@ static bool memo_key(X509 *cert, unsigned char fingerprint[SHA_DIGEST_LENGTH], s
 {
 	unsigned int len = 0;
 
-	if (!X509_digest(cert, EVP_sha1(), fingerprint, &len) || len != SHA_DIGEST_LENGTH) {
+	/*
+	 * OpenSSL computes the fingerprint when it caches the extensions, which
+	 * X509_verify_cert does anyway: have it cached now, or X509_digest hashes
+	 * the whole certificate a second time.
+	 */
+	if (X509_check_purpose(cert, -1, 0) != 1 || !X509_digest(cert, EVP_sha1(), fingerprint, &len) ||
+	    len != SHA_DIGEST_LENGTH) {
 		ERR_clear_error();
 		return false;
 	}

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "text.h"
 #include "trust_internal.h"
 
 char const *pc_cert_type_name(pc_cert_type type)
@@ -44,13 +45,10 @@ static void asn1_time_text(ASN1_TIME const *when, char *buf, size_t len)
 static void describe_certificate(X509 *cert, pc_result *result)
 {
 	ASN1_INTEGER const *serial = X509_get0_serialNumber(cert);
-	size_t pos = 0;
 
 	X509_NAME_oneline(X509_get_subject_name(cert), result->subject, sizeof(result->subject));
 	X509_NAME_oneline(X509_get_issuer_name(cert), result->issuer, sizeof(result->issuer));
-	for (int i = 0; serial && i < serial->length && pos + 3 <= sizeof(result->serial); i++) {
-		pos += (size_t)snprintf(result->serial + pos, sizeof(result->serial) - pos, "%02x", serial->data[i]);
-	}
+	if (serial) pc_hex(result->serial, sizeof(result->serial), serial->data, (size_t)serial->length);
 	asn1_time_text(X509_get0_notBefore(cert), result->not_before, sizeof(result->not_before));
 	asn1_time_text(X509_get0_notAfter(cert), result->not_after, sizeof(result->not_after));
 	pc_identity_from_cert(cert, &result->identity);

@@ -8,17 +8,45 @@
 /* The dictionary is global to the server: so is this table, filled at start-up before any request runs. */
 static DICT_ATTR const *attributes[ATTR_COUNT];
 
+/* The numbers ours span: most attributes of a list are told apart by two comparisons. */
+static unsigned int lowest, highest;
+
 void attributes_resolve(void)
 {
-	for (int i = 0; i < ATTR_COUNT; i++) attributes[i] = dict_attrbyname(phonecert_attribute_names[i]);
+	lowest = UINT_MAX;
+	highest = 0;
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		attributes[i] = dict_attrbyname(phonecert_attribute_names[i]);
+		if (attributes[i]->attr < lowest) lowest = attributes[i]->attr;
+		if (attributes[i]->attr > highest) highest = attributes[i]->attr;
+	}
+}
+
+/* Which of ours da is, or -1. */
+static int attribute_index(DICT_ATTR const *da)
+{
+	if (da->attr < lowest || da->attr > highest) return -1;
+	for (int i = 0; i < ATTR_COUNT; i++) {
+		if (da == attributes[i]) return i;
+	}
+	return -1;
 }
 
 bool attribute_is_ours(DICT_ATTR const *da)
 {
-	for (int i = 0; i < ATTR_COUNT; i++) {
-		if (da == attributes[i]) return true;
+	return attribute_index(da) >= 0;
+}
+
+void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found)
+{
+	vp_cursor_t cursor;
+
+	*found = (phone_attributes) { { 0 } };
+	for (VALUE_PAIR *vp = fr_cursor_init(&cursor, &list); vp; vp = fr_cursor_next(&cursor)) {
+		int i = attribute_index(vp->da);
+
+		if (i >= 0 && !found->vp[i]) found->vp[i] = vp;
 	}
-	return false;
 }
 
 void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, char const *value)
@@ -72,16 +100,16 @@ void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *
 	}
 }
 
-char const *attribute_value(VALUE_PAIR *list, phonecert_attr_t attr)
+char const *phone_attribute_value(phone_attributes const *found, phonecert_attr_t attr)
 {
-	VALUE_PAIR *vp = fr_pair_find_by_da(list, attributes[attr], TAG_ANY);
+	VALUE_PAIR const *vp = found->vp[attr];
 
 	return vp && vp->da->type == PW_TYPE_STRING ? vp->vp_strvalue : NULL;
 }
 
-bool attribute_is_yes(VALUE_PAIR *list, phonecert_attr_t attr)
+bool phone_attribute_is_yes(phone_attributes const *found, phonecert_attr_t attr)
 {
-	VALUE_PAIR *vp = fr_pair_find_by_da(list, attributes[attr], TAG_ANY);
+	VALUE_PAIR const *vp = found->vp[attr];
 
 	return vp && vp->da->type == PW_TYPE_INTEGER && vp->vp_integer == 1;
 }

@@ -13,17 +13,24 @@ void attributes_resolve(void);
 
 bool attribute_is_ours(DICT_ATTR const *da);
 
+/* Ours in a list, each the first of its kind (NULL when absent), found in one walk over the list. */
+typedef struct {
+	VALUE_PAIR const *vp[ATTR_COUNT];
+} phone_attributes;
+
+void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found);
+
 /* Add attr = value to list (nothing for a NULL or empty value). */
 void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, char const *value);
 
 /* Everything the core found about a certificate, as attributes. */
 void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result);
 
-/* The value of a string attr in list, or NULL. */
-char const *attribute_value(VALUE_PAIR *list, phonecert_attr_t attr);
+/* The value of a string attr found, or NULL. */
+char const *phone_attribute_value(phone_attributes const *found, phonecert_attr_t attr);
 
-/* True when a yes/no attr (Phonecert-Expired...) is yes in list. */
-bool attribute_is_yes(VALUE_PAIR *list, phonecert_attr_t attr);
+/* True when a yes/no attr (Phonecert-Expired...) was found, and is yes. */
+bool phone_attribute_is_yes(phone_attributes const *found, phonecert_attr_t attr);
 
 /* A string attribute of the request (User-Name, Calling-Station-Id...), or NULL. */
 char const *request_string(REQUEST *request, unsigned int attr);

@@ -50,19 +50,17 @@ static pc_cert_type cert_type(char const *name)
 	return PC_CERT_UNKNOWN;
 }
 
-static void facts_from_request(REQUEST *request, pc_facts *facts)
+static void facts_from_request(REQUEST *request, phone_attributes const *found, pc_facts *facts)
 {
-	VALUE_PAIR *vps = request->packet->vps;
-
 	*facts = (pc_facts) {
-		.cert_type = cert_type(attribute_value(vps, ATTR_CERTIFICATE_TYPE)),
-		.anchor_name = attribute_value(vps, ATTR_ANCHOR),
-		.anchor_fingerprint = attribute_value(vps, ATTR_ANCHOR_FINGERPRINT),
-		.common_name = attribute_value(vps, ATTR_COMMON_NAME),
-		.mac = attribute_value(vps, ATTR_MAC),
+		.cert_type = cert_type(phone_attribute_value(found, ATTR_CERTIFICATE_TYPE)),
+		.anchor_name = phone_attribute_value(found, ATTR_ANCHOR),
+		.anchor_fingerprint = phone_attribute_value(found, ATTR_ANCHOR_FINGERPRINT),
+		.common_name = phone_attribute_value(found, ATTR_COMMON_NAME),
+		.mac = phone_attribute_value(found, ATTR_MAC),
 		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
 		.user_name = request_string(request, PW_USER_NAME),
-		.serial = attribute_value(vps, ATTR_CERTIFICATE_SERIAL),
+		.serial = phone_attribute_value(found, ATTR_CERTIFICATE_SERIAL),
 	};
 }
 
@@ -80,9 +78,9 @@ static void nas_address(REQUEST *request, char *buf, size_t len)
  * and why. Every value is written by pc_log_* (core/text.h): values from the
  * request or the certificate can hold no unescaped quote, control or "key=".
  */
-static void log_phone(REQUEST *request, char const *verdict, char const *reason, char const *hint)
+static void log_phone(REQUEST *request, phone_attributes const *found, char const *verdict, char const *reason,
+		      char const *hint)
 {
-	VALUE_PAIR *vps = request->packet->vps;
 	char nas_ip[INET6_ADDRSTRLEN];
 	char why[PC_REASON_LEN * 2];
 	char buf[4096];
@@ -95,72 +93,74 @@ static void log_phone(REQUEST *request, char const *verdict, char const *reason,
 
 	pc_log_init(&line, buf, sizeof(buf));
 	pc_log_word(&line, verdict);
-	pc_log_pair(&line, "device", attribute_value(vps, ATTR_DEVICE_NAME));
-	pc_log_pair(&line, "mac", attribute_value(vps, ATTR_MAC));
+	pc_log_pair(&line, "device", phone_attribute_value(found, ATTR_DEVICE_NAME));
+	pc_log_pair(&line, "mac", phone_attribute_value(found, ATTR_MAC));
 	pc_log_pair(&line, "calling-station-id", request_string(request, PW_CALLING_STATION_ID));
 	pc_log_pair(&line, "nas-ip", nas_ip);
 	pc_log_pair(&line, "nas-port-id", request_string(request, PW_NAS_PORT_ID));
-	pc_log_pair(&line, "type", attribute_value(vps, ATTR_CERTIFICATE_TYPE));
-	pc_log_pair(&line, "anchor", attribute_value(vps, ATTR_ANCHOR));
-	pc_log_pair(&line, "serial", attribute_value(vps, ATTR_CERTIFICATE_SERIAL));
-	pc_log_pair(&line, "not-after", attribute_value(vps, ATTR_CERTIFICATE_NOT_AFTER));
+	pc_log_pair(&line, "type", phone_attribute_value(found, ATTR_CERTIFICATE_TYPE));
+	pc_log_pair(&line, "anchor", phone_attribute_value(found, ATTR_ANCHOR));
+	pc_log_pair(&line, "serial", phone_attribute_value(found, ATTR_CERTIFICATE_SERIAL));
+	pc_log_pair(&line, "not-after", phone_attribute_value(found, ATTR_CERTIFICATE_NOT_AFTER));
 	pc_log_pair(&line, "session", session_resumed(request) ? "resumed" : "full");
-	if (attribute_is_yes(vps, ATTR_EXPIRED)) pc_log_pair(&line, "expired-mic", "allowed");
-	if (attribute_is_yes(vps, ATTR_LEGACY_SIGNATURE)) pc_log_pair(&line, "legacy-signature", "allowed");
+	if (phone_attribute_is_yes(found, ATTR_EXPIRED)) pc_log_pair(&line, "expired-mic", "allowed");
+	if (phone_attribute_is_yes(found, ATTR_LEGACY_SIGNATURE)) pc_log_pair(&line, "legacy-signature", "allowed");
 	pc_log_quoted(&line, "reason", why);
 	RAUTH("%s", pc_log_end(&line));
 }
 
 /* Rejected already: in the handshake (Phonecert-Reason), or by other policy (Post-Auth-Type REJECT). */
-static void log_earlier_reject(REQUEST *request)
+static void log_earlier_reject(REQUEST *request, phone_attributes const *found)
 {
-	char const *reason = attribute_value(request->packet->vps, ATTR_REASON);
+	char const *reason = phone_attribute_value(found, ATTR_REASON);
 	VALUE_PAIR *msg = fr_pair_find_by_num(request->packet->vps, PW_MODULE_FAILURE_MESSAGE, 0, TAG_ANY);
 
-	log_phone(request, "reject", reason ? reason : msg ? msg->vp_strvalue : "rejected by policy",
-		  attribute_value(request->packet->vps, ATTR_ADVICE));
+	log_phone(request, found, "reject", reason ? reason : msg ? msg->vp_strvalue : "rejected by policy",
+		  phone_attribute_value(found, ATTR_ADVICE));
 }
 
-static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request)
+static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request, phone_attributes const *found)
 {
 	char reason[PC_REASON_LEN];
 	char const *hint;
 	pc_facts facts;
 
-	facts_from_request(request, &facts);
+	facts_from_request(request, found, &facts);
 	if (!pc_policy_check(&generation->policy, generation->trust, &facts, time(NULL), reason, sizeof(reason), &hint)) {
 		attribute_add(request->packet, &request->packet->vps, ATTR_REASON, reason);
 		attribute_add(request->packet, &request->packet->vps, ATTR_ADVICE, hint);
 		prepend_failure_message(request, reason);
-		log_phone(request, "reject", reason, hint);
+		log_phone(request, found, "reject", reason, hint);
 		return RLM_MODULE_REJECT;
 	}
-	if (attribute_is_yes(request->packet->vps, ATTR_EXPIRED)) {
+	if (phone_attribute_is_yes(found, ATTR_EXPIRED)) {
 		char cn[PC_FIELD_LEN * 4];
 
-		pc_escape(cn, sizeof(cn), attribute_value(request->packet->vps, ATTR_COMMON_NAME), PC_ESCAPE_TEXT);
+		pc_escape(cn, sizeof(cn), phone_attribute_value(found, ATTR_COMMON_NAME), PC_ESCAPE_TEXT);
 		RWARN("Accepting an expired MIC (mic_expired = allow): %s", cn);
 	}
-	log_phone(request, "accept", NULL, NULL);
+	log_phone(request, found, "accept", NULL, NULL);
 	return RLM_MODULE_OK;
 }
 
 rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request)
 {
 	phonecert_generation_t *generation;
+	phone_attributes found;
 	rlm_rcode_t rcode;
 
 	if (session_resumed(request)) move_cached_pairs(request);
-	if (!attribute_value(request->packet->vps, ATTR_CERTIFICATE_TYPE) &&
-	    !attribute_value(request->packet->vps, ATTR_REASON)) return RLM_MODULE_NOOP;	/* no phone here */
+	phone_attributes_find(request->packet->vps, &found);
+	if (!phone_attribute_value(&found, ATTR_CERTIFICATE_TYPE) &&
+	    !phone_attribute_value(&found, ATTR_REASON)) return RLM_MODULE_NOOP;	/* no phone here */
 
-	if (attribute_value(request->packet->vps, ATTR_REASON) || request->reply->code == PW_CODE_ACCESS_REJECT) {
-		log_earlier_reject(request);
+	if (phone_attribute_value(&found, ATTR_REASON) || request->reply->code == PW_CODE_ACCESS_REJECT) {
+		log_earlier_reject(request, &found);
 		return RLM_MODULE_NOOP;
 	}
 
 	generation = hook_acquire(hook);
-	rcode = recheck(generation, request);
+	rcode = recheck(generation, request, &found);
 	hook_release(hook, generation);
 	return rcode;
 }

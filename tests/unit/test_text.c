@@ -135,6 +135,22 @@ static void test_log_line_leaves_out_a_pair_that_does_not_fit(void **state)
 	assert_true(strlen(buf) < sizeof(buf));
 }
 
+static void test_hex_writes_whole_bytes_that_fit(void **state)
+{
+	unsigned char const data[] = { 0x00, 0x9f, 0xa0, 0xff };
+	char buf[16];
+
+	(void)state;
+	pc_hex(buf, sizeof(buf), data, sizeof(data));
+	assert_string_equal(buf, "009fa0ff");
+	pc_hex(buf, 6, data, sizeof(data));	/* room for two bytes and the NUL */
+	assert_string_equal(buf, "009f");
+	pc_hex(buf, 2, data, sizeof(data));
+	assert_string_equal(buf, "");
+	pc_hex(buf, sizeof(buf), data, 0);
+	assert_string_equal(buf, "");
+}
+
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
@@ -145,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_escape_cuts_between_whole_pieces),
 		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_log_line_leaves_out_a_pair_that_does_not_fit),
+		cmocka_unit_test(test_hex_writes_whole_bytes_that_fit),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
