@@ -72,10 +72,13 @@ auth() {	# certificate, port, output file
 		-M "$(cat "$work/clients/$1.mac")" > "$3" 2>&1 && grep -qx SUCCESS "$3"
 }
 
-# Inclusive Ir of function $2 in annotation $1 (0 when never called).
+# Inclusive Ir of function $2 in annotation $1 (0 when never called), with the
+# parts GCC may split off it (log_phone.part.0, .constprop.0, .isra.0).
 inclusive() {
 	awk -v f="$2" '
-		index($0, ":" f " [") || index($0, ":" f "'\''") { gsub(",", "", $1); s += $1 }
+		$0 ~ (":" f "(\\.(part|constprop|isra)\\.[0-9]+)* \\[") || index($0, ":" f "'\''") {
+			gsub(",", "", $1); s += $1
+		}
 		END { print s + 0 }' "$1"
 }
 

@@ -67,7 +67,23 @@ void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, ch
 	fr_pair_replace(list, vp);
 }
 
-void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
+/* Ours out of list: what a certificate verified before left there must not mix with the next one's. */
+static void remove_ours(VALUE_PAIR **list)
+{
+	vp_cursor_t cursor;
+	VALUE_PAIR *vp = fr_cursor_init(&cursor, list);
+
+	while (vp) {
+		if (!attribute_is_ours(vp->da)) {
+			vp = fr_cursor_next(&cursor);
+			continue;
+		}
+		talloc_free(fr_cursor_remove(&cursor));
+		vp = fr_cursor_current(&cursor);
+	}
+}
+
+static void add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
 {
 	char until[PC_TIME_STRLEN] = "";
 	time_t when;
@@ -98,6 +114,16 @@ void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *
 		attribute_add(ctx, list, ATTR_REASON, result->reason);
 		attribute_add(ctx, list, ATTR_ADVICE, result->hint);
 	}
+}
+
+/* Built apart and added at once: each attribute_add replaces along the whole list it is given. */
+void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
+{
+	VALUE_PAIR *ours = NULL;
+
+	add_result(ctx, &ours, result);
+	remove_ours(list);
+	fr_pair_add(list, ours);
 }
 
 char const *phone_attribute_value(phone_attributes const *found, phonecert_attr_t attr)
