@@ -151,6 +151,7 @@ for side in "${SIDES[@]}"; do
 	IR[$side:log_phone]=$(inclusive "$flat" log_phone)
 	IR[$side:sql]=$(inclusive "$flat" rlm_sql_query)
 	IR[$side:tls]=$(inclusive "$flat" SSL_read)
+	IR[$side:copy]=$(inclusive "$flat" fr_pair_list_copy)
 	IR[$side:rounds]=$(grep -c 'RADIUS message: code=1 (Access-Request)' "$work/$side.eapol" || true)
 	IR[$side:bytes]=$(sed -n 's/^RADIUS message: code=\(2\|11\) .* length=\([0-9]*\)$/\2/p' "$work/$side.eapol" | awk '{ s += $1 } END { print s + 0 }')
 done
@@ -204,6 +205,7 @@ END
 	row "… phonecert in post-auth (\`post_auth_phone\`)" post_auth_phone
 	row "… … its log line (\`log_phone\`)" log_phone
 	row "… SQL queries (\`rlm_sql_query\`)" sql
+	row "attribute lists copied (\`fr_pair_list_copy\`, all callers)" copy
 	printf '| RADIUS round trips |'
 	for side in "${SIDES[@]}"; do printf ' %s |' "$(awk -v v="${IR[$side:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }')"; done
 	printf '\n| bytes the server sent (Access-Challenge, Access-Accept) |'
@@ -225,6 +227,10 @@ Differences per authentication (instructions):
   $(per $(( ${IR[phonecert:handshake]} - stock_client ))) more than the verification it replaces;
 - phonecert in post-auth: $(per "${IR[phonecert:post_auth_phone]}"), of which the log line $(per "${IR[phonecert:log_phone]}");
 - the switch reply policy (\`phonecert_switch_reply\`, unlang): $(per $((p - q))) (with − without);
+- the rest, outside phonecert's functions: $(per $(( p - s - (${IR[phonecert:handshake]} - stock_client) - ${IR[phonecert:post_auth_phone]} - (p - q) ))),
+  of which copies of attribute lists $(per $(( ${IR[phonecert:copy]} - ${IR[stock:copy]} ))) more than stock: eap copies the session's
+  certificate attributes, the Phonecert-* ones with them, into the next round's request and into
+  check-eap-tls's (freeing and searching the longer lists is the remainder);
 - the inventory (\`phonecert_inventory\`, shipped − inventory off): $(per $((d - p)))$(
 	[ -n "${IR[uncached:total]:-}" ] && printf '; without its cache (every authentication written): %s' "$(per $(( ${IR[uncached:total]} - p )))")
   (SQL queries: $(per "${IR[demo:sql]}")$(

@@ -32,10 +32,11 @@ struct pc_anchor {
 /*
  * Which signer verified a certificate before, by the certificate's SHA-1
  * fingerprint (OpenSSL computes it once per certificate with its extensions,
- * see memo_key, so it costs nothing more). A hint only: pc_verify still has X509_verify_cert check the
- * signature with the remembered signer's key, so a wrong hint can reject a
- * certificate but never accept one. Fixed size (a newer certificate replaces
- * an older one in its slot), so memory stays flat however many phones.
+ * see memo_key, so it costs nothing more). A hint only: pc_verify still has
+ * X509_verify_cert check the signature with the remembered signer's key, so a
+ * wrong hint can reject a certificate but never accept one. Fixed size (a
+ * newer certificate replaces an older one in its slot), so memory stays flat
+ * however many phones.
  */
 #define SIGNER_MEMO_BITS 12
 #define SIGNER_MEMO_SLOTS (1u << SIGNER_MEMO_BITS)
