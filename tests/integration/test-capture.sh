@@ -21,11 +21,15 @@ mkdir -p "$EXTRA"
 source "$(dirname "$0")/cli-lib.sh"
 
 # tcpdump in the background, ready before the traffic starts: FILE FILTER [INTERFACE] [-y LINKTYPE].
+# -s: in immediate mode libpcap's ring holds buffer / snapshot length frames;
+# on "any" (no MTU to size frames by) the default 262144 leaves about 7, and a
+# loaded machine dropped packets of the handshake ("dropped by kernel"). A
+# RADIUS packet is at most 4096 bytes.
 capture_start() {
 	local file=$1 filter=$2 interface=${3:-lo} waited
 	shift 3 2>/dev/null || shift $#
 	: > "$file.err"
-	timeout 120 tcpdump -i "$interface" "$@" -U --immediate-mode -w "$file" $filter 2>"$file.err" &
+	timeout 120 tcpdump -i "$interface" "$@" -s 8192 -U --immediate-mode -w "$file" $filter 2>"$file.err" &
 	TCPDUMP_PID=$! TCPDUMP_FILE=$file
 	for waited in $(seq 1 100); do
 		grep -q 'listening on' "$file.err" && return 0
@@ -52,6 +56,8 @@ capture_stop() {
 	kill -INT "$TCPDUMP_PID" 2>/dev/null
 	wait "$TCPDUMP_PID" 2>/dev/null
 	TCPDUMP_PID=
+	# Said, so that a check failing for a lost packet says why.
+	grep -h 'dropped by kernel' "$TCPDUMP_FILE.err" | grep -v '^0 ' | sed 's/^/# tcpdump: /' || true
 }
 
 # Entry N (from 0) of the last JSON output must satisfy a jq condition.
