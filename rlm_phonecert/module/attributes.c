@@ -32,9 +32,22 @@ static int attribute_index(DICT_ATTR const *da)
 	return -1;
 }
 
-bool attribute_is_ours(DICT_ATTR const *da)
+VALUE_PAIR *attributes_take_ours(VALUE_PAIR **list)
 {
-	return attribute_index(da) >= 0;
+	vp_cursor_t cursor, out;
+	VALUE_PAIR *taken = NULL;
+	VALUE_PAIR *vp = fr_cursor_init(&cursor, list);
+
+	fr_cursor_init(&out, &taken);
+	while (vp) {
+		if (attribute_index(vp->da) < 0) {
+			vp = fr_cursor_next(&cursor);
+			continue;
+		}
+		fr_cursor_insert(&out, fr_cursor_remove(&cursor));
+		vp = fr_cursor_current(&cursor);
+	}
+	return taken;
 }
 
 void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found)
@@ -65,22 +78,6 @@ void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, ch
 	}
 	vp->op = T_OP_SET;
 	fr_pair_replace(list, vp);
-}
-
-/* Ours out of list: what a certificate verified before left there must not mix with the next one's. */
-static void remove_ours(VALUE_PAIR **list)
-{
-	vp_cursor_t cursor;
-	VALUE_PAIR *vp = fr_cursor_init(&cursor, list);
-
-	while (vp) {
-		if (!attribute_is_ours(vp->da)) {
-			vp = fr_cursor_next(&cursor);
-			continue;
-		}
-		talloc_free(fr_cursor_remove(&cursor));
-		vp = fr_cursor_current(&cursor);
-	}
 }
 
 static void add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
@@ -116,13 +113,18 @@ static void add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *resu
 	}
 }
 
-/* Built apart and added at once: each attribute_add replaces along the whole list it is given. */
+/*
+ * Built apart and added at once: each attribute_add replaces along the whole
+ * list it is given. What a certificate verified before left in list goes
+ * first: it must not mix with this one's.
+ */
 void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
 {
 	VALUE_PAIR *ours = NULL;
+	VALUE_PAIR *earlier = attributes_take_ours(list);
 
+	fr_pair_list_free(&earlier);
 	add_result(ctx, &ours, result);
-	remove_ours(list);
 	fr_pair_add(list, ours);
 }
 

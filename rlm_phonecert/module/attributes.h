@@ -11,7 +11,8 @@
 /* Look every attribute up in the dictionary (config/dictionary.c checked that it has them). */
 void attributes_resolve(void);
 
-bool attribute_is_ours(DICT_ATTR const *da);
+/* Ours taken out of list, as a list of their own in the same order (NULL when none). */
+VALUE_PAIR *attributes_take_ours(VALUE_PAIR **list);
 
 /* Ours in a list, each the first of its kind (NULL when absent), found in one walk over the list. */
 typedef struct {

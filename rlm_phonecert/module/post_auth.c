@@ -21,19 +21,10 @@ static int logged_marker;
 /* A resumed session brings its cached attributes in the reply list: move ours to the request, where policy reads them. */
 static void move_cached_pairs(REQUEST *request)
 {
-	vp_cursor_t cursor;
-	VALUE_PAIR *vp = fr_cursor_init(&cursor, &request->reply->vps);
+	VALUE_PAIR *cached = attributes_take_ours(&request->reply->vps);
 
-	while (vp) {
-		if (!attribute_is_ours(vp->da)) {
-			vp = fr_cursor_next(&cursor);
-			continue;
-		}
-		vp = fr_cursor_remove(&cursor);
-		talloc_steal(request->packet, vp);
-		fr_pair_add(&request->packet->vps, vp);
-		vp = fr_cursor_current(&cursor);
-	}
+	for (VALUE_PAIR *vp = cached; vp; vp = vp->next) talloc_steal(request->packet, vp);
+	fr_pair_add(&request->packet->vps, cached);
 }
 
 static bool session_resumed(REQUEST *request)
