@@ -61,13 +61,48 @@ bool pc_time_parse(char const *text, time_t *out)
 	return true;
 }
 
+/* n as exactly width decimal digits, most significant first. */
+static char *put_digits(char *out, int n, int width)
+{
+	for (int i = width - 1; i >= 0; i--, n /= 10) out[i] = (char)('0' + n % 10);
+	return out + width;
+}
+
+/* By hand: strftime consults the locale and the time zone on every call, and runs on every phone's handshake. */
+void pc_time_format_tm(struct tm const *tm, char *buf, size_t len)
+{
+	int year = tm->tm_year + 1900;
+	char *out = buf;
+
+	/* Outside years 0-9999 the text would not fit the RFC 3339 form (nor PC_TIME_STRLEN). */
+	if (len < PC_TIME_STRLEN || year < 0 || year > 9999 || tm->tm_mon < 0 || tm->tm_mon > 11 ||
+	    tm->tm_mday < 1 || tm->tm_mday > 31 || tm->tm_hour < 0 || tm->tm_hour > 23 ||
+	    tm->tm_min < 0 || tm->tm_min > 59 || tm->tm_sec < 0 || tm->tm_sec > 60) {
+		snprintf(buf, len, "(invalid time)");
+		return;
+	}
+	out = put_digits(out, year, 4);
+	*out++ = '-';
+	out = put_digits(out, tm->tm_mon + 1, 2);
+	*out++ = '-';
+	out = put_digits(out, tm->tm_mday, 2);
+	*out++ = 'T';
+	out = put_digits(out, tm->tm_hour, 2);
+	*out++ = ':';
+	out = put_digits(out, tm->tm_min, 2);
+	*out++ = ':';
+	out = put_digits(out, tm->tm_sec, 2);
+	*out++ = 'Z';
+	*out = '\0';
+}
+
 void pc_time_format(time_t when, char *buf, size_t len)
 {
 	struct tm tm;
 
-	/* Outside years 0-9999 the text would not fit the RFC 3339 form (nor PC_TIME_STRLEN). */
-	if (!gmtime_r(&when, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0 ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+	if (!gmtime_r(&when, &tm)) {
 		snprintf(buf, len, "(invalid time)");
+		return;
 	}
+	pc_time_format_tm(&tm, buf, len);
 }

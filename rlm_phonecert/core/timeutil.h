@@ -23,4 +23,7 @@ bool pc_time_parse(char const *text, time_t *out);
 /* Format as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least PC_TIME_STRLEN bytes). */
 void pc_time_format(time_t when, char *buf, size_t len);
 
+/* The same for a broken-down UTC time (OpenSSL's ASN1_TIME_to_tm gives one). */
+void pc_time_format_tm(struct tm const *tm, char *buf, size_t len);
+
 #endif

@@ -250,6 +250,32 @@ static void test_round_trip_time_to_text_to_time(void **state)
 	}
 }
 
+static void test_format_tm_writes_every_field_zero_padded(void **state)
+{
+	struct tm tm = { .tm_year = 2031 - 1900, .tm_mon = 0, .tm_mday = 2, .tm_hour = 3, .tm_min = 4, .tm_sec = 5 };
+	char buf[PC_TIME_STRLEN];
+
+	(void)state;
+	pc_time_format_tm(&tm, buf, sizeof(buf));
+	assert_string_equal(buf, "2031-01-02T03:04:05Z");
+}
+
+static void test_format_refuses_a_short_buffer_and_years_beyond_9999(void **state)
+{
+	struct tm tm = { .tm_year = 10000 - 1900, .tm_mon = 0, .tm_mday = 1 };
+	char buf[PC_TIME_STRLEN];
+	char small[PC_TIME_STRLEN - 1];
+
+	(void)state;
+	pc_time_format_tm(&tm, buf, sizeof(buf));
+	assert_string_equal(buf, "(invalid time)");
+	tm.tm_year = 2026 - 1900;
+	pc_time_format_tm(&tm, small, sizeof(small));
+	assert_string_equal(small, "(invalid time)");
+	pc_time_format(253402300800LL, buf, sizeof(buf));	/* 10000-01-01T00:00:00Z */
+	assert_string_equal(buf, "(invalid time)");
+}
+
 static void test_format_normalises_lowercase_input(void **state)
 {
 	char buf[PC_TIME_STRLEN];
@@ -291,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_round_trip_text_to_time_to_text),
 		cmocka_unit_test(test_round_trip_time_to_text_to_time),
 		cmocka_unit_test(test_format_normalises_lowercase_input),
+		cmocka_unit_test(test_format_tm_writes_every_field_zero_padded),
+		cmocka_unit_test(test_format_refuses_a_short_buffer_and_years_beyond_9999),
 	};
 
 	return cmocka_run_group_tests_name("timeutil", tests, NULL, NULL);
