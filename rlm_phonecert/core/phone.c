@@ -92,6 +92,29 @@ bool pc_parse_serial_number(char const *text, pc_identity *id)
 	return has_pid || has_sn;
 }
 
+/*
+ * Plain ASCII in a string type whose ASCII is its UTF-8 is copied as it is:
+ * ASN1_STRING_to_UTF8 would allocate for it on every handshake. Anything
+ * else, and a NUL anywhere, is not ascii_copy's.
+ */
+static bool ascii_copy(ASN1_STRING const *data, char *buf, size_t len, bool *fits)
+{
+	int type = ASN1_STRING_type(data);
+	unsigned char const *bytes = ASN1_STRING_get0_data(data);
+	int n = ASN1_STRING_length(data);
+
+	if (type != V_ASN1_UTF8STRING && type != V_ASN1_PRINTABLESTRING && type != V_ASN1_IA5STRING) return false;
+	for (int i = 0; i < n; i++) {
+		if (bytes[i] == 0 || bytes[i] > 0x7f) return false;
+	}
+	*fits = (size_t)n < len;
+	if (*fits) {
+		memcpy(buf, bytes, (size_t)n);
+		buf[n] = '\0';
+	}
+	return true;
+}
+
 bool pc_name_entry(X509_NAME const *name, int nid, char *buf, size_t len)
 {
 	int pos = X509_NAME_get_index_by_NID((X509_NAME *)name, nid, -1);
@@ -99,9 +122,11 @@ bool pc_name_entry(X509_NAME const *name, int nid, char *buf, size_t len)
 
 	ASN1_STRING *data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, pos));
 	unsigned char *utf8 = NULL;
-	int n = ASN1_STRING_to_UTF8(&utf8, data);
-	bool ok = n >= 0 && (size_t)n < len && memchr(utf8, '\0', (size_t)n) == NULL;
+	bool ok;
 
+	if (ascii_copy(data, buf, len, &ok)) return ok;
+	int n = ASN1_STRING_to_UTF8(&utf8, data);
+	ok = n >= 0 && (size_t)n < len && memchr(utf8, '\0', (size_t)n) == NULL;
 	if (ok) {
 		memcpy(buf, utf8, (size_t)n);
 		buf[n] = '\0';

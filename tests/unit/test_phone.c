@@ -546,6 +546,65 @@ static void test_name_entry_too_long_for_buffer(void **state)
 	X509_NAME_free(name);
 }
 
+/* A CN of the given ASN.1 string type and bytes, as a stranger's certificate may carry it. */
+static X509_NAME *name_with_typed_cn(int type, char const *bytes, int length)
+{
+	X509_NAME *name = X509_NAME_new();
+
+	assert_non_null(name);
+	assert_int_equal(X509_NAME_add_entry_by_NID(name, NID_commonName, type, (unsigned char const *)bytes, length,
+						    -1, 0), 1);
+	return name;
+}
+
+static void test_name_entry_of_every_ascii_string_type(void **state)
+{
+	static int const types[] = { V_ASN1_UTF8STRING, V_ASN1_PRINTABLESTRING, V_ASN1_IA5STRING, V_ASN1_T61STRING };
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		X509_NAME *name = name_with_typed_cn(types[i], "SEP2C3124C9F8E1", -1);
+
+		assert_true(pc_name_entry(name, NID_commonName, buf, sizeof(buf)));
+		assert_string_equal(buf, "SEP2C3124C9F8E1");
+		X509_NAME_free(name);
+	}
+}
+
+static void test_name_entry_converts_to_utf8(void **state)
+{
+	X509_NAME *utf8 = name_with_typed_cn(V_ASN1_UTF8STRING, "Caf\xc3\xa9", -1);
+	X509_NAME *bmp = name_with_typed_cn(V_ASN1_BMPSTRING, "\0S\0E\0P", 6);
+	X509_NAME *latin1 = name_with_typed_cn(V_ASN1_T61STRING, "Caf\xe9", -1);
+	char buf[32];
+
+	(void)state;
+	assert_true(pc_name_entry(utf8, NID_commonName, buf, sizeof(buf)));
+	assert_string_equal(buf, "Caf\xc3\xa9");
+	assert_true(pc_name_entry(bmp, NID_commonName, buf, sizeof(buf)));
+	assert_string_equal(buf, "SEP");
+	assert_true(pc_name_entry(latin1, NID_commonName, buf, sizeof(buf)));	/* T.61 read as Latin-1, as OpenSSL does */
+	assert_string_equal(buf, "Caf\xc3\xa9");
+	X509_NAME_free(utf8);
+	X509_NAME_free(bmp);
+	X509_NAME_free(latin1);
+}
+
+static void test_name_entry_refuses_an_embedded_nul(void **state)
+{
+	X509_NAME *utf8 = name_with_typed_cn(V_ASN1_UTF8STRING, "SEP\0EVIL", 8);
+	X509_NAME *ia5 = name_with_typed_cn(V_ASN1_IA5STRING, "SEP\0EVIL", 8);
+	char buf[32];
+
+	(void)state;
+	/* C would read "SEP": a name that a stranger can shorten must not be read at all. */
+	assert_false(pc_name_entry(utf8, NID_commonName, buf, sizeof(buf)));
+	assert_false(pc_name_entry(ia5, NID_commonName, buf, sizeof(buf)));
+	X509_NAME_free(utf8);
+	X509_NAME_free(ia5);
+}
+
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
@@ -591,6 +650,9 @@ int main(void)
 		cmocka_unit_test(test_name_entry_copies_value),
 		cmocka_unit_test(test_name_entry_absent),
 		cmocka_unit_test(test_name_entry_too_long_for_buffer),
+		cmocka_unit_test(test_name_entry_of_every_ascii_string_type),
+		cmocka_unit_test(test_name_entry_converts_to_utf8),
+		cmocka_unit_test(test_name_entry_refuses_an_embedded_nul),
 	};
 
 	return cmocka_run_group_tests_name("phone", tests, pki_group_setup, pki_group_teardown);
