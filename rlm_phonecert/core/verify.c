@@ -38,16 +38,22 @@ static void asn1_time_text(ASN1_TIME const *when, char *buf, size_t len)
 {
 	struct tm tm;
 
-	if (when && ASN1_TIME_to_tm(when, &tm)) strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (when && ASN1_TIME_to_tm(when, &tm)) pc_time_format_tm(&tm, buf, len);
 	else snprintf(buf, len, "(unreadable)");
 }
 
+void pc_result_name_certificate(X509 *cert, pc_result *result)
+{
+	if (!cert) return;
+	X509_NAME_oneline(X509_get_subject_name(cert), result->subject, sizeof(result->subject));
+	X509_NAME_oneline(X509_get_issuer_name(cert), result->issuer, sizeof(result->issuer));
+}
+
+/* All but the names: an accepted phone's are never shown, and every handshake would write them. */
 static void describe_certificate(X509 *cert, pc_result *result)
 {
 	ASN1_INTEGER const *serial = X509_get0_serialNumber(cert);
 
-	X509_NAME_oneline(X509_get_subject_name(cert), result->subject, sizeof(result->subject));
-	X509_NAME_oneline(X509_get_issuer_name(cert), result->issuer, sizeof(result->issuer));
 	if (serial) pc_hex(result->serial, sizeof(result->serial), serial->data, (size_t)serial->length);
 	asn1_time_text(X509_get0_notBefore(cert), result->not_before, sizeof(result->not_before));
 	asn1_time_text(X509_get0_notAfter(cert), result->not_after, sizeof(result->not_after));
@@ -450,8 +456,8 @@ static bool chain_goes_through(X509_STORE_CTX *ctx, X509 *signer_cert)
 	return chain && sk_X509_num(chain) >= 2 && X509_cmp(sk_X509_value(chain, 1), signer_cert) == 0;
 }
 
-pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X509_STORE_CTX *ctx,
-		     time_t now, pc_result *result)
+static pc_verdict verify_certificate(pc_trust const *trust, pc_verify_options const *options, X509_STORE_CTX *ctx,
+				     time_t now, pc_result *result)
 {
 	X509 *cert = X509_STORE_CTX_get0_cert(ctx);
 	pc_signer const *signer;
@@ -538,6 +544,15 @@ pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X5
 	return PC_VERDICT_ACCEPT;
 }
 
+pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X509_STORE_CTX *ctx,
+		     time_t now, pc_result *result)
+{
+	pc_verdict verdict = verify_certificate(trust, options, ctx, now, result);
+
+	if (verdict != PC_VERDICT_ACCEPT) pc_result_name_certificate(X509_STORE_CTX_get0_cert(ctx), result);
+	return verdict;
+}
+
 pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *options, X509 *cert,
 			   STACK_OF(X509) *chain, time_t now, pc_result *result)
 {
@@ -550,6 +565,7 @@ pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *optio
 		verdict = reject(result, NULL, "internal error: cannot set up X.509 verification");
 	} else {
 		verdict = pc_verify(trust, options, ctx, now, result);
+		if (verdict == PC_VERDICT_ACCEPT) pc_result_name_certificate(cert, result);	/* the CLI shows every one */
 	}
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);

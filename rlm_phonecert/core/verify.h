@@ -49,8 +49,8 @@ typedef struct {
 	pc_anchor const *anchor;	/* the anchor that signed it, or NULL */
 	char anchor_fingerprint[PC_FINGERPRINT_LEN];	/* SHA-256 of its certificate that signed it; "" if none */
 	pc_identity identity;
-	char subject[256];		/* of the client certificate, one-line form */
-	char issuer[256];
+	char subject[256];		/* of the client certificate, one-line form: "" when pc_verify */
+	char issuer[256];		/* accepted it, until pc_result_name_certificate */
 	char serial[66];		/* certificate serial number, hex */
 	char not_before[PC_TIME_STRLEN];
 	char not_after[PC_TIME_STRLEN];
@@ -69,7 +69,10 @@ typedef struct {
 pc_verdict pc_verify(pc_trust const *trust, pc_verify_options const *options, X509_STORE_CTX *ctx,
 		     time_t now, pc_result *result);
 
-/* Same for a certificate and the chain a client would send with it (may be NULL). */
+/* Fill result's subject and issuer from cert, if any (pc_verify does unless it accepts). */
+void pc_result_name_certificate(X509 *cert, pc_result *result);
+
+/* Same as pc_verify for a certificate and the chain a client would send with it (may be NULL); names it always. */
 pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *options, X509 *cert,
 			   STACK_OF(X509) *chain, time_t now, pc_result *result);
 

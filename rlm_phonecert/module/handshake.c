@@ -63,10 +63,12 @@ static bool record_accept(REQUEST *request, SSL *ssl, pc_result *result)
 }
 
 /* The handshake fails in this round: this round's request is the one rejected, and logged in post-auth. */
-static void record_reject(REQUEST *request, X509_STORE_CTX *ctx, pc_result const *result)
+static void record_reject(REQUEST *request, X509_STORE_CTX *ctx, pc_result *result)
 {
 	char reason[PC_REASON_LEN * 4];
 
+	/* pc_verify names what it rejects; what the policy or record_accept rejects it had accepted. */
+	pc_result_name_certificate(X509_STORE_CTX_get0_cert(ctx), result);
 	/* subject and issuer are in X509_NAME_oneline's form, which escapes controls; the reason may quote a field as it is. */
 	pc_escape(reason, sizeof(reason), result->reason, PC_ESCAPE_TEXT);
 	REDEBUG("phonecert: reject %s (issuer %s): %s%s%s", result->subject, result->issuer, reason,

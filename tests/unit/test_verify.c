@@ -1021,6 +1021,45 @@ static int ctx_error_after_verify(pc_trust const *trust, char const *file, pc_ve
 	return error;
 }
 
+/* pc_verify on the caller's ctx for a PKI file, the ctx and certificate freed; result kept. */
+static pc_verdict verify_on_ctx(pc_trust const *trust, char const *file, pc_result *result)
+{
+	X509 *cert = load_pki_cert(file);
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	pc_verdict verdict;
+
+	assert_non_null(store);
+	assert_non_null(ctx);
+	assert_int_equal(X509_STORE_CTX_init(ctx, store, cert, NULL), 1);
+	verdict = pc_verify(trust, NULL, ctx, NOW, result);
+	pc_result_name_certificate(NULL, result);	/* no certificate: nothing to name, nothing changed */
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	X509_free(cert);
+	return verdict;
+}
+
+/* The handshake names only what it rejects: an accepted phone's names are written when asked for. */
+static void test_pc_verify_names_only_what_it_rejects(void **state)
+{
+	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"));
+	X509 *cert = load_pki_cert("lsc-new-rsa.pem");
+	pc_result result;
+
+	assert_verdict(verify_on_ctx(trust, "lsc-new-rsa.pem", &result), PC_VERDICT_ACCEPT, &result);
+	assert_string_equal(result.subject, "");
+	assert_string_equal(result.issuer, "");
+	pc_result_name_certificate(cert, &result);
+	assert_contains(result.subject, "CN=CP-8861-SEP2C3124C9F8E1");
+	assert_contains(result.issuer, "CN=CAPF-0992727f");
+
+	assert_verdict(verify_on_ctx(trust, "lsc-old-rsa.pem", &result), PC_VERDICT_REJECT, &result);
+	assert_contains(result.subject, "SEP");
+	assert_contains(result.issuer, "CN=CAPF-0992727f");
+	X509_free(cert);
+}
+
 static void test_ctx_error_set_on_reject(void **state)
 {
 	pc_trust *trust = TRUST(state, capf("new", "capf-new.pem"),
@@ -1239,6 +1278,7 @@ int main(void)
 		VERIFY_TEST(test_non_phone_from_a_phone_anchor_is_rejected),
 		VERIFY_TEST(test_unknown_capf_issuer_makes_it_a_phone_certificate),
 		VERIFY_TEST(test_ctx_error_set_on_reject),
+		VERIFY_TEST(test_pc_verify_names_only_what_it_rejects),
 		VERIFY_TEST(test_ctx_untouched_when_not_a_phone),
 		VERIFY_TEST(test_client_chain_of_six_accepted),
 		VERIFY_TEST(test_client_chain_of_seven_rejected),
