@@ -68,7 +68,7 @@ static char *put_digits(char *out, int n, int width)
 	return out + width;
 }
 
-/* By hand: strftime consults the locale and the time zone on every call, and runs on every phone's handshake. */
+/* By hand: strftime goes through the locale on every call, and this runs three times in every phone's handshake. */
 void pc_time_format_tm(struct tm const *tm, char *buf, size_t len)
 {
 	int year = tm->tm_year + 1900;
