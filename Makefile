@@ -216,12 +216,15 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 # cost; writes bench/RESULTS.md. Settings: BENCH_N, BENCH_R (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench bench-profile
-bench: all test-deps $(TEST_PKI)/.complete $(BENCH_CORE)
+.PHONY: bench bench-deps bench-profile
+bench: all bench-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
 
+bench-deps:
+	@scripts/install-deps.sh bench
+
 # Instruction counts per authentication under callgrind (PROFILE_N; bench/README.md).
-bench-profile: all test-deps $(TEST_PKI)/.complete
+bench-profile: all bench-deps $(TEST_PKI)/.complete
 	bench/profile.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)

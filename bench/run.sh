@@ -31,6 +31,9 @@
 #   BENCH_AXES=1      also the anchors and inventory axes (0: only (a), (b), (c))
 #   BENCH_PHONES=10000  phones already in the inventory of the inventory axis
 #   BENCH_PROFILE=1   also bench/profile.sh (callgrind), PROFILE_N authentications
+#   BENCH_SAMPLES=1   also one more round, unmeasured, of (a) and (b) under perf
+#                     (BENCH_SAMPLES_N authentications each, default 2000, at
+#                     BENCH_SAMPLES_HZ, default 3999): bench/cpu-samples.sh
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #
 # Everything listens on 127.0.0.1 only; every wait is bounded; every server
@@ -67,6 +70,9 @@ CORE_REPS=${BENCH_CORE_REPS:-9}
 AXES=${BENCH_AXES:-1}
 PHONES=${BENCH_PHONES:-10000}
 PROFILE=${BENCH_PROFILE:-1}
+SAMPLES=${BENCH_SAMPLES:-1}
+SAMPLES_N=${BENCH_SAMPLES_N:-2000}
+SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
 pki=$build/test-pki
 core_bench=$build/bench/core_bench
@@ -76,7 +82,7 @@ CORE_TARGET=1.2
 
 die() { echo "bench: $*" >&2; exit 1; }
 
-for v in N R P THREADS K CORE_REPS PHONES; do
+for v in N R P THREADS K CORE_REPS PHONES SAMPLES_N SAMPLES_HZ; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a positive integer (got '${!v}')"
 done
 [ "$N" -ge 4 ] || die "BENCH_N must be at least 4 (one of each certificate)"
@@ -218,6 +224,34 @@ run_round() {
 	ROUND_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 }
 
+# Where the CPU time goes, in time rather than instructions: one more round,
+# not counted in part 1, of (a) and (b) alone with perf sampling their server
+# processes (bench/cpu-samples.sh). Sets samples_md, or samples_why when perf
+# cannot sample here.
+sample_round() {
+	local data=$work/cpu-samples.perf perf_pid pids_a pids_b saved_sides=("${SIDES[@]}") saved_n=$N
+	pids_a="${PID[stock-new]},${PID[stock-old]}" pids_b="${PID[phonecert-new]},${PID[phonecert-old]}"
+	if ! command -v perf >/dev/null; then
+		samples_why="perf is not installed (Debian's linux-perf)"
+		return 0
+	fi
+	echo "bench: one more round of (a) and (b), $SAMPLES_N authentications each, under perf at $SAMPLES_HZ Hz"
+	perf record -q -F "$SAMPLES_HZ" -p "$pids_a,$pids_b" -o "$data" 2> "$work/cpu-samples.err" &
+	perf_pid=$!
+	sleep 1
+	if ! kill -0 "$perf_pid" 2>/dev/null; then
+		samples_why="perf could not sample radiusd here: $(head -c 300 "$work/cpu-samples.err" | tr '\n' ' ')"
+		return 0
+	fi
+	SIDES=(stock phonecert) N=$SAMPLES_N
+	run_round
+	SIDES=("${saved_sides[@]}") N=$saved_n
+	kill -INT "$perf_pid"
+	wait "$perf_pid" || true
+	samples_md=$("$repo/bench/cpu-samples.sh" "$data" "$SAMPLES_HZ" "$SAMPLES_N" "$pids_a" "$pids_b") ||
+		samples_why="bench/cpu-samples.sh could not read $data"
+}
+
 # ---------------------------------------------------------------- run
 
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -283,6 +317,7 @@ for ((r = 1; r <= R; r++)); do
 		RATIO[$side:$r]=$(awk -v a="${CPU[${BASE[$side]}:$r]}" -v b="${CPU[$side:$r]}" 'BEGIN { printf "%.3f", b / a }')
 	done
 done
+[ "$SAMPLES" = 1 ] && sample_round
 stop_servers
 
 if [ "$PROFILE" = 1 ]; then
@@ -368,7 +403,7 @@ how: [bench/README.md](README.md). Reproduce with
     make bench                           # defaults: BENCH_N=400 BENCH_R=3
     BENCH_N=1000 BENCH_R=10 make bench   # the final run: 10,000 authentications per side
 
-This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE.
+This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES.
 
 These numbers come from a **shared 2-core machine**: other developers' builds,
 tests and fuzzers may run at the same time (load average $load_start at the
@@ -514,6 +549,25 @@ END
 	fi
 	if [ -n "${profile_md:-}" ]; then
 		printf '\n## 3. Where the time goes: instruction counts\n\n%s\n' "$profile_md"
+	fi
+	if [ -n "${samples_md:-}" ]; then
+		cat <<END
+
+## 4. Where the time goes: CPU time, sampled
+
+One more round after the $R of part 1, not counted there: $SAMPLES_N
+authentications against (a) and (b) alone, interleaved as in part 1, with
+\`perf record -F $SAMPLES_HZ\` sampling their four server processes (every
+thread, user and kernel time). A sample is a moment of CPU time, so this
+weighs what ran by the time it took, where section 3 counts instructions:
+an instruction that waits for memory weighs more here. Each count is a
+sample of its own, so a difference is only worth its 2σ (column ±); perf's
+own interrupts slow both sides alike.
+
+$samples_md
+END
+	elif [ "$SAMPLES" = 1 ]; then
+		printf '\n## 4. Where the time goes: CPU time, sampled\n\nNot measured in this run: %s.\n' "${samples_why:-unknown}"
 	fi
 } > "$tmp"
 mv "$tmp" "$results"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rlm_phonecert needs to build, run and test.
 # Does nothing (and needs no network) when everything is already installed.
-# Usage: scripts/install-deps.sh build|deb|test  install what is missing
-#        scripts/install-deps.sh --list build|test   print the package names
+# Usage: scripts/install-deps.sh build|deb|test|bench  install what is missing
+#        scripts/install-deps.sh --list build|test|bench   print the package names
 set -euo pipefail
 
 # The same names on Debian 12 and 13. PCRE's headers are added afterwards, only
@@ -20,6 +20,8 @@ deb_packages=(build-essential debhelper lintian)
 # make test-other-release, test-deb: a root of a Debian release; the metrics'
 # exposition format (promtool); the container image (podman, buildah).
 test_packages+=("${deb_packages[@]}" debootstrap prometheus podman buildah)
+# make bench: what the tests need, and perf to sample radiusd (bench/cpu-samples.sh).
+bench_packages=(linux-perf)
 
 list_only=false
 if [ "${1:-}" = --list ]; then list_only=true; shift; fi
@@ -28,7 +30,8 @@ case "${1:-build}" in
 	build) wanted=("${build_packages[@]}") ;;
 	deb)   wanted=("${build_packages[@]}" "${deb_packages[@]}") ;;
 	test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
-	*) echo "usage: $0 build|deb|test" >&2; exit 2 ;;
+	bench) wanted=("${build_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}") ;;
+	*) echo "usage: $0 build|deb|test|bench" >&2; exit 2 ;;
 esac
 
 if $list_only; then echo "${wanted[*]}"; exit 0; fi
