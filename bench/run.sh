@@ -356,9 +356,9 @@ for side in "${SIDES[@]}"; do
 	POOLED[$side]=$(paste <(values CPU "${BASE[$side]}") <(values CPU "$side") | awk '{ a += $1; b += $2 } END { printf "%.3f", b / a }')
 	target=${TARGET[$side]}
 	if le "${MED_RATIO[$side]}" "$target"; then
-		VERDICT[$side]="target **met** ($(fmt "${MED_RATIO[$side]}" %.3f) ≤ $target × ${SHORT[${BASE[$side]}]})"
+		VERDICT[$side]="target **met** ($(fmt "${MED_RATIO[$side]}" %.4f) ≤ $target × ${SHORT[${BASE[$side]}]})"
 	else
-		VERDICT[$side]="target **MISSED** ($(fmt "${MED_RATIO[$side]}" %.3f) > $target × ${SHORT[${BASE[$side]}]})"
+		VERDICT[$side]="target **MISSED** ($(fmt "${MED_RATIO[$side]}" %.4f) > $target × ${SHORT[${BASE[$side]}]})"
 	fi
 	if le "${MIN_RATIO[$side]}" "$target" && ! le "${MAX_RATIO[$side]}" "$target"; then
 		VERDICT[$side]="${VERDICT[$side]}, but its rounds fall on both sides of the target, so this run does not settle it (re-run with a larger BENCH_R)"
@@ -438,7 +438,7 @@ error in the server's log, and with phonecert one \`phonecert: accept\` line.
 END
 	for side in "${SIDES[@]}"; do
 		if [ "$side" = stock ]; then ratio=1 to=- target=-
-		else ratio="**$(fmt "${MED_RATIO[$side]}" %.3f)**" to=${SHORT[${BASE[$side]}]} target="≤ ${TARGET[$side]}"; fi
+		else ratio="**$(fmt "${MED_RATIO[$side]}" %.4f)**" to=${SHORT[${BASE[$side]}]} target="≤ ${TARGET[$side]}"; fi
 		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $to | $target | ${RSS[$side:1]} / ${RSS[$side:$R]} |"
 	done
 	echo
