@@ -49,8 +49,9 @@ typedef struct {
 	pc_anchor const *anchor;	/* the anchor that signed it, or NULL */
 	char anchor_fingerprint[PC_FINGERPRINT_LEN];	/* SHA-256 of its certificate that signed it; "" if none */
 	pc_identity identity;
-	char subject[256];		/* of the client certificate, one-line form: "" when pc_verify */
-	char issuer[256];		/* accepted it, until pc_result_name_certificate */
+	/* Of the client certificate, in one-line form; "" after pc_verify accepted it (pc_result_name_certificate). */
+	char subject[256];
+	char issuer[256];
 	char serial[66];		/* certificate serial number, hex */
 	char not_before[PC_TIME_STRLEN];
 	char not_after[PC_TIME_STRLEN];
