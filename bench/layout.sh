@@ -1,5 +1,6 @@
 # Shared by bench/run.sh and bench/profile.sh (sourced): the benchmark's
-# server configurations, starting a server, the eapol_test clients.
+# server configurations, starting a server, the eapol_test clients, the code's
+# revision.
 # Expects: repo, build, pki, work, THREADS, CLEANUP_DELAY, CERTS, die(),
 # and the associative arrays PID and PORT (by server name).
 
@@ -188,4 +189,16 @@ layout_inventory() {
 		FROM phonecert_phone p, (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) d;" ||
 		die "$db: cannot fill the inventory"
 	[ "$(sqlite3 "$db" 'SELECT count(*) FROM phonecert_phone')" -eq "$phones" ] || die "$db: not $phones phones"
+}
+
+# The commit measured, "-dirty" when the work tree differs from it in more
+# than bench/RESULTS.md (which each run rewrites).
+code_revision() {
+	local commit
+	commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null) || { echo unknown; return 0; }
+	if git -C "$repo" diff --quiet HEAD -- . ':(exclude)bench/RESULTS.md' 2>/dev/null; then
+		echo "$commit"
+	else
+		echo "$commit-dirty"
+	fi
 }

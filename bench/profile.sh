@@ -169,7 +169,7 @@ row() {	# label, metric, [k]
 }
 
 version=$(valgrind --version)
-revision=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+revision=$(code_revision)
 tmp=$(mktemp "$work/PROFILE.XXXXXX")
 {
 	cat <<END

@@ -389,7 +389,7 @@ ssl_version=$(openssl version)
 ssl_pkg=$(dpkg-query -W -f='${Version}' libssl3 2>/dev/null || echo unknown)
 compiler=$(${CC:-cc} --version | head -n 1)
 kernel=$(uname -r)
-revision=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+revision=$(code_revision)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 tmp=$(mktemp "$work/RESULTS.XXXXXX")
