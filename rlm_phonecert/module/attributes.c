@@ -50,6 +50,11 @@ VALUE_PAIR *attributes_take_ours(VALUE_PAIR **list)
 	return taken;
 }
 
+void attributes_steal(TALLOC_CTX *ctx, VALUE_PAIR *list)
+{
+	for (VALUE_PAIR *vp = list; vp; vp = vp->next) fr_pair_steal(ctx, vp);
+}
+
 void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found)
 {
 	vp_cursor_t cursor;
@@ -136,7 +141,7 @@ void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *
 	fr_pair_list_free(&earlier);
 	add_result(pool ? pool : ctx, &ours, result);
 	/* Owned by ctx, as before; the pool's memory goes back to malloc when the last of them is freed. */
-	for (VALUE_PAIR *vp = ours; vp; vp = vp->next) talloc_steal(ctx, vp);
+	attributes_steal(ctx, ours);
 	talloc_free(pool);
 	fr_pair_add(list, ours);
 }

@@ -14,6 +14,9 @@ void attributes_resolve(void);
 /* Ours taken out of list, as a list of their own in the same order (NULL when none). */
 VALUE_PAIR *attributes_take_ours(VALUE_PAIR **list);
 
+/* Every attribute of list (a list of its own) now owned by ctx. */
+void attributes_steal(TALLOC_CTX *ctx, VALUE_PAIR *list);
+
 /* Ours in a list, each the first of its kind (NULL when absent), found in one walk over the list. */
 typedef struct {
 	VALUE_PAIR const *vp[ATTR_COUNT];

@@ -23,7 +23,7 @@ static void move_cached_pairs(REQUEST *request)
 {
 	VALUE_PAIR *cached = attributes_take_ours(&request->reply->vps);
 
-	for (VALUE_PAIR *vp = cached; vp; vp = vp->next) talloc_steal(request->packet, vp);
+	attributes_steal(request->packet, cached);
 	fr_pair_add(&request->packet->vps, cached);
 }
 
