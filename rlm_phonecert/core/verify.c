@@ -564,8 +564,8 @@ pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *optio
 		memset(result, 0, sizeof(*result));
 		verdict = reject(result, NULL, "internal error: cannot set up X.509 verification");
 	} else {
-		verdict = pc_verify(trust, options, ctx, now, result);
-		if (verdict == PC_VERDICT_ACCEPT) pc_result_name_certificate(cert, result);	/* the CLI shows every one */
+		verdict = verify_certificate(trust, options, ctx, now, result);
+		pc_result_name_certificate(cert, result);	/* the CLI shows every one, accepted or not */
 	}
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
