@@ -121,9 +121,9 @@ static void add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *resu
 /*
  * A certificate's attributes and their values come from one talloc pool, one
  * malloc instead of two per attribute: every phone's handshake makes them, and
- * glibc's malloc and free were the largest part of the module's CPU time
- * (bench/RESULTS.md, section 4). They fit with room to spare; more would be
- * taken from malloc as usual.
+ * glibc's malloc and free were the largest part of what the module adds to
+ * radiusd's CPU time (bench/RESULTS.md, section 4). They fit with room to
+ * spare; more would be taken from malloc as usual.
  */
 #define RESULT_POOL_SIZE 8192
 
