@@ -142,7 +142,8 @@ for side in "${SIDES[@]}"; do
 	IR[$side:total]=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }' "$flat")
 	IR[$side:handshake]=$(inclusive "$flat" handshake_verify_cert)
 	IR[$side:pc_verify]=$(inclusive "$flat" pc_verify)
-	IR[$side:x509_ours]=$(called_from "$tree" pc_verify X509_verify_cert)
+	# pc_verify and the CLI's pc_verify_chain reach OpenSSL through verify_certificate (core/verify.c).
+	IR[$side:x509_ours]=$(called_from "$tree" verify_certificate X509_verify_cert)
 	IR[$side:x509_all]=$(inclusive "$flat" X509_verify_cert)
 	IR[$side:cbtls]=$(inclusive "$flat" cbtls_verify)
 	IR[$side:d2i]=$(inclusive "$flat" d2i_X509)
@@ -155,6 +156,10 @@ for side in "${SIDES[@]}"; do
 	IR[$side:rounds]=$(grep -c 'RADIUS message: code=1 (Access-Request)' "$work/$side.eapol" || true)
 	IR[$side:bytes]=$(sed -n 's/^RADIUS message: code=\(2\|11\) .* length=\([0-9]*\)$/\2/p' "$work/$side.eapol" | awk '{ s += $1 } END { print s + 0 }')
 done
+# Every phone handshake runs OpenSSL's verification inside the core: none found means the
+# call graph no longer names its caller, and every figure derived from it would be wrong.
+[ "${IR[phonecert:x509_ours]}" -gt 0 ] ||
+	die "no X509_verify_cert under verify_certificate in $work/phonecert.tree (was the core's caller renamed?)"
 
 per() { awk -v v="$1" -v n="$N" 'BEGIN { printf "%.0f", v / n }'; }
 per_k() { awk -v v="$1" -v n="$N" 'BEGIN { v /= n; if (v == 0) print "0"; else printf "%.0f k", v / 1000 }'; }
@@ -198,7 +203,7 @@ END
 	row "parsing certificates (\`d2i_X509\`, all callers)" d2i
 	row "phonecert's verify callback (\`handshake_verify_cert\`)" handshake
 	row "… of which the core's decision (\`pc_verify\`)" pc_verify
-	row "… of which OpenSSL's verification inside it (\`X509_verify_cert\` from \`pc_verify\`)" x509_ours
+	row "… of which OpenSSL's verification inside it (\`X509_verify_cert\` from \`verify_certificate\`)" x509_ours
 	row "\`X509_verify_cert\`, all callers (OpenSSL's own client verification, and the server's chain)" x509_all
 	row "FreeRADIUS' per-certificate callback (\`cbtls_verify\`)" cbtls
 	row "post-auth section (\`rad_postauth\`)" postauth
@@ -229,8 +234,8 @@ Differences per authentication (instructions):
 - the switch reply policy (\`phonecert_switch_reply\`, unlang): $(per $((p - q))) (with − without);
 - the rest, outside phonecert's functions: $(per $(( p - s - (${IR[phonecert:handshake]} - stock_client) - ${IR[phonecert:post_auth_phone]} - (p - q) ))),
   of which copies of attribute lists $(per $(( ${IR[phonecert:copy]} - ${IR[stock:copy]} ))) more than stock: eap copies the session's
-  certificate attributes, the Phonecert-* ones with them, into the next round's request and into
-  check-eap-tls's (freeing and searching the longer lists is the remainder);
+  certificate attributes, the Phonecert-* ones with them, into the last round's request (and
+  into check-eap-tls's, were it on); freeing and searching the longer lists is the remainder;
 - the inventory (\`phonecert_inventory\`, shipped − inventory off): $(per $((d - p)))$(
 	[ -n "${IR[uncached:total]:-}" ] && printf '; without its cache (every authentication written): %s' "$(per $(( ${IR[uncached:total]} - p )))")
   (SQL queries: $(per "${IR[demo:sql]}")$(
