@@ -204,7 +204,7 @@ run_round() {
 		for name in ${SERVERS[$side]}; do
 			kill -0 "${PID[$name]}" 2>/dev/null || die "$name died during the round"
 			cpu=$((cpu + $(cpu_ticks "${PID[$name]}") - cpu0[$name]))
-			# The server's view: one outer Login OK per authentication (check-eap-tls logs one "via TLS tunnel" too).
+			# The server's view: one outer Login OK per authentication (not check-eap-tls' "via TLS tunnel", were it on).
 			logins=$(log_count "$name" 'Login OK: .*\(from client [^)]*[0-9A-F-]\)$' "${size0[$name]}")
 			rejects=$(log_count "$name" 'Login incorrect' "${size0[$name]}")
 			[ "$logins" -eq "${expect[$name]}" ] && [ "$rejects" -eq 0 ] ||

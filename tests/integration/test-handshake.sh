@@ -63,12 +63,12 @@ server_prepare shipped && server_start || exit 1
 
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "LSC (RSA) from the current CAPF"
-expect_log 'Phonecert-Certificate-Type := "LSC"' "check-eap-tls sees Phonecert-Certificate-Type"
-expect_log 'Phonecert-Anchor := "demo-cluster-2025"' "check-eap-tls sees Phonecert-Anchor"
-expect_log 'Phonecert-Device-Name := "SEP2C3124C9F8E1"' "check-eap-tls sees Phonecert-Device-Name"
-expect_log 'Phonecert-MAC := "2C-31-24-C9-F8-E1"' "check-eap-tls sees Phonecert-MAC"
-expect_log 'Phonecert-Model := "CP-8861"' "check-eap-tls sees Phonecert-Model"
-expect_log 'Phonecert-Serial-Number := "FCH2133E8B9"' "check-eap-tls sees Phonecert-Serial-Number"
+expect_log 'caching Phonecert-Certificate-Type := "LSC"' "cached with the TLS session: Phonecert-Certificate-Type"
+expect_log 'caching Phonecert-Anchor := "demo-cluster-2025"' "cached with the TLS session: Phonecert-Anchor"
+expect_log 'caching Phonecert-Device-Name := "SEP2C3124C9F8E1"' "cached with the TLS session: Phonecert-Device-Name"
+expect_log 'caching Phonecert-MAC := "2C-31-24-C9-F8-E1"' "cached with the TLS session: Phonecert-MAC"
+expect_log 'caching Phonecert-Model := "CP-8861"' "cached with the TLS session: Phonecert-Model"
+expect_log 'caching Phonecert-Serial-Number := "FCH2133E8B9"' "cached with the TLS session: Phonecert-Serial-Number"
 expect_no_log 'Phonecert-Anchor-Accept-Until' "no Accept-Until for an anchor without window"
 expect_log 'phonecert: accept device=SEP2C3124C9F8E1 mac=2C-31-24-C9-F8-E1 .* type=LSC anchor=demo-cluster-2025 ' "post-auth sees the attributes"
 
@@ -129,6 +129,50 @@ eap_md5 demo-user demo-password
 expect_result accept "EAP-MD5 user unaffected"
 eap_md5 demo-user wrong-password
 expect_result reject "EAP-MD5 wrong password still rejected"
+server_stop
+
+echo "# check-eap-tls turned on: per-certificate policy reads Phonecert-*"
+server_prepare check-eap-tls
+sed -i 's/^\([[:space:]]*\)# virtual_server = check-eap-tls$/\1virtual_server = check-eap-tls/' \
+	"$IT_RUN/raddb/mods-available/eap"
+# One phone refused by what phonecert recorded of it; every other certificate goes on.
+cat > "$IT_RUN/raddb/sites-available/check-eap-tls" <<'EOF2'
+server check-eap-tls {
+	authorize {
+		if (&Phonecert-Device-Name == "SEP2C3124C9F8E1") {
+			update reply {
+				&Reply-Message := "check-eap-tls refused %{Phonecert-Certificate-Type} %{Phonecert-Model} %{Phonecert-MAC} of %{Phonecert-Anchor}"
+			}
+			update config {
+				&Auth-Type := Reject
+			}
+		}
+		else {
+			update config {
+				&Auth-Type := Accept
+			}
+		}
+	}
+}
+EOF2
+if grep -q '^[[:space:]]*virtual_server = check-eap-tls$' "$IT_RUN/raddb/mods-available/eap"; then
+	pass "the shipped eap names check-eap-tls in a comment, ready to uncomment"
+else
+	fail "no commented virtual_server = check-eap-tls in the shipped mods-available/eap"
+fi
+server_start || exit 1
+
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result reject "check-eap-tls refuses the phone its policy names"
+expect_log 'check-eap-tls refused LSC CP-8861 2C-31-24-C9-F8-E1 of demo-cluster-2025' \
+	"check-eap-tls sees Phonecert-Certificate-Type, -Model, -MAC and -Anchor"
+expect_log 'Certificate rejected by the virtual server' "eap ends the handshake on check-eap-tls' reject"
+expect_log 'phonecert: reject device=SEP2C3124C9F8E1 ' "phonecert logs the phone check-eap-tls refused"
+
+eap_tls lsc-new-ec.pem lsc-new-ec.key
+expect_result accept "check-eap-tls lets the other phones through"
+expect_log 'Validating certificate' "check-eap-tls ran for it"
+expect_log 'phonecert: accept device=SEP00AABBCCDDEE ' "phonecert logs it accepted"
 server_stop
 
 echo "# previous CAPF configured first: order does not matter"
