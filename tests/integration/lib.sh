@@ -77,6 +77,16 @@ server_prepare() {
 	fi
 }
 
+# Turn on eap's check-eap-tls in the prepared run (commented out as shipped):
+# every full handshake then runs it, and freeradius -X shows the request it
+# gets, Phonecert-* included, also where no session is cached to show them.
+check_eap_tls_on() {
+	local eap=$IT_RUN/raddb/mods-available/eap
+	sed -i 's/^\([[:space:]]*\)# virtual_server = check-eap-tls$/\1virtual_server = check-eap-tls/' "$eap"
+	grep -q '^[[:space:]]*virtual_server = check-eap-tls$' "$eap" ||
+		{ echo "it: no commented virtual_server = check-eap-tls in $eap" >&2; return 1; }
+}
+
 # The shipped phonecert configuration with policy options added ($1, one
 # "name = value" per line), for server_prepare.
 phonecert_with_options() {
