@@ -62,8 +62,9 @@ layout_noreply() {
 	layout_phonecert "$1"
 	remove_calls "$1" phonecert_switch_reply
 }
-SIDES+=(uncached anchors100 anchors100n inventory)
-LABEL+=([uncached]="shipped without the inventory's cache" [anchors100]="+ phonecert, 100 capf sections"
+SIDES+=(uncached anchors10 anchors100 anchors100n inventory)
+LABEL+=([uncached]="shipped without the inventory's cache" [anchors10]="+ phonecert, 10 capf sections"
+	[anchors100]="+ phonecert, 100 capf sections"
 	[anchors100n]="+ phonecert, 100 capf sections, 98 with advertise = no"
 	[inventory]="shipped, $PHONES phones in the inventory")
 
@@ -100,6 +101,7 @@ profile_side() {
 		noreply) layout_noreply "$dir" ;;
 		demo) layout_demo "$dir" ;;
 		uncached) layout_demo_uncached "$dir" ;;
+		anchors10) layout_anchors "$dir" 10 ;;
 		anchors100) layout_anchors "$dir" 100 ;;
 		anchors100n) layout_anchors "$dir" 100 no ;;
 		inventory) layout_inventory "$dir" "$PHONES" ;;
@@ -162,6 +164,7 @@ done
 	die "no X509_verify_cert under verify_certificate in $work/phonecert.tree (was the core's caller renamed?)"
 
 per() { awk -v v="$1" -v n="$N" 'BEGIN { printf "%.0f", v / n }'; }
+rounds() { awk -v v="${IR[$1:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }'; }	# per authentication, of side $1
 per_k() { awk -v v="$1" -v n="$N" 'BEGIN { v /= n; if (v == 0) print "0"; else printf "%.0f k", v / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b / a }'; }
 row() {	# label, metric, [k]
@@ -212,7 +215,7 @@ END
 	row "… SQL queries (\`rlm_sql_query\`)" sql
 	row "attribute lists copied (\`fr_pair_list_copy\`, all callers)" copy
 	printf '| RADIUS round trips |'
-	for side in "${SIDES[@]}"; do printf ' %s |' "$(awk -v v="${IR[$side:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }')"; done
+	for side in "${SIDES[@]}"; do printf ' %s |' "$(rounds "$side")"; done
 	printf '\n| bytes the server sent (Access-Challenge, Access-Accept) |'
 	for side in "${SIDES[@]}"; do printf ' %s |' "$(per "${IR[$side:bytes]}")"; done
 	echo
@@ -240,16 +243,19 @@ Differences per authentication (instructions):
 	[ -n "${IR[uncached:total]:-}" ] && printf '; without its cache (every authentication written): %s' "$(per $(( ${IR[uncached:total]} - p )))")
   (SQL queries: $(per "${IR[demo:sql]}")$(
 	[ -n "${IR[uncached:sql]:-}" ] && printf ', uncached %s' "$(per "${IR[uncached:sql]}")"));
+- 10 capf sections instead of 2: $(per $(( ${IR[anchors10:total]} - p ))) ($(ratio "$p" "${IR[anchors10:total]}")× of 2), of
+  which the verify callback $(per $(( ${IR[anchors10:handshake]} - ${IR[phonecert:handshake]} ))); the CertificateRequest with 8 more CA
+  names: $(per "${IR[anchors10:bytes]}") bytes sent in $(rounds anchors10) round trips instead of $(per "${IR[phonecert:bytes]}") in $(rounds phonecert);
 - 100 capf sections instead of 2: $(per $(( ${IR[anchors100:total]} - p ))) ($(ratio "$p" "${IR[anchors100:total]}")× of 2), of
   which the verify callback $(per $(( ${IR[anchors100:handshake]} - ${IR[phonecert:handshake]} ))) and the TLS handshake (\`SSL_read\`, the
   CertificateRequest with 98 more CA names: $(per "${IR[anchors100:bytes]}") bytes sent instead of $(per "${IR[phonecert:bytes]}")) $(per $(( ${IR[anchors100:tls]} - ${IR[phonecert:tls]} )));
 - 100 capf sections, the 98 extra ones with \`advertise = no\` (the CertificateRequest of 2):
   $(per $(( ${IR[anchors100n:total]} - p ))) ($(ratio "$p" "${IR[anchors100n:total]}")× of 2), of which the verify callback
-  $(per $(( ${IR[anchors100n:handshake]} - ${IR[phonecert:handshake]} ))); $(per "${IR[anchors100n:bytes]}") bytes sent in $(awk -v v="${IR[anchors100n:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips;
+  $(per $(( ${IR[anchors100n:handshake]} - ${IR[phonecert:handshake]} ))); $(per "${IR[anchors100n:bytes]}") bytes sent in $(rounds anchors100n) round trips;
 - $PHONES phones already in the inventory: $(per $(( ${IR[inventory:total]} - d ))) ($(ratio "$d" "${IR[inventory:total]}")× of the empty one);
 - the CertificateRequest: stock and phonecert without its switch reply (the same Access-Accept) sent
-  $(per "${IR[stock:bytes]}") and $(per "${IR[noreply:bytes]}") bytes in $(awk -v v="${IR[stock:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') and $(awk -v v="${IR[noreply:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips: phonecert's CA names
-  are the ones stock's \`ca_file\` sends; with 100 \`capf\` sections $(awk -v v="${IR[anchors100:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }') round trips, each a RADIUS
+  $(per "${IR[stock:bytes]}") and $(per "${IR[noreply:bytes]}") bytes in $(rounds stock) and $(rounds noreply) round trips: phonecert's CA names
+  are the ones stock's \`ca_file\` sends; with 100 \`capf\` sections $(rounds anchors100) round trips, each a RADIUS
   request through radiusd and an EAP fragment.
 
 The annotated profiles are in \`$work/<configuration>.flat\` (flat, inclusive)
