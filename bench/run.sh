@@ -35,6 +35,7 @@
 #                     (BENCH_SAMPLES_N authentications each, default 2000, at
 #                     BENCH_SAMPLES_HZ, default 3999): bench/cpu-samples.sh
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
+#   BENCH_SEED=1      seeds the shuffled order of the sides in the job lists
 #
 # Everything listens on 127.0.0.1 only; every wait is bounded; every server
 # this script starts is stopped (by its PID) when it exits.
@@ -73,6 +74,9 @@ PROFILE=${BENCH_PROFILE:-1}
 SAMPLES=${BENCH_SAMPLES:-1}
 SAMPLES_N=${BENCH_SAMPLES_N:-2000}
 SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
+SEED=${BENCH_SEED:-1}
+[[ $SEED =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED must be a number, not '$SEED'" >&2; exit 2; }
+RANDOM=$SEED
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
 pki=$build/test-pki
 core_bench=$build/bench/core_bench
@@ -159,12 +163,26 @@ log_count() { tail -c +"$(($3 + 1))" "$work/$1/log/radius.log" | grep -cE -- "$2
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# ORDER: the sides in a new random order (Fisher-Yates on $RANDOM, which
+# BENCH_SEED seeds: a run can be repeated job for job).
+ORDER=()
+shuffle_sides() {
+	local i j t
+	ORDER=("${SIDES[@]}")
+	for ((i = ${#ORDER[@]} - 1; i > 0; i--)); do
+		j=$((RANDOM % (i + 1)))
+		t=${ORDER[i]} ORDER[i]=${ORDER[j]} ORDER[j]=$t
+	done
+}
+
 # One round: N authentications against every side, interleaved in one job
 # list (authentication i of every side, then i + 1...), so that every side
 # meets the same machine at the same moment: the speed of this shared machine
 # drifts by 10 % and more over a minute, which sides measured one after the
-# other would take for a difference. Sets ROUND_CPU[side] (seconds) and
-# ROUND_WALL (seconds).
+# other would take for a difference. The sides' order is shuffled for every i:
+# in a fixed order a side always ran next to the same others (BENCH_P at a
+# time), and two sides doing the same work, (b) and (b100n), differed by 2 %
+# in every round. Sets ROUND_CPU[side] (seconds) and ROUND_WALL (seconds).
 declare -A ROUND_CPU
 run_round() {
 	local side name i cert jobs=$work/jobs out=$work/round.out rc=0
@@ -182,7 +200,8 @@ run_round() {
 	: > "$jobs"
 	for ((i = 0; i < N; i++)); do
 		cert=${CERTS[i % ${#CERTS[@]}]}
-		for side in "${SIDES[@]}"; do
+		shuffle_sides
+		for side in "${ORDER[@]}"; do
 			name=$side-${ROUTE[$cert]}
 			echo "$cert ${PORT[$name]}" >> "$jobs"
 			expect[$name]=$((expect[$name] + 1))
@@ -403,7 +422,7 @@ how: [bench/README.md](README.md). Reproduce with
     make bench                           # defaults: BENCH_N=400 BENCH_R=3
     BENCH_N=1000 BENCH_R=10 make bench   # the final run: 10,000 authentications per side
 
-This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES.
+This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES BENCH_SEED=$SEED.
 
 These numbers come from a **shared 2-core machine**: other developers' builds,
 tests and fuzzers may run at the same time (load average $load_start at the
@@ -427,7 +446,8 @@ the machine's drift touches them alike.
 
 $R rounds (repetitions); in each, $N authentications against each of $sides_text,
 interleaved in one job list (the first authentication of every side, then
-the second...) run by $P eapol_test processes in parallel, cycling over
+the second..., the sides in a new random order each time) run by $P eapol_test
+processes in parallel, cycling over
 lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic; radiusd threaded (\`freeradius -f\`, $THREADS worker threads per
 process), TLS session cache off (every authentication is a full handshake).
 Every authentication was checked: eapol_test SUCCESS, one Login OK and no
