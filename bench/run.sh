@@ -179,10 +179,9 @@ shuffle_sides() {
 # list (authentication i of every side, then i + 1...), so that every side
 # meets the same machine at the same moment: the speed of this shared machine
 # drifts by 10 % and more over a minute, which sides measured one after the
-# other would take for a difference. The sides' order is shuffled for every i:
-# in a fixed order a side always ran next to the same others (BENCH_P at a
-# time), and two sides doing the same work, (b) and (b100n), differed by 2 %
-# in every round. Sets ROUND_CPU[side] (seconds) and ROUND_WALL (seconds).
+# other would take for a difference. The sides' order is shuffled for every i,
+# so that no side always runs next to the same others (BENCH_P at a time).
+# Sets ROUND_CPU[side] (seconds) and ROUND_WALL (seconds).
 declare -A ROUND_CPU
 run_round() {
 	local side name i cert jobs=$work/jobs out=$work/round.out rc=0
