@@ -76,7 +76,6 @@ SAMPLES_N=${BENCH_SAMPLES_N:-2000}
 SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
 SEED=${BENCH_SEED:-1}
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED must be a number, not '$SEED'" >&2; exit 2; }
-RANDOM=$SEED
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
 pki=$build/test-pki
 core_bench=$build/bench/core_bench
@@ -164,7 +163,7 @@ log_count() { tail -c +"$(($3 + 1))" "$work/$1/log/radius.log" | grep -cE -- "$2
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # ORDER: the sides in a new random order (Fisher-Yates on $RANDOM, which
-# BENCH_SEED seeds: a run can be repeated job for job).
+# BENCH_SEED seeds before the first round: a run can be repeated job for job).
 ORDER=()
 shuffle_sides() {
 	local i j t
@@ -317,6 +316,9 @@ sleep "$SETTLE"
 
 declare -A CPU RATIO RSS	# [side:repetition]
 declare -A RATE			# [repetition]: authentications per second of the whole round
+# Seeded here, not before start_server: its ports come from $RANDOM too, and two
+# benches with the same seed would try the same ports on every retry.
+RANDOM=$SEED
 for ((r = 1; r <= R; r++)); do
 	run_round
 	RATE[$r]=$(awk -v w="$ROUND_WALL" -v n="$((N * ${#SIDES[@]}))" 'BEGIN { printf "%.1f", n / w }')
