@@ -3,7 +3,8 @@
 # bench-profile`; also part of `make bench`).
 #
 # Each configuration of the benchmark runs once under valgrind's callgrind
-# (instruction counts: the same on a loaded machine as on an idle one),
+# (instruction counts: the same on a loaded machine as on an idle one; with
+# its simulation of the L1 caches, the misses that make an instruction slow),
 # single worker thread, and serves the same PROFILE_N authentications,
 # eapol_test one at a time, alternating lsc-new-ec and mic (two phones: the
 # inventory's cache sees each repeat). Instrumentation
@@ -107,7 +108,7 @@ profile_side() {
 		inventory) layout_inventory "$dir" "$PHONES" ;;
 	esac
 	rm -f "$work/$side".callgrind*
-	SERVER_LAUNCH=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/$side.callgrind")
+	SERVER_LAUNCH=(valgrind --tool=callgrind --cache-sim=yes --instr-atstart=no --callgrind-out-file="$work/$side.callgrind")
 	START_WAIT=1200 start_server "$name"
 	pid=${PID[$name]}
 	for cert in "${CERTS[@]}"; do
@@ -156,6 +157,11 @@ for side in "${SIDES[@]}"; do
 	IR[$side:tls]=$(inclusive "$flat" SSL_read)
 	IR[$side:copy]=$(inclusive "$flat" fr_pair_list_copy)
 	IR[$side:rounds]=$(grep -c 'RADIUS message: code=1 (Access-Request)' "$work/$side.eapol" || true)
+	# The cache simulation's totals (callgrind.out's "events:" names the "summary:" columns).
+	read -r "IR[$side:i1miss]" "IR[$side:d1miss]" < <(awk '
+		/^events:/ { for (i = 2; i <= NF; i++) name[i] = $i }
+		/^summary:/ { for (i = 2; i <= NF; i++) v[name[i]] = $i }
+		END { print v["I1mr"] + 0, v["D1mr"] + v["D1mw"] }' "$work/$side.callgrind.1")
 	IR[$side:bytes]=$(sed -n 's/^RADIUS message: code=\(2\|11\) .* length=\([0-9]*\)$/\2/p' "$work/$side.eapol" | awk '{ s += $1 } END { print s + 0 }')
 done
 # Every phone handshake runs OpenSSL's verification inside the core: none found means the
@@ -167,21 +173,31 @@ per() { awk -v v="$1" -v n="$N" 'BEGIN { printf "%.0f", v / n }'; }
 rounds() { awk -v v="${IR[$1:rounds]}" -v n="$N" 'BEGIN { printf "%.1f", v / n }'; }	# per authentication, of side $1
 per_k() { awk -v v="$1" -v n="$N" 'BEGIN { v /= n; if (v == 0) print "0"; else printf "%.0f k", v / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b / a }'; }
-row() {	# label, metric, [k]
-	local side cells="" v
+row() {	# label, metric, [exact: per authentication to the unit, not in thousands]
+	local side cells="" v format=per_k
+	[ "${3:-}" = exact ] && format=per
 	for side in "${SIDES[@]}"; do
 		v=${IR[$side:$2]}
-		cells+=" $(per_k "$v") |"
+		cells+=" $($format "$v") |"
 	done
 	echo "| $1 |$cells"
 }
+ratio_row() {	# label, metric
+	local side
+	printf '| %s |' "$1"
+	for side in "${SIDES[@]}"; do printf ' **%s** |' "$(ratio "${IR[stock:$2]}" "${IR[$side:$2]}")"; done
+	echo
+}
+# The simulated caches, as callgrind_annotate names them ("I1 cache: 32768 B, 64 B, 8-way associative").
+cache_geometry() { sed -n "s/^$1 cache: *\([0-9]*\) B, \([0-9]*\) B, \(.*\) associative$/\1 \2 \3/p" "$work/stock.flat" |
+	awk '{ printf "%d KB, %s-byte lines, %s", $1 / 1024, $2, $3 }'; }
 
 version=$(valgrind --version)
 revision=$(code_revision)
 tmp=$(mktemp "$work/PROFILE.XXXXXX")
 {
 	cat <<END
-### Instruction counts (callgrind)
+### Instruction counts and cache misses (callgrind)
 
 $version, \`bench/profile.sh\` (\`make bench-profile\`), code $revision, on
 $(date -u +%Y-%m-%dT%H:%M:%SZ). Each configuration served the same $N full EAP-TLS
@@ -191,6 +207,10 @@ certificate); inclusive instructions (Ir) per authentication, from the first
 RADIUS packet to the request freed. Instruction counts do not depend on
 the machine's load: the same code on the same inputs gives the same count to
 well under 1 %, so these ratios hold where the CPU-time ratios above are noisy.
+The L1 cache misses are callgrind's simulation (\`--cache-sim=yes\`) of caches
+like this CPU's: instructions $(cache_geometry I1), data $(cache_geometry D1);
+as deterministic as the instruction counts, and what they leave out: an
+instruction that misses L1 waits a dozen cycles or more for the next level.
 
 END
 	printf '| per authentication |'
@@ -199,9 +219,11 @@ END
 	for side in "${SIDES[@]}"; do printf -- '---:|'; done
 	echo
 	row "**radiusd, total**" total
-	printf '| ratio to stock |'
-	for side in "${SIDES[@]}"; do printf ' **%s** |' "$(ratio "${IR[stock:total]}" "${IR[$side:total]}")"; done
-	echo
+	ratio_row "ratio to stock" total
+	row "L1 instruction-cache misses (simulated)" i1miss exact
+	ratio_row "… ratio to stock" i1miss
+	row "L1 data-cache misses, reads and writes (simulated)" d1miss exact
+	ratio_row "… ratio to stock" d1miss
 	row "TLS handshake (\`SSL_read\`)" tls
 	row "parsing certificates (\`d2i_X509\`, all callers)" d2i
 	row "phonecert's verify callback (\`handshake_verify_cert\`)" handshake
@@ -227,7 +249,11 @@ END
 	cat <<END
 Differences per authentication (instructions):
 
-- the module (inventory off) − stock: $(per $((p - s))) ($(ratio "$s" "$p")×);
+- the module (inventory off) − stock: $(per $((p - s))) ($(ratio "$s" "$p")×); and
+  $(per $(( ${IR[phonecert:i1miss]} - ${IR[stock:i1miss]} ))) more L1 instruction-cache misses ($(ratio "${IR[stock:i1miss]}" "${IR[phonecert:i1miss]}")×), $(per $(( ${IR[phonecert:d1miss]} - ${IR[stock:d1miss]} ))) more L1 data-cache
+  misses ($(ratio "${IR[stock:d1miss]}" "${IR[phonecert:d1miss]}")×): the module's code and data (its attribute lists, eap's copy of
+  them, the log line) push stock's own out of the L1 caches, so its share of the time is
+  larger than its share of the instructions;
 - phonecert's verify callback: $(per "${IR[phonecert:handshake]}"), of which OpenSSL's
   \`X509_verify_cert\` on the signer's path $(per "$ours"); stock's own \`X509_verify_cert\` of the client
   certificate (against eap's whole \`ca_file\`) is about $(per "$stock_client") (all its calls less the

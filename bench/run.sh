@@ -569,7 +569,7 @@ Where the time goes: bench/README.md.
 END
 	fi
 	if [ -n "${profile_md:-}" ]; then
-		printf '\n## 3. Where the time goes: instruction counts\n\n%s\n' "$profile_md"
+		printf '\n## 3. Where the time goes: instruction counts and cache misses\n\n%s\n' "$profile_md"
 	fi
 	if [ -n "${samples_md:-}" ]; then
 		cat <<END
@@ -580,7 +580,7 @@ One more round after the $R of part 1, not counted there: $SAMPLES_N
 authentications against (a) and (b) alone, interleaved as in part 1, with
 \`perf record -F $SAMPLES_HZ\` sampling their four server processes (every
 thread, user and kernel time). A sample is a moment of CPU time, so this
-weighs what ran by the time it took, where section 3 counts instructions:
+weighs what ran by the time it took, where section 3 counts instructions and simulated L1 misses:
 an instruction that waits for memory weighs more here. Each count is a
 sample of its own, so a difference is only worth its 2σ (column ±); perf's
 own interrupts slow both sides alike.
