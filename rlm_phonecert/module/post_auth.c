@@ -69,8 +69,8 @@ static void nas_address(REQUEST *request, char *buf, size_t len)
  * and why. Every value is written by pc_log_* (core/text.h): values from the
  * request or the certificate can hold no unescaped quote, control or "key=".
  */
-static void log_phone(REQUEST *request, phone_attributes const *found, char const *verdict, char const *reason,
-		      char const *hint)
+static void log_phone(REQUEST *request, phone_attributes const *found, bool resumed, char const *verdict,
+		      char const *reason, char const *hint)
 {
 	char nas_ip[INET6_ADDRSTRLEN];
 	char why[PC_REASON_LEN * 2];
@@ -93,7 +93,7 @@ static void log_phone(REQUEST *request, phone_attributes const *found, char cons
 	pc_log_pair(&line, "anchor", phone_attribute_value(found, ATTR_ANCHOR));
 	pc_log_pair(&line, "serial", phone_attribute_value(found, ATTR_CERTIFICATE_SERIAL));
 	pc_log_pair(&line, "not-after", phone_attribute_value(found, ATTR_CERTIFICATE_NOT_AFTER));
-	pc_log_pair(&line, "session", session_resumed(request) ? "resumed" : "full");
+	pc_log_pair(&line, "session", resumed ? "resumed" : "full");
 	if (phone_attribute_is_yes(found, ATTR_EXPIRED)) pc_log_pair(&line, "expired-mic", "allowed");
 	if (phone_attribute_is_yes(found, ATTR_LEGACY_SIGNATURE)) pc_log_pair(&line, "legacy-signature", "allowed");
 	pc_log_quoted(&line, "reason", why);
@@ -101,16 +101,17 @@ static void log_phone(REQUEST *request, phone_attributes const *found, char cons
 }
 
 /* Rejected already: in the handshake (Phonecert-Reason), or by other policy (Post-Auth-Type REJECT). */
-static void log_earlier_reject(REQUEST *request, phone_attributes const *found)
+static void log_earlier_reject(REQUEST *request, phone_attributes const *found, bool resumed)
 {
 	char const *reason = phone_attribute_value(found, ATTR_REASON);
 	VALUE_PAIR *msg = fr_pair_find_by_num(request->packet->vps, PW_MODULE_FAILURE_MESSAGE, 0, TAG_ANY);
 
-	log_phone(request, found, "reject", reason ? reason : msg ? msg->vp_strvalue : "rejected by policy",
+	log_phone(request, found, resumed, "reject", reason ? reason : msg ? msg->vp_strvalue : "rejected by policy",
 		  phone_attribute_value(found, ATTR_ADVICE));
 }
 
-static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request, phone_attributes const *found)
+static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request, phone_attributes const *found,
+			   bool resumed)
 {
 	char reason[PC_REASON_LEN];
 	char const *hint;
@@ -121,7 +122,7 @@ static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *re
 		attribute_add(request->packet, &request->packet->vps, ATTR_REASON, reason);
 		attribute_add(request->packet, &request->packet->vps, ATTR_ADVICE, hint);
 		prepend_failure_message(request, reason);
-		log_phone(request, found, "reject", reason, hint);
+		log_phone(request, found, resumed, "reject", reason, hint);
 		return RLM_MODULE_REJECT;
 	}
 	if (phone_attribute_is_yes(found, ATTR_EXPIRED)) {
@@ -130,7 +131,7 @@ static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *re
 		pc_escape(cn, sizeof(cn), phone_attribute_value(found, ATTR_COMMON_NAME), PC_ESCAPE_TEXT);
 		RWARN("Accepting an expired MIC (mic_expired = allow): %s", cn);
 	}
-	log_phone(request, found, "accept", NULL, NULL);
+	log_phone(request, found, resumed, "accept", NULL, NULL);
 	return RLM_MODULE_OK;
 }
 
@@ -139,19 +140,20 @@ rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request)
 	phonecert_generation_t *generation;
 	phone_attributes found;
 	rlm_rcode_t rcode;
+	bool resumed = session_resumed(request);
 
-	if (session_resumed(request)) move_cached_pairs(request);
+	if (resumed) move_cached_pairs(request);
 	phone_attributes_find(request->packet->vps, &found);
 	if (!phone_attribute_value(&found, ATTR_CERTIFICATE_TYPE) &&
 	    !phone_attribute_value(&found, ATTR_REASON)) return RLM_MODULE_NOOP;	/* no phone here */
 
 	if (phone_attribute_value(&found, ATTR_REASON) || request->reply->code == PW_CODE_ACCESS_REJECT) {
-		log_earlier_reject(request, &found);
+		log_earlier_reject(request, &found, resumed);
 		return RLM_MODULE_NOOP;
 	}
 
 	generation = hook_acquire(hook);
-	rcode = recheck(generation, request, &found);
+	rcode = recheck(generation, request, &found, resumed);
 	hook_release(hook, generation);
 	return rcode;
 }
