@@ -74,20 +74,40 @@ auth() {	# certificate, port, output file
 		-M "$(cat "$work/clients/$1.mac")" > "$3" 2>&1 && grep -qx SUCCESS "$3"
 }
 
-# Inclusive Ir of function $2 in annotation $1 (0 when never called), with the
-# parts GCC may split off it (log_phone.part.0, .constprop.0, .isra.0).
-inclusive() {
-	awk -v f="$2" '
-		$0 ~ (":" f "(\\.(part|constprop|isra)\\.[0-9]+)* \\[") || index($0, ":" f "'\''") {
-			gsub(",", "", $1); s += $1
+# The events of a line of callgrind_annotate's output, in callgrind's order (Ir Dr Dw
+# I1mr D1mr D1mw ILmr DLmr DLmw with --cache-sim=yes), into val[1..]: each count is
+# followed by its share in parentheses, a count of 0 may be ".". pick(cols) adds
+# the columns listed ("1" Ir, "4" I1mr, "5 6" D1mr and D1mw).
+EVENTS_AWK='
+	function values(   i, n, t) {
+		n = 0
+		for (i = 1; i <= NF && n < 9; i++) {
+			t = $i
+			if (t ~ /^\(/) { while (i < NF && $i !~ /\)$/) i++; continue }
+			if (t == ".") t = 0; else if (t !~ /^[0-9,]+$/) break
+			gsub(",", "", t); val[++n] = t
 		}
+	}
+	function pick(cols,   k, m, c, sum) {
+		m = split(cols, c, " "); sum = 0
+		for (k = 1; k <= m; k++) sum += val[c[k]]
+		return sum
+	}'
+I1=4 D1="5 6"
+
+# Inclusive cost of function $2 in annotation $1 (0 when never called), with the
+# parts GCC may split off it (log_phone.part.0, .constprop.0, .isra.0): Ir, or
+# the events' columns $3.
+inclusive() {
+	awk -v f="$2" -v cols="${3:-1}" "$EVENTS_AWK"'
+		$0 ~ (":" f "(\\.(part|constprop|isra)\\.[0-9]+)* \\[") || index($0, ":" f "'\''") { values(); s += pick(cols) }
 		END { print s + 0 }' "$1"
 }
 
-# Inclusive Ir of $3 when called from $2, from the caller tree $1.
+# Inclusive cost of $3 when called from $2, from the caller tree $1: Ir, or the events' columns $4.
 called_from() {
-	awk -v caller="$2" -v f="$3" '
-		/^ *[0-9,]+ .*  < / { if (index($0, ":" caller " (")) { c = $1; gsub(",", "", c); acc += c } next }
+	awk -v caller="$2" -v f="$3" -v cols="${4:-1}" "$EVENTS_AWK"'
+		/^ *[0-9,]+ .*  < / { if (index($0, ":" caller " (")) { values(); acc += pick(cols) } next }
 		/^ *[0-9,]+ .*  \* / { if (index($0, ":" f " [")) s += acc; acc = 0; next }
 		{ acc = 0 }
 		END { print s + 0 }' "$1"
@@ -156,6 +176,15 @@ for side in "${SIDES[@]}"; do
 	IR[$side:sql]=$(inclusive "$flat" rlm_sql_query)
 	IR[$side:tls]=$(inclusive "$flat" SSL_read)
 	IR[$side:copy]=$(inclusive "$flat" fr_pair_list_copy)
+	# The L1 misses of the parts the module adds (see the differences below).
+	for miss in i1 d1; do
+		[ $miss = i1 ] && cols=$I1 || cols=$D1
+		IR[$side:handshake_$miss]=$(inclusive "$flat" handshake_verify_cert "$cols")
+		IR[$side:x509_ours_$miss]=$(called_from "$tree" verify_certificate X509_verify_cert "$cols")
+		IR[$side:x509_all_$miss]=$(inclusive "$flat" X509_verify_cert "$cols")
+		IR[$side:post_auth_phone_$miss]=$(inclusive "$flat" post_auth_phone "$cols")
+		IR[$side:log_phone_$miss]=$(inclusive "$flat" log_phone "$cols")
+	done
 	IR[$side:rounds]=$(grep -c 'RADIUS message: code=1 (Access-Request)' "$work/$side.eapol" || true)
 	# The cache simulation's totals (callgrind.out's "events:" names the "summary:" columns).
 	read -r "IR[$side:i1miss]" "IR[$side:d1miss]" < <(awk '
@@ -191,6 +220,17 @@ ratio_row() {	# label, metric
 # The simulated caches, as callgrind_annotate names them ("I1 cache: 32768 B, 64 B, 8-way associative").
 cache_geometry() { sed -n "s/^$1 cache: *\([0-9]*\) B, \([0-9]*\) B, \(.*\) associative$/\1 \2 \3/p" "$work/stock.flat" |
 	awk '{ printf "%d KB, %s-byte lines, %s", $1 / 1024, $2, $3 }'; }
+
+# The verify callback's L1 misses ($1: i1 or d1) less those of stock's own verification
+# of the client certificate (X509_verify_cert's, less the server's chain, as for Ir below).
+callback_misses() {
+	local chain=$(( ${IR[phonecert:x509_all_$1]} - ${IR[phonecert:x509_ours_$1]} ))
+	echo $(( ${IR[phonecert:handshake_$1]} - (${IR[stock:x509_all_$1]} - chain) ))
+}
+# The module's L1 misses ($1) outside its callback's extra and its post-auth.
+rest_misses() {
+	per $(( ${IR[phonecert:${1}miss]} - ${IR[stock:${1}miss]} - $(callback_misses "$1") - ${IR[phonecert:post_auth_phone_$1]} ))
+}
 
 version=$(valgrind --version)
 revision=$(code_revision)
@@ -251,9 +291,16 @@ Differences per authentication (instructions):
 
 - the module (inventory off) − stock: $(per $((p - s))) ($(ratio "$s" "$p")×); and
   $(per $(( ${IR[phonecert:i1miss]} - ${IR[stock:i1miss]} ))) more L1 instruction-cache misses ($(ratio "${IR[stock:i1miss]}" "${IR[phonecert:i1miss]}")×), $(per $(( ${IR[phonecert:d1miss]} - ${IR[stock:d1miss]} ))) more L1 data-cache
-  misses ($(ratio "${IR[stock:d1miss]}" "${IR[phonecert:d1miss]}")×): the module's code and data (its attribute lists, eap's copy of
-  them, the log line) push stock's own out of the L1 caches, so its share of the time is
-  larger than its share of the instructions;
+  misses ($(ratio "${IR[stock:d1miss]}" "${IR[phonecert:d1miss]}")×): what the module runs once per authentication (its verify
+  callback, post-auth and log line, the switch reply policy, the longer attribute lists) is no
+  longer in the L1 caches when it runs, between OpenSSL's long computations, so its share of the
+  time is larger than its share of the instructions;
+- where those misses are (L1 instruction, data misses): the verify callback $(per "$(callback_misses i1)"), $(per "$(callback_misses d1)")
+  more than the verification it replaces; post-auth $(per "${IR[phonecert:post_auth_phone_i1]}"), $(per "${IR[phonecert:post_auth_phone_d1]}"),
+  of which the log line $(per "${IR[phonecert:log_phone_i1]}"), $(per "${IR[phonecert:log_phone_d1]}"); the rest, the switch reply policy
+  and eap's longer attribute lists among it, $(rest_misses i1), $(rest_misses d1). Those of phonecert's functions repeat from
+  run to run; a whole server's totals move by 100 or more per authentication (its timers and
+  threads), so the rest, and any difference between two sides smaller than that, is noise;
 - phonecert's verify callback: $(per "${IR[phonecert:handshake]}"), of which OpenSSL's
   \`X509_verify_cert\` on the signer's path $(per "$ours"); stock's own \`X509_verify_cert\` of the client
   certificate (against eap's whole \`ca_file\`) is about $(per "$stock_client") (all its calls less the
