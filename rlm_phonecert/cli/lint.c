@@ -5,7 +5,8 @@
  * with no successor, CAPF certificates CUCM 14SU2+ refuses, legacy
  * algorithms, phone CAs that eap's own ca_file also trusts, eap's check_crl
  * that locks out phones whose CAs publish no CRL, block_file entries that
- * block nothing.
+ * block nothing, an inventory whose spool no virtual server writes to the
+ * database.
  *
  * The trust set is built with the module's own calls (raddb_build_trust);
  * the checks look at what it loaded. The CAPF requirements are checked on the
@@ -448,6 +449,22 @@ static void check_block_file(linter *l)
 }
 
 /*
+ *	(i) sql_phonecert spools every phone authentication, and no writer site reads the spool
+ */
+static void check_inventory_writer(linter *l)
+{
+	raddb_inventory_spool spool;
+
+	raddb_read_inventory_spool(l->db, &spool);
+	if (!spool.filename || spool.read) return;
+	add_finding(l, SEVERITY_WARNING, "inventory", NULL, spool.file,
+		    "%s[%d]: the inventory spools every phone authentication to %s, and no virtual server reads that "
+		    "file: nothing reaches the database, the spool only grows, and the rotation report cannot see this "
+		    "server's phones. Enable its writer site: ln -s ../sites-available/phonecert-inventory sites-enabled/",
+		    spool.file, spool.line, spool.filename);
+}
+
+/*
  *	Output
  */
 static void print_text(linter const *l, FILE *out)
@@ -547,6 +564,7 @@ static void run_checks(linter *l)
 	check_eap_ca_file(l);
 	check_eap_check_crl(l);
 	check_block_file(l);
+	check_inventory_writer(l);
 }
 
 /* One phonecert instance: its checks and its output. Returns its exit status. */

@@ -5,6 +5,7 @@ RCSID("$Id$")
 
 #include <freeradius/radiusd.h>
 
+#include <fnmatch.h>
 #include <sys/wait.h>
 
 #include "../config/dictionary.h"
@@ -294,6 +295,48 @@ int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char 
 			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), option, phonecert->tls_config_name);
 	}
 	return 0;
+}
+
+/* The name sql_phonecert gives the spool, which the phonecert_inventory policy calls. */
+#define INVENTORY_SPOOL_MODULE "phonecert_inventory_spool"
+
+/* A detail listener reading filename: its filename may be a glob pattern, as the detail reader allows. */
+static bool listener_reads(CONF_SECTION *listen, char const *filename)
+{
+	CONF_PAIR *type = cf_pair_find(listen, "type"), *pattern = cf_pair_find(listen, "filename");
+
+	return type && pattern && cf_pair_value(type) && cf_pair_value(pattern) &&
+	       strcmp(cf_pair_value(type), "detail") == 0 && fnmatch(cf_pair_value(pattern), filename, FNM_PATHNAME) == 0;
+}
+
+/* A listen section of cs (the main section, or a virtual server) that reads filename. */
+static bool any_listener_reads(CONF_SECTION *cs, char const *filename)
+{
+	for (CONF_SECTION *listen = cf_subsection_find_next(cs, NULL, "listen"); listen;
+	     listen = cf_subsection_find_next(cs, listen, "listen")) {
+		if (listener_reads(listen, filename)) return true;
+	}
+	return false;
+}
+
+void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out)
+{
+	CONF_SECTION *modules = cf_section_sub_find(db->main, "modules");
+	CONF_SECTION *spool = modules ? cf_section_sub_find_name2(modules, "detail", INVENTORY_SPOOL_MODULE) : NULL;
+	CONF_PAIR *filename;
+
+	*out = (raddb_inventory_spool) { 0 };
+	if (!spool) return;
+	filename = cf_pair_find(spool, "filename");
+	if (!filename || !cf_pair_value(filename)) return;	/* rlm_detail's default file, not sql_phonecert's */
+	out->filename = cf_pair_value(filename);
+	out->file = cf_section_filename(spool);
+	out->line = cf_section_lineno(spool);
+	out->read = any_listener_reads(db->main, out->filename);
+	for (CONF_SECTION *server = cf_subsection_find_next(db->main, NULL, "server"); server && !out->read;
+	     server = cf_subsection_find_next(db->main, server, "server")) {
+		out->read = any_listener_reads(server, out->filename);
+	}
 }
 
 char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len)

@@ -77,6 +77,21 @@ int raddb_read_block_file(raddb *db, char const **path, char *err, size_t len);
 int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char const *option,
 			      char const **value, char *err, size_t len);
 
+/*
+ * The inventory's spool (mods-available/sql_phonecert): the detail module
+ * phonecert_inventory_spool, which the phonecert_inventory policy writes every
+ * phone authentication to, and the virtual servers that read it back into
+ * the database (sites-available/phonecert-inventory).
+ */
+typedef struct {
+	char const *filename;		/* the spool; NULL: no such module (the inventory is off) or no filename of its own */
+	char const *file;		/* where the module is configured */
+	int line;
+	bool read;			/* a listen { type = detail } reads filename (its pattern matches) */
+} raddb_inventory_spool;
+
+void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out);
+
 /* Told about every anchor the module would refuse (anchor NULL: the trust set as a whole). */
 typedef void raddb_refusal_fn(void *ctx, raddb_anchor const *anchor, char const *message);
 

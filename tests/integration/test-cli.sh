@@ -419,6 +419,31 @@ expect_rc 1 "eap's check_crl = yes with a CAPF"
 expect_finding error eap-check-crl current "check_crl = yes .* capf 'current' has no crl_file: CUCM's CAPF publishes no CRL" "(g) the CAPF anchor is locked out: error"
 expect_json '[.findings[] | select(.check == "eap-check-crl" and .anchor == "corp")] | length == 0' "(g) the lsc_ca with a crl_file is fine"
 
+echo "# lint: (i) the inventory's writer site"
+lint_raddb cli-lint-inventory "$(phonecert_conf "$CLEAN_ANCHORS")" "$P/mfg-bundle.pem"
+run lint --now "$NOW" --json "$R"
+expect_no_finding inventory "(i) sql_phonecert with its writer site (the demo configuration): no finding"
+site=$(readlink -f "$R/sites-enabled/phonecert-inventory")
+rm "$R/sites-enabled/phonecert-inventory"
+run lint --now "$NOW" --json "$R"
+expect_rc 1 "sql_phonecert without its writer site"
+expect_json '[.findings[] | select(.severity == "warning" and .check == "inventory" and .file == $f and
+	(.message | startswith($f + "[")) and (.message | test("^[^ ]+\\[[0-9]+\\]: the inventory spools every phone authentication to .*/phonecert-inventory/detail, and no virtual server reads that file: nothing reaches the database.* ln -s ../sites-available/phonecert-inventory sites-enabled/$")))] | length == 1' \
+	"(i) no writer site: a warning naming sql_phonecert's file and line, the spool and the fix" --arg f "$R/mods-enabled/sql_phonecert"
+run lint --now "$NOW" "$R"
+expect_out "^warning: .*mods-.*/sql_phonecert\[[0-9]+\]: the inventory spools every phone authentication" "(i) text: the warning"
+# A writer of its own whose detail listener reads the spool through a glob pattern, as the detail reader allows.
+sed 's|^\([[:space:]]*filename = .*/phonecert-inventory/\)detail$|\1det*|' "$site" > "$R/sites-enabled/inventory-writer"
+grep -q '/phonecert-inventory/det\*$' "$R/sites-enabled/inventory-writer" || fail "(i) the writer site's listener filename was not rewritten"
+run lint --now "$NOW" --json "$R"
+expect_no_finding inventory "(i) a writer site whose listener's pattern matches the spool: no finding"
+sed -i 's|/phonecert-inventory/det\*$|/other/detail|' "$R/sites-enabled/inventory-writer"
+run lint --now "$NOW" --json "$R"
+expect_json '[.findings[] | select(.check == "inventory")] | length == 1' "(i) a detail listener reading another file: the warning"
+rm "$R/mods-enabled/sql_phonecert"
+run lint --now "$NOW" --json "$R"
+expect_no_finding inventory "(i) no sql_phonecert (the inventory off): no finding"
+
 echo "# lint: exit status 2"
 lint_raddb cli-lint-tls "$(phonecert_conf "$CLEAN_ANCHORS" | sed 's/tls_config = tls-common/tls_config = no-such-tls/')" "$P/mfg-bundle.pem"
 run lint --now "$NOW" "$R"
