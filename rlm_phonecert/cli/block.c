@@ -5,7 +5,8 @@
  * is parsed by the core before it is written) and never half-written: the
  * new text goes to a temporary file in the same directory, with the old
  * file's mode and owner, which is then renamed over it. A file that does
- * not parse now is left alone: the admin fixes it first.
+ * not parse now is left alone: the admin fixes it first. One edit at a time:
+ * the directory is locked from reading the file to renaming the new one.
  */
 #include "commands.h"
 #include "raddb.h"
@@ -18,12 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/blocklist.h"
 
 #define NEW_FILE_MODE 0640	/* like the raddb files: radiusd's group reads it */
+#define LOCK_WAIT_TENTHS 100	/* how long another edit may hold the lock: 10 s */
 
 /* The file's text and what it says. */
 typedef struct {
@@ -136,19 +140,45 @@ static char *with_entry(block_file const *file, char const *line)
 }
 
 /* Where the new text is written: beside the file (rename stays on one file system), following a symlink. */
-static int target_path(block_file const *file, char *target, char *dir)
+static int target_path(char const *path, bool exists, char *target, char *dir)
 {
 	char copy[PATH_MAX];
 
-	if (file->exists) {
-		if (!realpath(file->path, target)) return -1;
-	} else if (snprintf(target, PATH_MAX, "%s", file->path) >= PATH_MAX) {
+	if (exists) {
+		if (!realpath(path, target)) return -1;
+	} else if (snprintf(target, PATH_MAX, "%s", path) >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	snprintf(copy, sizeof(copy), "%s", target);
 	snprintf(dir, PATH_MAX, "%s", dirname(copy));
 	return 0;
+}
+
+/*
+ * Two edits at once would each rename their text over the other's, and one
+ * entry would be lost. The lock is on the directory the file is renamed in,
+ * which every version of the file shares; *fd holds it until closed.
+ */
+static int lock_directory(char const *path, int *fd)
+{
+	char target[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
+	int tries = 0;
+
+	if (target_path(path, stat(path, &st) == 0, target, dir) < 0) return trouble("%s: %s", path, strerror(errno));
+	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) return trouble("%s: %s", dir, strerror(errno));
+	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EINTR) continue;
+		if (errno != EWOULDBLOCK) return trouble("cannot lock %s: %s", dir, strerror(errno));
+		if (++tries > LOCK_WAIT_TENTHS) {
+			return trouble("%s: another phonecert block or unblock has held the lock on %s for %d s; "
+				       "nothing was changed, try again", path, dir, LOCK_WAIT_TENTHS / 10);
+		}
+		nanosleep(&(struct timespec) { .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	}
+	return EXIT_CLEAN;
 }
 
 /* Mode and owner of the old file; a new one gets NEW_FILE_MODE and its directory's group. */
@@ -185,7 +215,7 @@ static int replace_file(block_file const *file, char const *text)
 	size_t len = strlen(text);
 	int fd;
 
-	if (target_path(file, target, dir) < 0) return trouble("%s: %s", file->path, strerror(errno));
+	if (target_path(file->path, file->exists, target, dir) < 0) return trouble("%s: %s", file->path, strerror(errno));
 	snprintf(temp, sizeof(temp), "%s.XXXXXX", target);
 	fd = mkstemp(temp);
 	if (fd < 0) return trouble("cannot create a temporary file in %s: %s", dir, strerror(errno));
@@ -265,14 +295,16 @@ int block_run(block_options const *options)
 	raddb *db = NULL;
 	pc_block_entry entry;
 	char err[512];
-	int rc;
+	int rc, lock = -1;
 
 	if (pc_block_entry_parse(options->kind, options->value, &entry, err, sizeof(err)) < 0) {
 		return trouble("%s", err);
 	}
 	rc = find_path(options, &db, &file.path);
+	if (rc == EXIT_CLEAN) rc = lock_directory(file.path, &lock);
 	if (rc == EXIT_CLEAN) rc = read_file(&file);
 	if (rc == EXIT_CLEAN) rc = edit(options, &file, &entry);
+	if (lock >= 0) close(lock);
 	pc_blocklist_free(file.list);
 	free(file.text);
 	raddb_close(db);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # phonecert block / unblock: the block list is edited safely (atomic replace,
-# mode and owner kept, never into a file the module refuses), found through
-# the configuration, and what it writes the real freeradius accepts.
+# mode and owner kept, never into a file the module refuses, one edit at a
+# time), found through the configuration, and what it writes the real
+# freeradius accepts.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_init
@@ -79,6 +80,29 @@ ln -s real-blocked "$F"
 run block mac 00:11:22:33:44:55 --file "$F"
 expect_rc 0 "block through a symlink"
 [ -L "$F" ] && grep -q '^mac 00-11-22-33-44-55$' "$EXTRA/real-blocked" && pass "the link stays, its target is edited" || fail "the symlink was replaced"
+
+echo "# one edit at a time"
+L=$EXTRA/locking
+mkdir -p "$L"
+G=$L/blocked
+: > "$G"
+# Ten edits at once, each a MAC of its own: none renames its text over another's.
+for i in 0 1 2 3 4 5 6 7 8 9; do "$PHONECERT" block mac "00:11:22:33:44:1$i" --file "$G" > /dev/null 2>&1 & done
+wait
+added=$(grep -c '^mac 00-11-22-33-44-1[0-9]$' "$G")
+[ "$added" = 10 ] && pass "ten blocks at once: all ten entries are in the file" || fail "ten blocks at once: $added entries in the file"
+# Another edit holds the directory's lock (flock -o: only flock itself holds it) for longer than block waits.
+flock -o "$L" sleep 15 &
+holder=$!
+for _ in $(seq 50); do flock -n "$L" true || break; sleep 0.1; done
+before=$(cat "$G")
+run block mac 00:11:22:33:44:20 --file "$G"
+expect_rc 2 "block while another edit holds the lock"
+expect_err "another phonecert block or unblock has held the lock on $L for 10 s; nothing was changed, try again" "says so, and that nothing changed"
+[ "$(cat "$G")" = "$before" ] && pass "the file is unchanged" || fail "the file changed while another edit held the lock"
+kill "$holder"; wait "$holder" 2>/dev/null	# its sleep, holding nothing, ends by itself
+run block mac 00:11:22:33:44:20 --file "$G"
+expect_rc 0 "block once the lock is released"
 
 echo "# the configuration's block_file, and the server reads what was written"
 server_prepare cli-block "$(phonecert_with_options '	block_file = ${confdir}/phonecert-blocked')"
