@@ -29,9 +29,11 @@
 #define NEW_FILE_MODE 0640	/* like the raddb files: radiusd's group reads it */
 #define LOCK_WAIT_TENTHS 100	/* how long another edit may hold the lock: 10 s */
 
-/* The file's text and what it says. */
+/* The file's text and what it says, and where its new text goes. */
 typedef struct {
 	char const *path;
+	char target[PATH_MAX];		/* the file renamed over: path, its symlink followed */
+	char dir[PATH_MAX];		/* target's directory: locked, and where the temporary file is */
 	char *text;
 	size_t len;
 	bool exists;
@@ -157,24 +159,26 @@ static int target_path(char const *path, bool exists, char *target, char *dir)
 
 /*
  * Two edits at once would each rename their text over the other's, and one
- * entry would be lost. The lock is on the directory the file is renamed in,
- * which every version of the file shares; *fd holds it until closed.
+ * entry would be lost. The lock is on the directory the file is renamed in
+ * (file->dir, found here for replace_file too), which every version of the
+ * file shares; *fd holds it until closed.
  */
-static int lock_directory(char const *path, int *fd)
+static int lock_directory(block_file *file, int *fd)
 {
-	char target[PATH_MAX], dir[PATH_MAX];
 	struct stat st;
 	int tries = 0;
 
-	if (target_path(path, stat(path, &st) == 0, target, dir) < 0) return trouble("%s: %s", path, strerror(errno));
-	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*fd < 0) return trouble("%s: %s", dir, strerror(errno));
+	if (target_path(file->path, stat(file->path, &st) == 0, file->target, file->dir) < 0) {
+		return trouble("%s: %s", file->path, strerror(errno));
+	}
+	*fd = open(file->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) return trouble("%s: %s", file->dir, strerror(errno));
 	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EINTR) continue;
-		if (errno != EWOULDBLOCK) return trouble("cannot lock %s: %s", dir, strerror(errno));
+		if (errno != EWOULDBLOCK) return trouble("cannot lock %s: %s", file->dir, strerror(errno));
 		if (++tries > LOCK_WAIT_TENTHS) {
 			return trouble("%s: another phonecert block or unblock has held the lock on %s for %d s; "
-				       "nothing was changed, try again", path, dir, LOCK_WAIT_TENTHS / 10);
+				       "nothing was changed, try again", file->path, file->dir, LOCK_WAIT_TENTHS / 10);
 		}
 		nanosleep(&(struct timespec) { .tv_nsec = 100 * 1000 * 1000 }, NULL);
 	}
@@ -182,7 +186,7 @@ static int lock_directory(char const *path, int *fd)
 }
 
 /* Mode and owner of the old file; a new one gets NEW_FILE_MODE and its directory's group. */
-static int set_mode_and_owner(int fd, block_file const *file, char const *dir)
+static int set_mode_and_owner(int fd, block_file const *file)
 {
 	struct stat dir_st;
 
@@ -192,7 +196,7 @@ static int set_mode_and_owner(int fd, block_file const *file, char const *dir)
 		return 0;
 	}
 	if (fchmod(fd, NEW_FILE_MODE) != 0) return -1;
-	if (stat(dir, &dir_st) == 0 && fchown(fd, (uid_t)-1, dir_st.st_gid) != 0 && errno != EPERM) return -1;
+	if (stat(file->dir, &dir_st) == 0 && fchown(fd, (uid_t)-1, dir_st.st_gid) != 0 && errno != EPERM) return -1;
 	return 0;
 }
 
@@ -211,26 +215,25 @@ static bool write_all(int fd, char const *text, size_t len)
 
 static int replace_file(block_file const *file, char const *text)
 {
-	char target[PATH_MAX], dir[PATH_MAX], temp[PATH_MAX + 16];
+	char temp[PATH_MAX + 16];
 	size_t len = strlen(text);
 	int fd;
 
-	if (target_path(file->path, file->exists, target, dir) < 0) return trouble("%s: %s", file->path, strerror(errno));
-	snprintf(temp, sizeof(temp), "%s.XXXXXX", target);
+	snprintf(temp, sizeof(temp), "%s.XXXXXX", file->target);
 	fd = mkstemp(temp);
-	if (fd < 0) return trouble("cannot create a temporary file in %s: %s", dir, strerror(errno));
-	if (set_mode_and_owner(fd, file, dir) < 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
+	if (fd < 0) return trouble("cannot create a temporary file in %s: %s", file->dir, strerror(errno));
+	if (set_mode_and_owner(fd, file) < 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
 		int saved = errno;
 
 		close(fd);
 		unlink(temp);
 		return trouble("cannot write %s: %s", temp, strerror(saved));
 	}
-	if (close(fd) != 0 || rename(temp, target) != 0) {
+	if (close(fd) != 0 || rename(temp, file->target) != 0) {
 		int saved = errno;
 
 		unlink(temp);
-		return trouble("cannot replace %s: %s", target, strerror(saved));
+		return trouble("cannot replace %s: %s", file->target, strerror(saved));
 	}
 	return EXIT_CLEAN;
 }
@@ -301,7 +304,7 @@ int block_run(block_options const *options)
 		return trouble("%s", err);
 	}
 	rc = find_path(options, &db, &file.path);
-	if (rc == EXIT_CLEAN) rc = lock_directory(file.path, &lock);
+	if (rc == EXIT_CLEAN) rc = lock_directory(&file, &lock);
 	if (rc == EXIT_CLEAN) rc = read_file(&file);
 	if (rc == EXIT_CLEAN) rc = edit(options, &file, &entry);
 	if (lock >= 0) close(lock);
