@@ -73,6 +73,13 @@ layout_phonecert() {
 	rm -f "$1/raddb/sites-enabled/phonecert-inventory"
 }
 
+# (bq) (b) with log_accepts = no: the log line for rejected phones only (none here).
+layout_rejects_logged() {
+	layout_phonecert "$1"
+	sed -i 's|^\([[:space:]]*tls_config = .*\)|\1\n\tlog_accepts = no|' "$1/raddb/mods-available/phonecert"
+	grep -q 'log_accepts = no' "$1/raddb/mods-available/phonecert" || die "$1: cannot set log_accepts = no"
+}
+
 # (c) The demo configuration as shipped (with the inventory, SQLite).
 layout_demo() {
 	layout_common "$1"

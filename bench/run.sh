@@ -14,7 +14,8 @@
 #     Two axes (BENCH_AXES=1): (b) with 10 and 100 capf sections instead of 2
 #     (and 100 with the 98 extra ones not advertised in the CertificateRequest),
 #     and (c) with 10,000 other phones already in its inventory, each against
-#     (b) or (c) of the same round; the servers' RSS after every round.
+#     (b) or (c) of the same round; and (bq), (b) with log_accepts = no, against
+#     (a). The servers' RSS after every round.
 #  2. Core: build/bench/core_bench (phonecert's pc_verify_chain against bare
 #     OpenSSL X509_verify_cert, per certificate).
 #  3. Writes bench/RESULTS.md and prints it.
@@ -115,9 +116,9 @@ fi
 # Each side's ratio is against BASE in the same round, target TARGET.
 declare -A BASE=([phonecert]=stock [demo]=stock) TARGET=([phonecert]=1.02 [demo]=1.05)
 if [ "$AXES" = 1 ]; then
-	SIDES+=(anchors10 anchors100 anchors100n)
-	BASE+=([anchors10]=phonecert [anchors100]=phonecert [anchors100n]=phonecert)
-	TARGET+=([anchors10]=1.01 [anchors100]=1.01 [anchors100n]=1.01)
+	SIDES+=(quiet anchors10 anchors100 anchors100n)
+	BASE+=([quiet]=stock [anchors10]=phonecert [anchors100]=phonecert [anchors100n]=phonecert)
+	TARGET+=([quiet]=1.02 [anchors10]=1.01 [anchors100]=1.01 [anchors100n]=1.01)
 	if $shipped_inventory; then
 		SIDES+=(inventory)
 		BASE[inventory]=demo TARGET[inventory]=1.01
@@ -229,6 +230,8 @@ run_round() {
 			accepts=$(log_count "$name" 'phonecert: accept ' "${size0[$name]}")
 			if [ "$side" = stock ]; then
 				[ "$accepts" -eq 0 ] || die "$name: the stock server logged phonecert lines"
+			elif [ "$side" = quiet ]; then
+				[ "$accepts" -eq 0 ] || die "$name: phonecert logged $accepts accepts with log_accepts = no"
 			else
 				[ "$accepts" -eq "${expect[$name]}" ] || die "$name: phonecert accepted $accepts of ${expect[$name]} phones"
 			fi
@@ -274,7 +277,7 @@ sample_round() {
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: configurations in $work"
-rm -rf "$work"/{stock,phonecert,demo,anchors10,anchors100,anchors100n,inventory}-{new,old} "$work/clients" "$work/failures"
+rm -rf "$work"/{stock,phonecert,demo,quiet,anchors10,anchors100,anchors100n,inventory}-{new,old} "$work/clients" "$work/failures"
 mkdir -p "$work"
 for side in "${SIDES[@]}"; do
 	for gen in new old; do
@@ -282,6 +285,7 @@ for side in "${SIDES[@]}"; do
 			stock) layout_stock "$work/$side-$gen" "$gen" ;;
 			phonecert) layout_phonecert "$work/$side-$gen" ;;
 			demo) layout_demo "$work/$side-$gen" ;;
+			quiet) layout_rejects_logged "$work/$side-$gen" ;;
 			anchors10) layout_anchors "$work/$side-$gen" 10 ;;
 			anchors100) layout_anchors "$work/$side-$gen" 100 ;;
 			anchors100n) layout_anchors "$work/$side-$gen" 100 no ;;
@@ -362,10 +366,11 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b + 1e-9) }'; }
 declare -A MED_CPU MED_RATIO MIN_RATIO MAX_RATIO POOLED VERDICT
 declare -A LABEL=([stock]="(a) stock FreeRADIUS" [phonecert]="(b) + phonecert, inventory off"
 		  [demo]="(c) demo configuration as shipped: + phonecert + SQL inventory"
+		  [quiet]="(bq) as (b), log_accepts = no (no log line for an accepted phone)"
 		  [anchors10]="(b10) as (b), 10 capf sections" [anchors100]="(b100) as (b), 100 capf sections"
 		  [anchors100n]="(b100n) as (b100), the 98 extra ones with advertise = no"
 		  [inventory]="(c$PHONES) as (c), $PHONES other phones in the inventory")
-declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [anchors10]="(b10)" [anchors100]="(b100)" [anchors100n]="(b100n)"
+declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [quiet]="(bq)" [anchors10]="(b10)" [anchors100]="(b100)" [anchors100n]="(b100n)"
 		  [inventory]="(c$PHONES)")
 for side in "${SIDES[@]}"; do
 	MED_CPU[$side]=$(values CPU "$side" | median)
@@ -515,12 +520,15 @@ END
 	if [ "$AXES" = 1 ]; then
 		cat <<END
 
-**The axes.** (b10) and (b100) are (b) with 8 or 98 more \`capf\` sections
+**The axes.** (bq) is (b) with \`log_accepts = no\`: no log line for an
+accepted phone (every authentication here is accepted), compared with (a) as
+(b) is: what the module costs without its one line per accepted phone.
+(b10) and (b100) are (b) with 8 or 98 more \`capf\` sections
 (CAPF certificates of their own DNs, made with openssl in
 \`build/bench/extra-capf\`), the manufacturing bundle unchanged: the issuer
 lookup, the trust set and the CA names of the CertificateRequest grow with
 them. (b100n) is (b100) with \`advertise = no\` in the 98 extra sections: the
-same trust set, the same CA names in the CertificateRequest as (b). $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same round.
+same trust set, the same CA names in the CertificateRequest as (b). $( [ -n "${SHORT[inventory]:-}" ] && [[ " ${SIDES[*]} " == *" inventory "* ]] && printf '%s' "(c$PHONES) is (c) with $PHONES other phones already in its SQLite inventory (their latest state and three days each). ")Each is compared with (b) or (c) of the same round, (bq) with (a).
 END
 	fi
 	cat <<END

@@ -19,6 +19,7 @@ const CONF_PARSER phonecert_options_config[] = {
 	{ "bind_mac", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, bind_mac), "yes" },
 	{ "bind_identity", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, bind_identity), "yes" },
 	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, block_file), NULL },
+	{ "log_accepts", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, log_accepts), "yes" },
 	CONF_PARSER_TERMINATOR
 };
 

@@ -29,6 +29,7 @@ typedef struct {
 	bool		bind_mac;
 	bool		bind_identity;
 	char const	*block_file;		/* block_file =, or NULL */
+	bool		log_accepts;		/* the log line for accepted phones too (rejected ones always) */
 } phonecert_options_t;
 
 extern const CONF_PARSER phonecert_options_config[];

@@ -1,6 +1,6 @@
 /*
  * Post-auth: re-apply the policy to every phone authentication and write one
- * log line per phone.
+ * log line per phone (per rejected phone only, with log_accepts = no).
  *
  * On a resumed TLS session no certificate is verified: the attributes cached
  * with the session are all there is, and the block list, the anchor
@@ -111,7 +111,7 @@ static void log_earlier_reject(REQUEST *request, phone_attributes const *found, 
 }
 
 static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request, phone_attributes const *found,
-			   bool resumed)
+			   bool resumed, bool log_accepts)
 {
 	char reason[PC_REASON_LEN];
 	char const *hint;
@@ -131,11 +131,11 @@ static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *re
 		pc_escape(cn, sizeof(cn), phone_attribute_value(found, ATTR_COMMON_NAME), PC_ESCAPE_TEXT);
 		RWARN("Accepting an expired MIC (mic_expired = allow): %s", cn);
 	}
-	log_phone(request, found, resumed, "accept", NULL, NULL);
+	if (log_accepts) log_phone(request, found, resumed, "accept", NULL, NULL);
 	return RLM_MODULE_OK;
 }
 
-rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request)
+rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request, bool log_accepts)
 {
 	phonecert_generation_t *generation;
 	phone_attributes found;
@@ -153,7 +153,7 @@ rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request)
 	}
 
 	generation = hook_acquire(hook);
-	rcode = recheck(generation, request, &found, resumed);
+	rcode = recheck(generation, request, &found, resumed, log_accepts);
 	hook_release(hook, generation);
 	return rcode;
 }

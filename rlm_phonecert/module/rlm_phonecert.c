@@ -175,7 +175,7 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 {
 	rlm_phonecert_t *inst = instance;
 
-	return post_auth_phone(inst->hook, request);
+	return post_auth_phone(inst->hook, request, inst->options.log_accepts);
 }
 
 extern module_t rlm_phonecert;

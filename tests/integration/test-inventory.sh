@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The phone inventory in SQLite, written by FreeRADIUS' rlm_sql: one row per
 # phone (accept and reject, fresh and resumed), counts per day and anchor,
-# rejects of certificates no anchor verified kept apart, and phones still
-# authenticate when the database fails.
+# rejects of certificates no anchor verified kept apart, phones still
+# authenticate when the database fails, and accepted phones are recorded with
+# log_accepts = no.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_init
@@ -101,6 +102,20 @@ inventory_flush
 eap_tls lsc-old-rsa.pem lsc-old-rsa.key
 inventory_flush
 expect_sql "SELECT last_result FROM phonecert_phone WHERE mac = '00-11-22-33-44-55'" "accept" "once the lock is gone, authentications are recorded again"
+server_stop
+
+echo "# log_accepts = no: accepted phones write no log line and are still recorded"
+IT_THREADED=0
+server_prepare inventory-rejects-logged "$(phonecert_with_options '	log_accepts = no')" && server_start || exit 1
+db=$IT_RUN/db/phonecert-inventory.sqlite
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "an LSC is accepted"
+expect_no_log 'phonecert: accept ' "no log line for it"
+inventory_flush
+expect_sql "SELECT cert_type, anchor, last_result FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"LSC|demo-cluster-2025|accept" "the inventory has its row"
+expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1'" \
+	"demo-cluster-2025|accept|1" "and its day"
 server_stop
 
 it_finish

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Phone policy against the real server: mic, mic_expired,
 # mic_legacy_signatures, bind_mac, bind_identity (both values each), what the
-# switch gets back, resumed TLS sessions, the one log line per phone, and
-# that other EAP clients are unaffected.
+# switch gets back, resumed TLS sessions, the one log line per phone (and
+# log_accepts = no), and that other EAP clients are unaffected.
 set -u
 source "$(dirname "$0")/lib.sh"
 it_init
@@ -132,6 +132,19 @@ eapol_run "$IT_RUN/eapol.conf" -N "31:s:"
 expect_result accept "bind_mac = no: missing Calling-Station-Id accepted"
 server_stop
 
+echo "# log_accepts = no: the log line for rejected phones only"
+with_options rejects-only '	log_accepts = no' || exit 1
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_result accept "log_accepts = no: LSC accepted"
+expect_no_log 'phonecert: accept ' "log_accepts = no: no line for an accepted phone"
+eap_tls mic-expired.pem mic-expired.key
+expect_result reject "log_accepts = no: expired MIC rejected in the handshake"
+expect_log 'phonecert: reject device=SEP00000A0B0C0D .*reason="certificate expired on 2025-01-01T00:00:00Z' "log_accepts = no: a handshake reject still has its line"
+eap_tls -m 02:00:00:00:00:09 lsc-new-rsa.pem lsc-new-rsa.key
+expect_result reject "log_accepts = no: another MAC rejected in post-auth"
+expect_log 'phonecert: reject device=SEP2C3124C9F8E1 .*reason="MAC mismatch: certificate is for 2C-31-24-C9-F8-E1' "log_accepts = no: a post-auth reject still has its line"
+server_stop
+
 echo "# a resumed session is re-checked: the rotation window closes between resumptions"
 # A few seconds: long enough for a full handshake and some resumptions (longer under valgrind).
 until=$(date -u -d "+$((IT_EAPOL_SECONDS * 4 / 10)) seconds" +%Y-%m-%dT%H:%M:%SZ)
@@ -144,7 +157,8 @@ expect_log "phonecert: reject device=SEP001122334455 .*anchor=demo-cluster-2021 
 server_stop
 
 echo "# invalid option values stop the server at start-up"
-for bad in 'mic = maybe' 'mic_expired = yes' 'mic_legacy_signatures = sure' 'bind_mac = perhaps' 'bind_identity = 2'; do
+for bad in 'mic = maybe' 'mic_expired = yes' 'mic_legacy_signatures = sure' 'bind_mac = perhaps' 'bind_identity = 2' \
+	   'log_accepts = sometimes'; do
 	server_prepare bad-option "$(phonecert_with_options "	$bad")"
 	option=${bad%% =*}
 	expect_check_refused "mods-enabled/phonecert\[[0-9]+\]: .*$option" "$bad refused at start-up, naming the option"

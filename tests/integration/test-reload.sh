@@ -43,15 +43,19 @@ expect_result reject "after radmin hup: the CAPF no longer in the file is not"
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "after radmin hup: the other anchors are unchanged"
 
-echo "# SIGHUP after editing the configuration: a CAPF rotated in, with a window"
+echo "# SIGHUP after editing the configuration: a CAPF rotated in, with a window, and log_accepts = no"
 pause_for_hup
 cp "$IT_PKI/capf-old.pem" "$IT_RUN/raddb/certs/phonecert/capf-old.pem"
 sed -i 's|^\tmanufacturing {|\tcapf rotated-in {\n\t\tca_file = ${certdir}/phonecert/capf-other.pem\n\t\taccept_from = "2020-01-01T00:00:00Z"\n\t}\n\n\tmanufacturing {|' "$(conf)"
 sed -i 's|\tcapf demo-cluster-2021 {|\tcapf previous {|' "$(conf)"
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+expect_log 'phonecert: accept device=SEP2C3124C9F8E1 ' "before SIGHUP: an accepted phone has its log line"
+sed -i 's|^\(\ttls_config = .*\)|\1\n\tlog_accepts = no|' "$(conf)"
 sighup_expect 'rlm_phonecert \(phonecert\): reloaded' "SIGHUP reloads the edited configuration"
 eap_tls lsc-other.pem lsc-other.key
 expect_result accept "after SIGHUP: the rotated-in CAPF is trusted"
 expect_log 'Phonecert-Anchor := "rotated-in"' "under its new section"
+expect_no_log 'phonecert: accept ' "after SIGHUP: log_accepts = no is in force"
 eap_tls lsc-old-rsa.pem lsc-old-rsa.key
 expect_result accept "after SIGHUP: the previous CAPF, renamed, is trusted again from its file"
 expect_log 'Phonecert-Anchor := "previous"' "under its new name"
