@@ -457,7 +457,7 @@ processes in parallel, cycling over
 lsc-new-rsa, lsc-new-ec, lsc-old-rsa, mic; radiusd threaded (\`freeradius -f\`, $THREADS worker threads per
 process), TLS session cache off (every authentication is a full handshake).
 Every authentication was checked: eapol_test SUCCESS, one Login OK and no
-error in the server's log, and with phonecert one \`phonecert: accept\` line.
+error in the server's log, and with phonecert one \`phonecert: accept\` line$( [[ " ${SIDES[*]} " == *" quiet "* ]] && printf '%s' " (none with (bq)'s \`log_accepts = no\`)").
 
 | | radiusd CPU s per 1,000 auths (median) | CPU per auth, ratio (median) | to | target | RSS after the first / last round (kB) |
 |---|---:|---:|---|---:|---:|
