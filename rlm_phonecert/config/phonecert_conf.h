@@ -29,7 +29,7 @@ typedef struct {
 	bool		bind_mac;
 	bool		bind_identity;
 	char const	*block_file;		/* block_file =, or NULL */
-	bool		log_accepts;		/* the log line for accepted phones too (rejected ones always) */
+	bool		log_accepts;		/* the log line for every accepted phone (rejected and waived ones always) */
 } phonecert_options_t;
 
 extern const CONF_PARSER phonecert_options_config[];

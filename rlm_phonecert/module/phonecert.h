@@ -46,7 +46,7 @@ void generation_free(phonecert_generation_t *generation);
 /* handshake.c: installed with SSL_CTX_set_cert_verify_callback(), arg is the hook. */
 int handshake_verify_cert(X509_STORE_CTX *ctx, void *arg);
 
-/* post_auth.c: log_accepts false leaves the log line out for accepted phones. */
+/* post_auth.c: log_accepts false leaves the log line out for accepted phones (but those a mic_* waiver let in). */
 rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request, bool log_accepts);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * Post-auth: re-apply the policy to every phone authentication and write one
- * log line per phone (per rejected phone only, with log_accepts = no).
+ * log line per phone (with log_accepts = no, per rejected phone and per phone
+ * let in by a waiver of mic_expired or mic_legacy_signatures only).
  *
  * On a resumed TLS session no certificate is verified: the attributes cached
  * with the session are all there is, and the block list, the anchor
@@ -110,6 +111,12 @@ static void log_earlier_reject(REQUEST *request, phone_attributes const *found, 
 		  phone_attribute_value(found, ATTR_ADVICE));
 }
 
+/* Accepted only because mic_expired or mic_legacy_signatures allows it: logged even with log_accepts = no. */
+static bool accepted_by_waiver(phone_attributes const *found)
+{
+	return phone_attribute_is_yes(found, ATTR_EXPIRED) || phone_attribute_is_yes(found, ATTR_LEGACY_SIGNATURE);
+}
+
 static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *request, phone_attributes const *found,
 			   bool resumed, bool log_accepts)
 {
@@ -131,7 +138,7 @@ static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *re
 		pc_escape(cn, sizeof(cn), phone_attribute_value(found, ATTR_COMMON_NAME), PC_ESCAPE_TEXT);
 		RWARN("Accepting an expired MIC (mic_expired = allow): %s", cn);
 	}
-	if (log_accepts) log_phone(request, found, resumed, "accept", NULL, NULL);
+	if (log_accepts || accepted_by_waiver(found)) log_phone(request, found, resumed, "accept", NULL, NULL);
 	return RLM_MODULE_OK;
 }
 

@@ -132,14 +132,18 @@ eapol_run "$IT_RUN/eapol.conf" -N "31:s:"
 expect_result accept "bind_mac = no: missing Calling-Station-Id accepted"
 server_stop
 
-echo "# log_accepts = no: the log line for rejected phones only"
-with_options rejects-only '	log_accepts = no' || exit 1
+echo "# log_accepts = no: the log line for rejected phones, and for those a waiver let in, only"
+with_options rejects-only '	log_accepts = no
+	mic_expired = allow' || exit 1
 eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "log_accepts = no: LSC accepted"
 expect_no_log 'phonecert: accept ' "log_accepts = no: no line for an accepted phone"
 eap_tls mic-expired.pem mic-expired.key
-expect_result reject "log_accepts = no: expired MIC rejected in the handshake"
-expect_log 'phonecert: reject device=SEP00000A0B0C0D .*reason="certificate expired on 2025-01-01T00:00:00Z' "log_accepts = no: a handshake reject still has its line"
+expect_result accept "log_accepts = no, mic_expired = allow: expired MIC accepted"
+expect_log 'phonecert: accept device=SEP00000A0B0C0D .*expired-mic=allowed' "log_accepts = no: a phone let in by a waiver still has its line"
+eap_tls lsc-expired.pem lsc-expired.key
+expect_result reject "log_accepts = no: expired LSC rejected in the handshake"
+expect_log 'phonecert: reject .*type=LSC .*reason="certificate expired on ' "log_accepts = no: a handshake reject still has its line"
 eap_tls -m 02:00:00:00:00:09 lsc-new-rsa.pem lsc-new-rsa.key
 expect_result reject "log_accepts = no: another MAC rejected in post-auth"
 expect_log 'phonecert: reject device=SEP2C3124C9F8E1 .*reason="MAC mismatch: certificate is for 2C-31-24-C9-F8-E1' "log_accepts = no: a post-auth reject still has its line"
