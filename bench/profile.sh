@@ -16,10 +16,11 @@
 # CertificateRequest shows there).
 #
 # Configurations (bench/layout.sh): stock, phonecert (inventory off),
-# phonecert without its switch reply policy, shipped (inventory on, its
-# cache), shipped without the inventory's cache (every authentication
-# written), phonecert with 100 capf sections, shipped with BENCH_PHONES
-# (10,000) other phones in the inventory.
+# phonecert without its switch reply policy, phonecert with log_accepts = no,
+# shipped (inventory on, its cache), shipped without the inventory's cache
+# (every authentication written), phonecert with 10 and 100 capf sections
+# (and 100 with 98 not advertised), shipped with BENCH_PHONES (10,000) other
+# phones in the inventory.
 #
 # Settings (environment):
 #   PROFILE_N=20      authentications per configuration
@@ -55,9 +56,10 @@ source "$repo/bench/layout.sh"
 trap stop_servers EXIT
 
 # The configurations, in the order reported.
-SIDES=(stock phonecert noreply demo)
+SIDES=(stock phonecert noreply quiet demo)
 declare -A LABEL=([stock]="stock FreeRADIUS" [phonecert]="+ phonecert, inventory off"
 		  [noreply]="+ phonecert, without phonecert_switch_reply"
+		  [quiet]="+ phonecert, log_accepts = no"
 		  [demo]="shipped: + phonecert + inventory")
 layout_noreply() {
 	layout_phonecert "$1"
@@ -120,6 +122,7 @@ profile_side() {
 		stock) layout_stock "$dir" new ;;
 		phonecert) layout_phonecert "$dir" ;;
 		noreply) layout_noreply "$dir" ;;
+		quiet) layout_rejects_logged "$dir" ;;
 		demo) layout_demo "$dir" ;;
 		uncached) layout_demo_uncached "$dir" ;;
 		anchors10) layout_anchors "$dir" 10 ;;
@@ -307,6 +310,8 @@ Differences per authentication (instructions):
   server's chain building, $(per "$chain"), which every configuration does): the callback costs
   $(per $(( ${IR[phonecert:handshake]} - stock_client ))) more than the verification it replaces;
 - phonecert in post-auth: $(per "${IR[phonecert:post_auth_phone]}"), of which the log line $(per "${IR[phonecert:log_phone]}");
+- the module with \`log_accepts = no\` (no log line for an accepted phone) − stock: $(per $(( ${IR[quiet:total]} - s ))) ($(ratio "$s" "${IR[quiet:total]}")×),
+  $(per $(( ${IR[quiet:i1miss]} - ${IR[stock:i1miss]} ))) more L1 instruction-cache misses ($(ratio "${IR[stock:i1miss]}" "${IR[quiet:i1miss]}")×), $(per $(( ${IR[quiet:d1miss]} - ${IR[stock:d1miss]} ))) more L1 data-cache misses ($(ratio "${IR[stock:d1miss]}" "${IR[quiet:d1miss]}")×);
 - the switch reply policy (\`phonecert_switch_reply\`, unlang): $(per $((p - q))) (with − without);
 - the rest, outside phonecert's functions: $(per $(( p - s - (${IR[phonecert:handshake]} - stock_client) - ${IR[phonecert:post_auth_phone]} - (p - q) ))),
   of which copies of attribute lists $(per $(( ${IR[phonecert:copy]} - ${IR[stock:copy]} ))) more than stock: eap copies the session's
@@ -331,9 +336,9 @@ Differences per authentication (instructions):
   are the ones stock's \`ca_file\` sends; with 100 \`capf\` sections $(rounds anchors100) round trips, each a RADIUS
   request through radiusd and an EAP fragment.
 
-The annotated profiles are in \`$work/<configuration>.flat\` (flat, inclusive)
+The annotated profiles are in \`${work#"$repo"/}/<configuration>.flat\` (flat, inclusive)
 and \`.tree\` (with callers); \`callgrind_annotate\` or \`kcachegrind\` read
-\`$work/<configuration>.callgrind.1\`.
+\`${work#"$repo"/}/<configuration>.callgrind.1\`.
 END
 } > "$tmp"
 mv "$tmp" "$out"
