@@ -141,16 +141,20 @@ static char *with_entry(block_file const *file, char const *line)
 	return out;
 }
 
-/* Where the new text is written: beside the file (rename stays on one file system), following a symlink. */
-static int target_path(char const *path, bool exists, char *target, char *dir)
+/*
+ * Where the new text is written: beside the file (rename stays on one file
+ * system), following a symlink; a file not there yet is created as named.
+ */
+static int target_path(char const *path, char *target, char *dir)
 {
 	char copy[PATH_MAX];
 
-	if (exists) {
-		if (!realpath(path, target)) return -1;
-	} else if (snprintf(target, PATH_MAX, "%s", path) >= PATH_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
+	if (!realpath(path, target)) {
+		if (errno != ENOENT) return -1;
+		if (snprintf(target, PATH_MAX, "%s", path) >= PATH_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 	}
 	snprintf(copy, sizeof(copy), "%s", target);
 	snprintf(dir, PATH_MAX, "%s", dirname(copy));
@@ -165,10 +169,9 @@ static int target_path(char const *path, bool exists, char *target, char *dir)
  */
 static int lock_directory(block_file *file, int *fd)
 {
-	struct stat st;
 	int tries = 0;
 
-	if (target_path(file->path, stat(file->path, &st) == 0, file->target, file->dir) < 0) {
+	if (target_path(file->path, file->target, file->dir) < 0) {
 		return trouble("%s: %s", file->path, strerror(errno));
 	}
 	*fd = open(file->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
