@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rlm_phonecert: FreeRADIUS 3.2 module deciding Cisco IP phone LSC/MIC trust.
 #
 #   make            build the module (build/rlm_phonecert.so)
@@ -155,8 +156,8 @@ clean:
 
 # The Debian package, built by dpkg-buildpackage (debian/) from a copy of the
 # work tree (uncommitted changes included) into build/deb/, then checked by
-# lintian (no errors allowed). The copy gets the FreeRADIUS headers already
-# taken from Debian's source package (scripts/fr-headers.sh).
+# lintian (no errors allowed). The copy gets the FreeRADIUS headers
+# that scripts/fr-headers.sh assembled.
 DEB_DIR := $(BUILD)/deb
 DEB      = $(DEB_DIR)/freeradius-phonecert_$(PHONECERT_VERSION)_$(shell dpkg --print-architecture).deb
 .PHONY: deb

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * core_bench: what one phone certificate verification costs in phonecert's
  * core, compared with a bare OpenSSL verification of the same certificate.

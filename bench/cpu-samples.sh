@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Where radiusd's CPU time goes, from perf's samples of one bench round
 # (bench/run.sh records them; BENCH_SAMPLES, bench/README.md): CPU time, not
 # instructions, of the stock side and the phonecert side, by what ran (OpenSSL,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by bench/run.sh and bench/profile.sh (sourced): the benchmark's
 # server configurations, starting a server, the eapol_test clients, the code's
 # revision.

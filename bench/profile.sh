@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Where radiusd's time goes per EAP-TLS phone authentication (`make
 # bench-profile`; also part of `make bench`).
 #

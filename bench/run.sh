@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The phonecert benchmark (`make bench`; never part of `make test`).
 #
 #  1. End to end: the same N EAP-TLS phone authentications (eapol_test, P in

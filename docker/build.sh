@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds rlm_phonecert and adds it to Debian's own FreeRADIUS configuration,
 # the way README.md's "Adding phonecert to an existing Debian FreeRADIUS"
 # says. This is the whole image build: docker/Dockerfile copies the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Makes a raddb dictionary file include dictionary.phonecert, once.
 set -eu
 dict=${1:?usage: $0 RADDB/dictionary}

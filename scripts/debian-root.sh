@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Debootstrapped Debian roots for tests, shared by scripts/test-other-release.sh
 # (the suite on the other release) and tests/integration/test-deb.sh (the
 # package installed into a fresh root). Source it; needs root and Debian's mirror.

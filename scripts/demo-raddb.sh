@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Lays out a runnable FreeRADIUS configuration: the project's raddb with a
 # test/demo PKI in the places the shipped config expects it, and a
 # local.conf for this machine. Used by `make run` and the integration tests.

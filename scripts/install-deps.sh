@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages rlm_phonecert needs to build, run and test.
 # Does nothing (and needs no network) when everything is already installed.
 # Usage: scripts/install-deps.sh build|deb|test|bench  install what is missing

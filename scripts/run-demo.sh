@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make run`: FreeRADIUS with rlm_phonecert on 127.0.0.1 with the demo PKI,
 # in the foreground. PHONECERT_PORT (default 1812) picks the port,
 # PHONECERT_DEBUG=1 runs freeradius -X (full debug output).

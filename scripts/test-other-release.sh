@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs .ci/run (every package installed, make test, make test-valgrind) in a
 # debootstrapped root of the other supported Debian release: trixie (13) on a
 # bookworm (12) host, bookworm on a trixie host. Needs root and Debian's mirror.

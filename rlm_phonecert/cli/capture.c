@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert capture: every EAP-TLS or TLS handshake of a packet capture
  * judged like the server would (issue 13). capture/ does the reading:

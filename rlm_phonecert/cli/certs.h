@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Certificates as admins have them in files, and the facts about one that
  * the tool prints: reading PEM or DER files, times and names as text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The phonecert tool's commands, as main.c hands them their parsed options,
  * and the exit codes they share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The phone inventory database, read by phonecert report: a small interface
  * over the two databases FreeRADIUS' rlm_sql writes it into (SQLite and

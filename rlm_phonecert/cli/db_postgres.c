@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The inventory in PostgreSQL (several RADIUS servers writing into one
  * database), through libpq with the URL as given. Integer parameters are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The inventory in SQLite (rlm_sql_sqlite's file), opened read-only through
  * a URI ("file:PATH?mode=ro"): the report never creates or changes the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The anchors and policy the phonecert tool decides with, and the decision
  * itself: what the module's handshake does (pc_verify on the certificate and

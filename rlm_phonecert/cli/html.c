@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report --html: one self-contained HTML5 page (inline CSS and an
  * inline SVG chart; no script, no external resource) with the chart "phones

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report --html: a self-contained page (inline CSS and SVG chart,
  * no script) of what report_gather.c gathered.

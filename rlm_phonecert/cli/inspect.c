@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert inspect: what a certificate is, which anchor verifies it, and the
  * decision the server would give, from the same core calls as the module's

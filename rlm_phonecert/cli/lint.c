@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert lint: what the module would refuse in a configuration, and what
  * it would accept but an admin should know about before phones stop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert: the command-line side of rlm_phonecert. It answers, without a
  * running server, what the module would decide about a phone's certificate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Output for the phonecert tool: aligned "label: value" text for people, and
  * a small streaming JSON writer for scripts.

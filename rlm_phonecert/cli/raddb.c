@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A raddb read by FreeRADIUS' own parser, as radmin reads it (raddb.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the phonecert tool reads from a FreeRADIUS configuration directory.
  *

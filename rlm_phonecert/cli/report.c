@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report: gather the inventory against the configuration
  * (report_gather.c), then write it in the format asked for (report_text.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report: what the phone inventory says about a CAPF rotation,
  * gathered once (report.c) and written as text, JSON or CSV (report.c), as

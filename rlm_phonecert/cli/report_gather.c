@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report, gathering: is it safe to remove the old CAPF? The phone inventory
  * that FreeRADIUS' rlm_sql writes on every phone authentication

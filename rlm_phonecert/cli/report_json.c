@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report as JSON: what report_gather.c gathered, formatted.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report --format prometheus: the report (gathered by report.c) in
  * Prometheus' text exposition format, for node-exporter's textfile collector.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The Phonecert-* attributes of dictionary.phonecert that the module sets
  * and reads, and the start-up check that the dictionary radiusd loaded has

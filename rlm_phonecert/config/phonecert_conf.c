@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The phonecert section → the core's trust set and policy (phonecert_conf.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The phonecert configuration section, read with FreeRADIUS' own parser
  * (libfreeradius-server), turned into the core's trust set and policy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The block list (block_file): phones an admin refuses, one entry a line.
  *

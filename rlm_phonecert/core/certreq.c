@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The CA names of the TLS CertificateRequest and the size of the first flight.
  */

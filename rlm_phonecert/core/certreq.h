@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The TLS CertificateRequest: the CA names a server advertises to clients.
  *

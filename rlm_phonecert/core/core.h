@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The phone-certificate core: plain C over OpenSSL, with no FreeRADIUS
  * types, called by the module, the phonecert tool, the unit tests and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a phone certificate says about the phone: pure parsing of the subject.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Phone policy: the rules an admin sets for accepted phone certificates, and
  * the re-check of every authentication (fresh or resumed) against them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * "Did you mean ...?" for misspelt configuration options: the known name
  * closest to an unknown one, and the messages that refuse unknown and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Untrusted text made safe to show: certificate fields, User-Name,
  * Calling-Station-Id and the reasons that quote them come from strangers.

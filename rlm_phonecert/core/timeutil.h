@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * RFC 3339 UTC timestamps, the only time format phonecert reads or writes
  * ("2026-12-31T23:59:59Z"). Pure functions, no global state.

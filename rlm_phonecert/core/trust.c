@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "trust_internal.h"
 #include "text.h"
 #include "timeutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The trust set: the phone anchors an admin configured, loaded and checked.
  *

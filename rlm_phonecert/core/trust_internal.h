@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The trust set's internals, for the core's own files (verify.c, certreq.c)
  * and for the tests and fuzzers that check them: what verification needs of

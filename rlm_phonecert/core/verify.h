@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one place that decides whether a client certificate is a phone's and
  * whether it is trusted.

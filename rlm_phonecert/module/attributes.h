@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The Phonecert-* attributes of dictionary.phonecert: resolved once at
  * start-up, so that no lookup can fail while requests run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The certificate-verify callback on eap's SSL_CTX. OpenSSL calls it instead
  * of X509_verify_cert() for every client certificate. It asks the core

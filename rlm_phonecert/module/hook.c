@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The hook on eap's SSL_CTX, and the HUP-safe swap of the trust set.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The FreeRADIUS side of rlm_phonecert (module/): what its files share.
  * Include after <freeradius/radiusd.h>.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Post-auth: re-apply the policy to every phone authentication and write one
  * log line per phone (with log_accepts = no, per rejected phone and per phone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rlm_phonecert: FreeRADIUS glue for the phone-certificate core.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: phonecert capture's packet parser (rlm_phonecert/cli/capture:
  * dissect, engine, radius, eap, tcp, tls), without libpcap.

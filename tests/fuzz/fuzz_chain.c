@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: arbitrary anchor bundles and the certificates a client
  * sends, to exercise anchor selection by signature (same-DN anchors, anchors

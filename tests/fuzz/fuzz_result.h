@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared by fuzz_phone and fuzz_chain: the contract of core/verify.h that
  * every pc_verify() result must keep, checked with abort() so that libFuzzer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: the core's text parsers, on the input as one string (up
  * to its first NUL byte).

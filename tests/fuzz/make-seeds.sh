@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Seed corpus for the fuzz targets from a test PKI (tests/pki/make-pki.sh),
 # whose keys change every time it is generated: seeds made from the PKI the
 # fuzzers load reach the accept paths.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Running build/phonecert and checking what it says; sourced by the suites
 # of the command-line tool after lib.sh. They set PHONECERT and EXTRA (a
 # scratch directory).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Crafted certificates whose fields try to forge output, for the suites that
 # source this after lib.sh (test-hostile: the server's log line and inspect;
 # test-report: the inventory and the report). make_hostile_certs DIR writes

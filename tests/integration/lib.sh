@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the integration suites: start the real Debian freeradius on a copy
 # of the project's raddb, authenticate with the real eapol_test, and count
 # results. Everything listens on 127.0.0.1 only and every wait is bounded.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Hand-built captures for test-capture.sh, made from the suite's real ones.
 
   pcap-edit.py list IN                       one line per frame: index, TCP/UDP ports, payload length, flags

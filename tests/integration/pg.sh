@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A throwaway PostgreSQL server for the tests: its own cluster in a temporary
 # directory, listening on 127.0.0.1 on a free port, trust authentication for
 # local connections only. Source after lib.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The CA names of the TLS CertificateRequest: an anchor with advertise = no
 # adds none of its names, and its phones still authenticate (a phone sends its
 # certificate whatever names it is offered). The real freeradius, the real

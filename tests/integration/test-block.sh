@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The block list (block_file): phones blocked by MAC, device name or
 # certificate serial are rejected in the handshake and on resumption, with
 # the admin's comment as the reason; the file is read at start-up and on HUP,

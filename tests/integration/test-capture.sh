@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # phonecert capture on captures this suite makes with real traffic: tcpdump
 # on loopback while the real eapol_test authenticates against the real
 # freeradius (RADIUS), and while openssl s_client with a phone's LSC talks to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # phonecert block / unblock: the block list is edited safely (atomic replace,
 # mode and owner kept, never into a file the module refuses, one edit at a
 # time), found through the configuration, and what it writes the real

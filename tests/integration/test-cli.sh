@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The phonecert command-line tool (build/phonecert): inspect and lint on the
 # test PKI and on copies of the demo raddb. No server runs: the tool must
 # decide as the module does, from the same files.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # phonecert lint and inspect read a raddb with FreeRADIUS' own parser and the
 # module's own code, so they agree with the server: on each construct below
 # `freeradius -XC` and `phonecert lint` both accept, or both refuse with the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad phonecert configurations stop the real freeradius at start-up with a
 # message naming the file and the problem; the shipped one starts.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The container image, really built and run, without a Docker engine:
 # Debian's buildah builds docker/Dockerfile (--storage-driver vfs --isolation
 # chroot) on a base image made offline (debootstrap, imported with podman),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package: make deb builds it and lintian finds no error; it
 # installs into a fresh debootstrapped root of this machine's release (Debian's
 # own freeradius there), phonecert is enabled as README.md says, the root's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Docker image build without Docker: docker/Dockerfile only copies the
 # repository and runs docker/build.sh, so this suite runs docker/build.sh the
 # same way, into a staging root (PHONECERT_DESTDIR), without network when the

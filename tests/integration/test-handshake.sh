@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # EAP-TLS handshakes decided by phonecert: the real freeradius with the
 # shipped raddb, the real eapol_test, the project's test PKI.
 set -u

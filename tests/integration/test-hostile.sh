@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile client certificates against the real server: CA certificates
 # presented as leaves, wrong key types, huge chains, forged issuers. Every one
 # is rejected with a reason, and the server keeps serving. (Garbage DER never

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make install` puts the module and its files where Debian's FreeRADIUS looks
 # for them, the programs under /usr/local, the inventory's directory under
 # /var/lib, and they load into Debian's own stock configuration.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The phone inventory in PostgreSQL, for several RADIUS servers: two real
 # freeradius instances write into one real PostgreSQL server (started here on
 # a loopback port) at the same time, and no update is lost; a forged

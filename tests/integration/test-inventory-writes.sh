@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The inventory writes what changed: policy phonecert_inventory with
 # cache_phonecert (FreeRADIUS' rlm_cache, in memory) writes a phone only when
 # its state differs from what this server last wrote for it (anchor, type,

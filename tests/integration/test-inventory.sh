@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The phone inventory in SQLite, written by FreeRADIUS' rlm_sql: one row per
 # phone (accept and reject, fresh and resumed), counts per day and anchor,
 # rejects of certificates no anchor verified kept apart, phones still

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Load: 2,000 EAP-TLS authentications, 16 at a time, mixing every accept and
 # reject case, against the threaded server. Zero wrong decisions, no crash,
 # and resident memory flat between the first and the second thousand.

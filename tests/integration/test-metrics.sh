@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # phonecert report --format prometheus on a known inventory (the shipped
 # SQLite schema, rows as sql_phonecert writes them, reject reasons quoting a
 # hostile certificate): Prometheus' own parser accepts it (promtool check

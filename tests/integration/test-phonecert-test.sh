@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/phonecert-test (radtest for phones) against the real freeradius with
 # the demo raddb: its one-line answers, exit statuses and decoded reply
 # attributes; radclient Status-Server; make install of the tool.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Phone policy against the real server: mic, mic_expired,
 # mic_legacy_signatures, bind_mac, bind_identity (both values each), what the
 # switch gets back, resumed TLS sessions, the one log line per phone (and

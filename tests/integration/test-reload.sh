@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Reload without restart: radmin "hup phonecert" re-reads the anchors' files,
 # SIGHUP re-reads an edited configuration; a broken reload changes nothing.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # phonecert report on the inventory the real server writes: phones of the old
 # and the new CAPF authenticate through the real freeradius (eapol_test), the
 # report says the old CAPF is NOT safe to remove; the old-CAPF phone gets a new

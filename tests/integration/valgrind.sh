@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make test-valgrind: the integration suites that exercise phonecert's code
 # paths, with the real radiusd under valgrind memcheck. Fails on any invalid
 # read or write, or memory definitely lost, whose stack goes through phonecert

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Shared helpers for the unit tests that use the test PKI
  * (tests/pki/make-pki.sh, found through PHONECERT_TEST_PKI) and a scratch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/blocklist: the block_file format, its errors (with
  * line numbers), normalisation, and the look-up of a phone authentication.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/certreq.c: the CA names of the CertificateRequest and
  * whether the first flight fits FreeRADIUS' TLS record.

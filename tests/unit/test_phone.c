@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/phone: the phone identity carried in a certificate's
  * subject (CN "<model>-SEP<MAC>", serialNumber "PID:<model> SN:<serial>")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/policy: the admin's policy options, reading the MAC
  * addresses switches send, and the re-check of every authentication

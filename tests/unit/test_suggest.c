@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/suggest: the "did you mean ...?" of unknown options.
  * Needs no certificates.

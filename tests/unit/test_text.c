@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/text: which characters are unsafe, the one escaping,
  * and the log line built with it. Expected strings are written out by hand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/timeutil: RFC 3339 UTC parsing and formatting.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/trust: loading anchors, refusing bad configuration
  * with an error an admin can act on, acceptance windows and signer paths.

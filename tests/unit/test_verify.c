@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests for core/verify: the accept/reject decision on a client
  * certificate, with real certificates from the test PKI.

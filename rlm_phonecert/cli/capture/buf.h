@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A byte buffer with a hard upper size: every buffer the capture parser
  * keeps for a flow is one, so a flow can never hold more than its cap

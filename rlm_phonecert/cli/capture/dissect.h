@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One captured frame, from its link layer down to what the capture reader
  * needs: UDP and TCP over IPv4/IPv6, and EAPOL frames. Pure parsing of the

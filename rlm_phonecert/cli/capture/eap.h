@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * EAP as it crosses a RADIUS exchange or an EAPOL port: the identity, the
  * EAP-TLS fragments (L and M flags) turned back into the two TLS byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The capture reader's state: the flows in progress (RADIUS exchanges,
  * EAPOL ports, TCP connections), each turned into one handshake entry

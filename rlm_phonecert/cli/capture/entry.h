@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One handshake of a capture, judged: the phone's certificate read from the
  * wire, LSC or MIC, the decision this configuration would take (the same

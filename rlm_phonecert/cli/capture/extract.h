@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * --extract DIR: each certificate the phone sent, as a PEM file, for the
  * FAQ's "get the phone's certificate for troubleshooting" (then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reading a capture file (pcap or pcapng, or standard input for "-") with
  * libpcap, frame by frame into the engine: nothing is kept but the flows in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A judged handshake as text for people (aligned "label: value" lines, like
  * inspect) or as one JSON object (documented in phonecert(1)). Every string

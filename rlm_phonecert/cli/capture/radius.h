@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A RADIUS packet (RFC 2865) as the capture reader needs it: code,
  * identifier, the attributes a phone's authentication is told by, and the

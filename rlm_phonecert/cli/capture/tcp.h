@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One direction of a TCP connection put back in order: segments that arrive
  * out of order wait (a bounded number of them), retransmitted and

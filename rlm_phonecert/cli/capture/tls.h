@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a capture shows of one TLS handshake, read from the two byte streams
  * (phone -> server, server -> phone) however they arrived: EAP-TLS fragments
