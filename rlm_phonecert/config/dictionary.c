@@ -26,6 +26,8 @@ char const *const phonecert_attribute_names[ATTR_COUNT] = {
 	[ATTR_LEGACY_SIGNATURE] = "Phonecert-Legacy-Signature",
 	[ATTR_ADVICE] = "Phonecert-Advice",
 	[ATTR_ANCHOR_FINGERPRINT] = "Phonecert-Anchor-Fingerprint",
+	[ATTR_DECIDED] = "Phonecert-Decided",
+	[ATTR_KEY_PROVEN] = "Phonecert-Key-Proven",
 };
 
 char const *phonecert_dictionary_problem(char *buf, size_t len)

@@ -131,20 +131,55 @@ static void add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *resu
 /*
  * Built apart and added at once: each attribute_add replaces along the whole
  * list it is given. What a certificate verified before left in list goes
- * first: it must not mix with this one's.
+ * first: it must not mix with this one's. decided, if not NULL, is the
+ * Phonecert-Decided marker to add.
  */
-void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
+static void replace_ours(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result, char const *decided)
 {
 	VALUE_PAIR *ours = NULL;
 	VALUE_PAIR *earlier = attributes_take_ours(list);
 	TALLOC_CTX *pool = talloc_pool(ctx, RESULT_POOL_SIZE);
 
 	fr_pair_list_free(&earlier);
-	add_result(pool ? pool : ctx, &ours, result);
+	if (result->verdict != PC_VERDICT_NOT_PHONE) add_result(pool ? pool : ctx, &ours, result);
+	if (decided) attribute_add(pool ? pool : ctx, &ours, ATTR_DECIDED, decided);
 	/* Owned by ctx, as before; the pool's memory goes back to malloc when the last of them is freed. */
 	attributes_steal(ctx, ours);
 	talloc_free(pool);
 	fr_pair_add(list, ours);
+}
+
+void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
+{
+	replace_ours(ctx, list, result, NULL);
+}
+
+void attributes_add_session(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result)
+{
+	replace_ours(ctx, list, result, result->verdict == PC_VERDICT_ACCEPT ? "phone" : "not-phone");
+}
+
+/* Whether an integer attribute holds the dictionary's value of that name (dictionary.phonecert defines them). */
+static bool has_value(VALUE_PAIR const *vp, char const *name)
+{
+	char const *value = vp ? dict_valnamebyattr(vp->da->attr, vp->da->vendor, vp->vp_integer) : NULL;
+
+	return value && strcmp(value, name) == 0;
+}
+
+char const *attributes_unresumable(VALUE_PAIR *cached)
+{
+	phone_attributes found;
+
+	phone_attributes_find(cached, &found);
+	if (!found.vp[ATTR_DECIDED]) return "it carries no Phonecert-Decided: phonecert did not decide its client certificate";
+	if (!has_value(found.vp[ATTR_DECIDED], "phone")) return NULL;	/* not a phone: eap's own checks */
+	if (!phone_attribute_value(&found, ATTR_CERTIFICATE_TYPE) || !phone_attribute_value(&found, ATTR_ANCHOR) ||
+	    !phone_attribute_value(&found, ATTR_ANCHOR_FINGERPRINT)) {
+		return "it lacks the phone facts that post-auth re-checks (Phonecert-Certificate-Type, -Anchor, "
+		       "-Anchor-Fingerprint)";
+	}
+	return NULL;
 }
 
 char const *phone_attribute_value(phone_attributes const *found, phonecert_attr_t attr)

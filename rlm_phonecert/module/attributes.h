@@ -28,8 +28,22 @@ void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found);
 /* Add attr = value to list (nothing for a NULL or empty value). */
 void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, char const *value);
 
-/* Everything the core found about a certificate, as attributes. */
+/* Everything the core found about a certificate, as attributes (replacing ours already in list). */
 void attributes_add_result(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result);
+
+/*
+ * What the TLS session caches of a certificate phonecert let through
+ * (verdict ACCEPT or NOT_PHONE): a phone's attributes, and in both cases
+ * Phonecert-Decided, without which a cached session is never resumed.
+ */
+void attributes_add_session(TALLOC_CTX *ctx, VALUE_PAIR **list, pc_result const *result);
+
+/*
+ * NULL when the attributes cached with a TLS session that had a client
+ * certificate carry what resuming it needs (Phonecert-Decided, and for a
+ * phone the facts post-auth re-checks); else why not.
+ */
+char const *attributes_unresumable(VALUE_PAIR *cached);
 
 /* The value of a string attr found, or NULL. */
 char const *phone_attribute_value(phone_attributes const *found, phonecert_attr_t attr);

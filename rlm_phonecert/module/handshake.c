@@ -4,6 +4,13 @@
  * of X509_verify_cert() for every client certificate. It asks the core
  * (trust, then policy with what the switch sent) and records the answer;
  * certificates that are not phones' go to X509_verify_cert() untouched.
+ *
+ * This runs before the client has proved that it holds the certificate's
+ * private key (its CertificateVerify comes later in the same flight): a
+ * certificate is public, and anyone near the wire can send a phone's. So
+ * what is decided here is only recorded as the phone's once the handshake
+ * finished (post_auth.c sets Phonecert-Key-Proven); a reject decided here is
+ * logged and kept apart in the inventory, as an unproven claim.
  */
 #include <freeradius/radiusd.h>
 
@@ -45,8 +52,13 @@ static pc_verdict decide(phonecert_generation_t const *generation, REQUEST *requ
 	return result->verdict;
 }
 
-/* eap copies this list into every later round's request (check-eap-tls, post-auth) and caches it with the session. */
-static bool record_accept(REQUEST *request, SSL *ssl, pc_result *result)
+/*
+ * The session's certificate list: eap copies it into every later round's
+ * request (check-eap-tls, post-auth) and caches it with the session. Both
+ * what phonecert accepts and what it leaves to eap get Phonecert-Decided there:
+ * a cached session without it is never resumed (hook.c).
+ */
+static bool record_in_session(REQUEST *request, SSL *ssl, pc_result *result)
 {
 	VALUE_PAIR **session_certs = SSL_get_ex_data(ssl, fr_tls_ex_index_certs);
 	TALLOC_CTX *session_ctx = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_TALLOC);
@@ -57,9 +69,11 @@ static bool record_accept(REQUEST *request, SSL *ssl, pc_result *result)
 		result->verdict = PC_VERDICT_REJECT;
 		return false;
 	}
-	RDEBUG2("phonecert: %s %s verified by %s", pc_cert_type_name(result->cert_type),
-		result->identity.device_name, pc_anchor_name(result->anchor));
-	attributes_add_result(session_ctx, session_certs, result);
+	if (result->verdict == PC_VERDICT_ACCEPT) {
+		RDEBUG2("phonecert: %s %s verified by %s", pc_cert_type_name(result->cert_type),
+			result->identity.device_name, pc_anchor_name(result->anchor));
+	}
+	attributes_add_session(session_ctx, session_certs, result);
 	return true;
 }
 
@@ -68,7 +82,7 @@ static void record_reject(REQUEST *request, X509_STORE_CTX *ctx, pc_result *resu
 {
 	char reason[PC_REASON_LEN * 4];
 
-	/* pc_verify names what it rejects; what the policy or record_accept rejects it had accepted. */
+	/* pc_verify names what it rejects; what the policy or record_in_session rejects it had accepted. */
 	pc_result_name_certificate(X509_STORE_CTX_get0_cert(ctx), result);
 	/* subject and issuer are in X509_NAME_oneline's form, which escapes controls; the reason may quote a field as it is. */
 	pc_escape(reason, sizeof(reason), result->reason, PC_ESCAPE_TEXT);
@@ -100,10 +114,14 @@ int handshake_verify_cert(X509_STORE_CTX *ctx, void *arg)
 	case PC_VERDICT_NOT_PHONE:
 		RDEBUG2("phonecert: %s is not a phone certificate, leaving it to eap's own checks", result.subject);
 		ok = X509_verify_cert(ctx);
+		/* Without the mark its session would not resume: a full handshake, eap's checks again. */
+		if (ok && !record_in_session(request, ssl, &result)) {
+			RWDEBUG("phonecert: %s", result.reason);
+		}
 		break;
 
 	case PC_VERDICT_ACCEPT:
-		ok = record_accept(request, ssl, &result);
+		ok = record_in_session(request, ssl, &result);
 		if (!ok) record_reject(request, ctx, &result);
 		break;
 

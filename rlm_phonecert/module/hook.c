@@ -9,18 +9,25 @@
  * reference on the current generation (trust set + policy) and drops it when
  * done, so a HUP replaces the generation atomically while work in flight
  * finishes on the one it started with.
+ *
+ * The hook also stands in front of eap's session-cache lookup, so that no
+ * session resumes without what post-auth re-checks (get_decided_session).
  */
 #include <freeradius/radiusd.h>
 
 #include <pthread.h>
 
+#include "attributes.h"
 #include "phonecert.h"
+
+typedef SSL_SESSION *get_session_fn(SSL *ssl, unsigned char const *id, int len, int *copy);
 
 struct phonecert_hook {
 	char			*instance_name;
 	char			*eap_name;
 	char			*tls_config_name;
 	bool			resumes_sessions;	/* eap's tls-config has a session cache */
+	get_session_fn		*eap_get_session;	/* eap's session-cache lookup, behind get_decided_session */
 	pthread_mutex_t		mutex;			/* guards current and every generation's users */
 	phonecert_generation_t	*current;
 };
@@ -108,6 +115,53 @@ static phonecert_hook_t *hook_new(char const *instance_name, char const *eap_nam
 	return hook;
 }
 
+/*
+ * Why a cached session must not resume, or NULL. No certificate is verified
+ * on resumption, and post-auth can only re-check what was cached with the
+ * session: one whose client certificate phonecert did not decide (cached
+ * before phonecert was there, or by a cache that lost the attributes, such
+ * as a tls-cache site that does not store Phonecert-*) must be decided
+ * again. Sessions without a client certificate (PEAP, TTLS) never met
+ * phonecert and are eap's own.
+ */
+static char const *unresumable(SSL_SESSION *session)
+{
+	if (!SSL_SESSION_get0_peer(session)) return NULL;
+	/* eap reads the cached attributes from the session OpenSSL has replaced by then (eap_tls.c, tls.c). */
+	if (SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION) {
+		return "FreeRADIUS 3.2 does not restore the cached attributes of a resumed TLS 1.3 session";
+	}
+	return attributes_unresumable(SSL_SESSION_get_ex_data(session, fr_tls_ex_index_vps));
+}
+
+/*
+ * eap's session-cache lookup, behind phonecert: a session that must not
+ * resume is a cache miss, whichever cache (persist_dir or a tls-cache
+ * virtual server): the client makes a full handshake, decided afresh.
+ */
+static SSL_SESSION *get_decided_session(SSL *ssl, unsigned char const *id, int len, int *copy)
+{
+	/* eap's own SSL_CTX: realm_dir may have switched the SSL to another, which shares its session cache. */
+	fr_tls_server_conf_t const *conf = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_CONF);
+	phonecert_hook_t *hook = conf ? SSL_CTX_get_ex_data(conf->ctx, hooked_index) : NULL;
+	REQUEST *request = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST);
+	SSL_SESSION *session;
+	char const *why;
+
+	if (!hook) {
+		ERROR("phonecert: a TLS session lookup on an SSL_CTX phonecert did not hook: not resuming");
+		return NULL;
+	}
+	session = hook->eap_get_session(ssl, id, len, copy);
+	if (!session) return NULL;
+	why = unresumable(session);
+	if (!why) return session;
+
+	if (request) RWDEBUG("phonecert: not resuming the cached TLS session: %s; a full handshake decides again", why);
+	if (!*copy) SSL_SESSION_free(session);	/* ours to free: eap handed over its reference */
+	return NULL;
+}
+
 phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
 			       char const *tls_config_name, bool resumes_sessions,
 			       phonecert_generation_t *generation, char *err, size_t len)
@@ -129,6 +183,8 @@ phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char
 
 	SSL_CTX_set_ex_data(ssl_ctx, hooked_index, hook);
 	SSL_CTX_set_cert_verify_callback(ssl_ctx, handshake_verify_cert, hook);
+	hook->eap_get_session = SSL_CTX_sess_get_get_cb(ssl_ctx);
+	if (hook->eap_get_session) SSL_CTX_sess_set_get_cb(ssl_ctx, get_decided_session);
 	return hook;
 }
 

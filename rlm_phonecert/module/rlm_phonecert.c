@@ -101,6 +101,18 @@ static fr_tls_server_conf_t *find_eap_tls_conf(rlm_phonecert_t const *inst, CONF
  *	Module life cycle
  */
 
+/* FreeRADIUS 3.2 loses a resumed TLS 1.3 session's cached attributes: hook.c resumes none with a client certificate. */
+static void tell_tls13_not_resumed(rlm_phonecert_t const *inst, fr_tls_server_conf_t const *tls_conf)
+{
+	int max = SSL_CTX_get_max_proto_version(tls_conf->ctx);
+
+	if (!tls_conf->session_cache_enable || (SSL_CTX_get_options(tls_conf->ctx) & SSL_OP_NO_TLSv1_3) ||
+	    (max != 0 && max < TLS1_3_VERSION)) return;
+	INFO("rlm_phonecert (%s): tls-config %s allows TLS 1.3: its sessions with a client certificate are not "
+	     "resumed (FreeRADIUS 3.2 does not restore their cached attributes), TLS 1.2 sessions are",
+	     inst->name, inst->options.tls_config_name);
+}
+
 /* First start: hook eap's SSL_CTX. */
 static int hook_eap(rlm_phonecert_t *inst, CONF_SECTION *conf, phonecert_generation_t *generation)
 {
@@ -108,6 +120,7 @@ static int hook_eap(rlm_phonecert_t *inst, CONF_SECTION *conf, phonecert_generat
 	char err[1024];	/* the CertificateRequest message is long */
 
 	if (!tls_conf || check_post_auth(inst, conf, tls_conf->session_cache_enable) < 0) return -1;
+	tell_tls13_not_resumed(inst, tls_conf);
 	inst->hook = hook_install(tls_conf->ctx, inst->name, inst->options.eap_name, inst->options.tls_config_name,
 				  tls_conf->session_cache_enable, generation, err, sizeof(err));
 	if (!inst->hook) {

@@ -68,7 +68,7 @@ echo "mac 2C-31-24-C9-F8-E1 # blocked while its session lives" > "$(BLOCKED)"
 out=$(timeout 10 radmin -f "$IT_RUN/run/control.sock" -e "hup phonecert" 2>&1)
 if resumer_rejected; then pass "a resumption after block + HUP is rejected"; else fail "resumptions went on being accepted after the block"; fi
 IT_LOG=$(cat "$IT_RUN/log/debug.log")
-expect_log 'phonecert: reject device=SEP2C3124C9F8E1 .*session=resumed reason="blocked: blocked while its session lives' "the resumed session is rejected with the block reason"
+expect_log 'phonecert: reject device=SEP2C3124C9F8E1 .*session=resumed key=proven reason="blocked: blocked while its session lives' "the resumed session is rejected with the block reason"
 grep -q 'resumed=1' "$IT_RUN/resume.out" && pass "eapol_test did resume the TLS session" || fail "eapol_test never resumed"
 
 echo "# SIGHUP (systemctl reload) reads the edited block list too"

@@ -29,7 +29,7 @@ eap_tls lsc-new-rsa.pem lsc-new-rsa.key
 expect_result accept "LSC with its own MAC and identity"
 expect_cisco_avpair "$VOICE" "LSC: the switch gets the voice domain"
 expect_reply_attribute 81 none "LSC: no VLAN"
-expect_log 'phonecert: accept device=SEP2C3124C9F8E1 mac=2C-31-24-C9-F8-E1 calling-station-id=2C-31-24-C9-F8-E1 nas-ip=127.0.0.1 nas-port-id=- type=LSC anchor=demo-cluster-2025 serial=[0-9a-f]+ not-after=2035-01-01T00:00:00Z session=full reason="-"' "one log line with every field"
+expect_log 'phonecert: accept device=SEP2C3124C9F8E1 mac=2C-31-24-C9-F8-E1 calling-station-id=2C-31-24-C9-F8-E1 nas-ip=127.0.0.1 nas-port-id=- type=LSC anchor=demo-cluster-2025 serial=[0-9a-f]+ not-after=2035-01-01T00:00:00Z session=full key=proven reason="-"' "one log line with every field"
 
 eap_tls mic.pem mic.key
 expect_result accept "mic = allow: MIC accepted"
@@ -158,7 +158,7 @@ server_prepare window-closes "$(with_old_capf_until "$until")" && server_start |
 eap_tls -r 2000 lsc-old-rsa.pem lsc-old-rsa.key
 expect_result reject "resumed session after the window closed: rejected"
 expect_log 'phonecert: accept device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed' "resumed sessions accepted inside the window"
-expect_log "phonecert: reject device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed reason=\"outside the window of capf 'demo-cluster-2021': it accepted certificates until $until" "resumed session rejected with the window's reason"
+expect_log "phonecert: reject device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed key=proven reason=\"outside the window of capf 'demo-cluster-2021': it accepted certificates until $until" "resumed session rejected with the window's reason"
 server_stop
 
 echo "# invalid option values stop the server at start-up"

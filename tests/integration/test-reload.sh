@@ -99,11 +99,11 @@ resume_across_reload() {
 	IT_LOG=$(tail -c +"$((before + 1))" "$IT_RUN/log/debug.log")
 	if [ "$rc" -ne 0 ]; then pass "$label: the resumption after the reload is refused"; else fail "$label: every resumption accepted"; fi
 	expect_log 'phonecert: accept device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed' "$label: resumed sessions accepted before"
-	expect_log "phonecert: reject device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed reason=\"signer no longer trusted: capf 'demo-cluster-2021' does not hold the CA certificate that verified this certificate \(SHA-256 [0-9a-f]{16}\)" \
+	expect_log "phonecert: reject device=SEP001122334455 .*anchor=demo-cluster-2021 .*session=resumed key=proven reason=\"signer no longer trusted: capf 'demo-cluster-2021' does not hold the CA certificate that verified this certificate \(SHA-256 [0-9a-f]{16}\)" \
 		"$label: the resumption is refused because the signer is gone"
 	eap_tls lsc-old-rsa.pem lsc-old-rsa.key
 	expect_result reject "$label: a fresh handshake with that LSC is rejected, as before"
-	expect_log 'phonecert: reject device=SEP001122334455 .*session=full reason="signature not verified' "$label: by its signature"
+	expect_log 'phonecert: reject device=SEP001122334455 .*session=full key=unproven reason="signature not verified' "$label: by its signature"
 	eap_tls -r 2 lsc-new-rsa.pem lsc-new-rsa.key
 	expect_result accept "$label: another anchor's phone still authenticates and resumes"
 	expect_log 'phonecert: accept device=SEP2C3124C9F8E1 .*session=resumed' "$label: its session resumed"

@@ -144,7 +144,7 @@ EOF
 # front, in parallel, and handed out one by one by new_key.  Keep this equal
 # to the number of RSA certificates issued below; a wrong value only costs
 # time (missing keys are generated on demand, spare ones are discarded).
-RSA_KEYS_NEEDED=24
+RSA_KEYS_NEEDED=25
 KEYS_USED=0
 
 make_rsa_key_pool() {
@@ -205,6 +205,31 @@ issue() {
         -startdate "$(ca_date "$not_before")" -enddate "$(ca_date "$not_after")" \
         -extfile "$WORK/$name.ext" -in "$WORK/$name.csr" -out "$STAGE/$name.pem"
     CERTS+=("$name")
+}
+
+# replayed_key CERT NAME: NAME.key, an RSA private key with CERT's modulus
+# and exponent and made-up private parts, and NAME.pem, a copy of CERT.
+replayed_key() {
+    local modulus exponent
+    modulus=$(openssl x509 -in "$STAGE/$1.pem" -noout -modulus | cut -d= -f2)
+    exponent=$(openssl x509 -in "$STAGE/$1.pem" -noout -text | sed -n 's/.*Exponent: \([0-9]*\).*/\1/p')
+    cat >"$WORK/$2.asn1" <<EOF
+asn1 = SEQUENCE:rsa_key
+[rsa_key]
+version = INTEGER:0
+modulus = INTEGER:0x$modulus
+publicExponent = INTEGER:$exponent
+privateExponent = INTEGER:0x10001
+prime1 = INTEGER:3
+prime2 = INTEGER:5
+exponent1 = INTEGER:1
+exponent2 = INTEGER:1
+coefficient = INTEGER:2
+EOF
+    run openssl asn1parse -genconf "$WORK/$2.asn1" -out "$WORK/$2.der"
+    run openssl rsa -inform DER -in "$WORK/$2.der" -traditional -out "$STAGE/$2.key"
+    chmod 600 "$STAGE/$2.key"
+    cp "$STAGE/$1.pem" "$STAGE/$2.pem"
 }
 
 # concat OUTPUT INPUT... : PEM bundle of already issued certificates.
@@ -341,6 +366,9 @@ build_lscs() {
         2025-01-01 2035-01-01
     issue_lsc lsc-old-rsa rsa capf-old "$CAPF_MX" CP-7841 FCH1111BBBB 001122334455 \
         2025-01-01 2035-01-01
+    # The MIC phone's LSC from the retiring CAPF, before it got lsc-new-rsa.
+    issue_lsc lsc-old-2c rsa capf-old "$CAPF_MX" CP-8861 FCH2133E8B9 2C3124C9F8E1 \
+        2025-01-01 2035-01-01
     issue_lsc lsc-other rsa capf-other "$CAPF_AU" CP-8861 FCH18198CNQ B000B4BA0AEE \
         2025-01-01 2035-01-01
     issue_lsc lsc-expired rsa capf-new "$CAPF_MX" CP-8861 FCH3333CCCC 0A0B0C0D0E0F \
@@ -431,6 +459,12 @@ EOF
     # An LSC look-alike signed by that key: issuer DN = CAPF DN, wrong key.
     issue_lsc forged-lsc rsa forged-capf "$CAPF_MX" CP-8861 FCH2133E8B9 2C3124C9F8E1 \
         2025-01-01 2035-01-01
+
+    # A replay: the MIC phone's genuine MIC with a private key that shares
+    # only its public half, as anyone who saw the MIC on the wire can make
+    # one (TLS 1.2 sends client certificates in the clear). It loads and
+    # signs, but its CertificateVerify never verifies.
+    replayed_key mic mic-replayed
 
     # A non-phone client that eap's own ca_file trusts.
     issue corp-ca rsa "/O=Example Corp/CN=Example Corp Device CA" \
