@@ -79,27 +79,3 @@ void decider_free(decider *d)
 	for (size_t i = 0; d->file_anchors && i < d->anchor_count; i++) free((char *)d->file_anchors[i].config.name);
 	free(d->file_anchors);
 }
-
-/* Trust first, then the policy with the switch's facts. */
-void decider_decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t now,
-		    decider_switch_facts const *reported, pc_result *result)
-{
-	char const *own_mac;
-	pc_facts facts;
-
-	if (pc_verify_chain(d->trust, &d->policy.verify, cert, chain, now, result) != PC_VERDICT_ACCEPT) return;
-	own_mac = result->identity.has_device ? result->identity.mac : NULL;
-	facts = (pc_facts) {
-		.cert_type = result->cert_type,
-		.anchor_name = pc_anchor_name(result->anchor),
-		.anchor_fingerprint = result->anchor_fingerprint,
-		.common_name = result->identity.cn,
-		.mac = own_mac,
-		.calling_station_id = reported ? reported->calling_station_id : own_mac,
-		.user_name = reported ? reported->user_name : result->identity.cn,
-		.serial = result->serial,
-	};
-	if (!pc_policy_check(&d->policy, d->trust, &facts, now, result->reason, sizeof(result->reason), &result->hint)) {
-		result->verdict = PC_VERDICT_REJECT;
-	}
-}

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The anchors and policy the phonecert tool decides with, and the decision
- * itself: what the module's handshake does (pc_verify on the certificate and
- * the chain the phone sent, then pc_policy_check with the switch's facts).
- * Shared by inspect (certificate files) and capture (certificates on the wire).
+ * The anchors and policy the phonecert tool decides with, as the module would:
+ * inspect (certificate files) and capture (certificates on the wire) hand them
+ * to the core's pc_decide_chain.
  */
 #ifndef PHONECERT_CLI_DECIDER_H
 #define PHONECERT_CLI_DECIDER_H
@@ -16,8 +15,7 @@
 #include "commands.h"
 #include "raddb.h"
 
-#include "../core/policy.h"
-#include "../core/verify.h"
+#include "../core/decide.h"
 
 /* The anchors and policy to decide with: from a raddb, or from files on the command line. */
 typedef struct {
@@ -39,15 +37,5 @@ typedef struct {
 int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor_file const *anchors,
 		 size_t anchor_count);
 void decider_free(decider *d);
-
-/* What the switch reported; NULL strings: as a correctly configured switch would (the certificate's MAC and CN). */
-typedef struct {
-	char const *calling_station_id;
-	char const *user_name;
-} decider_switch_facts;
-
-/* The server's decision on cert (and the chain sent with it, may be NULL) at now. */
-void decider_decide(decider const *d, X509 *cert, STACK_OF(X509) *chain, time_t now,
-		    decider_switch_facts const *reported, pc_result *result);
 
 #endif

@@ -77,7 +77,7 @@ static void inspect_file(decider const *d, char const *file, time_t now, inspect
 	/* Leaf first, the rest sent along as the untrusted chain, as a phone sends them. */
 	cert = sk_X509_shift(certs);
 	in->chain_length = sk_X509_num(certs);
-	decider_decide(d, cert, in->chain_length ? certs : NULL, now, NULL, &in->result);
+	pc_decide_chain(d->trust, &d->policy, cert, in->chain_length ? certs : NULL, NULL, now, &in->result);
 	in->validity = validity_at(cert, now);
 	conclude(in);
 	X509_free(cert);

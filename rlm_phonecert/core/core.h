@@ -8,6 +8,8 @@
  *   timeutil.h  RFC 3339 UTC times
  *   phone.h     what a phone certificate says: device name, MAC, model, PID/SN
  *   trust.h     the trust set: anchors, windows, CRLs, signers' fingerprints
+ *   decide.h    THE decision: trust then policy in the handshake, the policy again
+ *               on what a session cached; everyone asks here
  *   verify.h    the trust decision on a client certificate and its chain
  *   policy.h    the rules for a verified phone: block list, window, mic, bindings
  *   blocklist.h the block list (block_file)
@@ -20,9 +22,8 @@
  *   - an (err, len) buffer the caller passes: always NUL-terminated when len
  *     is not 0, cut to fit, never written past len;
  *   - the object's own last error for the trust set (pc_trust_error()).
- * A decision is not an error: pc_verify_chain and pc_policy_check return the
- * verdict and write the reason (and what to do) into the result they are
- * given. Messages name the section, file and option concerned; callers add
+ * A decision is not an error: the pc_decide_* functions return the verdict
+ * and write the reason (and what to do) into the result they are given. Messages name the section, file and option concerned; callers add
  * the file[line] of the configuration.
  *
  * Time. "Now" is always an argument; the core never reads the clock, so
@@ -46,6 +47,7 @@
 
 #include "blocklist.h"
 #include "certreq.h"
+#include "decide.h"
 #include "phone.h"
 #include "policy.h"
 #include "suggest.h"

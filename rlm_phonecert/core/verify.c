@@ -21,6 +21,13 @@ char const *pc_cert_type_name(pc_cert_type type)
 	return "unknown";
 }
 
+pc_cert_type pc_cert_type_parse(char const *name)
+{
+	if (name && strcmp(name, pc_cert_type_name(PC_CERT_LSC)) == 0) return PC_CERT_LSC;
+	if (name && strcmp(name, pc_cert_type_name(PC_CERT_MIC)) == 0) return PC_CERT_MIC;
+	return PC_CERT_UNKNOWN;
+}
+
 static pc_verdict reject(pc_result *result, char const *hint, char const *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static pc_verdict reject(pc_result *result, char const *hint, char const *fmt, ...)

@@ -79,6 +79,7 @@ pc_verdict pc_verify_chain(pc_trust const *trust, pc_verify_options const *optio
 			   STACK_OF(X509) *chain, time_t now, pc_result *result);
 
 char const *pc_cert_type_name(pc_cert_type type);	/* "LSC", "MIC", "unknown" */
+pc_cert_type pc_cert_type_parse(char const *name);	/* the reverse; PC_CERT_UNKNOWN for anything else or NULL */
 
 /* Below what OpenSSL accepts at Debian's security level 2: a SHA-1 (or weaker) signature, an RSA-1024 (or weaker) key. */
 bool pc_cert_weak_signature(X509 *cert);

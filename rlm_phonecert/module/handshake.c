@@ -2,7 +2,8 @@
 /*
  * The certificate-verify callback on eap's SSL_CTX. OpenSSL calls it instead
  * of X509_verify_cert() for every client certificate. It asks the core
- * (trust, then policy with what the switch sent) and records the answer;
+ * (pc_decide_certificate: trust, then policy with what the switch sent) and
+ * records the answer;
  * certificates that are not phones' go to X509_verify_cert() untouched.
  *
  * This runs before the client has proved that it holds the certificate's
@@ -18,39 +19,6 @@
 #include "phonecert.h"
 
 #include "../core/text.h"
-
-static void facts_from_handshake(REQUEST *request, pc_result const *result, pc_facts *facts)
-{
-	*facts = (pc_facts) {
-		.cert_type = result->cert_type,
-		.anchor_name = result->anchor ? pc_anchor_name(result->anchor) : NULL,
-		.anchor_fingerprint = result->anchor_fingerprint,
-		.common_name = result->identity.cn,
-		.mac = result->identity.has_device ? result->identity.mac : NULL,
-		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
-		.user_name = request_string(request, PW_USER_NAME),
-		.serial = result->serial,
-	};
-}
-
-/* Trust first (pc_verify), then the policy with what the switch sent in this request. */
-static pc_verdict decide(phonecert_generation_t const *generation, REQUEST *request, X509_STORE_CTX *ctx,
-			 pc_result *result)
-{
-	time_t now = time(NULL);
-	pc_facts facts;
-
-	if (pc_verify(generation->trust, &generation->policy.verify, ctx, now, result) != PC_VERDICT_ACCEPT) {
-		return result->verdict;
-	}
-	facts_from_handshake(request, result, &facts);
-	if (!pc_policy_check(&generation->policy, generation->trust, &facts, now, result->reason,
-			     sizeof(result->reason), &result->hint)) {
-		X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-		result->verdict = PC_VERDICT_REJECT;
-	}
-	return result->verdict;
-}
 
 /*
  * The session's certificate list: eap copies it into every later round's
@@ -99,6 +67,7 @@ int handshake_verify_cert(X509_STORE_CTX *ctx, void *arg)
 	SSL *ssl = X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
 	REQUEST *request = ssl ? SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST) : NULL;
 	phonecert_generation_t *generation;
+	pc_switch_report reported;
 	pc_result result;
 	int ok = 0;
 
@@ -110,7 +79,11 @@ int handshake_verify_cert(X509_STORE_CTX *ctx, void *arg)
 
 	/* Held until the verdict is recorded: result points into this generation's trust set. */
 	generation = hook_acquire(hook);
-	switch (decide(generation, request, ctx, &result)) {
+	reported = (pc_switch_report) {
+		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
+		.user_name = request_string(request, PW_USER_NAME),
+	};
+	switch (pc_decide_certificate(generation->trust, &generation->policy, ctx, &reported, time(NULL), &result)) {
 	case PC_VERDICT_NOT_PHONE:
 		RDEBUG2("phonecert: %s is not a phone certificate, leaving it to eap's own checks", result.subject);
 		ok = X509_verify_cert(ctx);

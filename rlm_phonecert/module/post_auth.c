@@ -43,23 +43,15 @@ static bool session_resumed(REQUEST *request)
 	return vp && vp->vp_integer;
 }
 
-static pc_cert_type cert_type(char const *name)
+/* What the session cached of the phone's certificate (post-auth of a full handshake: what it just decided). */
+static void session_facts(phone_attributes const *found, pc_session_facts *cached)
 {
-	if (name && strcmp(name, pc_cert_type_name(PC_CERT_LSC)) == 0) return PC_CERT_LSC;
-	if (name && strcmp(name, pc_cert_type_name(PC_CERT_MIC)) == 0) return PC_CERT_MIC;
-	return PC_CERT_UNKNOWN;
-}
-
-static void facts_from_request(REQUEST *request, phone_attributes const *found, pc_facts *facts)
-{
-	*facts = (pc_facts) {
-		.cert_type = cert_type(phone_attribute_value(found, ATTR_CERTIFICATE_TYPE)),
+	*cached = (pc_session_facts) {
+		.cert_type = phone_attribute_value(found, ATTR_CERTIFICATE_TYPE),
 		.anchor_name = phone_attribute_value(found, ATTR_ANCHOR),
 		.anchor_fingerprint = phone_attribute_value(found, ATTR_ANCHOR_FINGERPRINT),
 		.common_name = phone_attribute_value(found, ATTR_COMMON_NAME),
 		.mac = phone_attribute_value(found, ATTR_MAC),
-		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
-		.user_name = request_string(request, PW_USER_NAME),
 		.serial = phone_attribute_value(found, ATTR_CERTIFICATE_SERIAL),
 	};
 }
@@ -207,10 +199,15 @@ static rlm_rcode_t recheck(phonecert_generation_t const *generation, REQUEST *re
 {
 	char reason[PC_REASON_LEN];
 	char const *hint;
-	pc_facts facts;
+	pc_session_facts cached;
+	pc_switch_report reported = {
+		.calling_station_id = request_string(request, PW_CALLING_STATION_ID),
+		.user_name = request_string(request, PW_USER_NAME),
+	};
 
-	facts_from_request(request, found, &facts);
-	if (!pc_policy_check(&generation->policy, generation->trust, &facts, time(NULL), reason, sizeof(reason), &hint)) {
+	session_facts(found, &cached);
+	if (!pc_decide_session(generation->trust, &generation->policy, &cached, &reported, time(NULL), reason,
+			       sizeof(reason), &hint)) {
 		attribute_add(request->packet, &request->packet->vps, ATTR_REASON, reason);
 		attribute_add(request->packet, &request->packet->vps, ATTR_ADVICE, hint);
 		prepend_failure_message(request, reason);

@@ -48,7 +48,7 @@
 #include <openssl/x509.h>
 
 #include "core/trust_internal.h"
-#include "core/verify.h"
+#include "core/decide.h"
 
 #define FUZZ_TARGET "fuzz_chain"
 #include "fuzz_result.h"
@@ -164,6 +164,7 @@ static void decide(uint8_t flags, record const *records, int count)
 	pc_anchor_config b = { .kind = PC_ANCHOR_CAPF, .name = "b", .ca_file = file_b,
 			       .accept_until = (flags & 32) ? PAST_UNTIL : NULL };
 	pc_verify_options options = { .allow_expired_mic = (flags & 64) != 0, .allow_legacy_mic = (flags & 128) != 0 };
+	pc_policy policy;
 	pc_trust *trust;
 	STACK_OF(X509) *chain = NULL;
 	pc_result result;
@@ -195,7 +196,9 @@ static void decide(uint8_t flags, record const *records, int count)
 		if (!chain) chain = sk_X509_new_null();
 		CHECK(chain != NULL && sk_X509_push(chain, records[i].cert));
 	}
-	verdict = pc_verify_chain(trust, &options, records[k].cert, chain, NOW, &result);
+	pc_policy_defaults(&policy);
+	policy.verify = options;
+	verdict = pc_decide_chain(trust, &policy, records[k].cert, chain, NULL, NOW, &result);
 	check_result(trust, records[k].cert, &result, verdict);
 	if (!options.allow_expired_mic && !options.allow_legacy_mic) CHECK(!result.expired && !result.legacy);
 

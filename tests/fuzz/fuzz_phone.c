@@ -5,7 +5,8 @@
  * Input: DER bytes of a certificate, optionally followed by more DER
  * certificates (the chain a client sends with it). When the first one parses,
  * the core reads the phone identity, classifies the issuer, and decides on it
- * with pc_verify_chain() against a fixed trust set loaded once from the test
+ * with pc_decide_chain() (the default policy, the switch reporting the
+ * certificate's own MAC and CN) against a fixed trust set loaded once from the test
  * PKI (PHONECERT_TEST_PKI, made by tests/pki/make-pki.sh):
  *
  *   capf capf-new     capf-new.pem   window open at NOW
@@ -30,7 +31,7 @@
 
 #include "core/phone.h"
 #include "core/trust.h"
-#include "core/verify.h"
+#include "core/decide.h"
 
 #define FUZZ_TARGET "fuzz_phone"
 #include "fuzz_result.h"
@@ -131,6 +132,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	X509 *cert = d2i_X509(NULL, &p, (long)size);
 	STACK_OF(X509) *chain = NULL;
 	pc_identity id;
+	pc_policy policy;
 	pc_result result;
 	pc_verdict verdict;
 
@@ -157,15 +159,15 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	(void)pc_name_is_capf(X509_get_issuer_name(cert));
 	(void)pc_name_is_capf(X509_get_subject_name(cert));
 
-	verdict = pc_verify_chain(trust, NULL, cert, chain, NOW, &result);
+	pc_policy_defaults(&policy);
+	verdict = pc_decide_chain(trust, &policy, cert, chain, NULL, NOW, &result);
 	check_result(cert, &result, verdict);
 	CHECK(!result.expired && !result.legacy);	/* strict: nothing waived */
 
 	/* MIC options change only MIC decisions: decide again with everything a policy can waive. */
 	if (result.cert_type == PC_CERT_MIC) {
-		pc_verify_options const lenient = { .allow_expired_mic = true, .allow_legacy_mic = true };
-
-		verdict = pc_verify_chain(trust, &lenient, cert, chain, NOW, &result);
+		policy.verify = (pc_verify_options) { .allow_expired_mic = true, .allow_legacy_mic = true };
+		verdict = pc_decide_chain(trust, &policy, cert, chain, NULL, NOW, &result);
 		check_result(cert, &result, verdict);
 	}
 

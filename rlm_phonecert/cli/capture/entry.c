@@ -140,34 +140,34 @@ static void classify(capture_entry *entry)
 }
 
 /* What the switch reported, for the policy's bindings, as the module reads them. */
-static decider_switch_facts switch_facts(cap_handshake const *hs, capture_entry const *entry)
+static pc_switch_report switch_report(cap_handshake const *hs, capture_entry const *entry)
 {
 	switch (hs->via) {
 	case CAP_VIA_RADIUS:
-		return (decider_switch_facts) {
+		return (pc_switch_report) {
 			.calling_station_id = hs->calling_station_id[0] ? hs->calling_station_id : NULL,
 			.user_name = hs->user_name[0] ? hs->user_name : NULL,
 		};
 	case CAP_VIA_EAPOL:	/* the switch would send the port's MAC and the EAP identity */
-		return (decider_switch_facts) {
+		return (pc_switch_report) {
 			.calling_station_id = entry->mac[0] ? entry->mac : NULL,
 			.user_name = hs->eap_identity[0] ? hs->eap_identity : NULL,
 		};
 	case CAP_VIA_TCP:
 		break;
 	}
-	return (decider_switch_facts) { 0 };
+	return (pc_switch_report) { 0 };
 }
 
 static void decide(capture_entry *entry, decider const *d)
 {
 	cap_handshake const *hs = entry->hs;
-	decider_switch_facts facts = switch_facts(hs, entry);
+	pc_switch_report reported = switch_report(hs, entry);
 
 	pc_name_entry(X509_get_issuer_name(entry->cert), NID_commonName, entry->issuer_cn, sizeof(entry->issuer_cn));
 	key_text(entry->cert, entry->key, sizeof(entry->key));
-	decider_decide(d, entry->cert, entry->chain, entry->decided_at, hs->via == CAP_VIA_TCP ? NULL : &facts,
-		       &entry->result);
+	pc_decide_chain(d->trust, &d->policy, entry->cert, entry->chain, hs->via == CAP_VIA_TCP ? NULL : &reported,
+			entry->decided_at, &entry->result);
 	if (entry->result.identity.has_device) memcpy(entry->mac, entry->result.identity.mac, PC_MAC_LEN);
 	classify(entry);
 }
