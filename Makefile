@@ -133,7 +133,7 @@ MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecer
 
 .PHONY: install-files install-state
 install: install-files install-state
-	@echo "Installed. Enable: ln -s ../mods-available/phonecert $(RADDB_DIR)/mods-enabled/ (see README.md)"
+	@echo "Installed. Enable: ln -s ../mods-available/phonecert $(RADDB_DIR)/mods-enabled/ (see doc/installation.md)"
 
 install-files: all
 	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULE_DIR)/rlm_phonecert.so

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds rlm_phonecert and adds it to Debian's own FreeRADIUS configuration,
-# the way README.md's "Adding phonecert to an existing Debian FreeRADIUS"
-# says. This is the whole image build: docker/Dockerfile copies the
-# repository and runs this script, nothing else. CI, which has no Docker
-# engine, runs the same script into a staging root
-# (tests/integration/test-docker-build.sh).
+# the way doc/installation.md says. This is the whole image build:
+# docker/Dockerfile copies the repository and runs this script, nothing
+# else. CI, which has no Docker engine, runs the same script into a staging
+# root (tests/integration/test-docker-build.sh).
 #
 # Usage: docker/build.sh
 #   PHONECERT_DESTDIR=DIR   install under DIR instead of /: the module into
@@ -54,7 +53,7 @@ make install DESTDIR="$root"
 say "enable phonecert in $raddb"
 ln -sfn ../mods-available/phonecert "$raddb/mods-enabled/phonecert"
 
-# post-auth of the default site (Debian: the site that runs eap), as README.md says:
+# post-auth of the default site (Debian: the site that runs eap), as doc/installation.md says:
 #   post-auth {
 #       phonecert_post_auth                # policy, log line, switch reply, inventory
 #       ...
@@ -80,7 +79,7 @@ else
 	inside && /^\}/ { inside = 0 }
 	{ print }
 	END { if (!top || !reject) exit 1 }' "$site" > "$site.phonecert" ||
-		{ rm -f "$site.phonecert"; echo "docker/build.sh: $site has no post-auth { ... Post-Auth-Type REJECT { }: add phonecert by hand (README.md)" >&2; exit 1; }
+		{ rm -f "$site.phonecert"; echo "docker/build.sh: $site has no post-auth { ... Post-Auth-Type REJECT { }: add phonecert by hand (doc/installation.md)" >&2; exit 1; }
 	# Keep the file itself (owner, mode): overwrite its content.
 	cat "$site.phonecert" > "$site"
 	rm -f "$site.phonecert"

@@ -46,6 +46,7 @@ In another terminal:
   $build/phonecert inspect --config $demo/raddb $pki/lsc-old-rsa.pem
   $build/phonecert report --db sqlite:$demo/db/phonecert-inventory.sqlite --config $demo/raddb
 
+The guide: $repo/doc/README.md (these tools: doc/phonecert-test.md, doc/phonecert-tool.md).
 Stop with Ctrl-C.
 TEXT
 

@@ -462,7 +462,7 @@ debian_sites_on_loopback() {	# SRC DST PORT
 		rm "$dst/sites-available/inner-tunnel.loopback"
 }
 
-# The operator's part of Debian's configuration with phonecert (README.md):
+# The operator's part of Debian's configuration with phonecert (doc/installation.md):
 # the CAPF certificates mods-available/phonecert names, the test MICs' CA
 # beside Cisco's manufacturing bundle (as in the demo), and in
 # mods-available/eap the server's certificate and key and a ca_file with the
@@ -482,7 +482,7 @@ operator_setup() {	# RADDB OWNER
 	       -e 's|^\([[:space:]]*\)ca_file = .*|\1ca_file = ${certdir}/eap-ca.pem|' "$raddb/mods-available/eap"
 }
 
-# The two site lines README.md asks for, in Debian's default site of RADDB.
+# The two site lines doc/installation.md asks for, in Debian's default site of RADDB.
 site_calls_phonecert() {	# RADDB
 	sed -i -e '0,/^post-auth {/s//post-auth {\n\tphonecert_post_auth/' \
 	       -e '0,/^[[:space:]]*Post-Auth-Type REJECT {/s//\tPost-Auth-Type REJECT {\n\t\tphonecert_post_auth_reject/' \

@@ -95,7 +95,7 @@ for release in $RELEASES; do
 	esac
 	if [[ $fr_version == "$want_major"* ]]; then pass "Debian $release's FreeRADIUS in the image: $fr_version"; else fail "FreeRADIUS $fr_version in the $release image (expected $want_major)"; fi
 
-	# The operator's side, seeded from the image as README.md says.
+	# The operator's side, seeded from the image as doc/docker.md says.
 	ops=$IT_OPEN/ops-$release
 	rm -rf "$ops"
 	mkdir -p "$ops"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package: make deb builds it and lintian finds no error; it
 # installs into a fresh debootstrapped root of this machine's release (Debian's
-# own freeradius there), phonecert is enabled as README.md says, the root's
+# own freeradius there), phonecert is enabled as doc/installation.md says, the root's
 # freeradius authenticates demo phones on a random loopback port, and
 # apt-get remove then purge leave no file the package made.
 #
@@ -121,7 +121,7 @@ if grep -q "^phonecert $version " <<<"$out"; then pass "phonecert --version says
 out=$(in_root timeout 60 freeradius -CX -d /etc/freeradius/3.0 2>&1)
 if grep -q 'Configuration appears to be OK' <<<"$out"; then pass "installed, not enabled: Debian's configuration still passes freeradius -C"; else fail "freeradius -C fails after installation:"; tail -n 3 <<<"$out" | sed 's/^/#   /'; fi
 
-echo "# enabled as README.md says"
+echo "# enabled as doc/installation.md says"
 # The admin's part: CAPF certificates, the server's certificate and eap's
 # ca_file (non-phone CAs only), the two site lines, the module and inventory enabled.
 operator_setup "$raddb" "$(awk -F: '$1 == "freerad" { print $3 ":" $4 }' "$ROOT/etc/passwd")"

@@ -99,7 +99,7 @@ check "phonecert enabled: mods-enabled/phonecert -> ../mods-available/phonecert"
 	[ "$(readlink "$RADDB/mods-enabled/phonecert")" = ../mods-available/phonecert ]
 check "dictionary includes dictionary.phonecert" grep -qxF "\$INCLUDE dictionary.phonecert" "$RADDB/dictionary"
 
-# The calls README.md asks for, in the default site's post-auth.
+# The calls doc/installation.md asks for, in the default site's post-auth.
 post_auth_calls() {	# prints "post-auth NAME" and "reject NAME" for each phonecert call
 	awk '/^post-auth \{/ { inside = 1; next }
 	     inside && /^[[:space:]]*Post-Auth-Type REJECT \{/ { reject = 1; next }

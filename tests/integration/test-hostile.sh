@@ -10,9 +10,9 @@
 # quotes, "key=" pairs and a newline with a fake accept line in an issuer's
 # CN, in the EAP identity and in Calling-Station-Id, C1 and bidi controls in
 # an issuer's CN and in a PID. The one log line per phone stays one line
-# whose pairs a strict parser reads back exactly (README: "One log line per
-# phone"), the README's grep for accepts matches none of it, and inspect's
-# text and JSON escape them.
+# whose pairs a strict parser reads back exactly (doc/log-line.md), its
+# grep for accepts matches none of it, and inspect's text and JSON escape
+# them.
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/hostile-certs.sh"
@@ -20,7 +20,7 @@ it_init
 
 # Without the inventory: its writer replays each spooled request into this
 # debug log (radiusd -X prints the packets it reads, attacker's values and
-# all), which radius.log, where the README's greps run, never holds.
+# all), which radius.log, where doc/log-line.md's greps run, never holds.
 # test-report covers what the inventory makes of these certificates.
 IT_INVENTORY=0
 server_prepare hostile && server_start || exit 1
@@ -75,7 +75,7 @@ LOG_KEYS="device mac calling-station-id nas-ip nas-port-id type anchor serial no
 # The phonecert lines (Auth level) of the last authentication.
 phone_lines() { grep -E '^\([0-9]+\) phonecert: (accept|reject)( |$)' <<<"$IT_LOG"; }
 
-# A strict reader of the README's format: LINE KEY -> the keys in order, then
+# A strict reader of doc/log-line.md's format: LINE KEY -> the keys in order, then
 # KEY's value unescaped, in hex; fails when anything is left over.
 read_log_line() {
 	perl -e 'my ($line, $want) = @ARGV; my (@keys, %value);
@@ -91,8 +91,8 @@ read_log_line() {
 }
 
 # LABEL KEY VALUE: the last authentication logged exactly one phonecert line, of the
-# README's keys and nothing else, whose KEY reads back as VALUE; after a reject, the
-# README's grep for accepts of SEP2C3124C9F8E1 matches nothing.
+# keys of doc/log-line.md and nothing else, whose KEY reads back as VALUE; after a reject,
+# doc/log-line.md's grep for accepts of SEP2C3124C9F8E1 matches nothing.
 expect_one_honest_line() {
 	local label=$1 key=$2 value=$3 lines parsed
 	lines=$(phone_lines)
@@ -101,16 +101,16 @@ expect_one_honest_line() {
 	fi
 	if parsed=$(read_log_line "$lines" "$key" 2>&1) && [ "$(head -n 1 <<<"$parsed")" = "$LOG_KEYS" ] &&
 	   [ "$(tail -n 1 <<<"$parsed")" = "$(hex "$value")" ]; then
-		pass "$label: one line, the README's pairs only, $key read back exactly"
+		pass "$label: one line, doc/log-line.md's pairs only, $key read back exactly"
 	else
 		fail "$label: the line does not read back: $parsed"; sed 's/^/#   /' <<<"$lines"
 	fi
 	[ "$IT_RESULT" = reject ] || return 0
 	if grep -qE '^[^(]*\([0-9]+\) phonecert: accept device=SEP2C3124C9F8E1 ' <<<"$IT_LOG"; then
-		fail "$label: the README's grep for accepts of SEP2C3124C9F8E1 matches:"
+		fail "$label: doc/log-line.md's grep for accepts of SEP2C3124C9F8E1 matches:"
 		grep -E '^[^(]*\([0-9]+\) phonecert: accept device=SEP2C3124C9F8E1 ' <<<"$IT_LOG" | sed 's/^/#   /'
 	else
-		pass "$label: the README's grep for accepts of SEP2C3124C9F8E1 matches nothing"
+		pass "$label: doc/log-line.md's grep for accepts of SEP2C3124C9F8E1 matches nothing"
 	fi
 }
 
@@ -160,9 +160,9 @@ expect_result accept "a phone behind a NAS-Port-Id with forged pairs"
 expect_one_honest_line "forged NAS-Port-Id" nas-port-id "$FORGED_PORT"
 if grep -qE '^[^(]*\([0-9]+\) phonecert: accept .* anchor=demo-cluster-2021( |$)' <<<"$IT_LOG" ||
    grep -qE '^[^(]*\([0-9]+\) phonecert: [a-z]+ .* device=SEP001122334455( |$)' <<<"$IT_LOG"; then
-	fail "forged NAS-Port-Id: the README's greps for an anchor's accepts or a device's lines match the forged pairs"
+	fail "forged NAS-Port-Id: doc/log-line.md's greps for an anchor's accepts or a device's lines match the forged pairs"
 else
-	pass "forged NAS-Port-Id: the README's greps for an anchor's accepts and a device's lines do not match"
+	pass "forged NAS-Port-Id: doc/log-line.md's greps for an anchor's accepts and a device's lines do not match"
 fi
 
 echo "# inspect: the same fields in text and JSON"

@@ -62,7 +62,7 @@ mkdir -p "$stock/db"
 chown freerad:freerad "$stock/db" 2>/dev/null
 sed -i "s|\"/var/lib/freeradius/phonecert-inventory.sqlite\"|\"$stock/db/phonecert-inventory.sqlite\"|" \
 	"$stock/mods-config/sql/phonecert/connection.conf"
-# As README.md says: the two wrapper calls in the default site, the inventory and its writer site enabled.
+# As doc/installation.md says: the two wrapper calls in the default site, the inventory and its writer site enabled.
 ln -sf ../mods-available/sql_phonecert "$stock/mods-enabled/sql_phonecert"
 ln -sf ../mods-available/cache_phonecert "$stock/mods-enabled/cache_phonecert"
 ln -sf ../sites-available/phonecert-inventory "$stock/sites-enabled/phonecert-inventory"
@@ -100,7 +100,7 @@ else
 	fail "an eap ca_file of $cas long CA names was not refused:"; tail -n 3 <<<"$out" | sed 's/^/#   /'
 fi
 
-# As README.md says: eap's ca_file holds the CAs of non-phone clients only.
+# As doc/installation.md says: eap's ca_file holds the CAs of non-phone clients only.
 cp "$IT_PKI/eap-ca.pem" "$stock/certs/"
 sed -i "s|^\([[:space:]]*ca_file = \).*$big|\1$stock/certs/eap-ca.pem|" "$stock/mods-available/eap"
 out=$(timeout 60 freeradius -C -X -d "$stock" 2>&1)
