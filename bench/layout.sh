@@ -148,6 +148,49 @@ EOF
 	done
 }
 
+# ---------------------------------------------------------------- an admin's configuration
+
+# The anchors as an admin in the middle of a rotation writes them: the retiring
+# CAPF first, then the new one of the same DN (so a new LSC's same-DN
+# candidates start with the wrong key), and the manufacturing bundle as
+# shipped (Cisco's public CAs, with the test chain appended by the demo).
+admin_anchors() {
+	local conf=$1/raddb/mods-available/phonecert
+	awk '
+		/^[[:space:]]*capf [^ ]* \{/ { skip = 1 }
+		skip { if (/^[[:space:]]*}/) skip = 0; next }
+		/^[[:space:]]*manufacturing \{/ {
+			print "\tcapf demo-cluster-2021 {\n\t\tca_file = ${certdir}/phonecert/capf-old.pem"
+			print "\t\taccept_until = \"2030-01-01T00:00:00Z\"\n\t}"
+			print "\tcapf demo-cluster-2025 {\n\t\tca_file = ${certdir}/phonecert/capf-new.pem\n\t}"
+		}
+		{ print }' "$conf" > "$conf.admin" && mv "$conf.admin" "$conf"
+	[ "$(grep -A1 -m1 '^[[:space:]]*capf ' "$conf" | grep -c 'capf-old.pem')" = 1 ] ||
+		die "$1: cannot list the old CAPF first"
+}
+
+# (d) stock as an admin has it: one process, eap's ca_file with the non-phone
+# CAs, the new CAPF only (a same-DN pair fails stock) and the manufacturing bundle.
+layout_admin_stock() {
+	local dir=$1 certs=$1/raddb/certs
+	layout_stock "$dir" new
+	cat "$certs/eap-ca.pem" "$certs/phonecert/capf-new.pem" "$certs/phonecert/manufacturing.pem" > "$certs/stock-ca.pem"
+}
+
+# (e) phonecert, its inventory off, with the admin's anchors.
+layout_admin_phonecert() {
+	layout_phonecert "$1"
+	admin_anchors "$1"
+}
+
+# (f) phonecert with the admin's anchors and the inventory enabled as the
+# README tells (sql_phonecert, cache_phonecert, the writer site): the shipped
+# demo configuration has exactly those.
+layout_admin_demo() {
+	layout_demo "$1"
+	admin_anchors "$1"
+}
+
 # ---------------------------------------------------------------- axes
 
 # The anchors axis: the demo configuration without the inventory (as (b)),

@@ -21,7 +21,8 @@
 # shipped (inventory on, its cache), shipped without the inventory's cache
 # (every authentication written), phonecert with 10 and 100 capf sections
 # (and 100 with 98 not advertised), shipped with BENCH_PHONES (10,000) other
-# phones in the inventory.
+# phones in the inventory; an admin's configuration (stock with the new CAPF
+# only, phonecert with the old CAPF first, and with the inventory).
 #
 # Settings (environment):
 #   PROFILE_N=20      authentications per configuration
@@ -66,11 +67,13 @@ layout_noreply() {
 	layout_phonecert "$1"
 	remove_calls "$1" phonecert_switch_reply
 }
-SIDES+=(uncached anchors10 anchors100 anchors100n inventory)
+SIDES+=(uncached anchors10 anchors100 anchors100n inventory admin_stock admin_phonecert admin_demo)
 LABEL+=([uncached]="shipped without the inventory's cache" [anchors10]="+ phonecert, 10 capf sections"
 	[anchors100]="+ phonecert, 100 capf sections"
 	[anchors100n]="+ phonecert, 100 capf sections, 98 with advertise = no"
-	[inventory]="shipped, $PHONES phones in the inventory")
+	[inventory]="shipped, $PHONES phones in the inventory"
+	[admin_stock]="stock, an admin's: new CAPF only" [admin_phonecert]="+ phonecert, an admin's anchors (old CAPF first)"
+	[admin_demo]="the same + inventory")
 
 auth() {	# certificate, port, output file
 	timeout 60 eapol_test -c "$work/clients/$1.conf" -a 127.0.0.1 -p "$2" -s "$secret" -t 30 \
@@ -130,6 +133,9 @@ profile_side() {
 		anchors100) layout_anchors "$dir" 100 ;;
 		anchors100n) layout_anchors "$dir" 100 no ;;
 		inventory) layout_inventory "$dir" "$PHONES" ;;
+		admin_stock) layout_admin_stock "$dir" ;;
+		admin_phonecert) layout_admin_phonecert "$dir" ;;
+		admin_demo) layout_admin_demo "$dir" ;;
 	esac
 	rm -f "$work/$side".callgrind*
 	SERVER_LAUNCH=(valgrind --tool=callgrind --cache-sim=yes --instr-atstart=no --callgrind-out-file="$work/$side.callgrind")
@@ -332,6 +338,11 @@ Differences per authentication (instructions):
   $(per $(( ${IR[anchors100n:total]} - p ))) ($(ratio "$p" "${IR[anchors100n:total]}")× of 2), of which the verify callback
   $(per $(( ${IR[anchors100n:handshake]} - ${IR[phonecert:handshake]} ))); $(per "${IR[anchors100n:bytes]}") bytes sent in $(rounds anchors100n) round trips;
 - $PHONES phones already in the inventory: $(per $(( ${IR[inventory:total]} - d ))) ($(ratio "$d" "${IR[inventory:total]}")× of the empty one);
+- an admin's configuration: phonecert with the old CAPF listed first − stock with the new CAPF only:
+  $(per $(( ${IR[admin_phonecert:total]} - ${IR[admin_stock:total]} ))) ($(ratio "${IR[admin_stock:total]}" "${IR[admin_phonecert:total]}")×), of which the verify callback $(per "${IR[admin_phonecert:handshake]}") (the demo's: $(per "${IR[phonecert:handshake]}"));
+  $(per $(( ${IR[admin_phonecert:i1miss]} - ${IR[admin_stock:i1miss]} ))) more L1 instruction-cache misses ($(ratio "${IR[admin_stock:i1miss]}" "${IR[admin_phonecert:i1miss]}")×), $(per $(( ${IR[admin_phonecert:d1miss]} - ${IR[admin_stock:d1miss]} ))) more L1 data-cache misses ($(ratio "${IR[admin_stock:d1miss]}" "${IR[admin_phonecert:d1miss]}")×);
+  with the inventory: $(per $(( ${IR[admin_demo:total]} - ${IR[admin_stock:total]} ))) ($(ratio "${IR[admin_stock:total]}" "${IR[admin_demo:total]}")×), the inventory's part $(per $(( ${IR[admin_demo:total]} - ${IR[admin_phonecert:total]} ))) (SQL $(per "${IR[admin_demo:sql]}"));
+  $(per "${IR[admin_stock:bytes]}") and $(per "${IR[admin_phonecert:bytes]}") bytes sent in $(rounds admin_stock) and $(rounds admin_phonecert) round trips;
 - the CertificateRequest: stock and phonecert without its switch reply (the same Access-Accept) sent
   $(per "${IR[stock:bytes]}") and $(per "${IR[noreply:bytes]}") bytes in $(rounds stock) and $(rounds noreply) round trips: phonecert's CA names
   are the ones stock's \`ca_file\` sends; with 100 \`capf\` sections $(rounds anchors100) round trips, each a RADIUS

@@ -116,6 +116,19 @@ if grep -qE '^[[:space:]]*phonecert_inventory[[:space:]]*$' "$repo/raddb/policy.
 fi
 # Each side's ratio is against BASE in the same round, target TARGET.
 declare -A BASE=([phonecert]=stock [demo]=stock) TARGET=([phonecert]=1.02 [demo]=1.05)
+# An admin's configuration (bench/layout.sh): (d) stock with the new CAPF only,
+# (e) phonecert with the old CAPF listed first, (f) (e) with the inventory;
+# one process each. Stock cannot hold a same-DN pair, so these sides serve
+# lsc-new-rsa where the others serve lsc-old-rsa.
+SIDES+=(admin_stock admin_phonecert)
+BASE+=([admin_phonecert]=admin_stock) TARGET+=([admin_phonecert]=1.02)
+if $shipped_inventory; then
+	SIDES+=(admin_demo)
+	BASE+=([admin_demo]=admin_stock) TARGET+=([admin_demo]=1.05)
+fi
+declare -A ADMIN_CERT=([lsc-old-rsa]=lsc-new-rsa)
+is_admin() { [[ $1 == admin_* ]]; }
+is_stock() { [ "$1" = stock ] || [ "$1" = admin_stock ]; }
 if [ "$AXES" = 1 ]; then
 	SIDES+=(quiet anchors10 anchors100 anchors100n)
 	BASE+=([quiet]=stock [anchors10]=phonecert [anchors100]=phonecert [anchors100n]=phonecert)
@@ -127,7 +140,14 @@ if [ "$AXES" = 1 ]; then
 fi
 declare -A SERVERS PID PORT
 SERVER_LAUNCH=()
-for side in "${SIDES[@]}"; do SERVERS[$side]="$side-new $side-old"; done
+for side in "${SIDES[@]}"; do
+	if is_admin "$side"; then SERVERS[$side]="$side-new"; else SERVERS[$side]="$side-new $side-old"; fi
+done
+
+# The server of side $1 that serves certificate $2 (SERVING), and the certificate it is given (GIVEN).
+serving() {	# SIDE CERT
+	if is_admin "$1"; then SERVING=$1-new GIVEN=${ADMIN_CERT[$2]:-$2}; else SERVING=$1-${ROUTE[$2]} GIVEN=$2; fi
+}
 
 
 # ---------------------------------------------------------------- configurations
@@ -202,9 +222,9 @@ run_round() {
 		cert=${CERTS[i % ${#CERTS[@]}]}
 		shuffle_sides
 		for side in "${ORDER[@]}"; do
-			name=$side-${ROUTE[$cert]}
-			echo "$cert ${PORT[$name]}" >> "$jobs"
-			expect[$name]=$((expect[$name] + 1))
+			serving "$side" "$cert"
+			echo "$GIVEN ${PORT[$SERVING]}" >> "$jobs"
+			expect[$SERVING]=$((expect[$SERVING] + 1))
 		done
 	done
 	t0=$(date +%s%N)
@@ -229,7 +249,7 @@ run_round() {
 			[ "$logins" -eq "${expect[$name]}" ] && [ "$rejects" -eq 0 ] ||
 				die "$name logged $logins Login OK (expected ${expect[$name]}) and $rejects Login incorrect: the run is invalid"
 			accepts=$(log_count "$name" 'phonecert: accept ' "${size0[$name]}")
-			if [ "$side" = stock ]; then
+			if is_stock "$side"; then
 				[ "$accepts" -eq 0 ] || die "$name: the stock server logged phonecert lines"
 			elif [ "$side" = quiet ]; then
 				[ "$accepts" -eq 0 ] || die "$name: phonecert logged $accepts accepts with log_accepts = no"
@@ -278,11 +298,16 @@ sample_round() {
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: configurations in $work"
-rm -rf "$work"/{stock,phonecert,demo,quiet,anchors10,anchors100,anchors100n,inventory}-{new,old} "$work/clients" "$work/failures"
+rm -rf "$work"/{stock,phonecert,demo,quiet,anchors10,anchors100,anchors100n,inventory}-{new,old} \
+	"$work"/admin_{stock,phonecert,demo}-new "$work/clients" "$work/failures"
 mkdir -p "$work"
 for side in "${SIDES[@]}"; do
-	for gen in new old; do
+	for name in ${SERVERS[$side]}; do
+		gen=${name##*-}
 		case $side in
+			admin_stock) layout_admin_stock "$work/$name" ;;
+			admin_phonecert) layout_admin_phonecert "$work/$name" ;;
+			admin_demo) layout_admin_demo "$work/$name" ;;
 			stock) layout_stock "$work/$side-$gen" "$gen" ;;
 			phonecert) layout_phonecert "$work/$side-$gen" ;;
 			demo) layout_demo "$work/$side-$gen" ;;
@@ -303,9 +328,9 @@ echo "bench: servers up: $(for n in "${!PORT[@]}"; do printf '%s=127.0.0.1:%s ' 
 # Warm-up, and a check that each server accepts the certificates it serves.
 for side in "${SIDES[@]}"; do
 	for cert in "${CERTS[@]}"; do
-		name=$side-${ROUTE[$cert]}
-		"$0" __auth "$cert" "${PORT[$name]}" >/dev/null ||
-			die "warm-up: $name did not accept $cert (output in $work/failures/)"
+		serving "$side" "$cert"
+		"$0" __auth "$GIVEN" "${PORT[$SERVING]}" >/dev/null ||
+			die "warm-up: $SERVING did not accept $GIVEN (output in $work/failures/)"
 	done
 done
 # Why stock needs two processes: one with both CAPFs in ca_file trusts the
@@ -336,7 +361,7 @@ for ((r = 1; r <= R; r++)); do
 			"$side" "${ROUND_CPU[$side]}" "${CPU[$side:$r]}" "${RSS[$side:$r]}"
 	done
 	for side in "${SIDES[@]}"; do
-		[ "$side" = stock ] && continue
+		is_stock "$side" && continue
 		# Against its base side in the same round (read through a nameref in values).
 		# shellcheck disable=SC2034
 		RATIO[$side:$r]=$(awk -v a="${CPU[${BASE[$side]}:$r]}" -v b="${CPU[$side:$r]}" 'BEGIN { printf "%.3f", b / a }')
@@ -370,12 +395,15 @@ declare -A LABEL=([stock]="(a) stock FreeRADIUS" [phonecert]="(b) + phonecert, i
 		  [quiet]="(bq) as (b), log_accepts = no (no log line for an accepted phone)"
 		  [anchors10]="(b10) as (b), 10 capf sections" [anchors100]="(b100) as (b), 100 capf sections"
 		  [anchors100n]="(b100n) as (b100), the 98 extra ones with advertise = no"
-		  [inventory]="(c$PHONES) as (c), $PHONES other phones in the inventory")
+		  [inventory]="(c$PHONES) as (c), $PHONES other phones in the inventory"
+		  [admin_stock]="(d) stock as an admin has it: the new CAPF and the manufacturing bundle in eap's ca_file"
+		  [admin_phonecert]="(e) + phonecert with an admin's anchors (the old CAPF first), inventory off"
+		  [admin_demo]="(f) (e) with the inventory enabled as the README says")
 declare -A SHORT=([stock]="(a)" [phonecert]="(b)" [demo]="(c)" [quiet]="(bq)" [anchors10]="(b10)" [anchors100]="(b100)" [anchors100n]="(b100n)"
-		  [inventory]="(c$PHONES)")
+		  [inventory]="(c$PHONES)" [admin_stock]="(d)" [admin_phonecert]="(e)" [admin_demo]="(f)")
 for side in "${SIDES[@]}"; do
 	MED_CPU[$side]=$(values CPU "$side" | median)
-	[ "$side" = stock ] && continue
+	is_stock "$side" && continue
 	MED_RATIO[$side]=$(values RATIO "$side" | median)
 	MIN_RATIO[$side]=$(values RATIO "$side" | sort -g | head -n 1)
 	MAX_RATIO[$side]=$(values RATIO "$side" | sort -g | tail -n 1)
@@ -464,13 +492,13 @@ error in the server's log, and with phonecert one \`phonecert: accept\` line$( [
 |---|---:|---:|---|---:|---:|
 END
 	for side in "${SIDES[@]}"; do
-		if [ "$side" = stock ]; then ratio=1 to=- target=-
+		if is_stock "$side"; then ratio=1 to=- target=-
 		else ratio="**$(fmt "${MED_RATIO[$side]}" %.4f)**" to=${SHORT[${BASE[$side]}]} target="≤ ${TARGET[$side]}"; fi
 		echo "| ${LABEL[$side]} | $(fmt "${MED_CPU[$side]}" %.3f) | $ratio | $to | $target | ${RSS[$side:1]} / ${RSS[$side:$R]} |"
 	done
 	echo
 	for side in "${SIDES[@]}"; do
-		[ "$side" = stock ] && continue
+		is_stock "$side" && continue
 		echo "- ${SHORT[$side]}: ${VERDICT[$side]}. Ratio per round $(values RATIO "$side" | paste -sd, | sed 's/,/, /g'); all rounds pooled ${POOLED[$side]}; $(awk -v a="${MED_CPU[${BASE[$side]}]}" -v b="${MED_CPU[$side]}" 'BEGIN { printf "%+.0f", (b - a) * 1000 }') µs of radiusd CPU per authentication against ${SHORT[${BASE[$side]}]} (difference of the medians)."
 	done
 	cat <<END
@@ -534,7 +562,20 @@ END
 	fi
 	cat <<END
 
-**Why each side runs as two processes.** Stock FreeRADIUS (OpenSSL) picks a
+**An admin's configuration.** (d), (e) and (f) are configured as an admin in
+the middle of a rotation has it, and as an outside bench measured: (e) lists
+the retiring CAPF first and the new one (same DN) second, so a new LSC's
+same-DN candidates start with the wrong key; its manufacturing anchor is the
+shipped bundle of Cisco's CAs with the test chain; (f) adds the inventory as
+the README tells an admin to enable it (sql_phonecert, cache_phonecert, the
+writer site). Stock (d) holds what it can: eap's \`ca_file\` with the non-phone
+CAs, the new CAPF only (a same-DN pair fails stock) and the same manufacturing
+bundle. Each is one server process; they serve lsc-new-rsa where the other
+sides serve lsc-old-rsa, so their mix is RSA and EC LSCs and a MIC, and
+lsc-new-rsa and mic, one phone, alternate as in (c). (e) and (f) are compared
+with (d) of the same round.
+
+**Why sides (a) to (c) run as two processes.** Stock FreeRADIUS (OpenSSL) picks a
 CA from eap's \`ca_file\` by name; the CAPF LSCs carry no Authority Key
 Identifier, so with two same-DN CAPF certificates only the one found first is
 ever tried and every LSC of the other generation fails ("certificate
