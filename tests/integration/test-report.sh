@@ -46,7 +46,9 @@ authenticate_fleet() {
 	eap_tls lsc-old-rsa.pem lsc-old-rsa.key
 	expect_result accept "LSC of the old CAPF (SEP001122334455)"
 	eap_tls mic-expired.pem mic-expired.key
-	expect_result reject "an expired MIC (00-00-0A-0B-0C-0D, never had an LSC)"
+	expect_result reject "an expired MIC (00-00-0A-0B-0C-0D): refused in the handshake, an unproven claim"
+	eap_tls "$MIC_ONLY.pem" "$MIC_ONLY.key"
+	expect_result accept "a MIC of a phone that never had an LSC (00-00-AB-CD-EF-01)"
 	# The same phone as lsc-new-rsa presenting its MIC: its latest certificate is a MIC, but it was seen with an LSC.
 	eap_tls mic.pem mic.key
 	expect_result accept "the MIC of the phone that also has a new-CAPF LSC (2C-31-24-C9-F8-E1)"
@@ -88,6 +90,27 @@ if [ "$(openssl x509 -in "$ROTATED.pem" -noout -subject -nameopt RFC2253)" = \
 	pass "the new LSC has the old one's subject"
 else
 	fail "the new LSC's subject differs from lsc-old-rsa's"
+fi
+
+# A phone that never had an LSC: a MIC of the test manufacturing CA, as tests/pki/make-pki.sh's mic_ext gives one.
+MIC_ONLY=$EXTRA/mic-only
+cat > "$EXTRA/mic.ext" <<'EOF'
+[mic]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature, keyEncipherment
+extendedKeyUsage       = clientAuth, serverAuth
+subjectKeyIdentifier   = none
+authorityKeyIdentifier = keyid:always
+EOF
+if openssl req -new -newkey rsa:2048 -nodes -keyout "$MIC_ONLY.key" -out "$MIC_ONLY.csr" \
+	-subj "/serialNumber=PID:CP-8841 SN:FCH7777GGGG/O=Cisco Systems Inc./OU=CTG/CN=CP-8841-SEP0000ABCDEF01" \
+	>>"$EXTRA/openssl.log" 2>&1 &&
+   openssl x509 -req -in "$MIC_ONLY.csr" -CA "$IT_PKI/mfg-ca.pem" -CAkey "$IT_PKI/mfg-ca.key" \
+	-set_serial "0x$(openssl rand -hex 12)" -days 3650 -sha256 \
+	-extfile "$EXTRA/mic.ext" -extensions mic -out "$MIC_ONLY.pem" >>"$EXTRA/openssl.log" 2>&1; then
+	pass "a MIC for SEP0000ABCDEF01 issued by the test manufacturing CA (openssl)"
+else
+	fail "cannot issue the MIC:"; sed 's/^/#   /' "$EXTRA/openssl.log"
 fi
 
 # A stranger's CAPF: the old CAPF's DN, another key; an LSC from it with the old-CAPF phone's subject.
@@ -140,8 +163,8 @@ expect_out "^  capf $OLD, retiring: accept_until 2030-01-01T00:00:00Z$" "the old
 expect_out "verdict: +NOT safe: 1 phone still uses it \(list with --phones\)$" "verdict: NOT safe, 1 phone"
 expect_out "^Result: NOT safe to remove: $OLD \(1 phone\)$" "the result line names the anchor"
 expect_out "^MIC-only phones .*: 1$" "one MIC-only phone"
-expect_out "^Phones rejected in the last 24 hours: 3$" "three rejects in the last 24 hours (one phone, two claimed MACs)"
-expect_out "^ +1  certificate expired on 2025-01-01T00:00:00Z$" "a reject reason with its count"
+expect_out "^Phones rejected in the last 24 hours: 3$" "three rejects in the last 24 hours (three claimed MACs)"
+expect_out "^ +1  certificate expired on 2025-01-01T00:00:00Z \[" "a reject reason with its count"
 expect_out "^ +1  signature not verified: .* \[unverified: no anchor signed the certificate, its phone identity is only claimed\]$" \
 	"the forged LSC's reject is shown, marked unverified"
 expect_no_out "SEP001122334455" "without --phones no phone is listed"
@@ -158,7 +181,7 @@ run report --db "sqlite:$DB" --config "$R" --format json --phones
 expect_rc 1 "report --format json"
 SQLITE_BEFORE=$OUT
 expect_json '.now | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")' "JSON: now in RFC 3339"
-expect_json '.phones == 4' "JSON: 4 phones in the inventory (verified certificates only)"
+expect_json '.phones == 4' "JSON: 4 phones in the inventory (proven authentications only)"
 anchor_json "$OLD" '.kind == "capf" and .retiring and .accept_until == "2030-01-01T00:00:00Z" and .phones == 1
 	and .safe_to_remove == false and .verdict == "NOT safe: 1 phone still uses it"' "JSON: old CAPF NOT safe, 1 phone"
 anchor_json "$OLD" '[.phone_list[] | .device_name] == ["SEP001122334455"] and .phone_list[0].mac == "00-11-22-33-44-55"
@@ -167,16 +190,15 @@ anchor_json "$OLD" ".last_used == \"$OLD_DAY\"" "JSON: the day the old CAPF was 
 anchor_json "$NEW" '.retiring == false and .safe_to_remove == null and .verdict == null and .phones == 1' \
 	"JSON: the new CAPF: 1 phone (the other one's latest is its MIC), no verdict"
 anchor_json manufacturing '.kind == "manufacturing" and .phones == 2' "JSON: manufacturing: 2 phones"
-expect_json '.mic_only.count == 1 and [.mic_only.phones[].mac] == ["00-00-0A-0B-0C-0D"]' \
-	"JSON: MIC-only: the expired MIC's phone, not the phone also seen with an LSC"
-expect_json '.mic_expiring.count == 1 and .mic_expiring.phones[0].mac == "00-00-0A-0B-0C-0D" and .mic_expiring.phones[0].expired' \
-	"JSON: MICs expiring within 180 days: the expired one"
+expect_json '.mic_only.count == 1 and [.mic_only.phones[].mac] == ["00-00-AB-CD-EF-01"]' \
+	"JSON: MIC-only: the phone that never had an LSC, not the phone also seen with an LSC"
+expect_json '.mic_expiring.count == 0' "JSON: no MIC expiring within 180 days (the expired one was refused, unproven)"
 expect_json '.rejected_24h.count == 3 and ([.rejected_24h.reasons[] | select(.reason == "certificate expired on 2025-01-01T00:00:00Z")
-	| [.phones, .verified]] == [[1, true]]) and ([.rejected_24h.reasons[] | select(.reason | test("^LSC from another cluster"))
+	| [.phones, .verified]] == [[1, false]]) and ([.rejected_24h.reasons[] | select(.reason | test("^LSC from another cluster"))
 	| [.phones, .verified]] == [[1, false]]) and ([.rejected_24h.reasons[] | select(.reason | test("^signature not verified"))
 	| [.phones, .verified]] == [[1, false]])' \
 	"JSON: rejects grouped by reason, verified or not"
-expect_json '[.rejected_24h.unverified_claims[] | .mac] == ["00-11-22-33-44-55", "B0-00-B4-BA-0A-EE"]
+expect_json '[.rejected_24h.unverified_claims[] | .mac] == ["00-00-0A-0B-0C-0D", "00-11-22-33-44-55", "B0-00-B4-BA-0A-EE"]
 	and ([.rejected_24h.unverified_claims[] | .verified] | all(. == false))' "JSON --phones: the unverified claims, verified false"
 expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false}' "JSON: summary"
 
@@ -184,7 +206,7 @@ echo "# --now"
 run report --db "sqlite:$DB" --config "$R" --format json --now "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)"
 expect_json '.rejected_24h.count == 0 and .rejected_24h.reasons == []' "--now two days on: no reject in the last 24 hours"
 run report --db "sqlite:$DB" --config "$R" --format json --now 2034-12-01T00:00:00Z
-expect_json '.now == "2034-12-01T00:00:00Z" and .mic_expiring.count == 2 and
+expect_json '.now == "2034-12-01T00:00:00Z" and .mic_expiring.count == 1 and
 	([.mic_expiring.phones[] | select(.mac == "2C-31-24-C9-F8-E1")] | .[0].days_left == 31 and .[0].expired == false)' \
 	"--now 2034-12-01: the MIC ending 2035-01-01 expires within 180 days (31 days left)"
 run report --db "sqlite:$DB" --config "$R" --now 31/12/2026
@@ -204,10 +226,10 @@ expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,1,$OLD_DAY,false,NO
 expect_out "^anchor,$NEW,capf,true,false,,1,$NEW_DAY,,$" "CSV: the new CAPF's row"
 expect_out "^section,anchor,device_name,mac,model,last_seen,last_result$" "CSV: the phones table (--phones)"
 expect_out "^anchor_phone,$OLD,SEP001122334455,00-11-22-33-44-55,CP-7841,${OLD_DAY}T[0-9:]{8}Z,accept$" "CSV: the old-CAPF phone"
-expect_out "^mic_only,SEP00000A0B0C0D,00-00-0A-0B-0C-0D,CP-7945G,manufacturing,2025-01-01T00:00:00Z,.*,reject$" "CSV: the MIC-only row"
+expect_out "^mic_only,SEP0000ABCDEF01,00-00-AB-CD-EF-01,CP-8841,manufacturing,[0-9]{4}-[0-9-]{5}T[0-9:]{8}Z,.*,accept$" "CSV: the MIC-only row"
 expect_out "^section,device_name,mac,model,not_after,days_left,expired,last_seen,last_result$" "CSV: the expiring MICs header"
 expect_out "^section,reason,phones,verified$" "CSV: the rejects header"
-expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1,true$" "CSV: a reject reason row"
+expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1,false$" "CSV: a reject reason row"
 expect_out "^rejected_24h,LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF,1,false$" "CSV: an unverified reject row"
 expect_out "^section,device_name,mac,verified,rejects,last_seen,reason$" "CSV --phones: the unverified claims header"
 expect_out "^unverified_claim,SEP001122334455,00-11-22-33-44-55,false,1,${OLD_DAY}T[0-9:]{8}Z,signature not verified" "CSV --phones: the forged LSC's claim"
@@ -438,8 +460,9 @@ authenticate_fleet
 rows=$(pg_sql phonecert "SELECT count(*) FROM phonecert_phone")
 if [ "$rows" = 4 ]; then pass "the server wrote 4 verified phones into PostgreSQL"; else fail "PostgreSQL has '$rows' phones, expected 4"; fi
 rows=$(pg_sql phonecert "SELECT mac, rejects FROM phonecert_unverified ORDER BY mac")
-if [ "$rows" = "00-11-22-33-44-55|1
-B0-00-B4-BA-0A-EE|1" ]; then pass "PostgreSQL: the two certificates no anchor verified, apart"; else fail "PostgreSQL: phonecert_unverified has '$rows'"; fi
+if [ "$rows" = "00-00-0A-0B-0C-0D|1
+00-11-22-33-44-55|1
+B0-00-B4-BA-0A-EE|1" ]; then pass "PostgreSQL: the three refused in the handshake, apart"; else fail "PostgreSQL: phonecert_unverified has '$rows'"; fi
 
 run report --db "$PG_URL" --config "$IT_RUN/raddb"
 expect_rc 1 "PostgreSQL: report while the old-CAPF phone remains (a forged LSC with its CN rejected last)"
