@@ -47,7 +47,7 @@ authenticate_fleet() {
 	expect_result accept "LSC of the old CAPF (SEP001122334455)"
 	eap_tls mic-expired.pem mic-expired.key
 	expect_result reject "an expired MIC (00-00-0A-0B-0C-0D): refused in the handshake, an unproven claim"
-	eap_tls "$MIC_ONLY.pem" "$MIC_ONLY.key"
+	eap_tls mic-only.pem mic-only.key
 	expect_result accept "a MIC of a phone that never had an LSC (00-00-AB-CD-EF-01)"
 	# The same phone as lsc-new-rsa presenting its MIC: its latest certificate is a MIC, but it was seen with an LSC.
 	eap_tls mic.pem mic.key
@@ -90,27 +90,6 @@ if [ "$(openssl x509 -in "$ROTATED.pem" -noout -subject -nameopt RFC2253)" = \
 	pass "the new LSC has the old one's subject"
 else
 	fail "the new LSC's subject differs from lsc-old-rsa's"
-fi
-
-# A phone that never had an LSC: a MIC of the test manufacturing CA, as tests/pki/make-pki.sh's mic_ext gives one.
-MIC_ONLY=$EXTRA/mic-only
-cat > "$EXTRA/mic.ext" <<'EOF'
-[mic]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = clientAuth, serverAuth
-subjectKeyIdentifier   = none
-authorityKeyIdentifier = keyid:always
-EOF
-if openssl req -new -newkey rsa:2048 -nodes -keyout "$MIC_ONLY.key" -out "$MIC_ONLY.csr" \
-	-subj "/serialNumber=PID:CP-8841 SN:FCH7777GGGG/O=Cisco Systems Inc./OU=CTG/CN=CP-8841-SEP0000ABCDEF01" \
-	>>"$EXTRA/openssl.log" 2>&1 &&
-   openssl x509 -req -in "$MIC_ONLY.csr" -CA "$IT_PKI/mfg-ca.pem" -CAkey "$IT_PKI/mfg-ca.key" \
-	-set_serial "0x$(openssl rand -hex 12)" -days 3650 -sha256 \
-	-extfile "$EXTRA/mic.ext" -extensions mic -out "$MIC_ONLY.pem" >>"$EXTRA/openssl.log" 2>&1; then
-	pass "a MIC for SEP0000ABCDEF01 issued by the test manufacturing CA (openssl)"
-else
-	fail "cannot issue the MIC:"; sed 's/^/#   /' "$EXTRA/openssl.log"
 fi
 
 # A stranger's CAPF: the old CAPF's DN, another key; an LSC from it with the old-CAPF phone's subject.
@@ -206,7 +185,7 @@ echo "# --now"
 run report --db "sqlite:$DB" --config "$R" --format json --now "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)"
 expect_json '.rejected_24h.count == 0 and .rejected_24h.reasons == []' "--now two days on: no reject in the last 24 hours"
 run report --db "sqlite:$DB" --config "$R" --format json --now 2034-12-01T00:00:00Z
-expect_json '.now == "2034-12-01T00:00:00Z" and .mic_expiring.count == 1 and
+expect_json '.now == "2034-12-01T00:00:00Z" and .mic_expiring.count == 2 and
 	([.mic_expiring.phones[] | select(.mac == "2C-31-24-C9-F8-E1")] | .[0].days_left == 31 and .[0].expired == false)' \
 	"--now 2034-12-01: the MIC ending 2035-01-01 expires within 180 days (31 days left)"
 run report --db "sqlite:$DB" --config "$R" --now 31/12/2026
@@ -226,7 +205,7 @@ expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,1,$OLD_DAY,false,NO
 expect_out "^anchor,$NEW,capf,true,false,,1,$NEW_DAY,,$" "CSV: the new CAPF's row"
 expect_out "^section,anchor,device_name,mac,model,last_seen,last_result$" "CSV: the phones table (--phones)"
 expect_out "^anchor_phone,$OLD,SEP001122334455,00-11-22-33-44-55,CP-7841,${OLD_DAY}T[0-9:]{8}Z,accept$" "CSV: the old-CAPF phone"
-expect_out "^mic_only,SEP0000ABCDEF01,00-00-AB-CD-EF-01,CP-8841,manufacturing,[0-9]{4}-[0-9-]{5}T[0-9:]{8}Z,.*,accept$" "CSV: the MIC-only row"
+expect_out "^mic_only,SEP0000ABCDEF01,00-00-AB-CD-EF-01,CP-8841,manufacturing,2035-01-01T00:00:00Z,.*,accept$" "CSV: the MIC-only row"
 expect_out "^section,device_name,mac,model,not_after,days_left,expired,last_seen,last_result$" "CSV: the expiring MICs header"
 expect_out "^section,reason,phones,verified$" "CSV: the rejects header"
 expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1,false$" "CSV: a reject reason row"

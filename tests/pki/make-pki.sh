@@ -144,7 +144,7 @@ EOF
 # front, in parallel, and handed out one by one by new_key.  Keep this equal
 # to the number of RSA certificates issued below; a wrong value only costs
 # time (missing keys are generated on demand, spare ones are discarded).
-RSA_KEYS_NEEDED=25
+RSA_KEYS_NEEDED=26
 KEYS_USED=0
 
 make_rsa_key_pool() {
@@ -425,6 +425,8 @@ EOF
 
     issue_mic mic CP-8861 FCH2133E8B9 2C3124C9F8E1 2025-01-01 2035-01-01
     issue_mic mic-expired CP-7945G FCH5555EEEE 00000A0B0C0D 2015-01-01 2025-01-01
+    # A phone that never had an LSC.
+    issue_mic mic-only CP-8841 FCH7777GGGG 0000ABCDEF01 2025-01-01 2035-01-01
     # A phone that sends its intermediate along with the MIC.
     concat mic-chain.pem mic mfg-ca
 }
