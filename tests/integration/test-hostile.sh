@@ -70,7 +70,7 @@ expect_result reject "a self-signed certificate with the CAPF's DN"
 echo "# forged fields in the log line"
 crafted=$work/crafted
 make_hostile_certs "$crafted" && pass "crafted certificates (openssl)" || { fail "cannot make the crafted certificates:"; tail -n 5 "$crafted/openssl.log" | sed 's/^/#   /'; }
-LOG_KEYS="device mac calling-station-id nas-ip nas-port-id type anchor serial not-after session reason"
+LOG_KEYS="device mac calling-station-id nas-ip nas-port-id type anchor serial not-after session key reason"
 
 # The phonecert lines (Auth level) of the last authentication.
 phone_lines() { grep -E '^\([0-9]+\) phonecert: (accept|reject)( |$)' <<<"$IT_LOG"; }
