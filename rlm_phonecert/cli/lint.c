@@ -90,14 +90,6 @@ static void add_finding(linter *l, severity level, char const *check, pc_anchor_
 	l->counts[level]++;
 }
 
-/* "capf 'harbour-2026'" or "manufacturing", as the module's messages name an anchor. */
-static char const *label_of(pc_anchor_config const *anchor, char *buf, size_t len)
-{
-	if (anchor->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
-	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(anchor->kind), anchor->name);
-	return buf;
-}
-
 /* The configured section a loaded anchor came from. */
 static pc_anchor_config const *config_of(linter const *l, pc_anchor const *anchor)
 {
@@ -197,7 +189,7 @@ static void check_same_subject(linter *l, pc_anchor const *anchor, pc_anchor_con
 			add_finding(l, SEVERITY_INFO, "same-subject", config, config->ca_file,
 				    "CA certificate %s has the subject of one in %s, with another key: phonecert tells "
 				    "them apart by signature; plain OpenSSL (eap ca_file) would not",
-				    subject, label_of(config_of(l, other), other_label, sizeof(other_label)));
+				    subject, pc_anchor_config_label(config_of(l, other), other_label, sizeof(other_label)));
 		}
 	}
 	(void)anchor;
@@ -287,7 +279,7 @@ static void check_gap(linter *l, pc_anchor const *anchor, pc_anchor_config const
 	pc_time_format(until, when, sizeof(when));
 	add_finding(l, SEVERITY_WARNING, "gap", config, config->ca_file,
 		    "gap: no CAPF accepts LSCs after %s: %s stops then and no other capf window covers that moment; "
-		    "configure the new CAPF before then", when, label_of(config, label, sizeof(label)));
+		    "configure the new CAPF before then", when, pc_anchor_config_label(config, label, sizeof(label)));
 }
 
 static void check_window(linter *l, pc_anchor const *anchor, pc_anchor_config const *config)
@@ -341,7 +333,7 @@ static void check_in_eap_bundle(linter *l, STACK_OF(X509) *eap_certs, char const
 					    "CA certificate %s of %s is also in eap's ca_file (tls-config %s): OpenSSL trusts "
 					    "it by name for every certificate phonecert leaves to eap, which would let "
 					    "certificates bypass the window/phonecert; keep phone CAs out of eap's ca_file",
-					    subject, label_of(config, label, sizeof(label)), l->phonecert->tls_config_name);
+					    subject, pc_anchor_config_label(config, label, sizeof(label)), l->phonecert->tls_config_name);
 				break;
 			}
 		}
@@ -421,7 +413,7 @@ static void check_eap_check_crl(linter *l)
 		add_finding(l, external ? SEVERITY_WARNING : SEVERITY_ERROR, "eap-check-crl", config, NULL,
 			    "eap's check_crl = yes (tls-config %s) needs a CRL for every certificate, and %s has no "
 			    "crl_file: %s. Set check_crl = no in eap and give the anchors whose CA publishes a CRL "
-			    "a crl_file", l->phonecert->tls_config_name, label_of(config, label, sizeof(label)),
+			    "a crl_file", l->phonecert->tls_config_name, pc_anchor_config_label(config, label, sizeof(label)),
 			    external ? "its phones are rejected unless its CA's current CRL is in eap's ca_path" :
 			    pc_anchor_get_kind(anchor) == PC_ANCHOR_CAPF ?
 			    "CUCM's CAPF publishes no CRL and its certificate has no cRLSign, so every phone it signed "
@@ -486,7 +478,7 @@ static void print_text(linter const *l, FILE *out)
 
 		if (f->anchor_kind) {
 			pc_anchor_kind_parse(f->anchor_kind, &anchor.kind);
-			fprintf(out, "%s: %s: %s", severity_names[f->level], label_of(&anchor, label, sizeof(label)), f->message);
+			fprintf(out, "%s: %s: %s", severity_names[f->level], pc_anchor_config_label(&anchor, label, sizeof(label)), f->message);
 		} else {
 			fprintf(out, "%s: %s", severity_names[f->level], f->message);
 		}
