@@ -69,8 +69,9 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
 
 /*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
- * Unknown subsections, an unnamed capf/lsc_ca, a named manufacturing section
- * and unknown or duplicated options in them are refused.
+ * Unknown subsections (of cs, or of an anchor section, which holds options
+ * only), an unnamed capf/lsc_ca, a named manufacturing section and unknown
+ * or duplicated options in them are refused.
  */
 int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
 			   phonecert_conf_sink_t *sink, void *ctx);

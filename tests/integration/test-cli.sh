@@ -459,6 +459,13 @@ lint_raddb cli-lint-twice "$(phonecert_conf "$(anchor 'capf current' capf-new.pe
 run lint --now "$NOW" "$R"
 expect_rc 2 "an option set twice in an anchor section"
 expect_err "Option 'accept_until' is set twice in capf \(first at .*mods-enabled/phonecert\[[0-9]+\]\)" "names where it was set first"
+lint_raddb cli-lint-subsection "$(phonecert_conf "$(anchor 'capf current' capf-new.pem '		rotation {
+			accept_until = "2026-01-01T00:00:00Z"
+		}')")"
+run lint --now "$NOW" "$R"
+expect_rc 2 "a section inside an anchor section: the module would refuse it"
+expect_err "mods-enabled/phonecert\[[0-9]+\]: Unknown section 'rotation' in capf 'current': it takes options only$" \
+	"named with file, line, the section and where it is"
 lint_raddb cli-lint-syntax "$(phonecert_conf "$CLEAN_ANCHORS" | sed '$d')"
 run lint "$R"
 expect_rc 2 "a section without its closing brace"
