@@ -120,6 +120,22 @@ static void record_refusal(void *ctx, raddb_anchor const *anchor, char const *me
 }
 
 /*
+ *	Who can change the files the trust rests on: the module refuses to start
+ *	(or, with unsafe_permissions = warn, warns) in the same words.
+ */
+static void record_writers(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
+			   char const *message)
+{
+	linter *l = ctx;
+
+	/* A file the module cannot load at all is reported as that refusal already. */
+	if (anchor && l->refused[anchor - l->phonecert->anchors]) return;
+	l->trouble |= refused;
+	add_finding(l, refused ? SEVERITY_ERROR : SEVERITY_WARNING, "file-writers", anchor ? &anchor->config : NULL, NULL,
+		    "%s%s[%d]: %s", refused ? "FreeRADIUS would refuse to start: " : "", file, line, message);
+}
+
+/*
  *	(d) CUCM 14SU2 and later require CA:TRUE and keyCertSign in a CAPF certificate
  */
 static void check_capf_extensions(linter *l, pc_anchor_config const *anchor, X509 *cert)
@@ -549,6 +565,7 @@ static int load(linter *l, char const *instance)
 
 static void run_checks(linter *l)
 {
+	raddb_check_file_writers(l->db, l->phonecert, record_writers, l);
 	check_capf_files(l);
 	for_each_anchor_cert(l, check_same_subject);
 	for_each_anchor_cert(l, check_expiry);

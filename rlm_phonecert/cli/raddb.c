@@ -30,6 +30,7 @@ pid_t rad_waitpid(pid_t pid, int *status)
 typedef struct {
 	CONF_SECTION		*cs;
 	phonecert_options_t	options;
+	phonecert_anchor_t	*anchors;	/* as the module reads them; public.anchors in the same order */
 	pc_blocklist		*blocklist;
 	raddb_phonecert		public;		/* filled by raddb_read_phonecert */
 	bool			read;
@@ -196,10 +197,9 @@ static void keep_first(void *ctx, char const *file, int line, UNUSED phonecert_a
 static int read_anchors(instance_t *in, char *err, size_t len)
 {
 	first_problem_t first = { .err = err, .len = len };
-	phonecert_anchor_t *anchors;
 	size_t count;
 
-	if (phonecert_conf_anchors(in->cs, &anchors, &count, keep_first, &first) < 0) {
+	if (phonecert_conf_anchors(in->cs, &in->anchors, &count, keep_first, &first) < 0) {
 		if (!first.told) fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs));
 		return -1;
@@ -208,9 +208,9 @@ static int read_anchors(instance_t *in, char *err, size_t len)
 	if (!in->public.anchors) return fail(err, len, "out of memory");
 	for (size_t i = 0; i < count; i++) {
 		in->public.anchors[i] = (raddb_anchor) {
-			.config = anchors[i].config,
-			.file = cf_section_filename(anchors[i].cs),
-			.line = cf_section_lineno(anchors[i].cs),
+			.config = in->anchors[i].config,
+			.file = cf_section_filename(in->anchors[i].cs),
+			.line = cf_section_lineno(in->anchors[i].cs),
 		};
 	}
 	in->public.anchor_count = count;
@@ -296,6 +296,40 @@ int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char 
 			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), option, phonecert->tls_config_name);
 	}
 	return 0;
+}
+
+/* raddb_check_file_writers' sinks: the module's refusals, or its warnings with unsafe_permissions = warn. */
+typedef struct {
+	instance_t		*in;
+	raddb_writers_fn	*report;
+	void			*ctx;
+} writers_report_t;
+
+static void tell_writers(writers_report_t const *r, bool refused, char const *file, int line,
+			 phonecert_anchor_t const *anchor, char const *message)
+{
+	r->report(r->ctx, anchor ? &r->in->public.anchors[anchor - r->in->anchors] : NULL, refused, file, line, message);
+}
+
+static void writers_refused(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor, char const *message)
+{
+	tell_writers(ctx, true, file, line, anchor, message);
+}
+
+static void writers_warned(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor, char const *message)
+{
+	tell_writers(ctx, false, file, line, anchor, message);
+}
+
+int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, raddb_writers_fn *report, void *ctx)
+{
+	char err[256];
+	instance_t *in = find_instance(db, phonecert->instance, err, sizeof(err));
+	writers_report_t r = { .in = in, .report = report, .ctx = ctx };
+
+	if (!in) return -1;	/* cannot happen: phonecert was read from db */
+	return phonecert_conf_file_writers(in->cs, &in->options, in->anchors, phonecert->anchor_count, writers_refused,
+					   writers_warned, &r);
 }
 
 /* The name sql_phonecert gives the spool, which the phonecert_inventory policy calls. */

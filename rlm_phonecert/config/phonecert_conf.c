@@ -6,6 +6,7 @@ RCSID("$Id$")
 
 #include <freeradius/radiusd.h>
 
+#include <pwd.h>
 #include <stdarg.h>
 
 #include "../core/suggest.h"
@@ -21,6 +22,7 @@ const CONF_PARSER phonecert_options_config[] = {
 	{ "bind_identity", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, bind_identity), "yes" },
 	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, block_file), NULL },
 	{ "log_accepts", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, log_accepts), "yes" },
+	{ "unsafe_permissions", FR_CONF_OFFSET(PW_TYPE_STRING, phonecert_options_t, unsafe_permissions), "refuse" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -120,8 +122,14 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs)
 
 int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx)
 {
-	if (check_options(cs, phonecert_options_config, sink, ctx) < 0) return -1;
-	return cf_section_parse(cs, options, phonecert_options_config) < 0 ? -1 : 0;
+	if (check_options(cs, phonecert_options_config, sink, ctx) < 0 ||
+	    cf_section_parse(cs, options, phonecert_options_config) < 0) return -1;
+	if (strcmp(options->unsafe_permissions, "refuse") != 0 && strcmp(options->unsafe_permissions, "warn") != 0) {
+		tell_option(sink, ctx, cs, "unsafe_permissions", NULL, "unsafe_permissions = %s: expected refuse or warn",
+			    options->unsafe_permissions);
+		return -1;
+	}
+	return 0;
 }
 
 int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
@@ -250,6 +258,64 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 		(*count)++;
 	}
 	return 0;
+}
+
+/* radiusd's user: security { user = } (or the old top-level user =); without one, the user radiusd runs as. */
+static int radiusd_user(CONF_SECTION *cs, uid_t *uid, phonecert_conf_sink_t *sink, void *ctx)
+{
+	CONF_SECTION *top = cf_top_section(cs), *security = cf_section_sub_find(top, "security");
+	CONF_PAIR *cp = security ? cf_pair_find(security, "user") : NULL;
+	struct passwd pw, *found = NULL;
+	char buf[16384], message[512];
+
+	if (!cp) cp = cf_pair_find(top, "user");
+	if (!cp || !cf_pair_value(cp)) {
+		*uid = geteuid();
+		return 0;
+	}
+	if (getpwnam_r(cf_pair_value(cp), &pw, buf, sizeof(buf), &found) != 0 || !found) {
+		snprintf(message, sizeof(message), "user = %s: no such user: who else may change the files phonecert "
+			 "trusts cannot be told", cf_pair_value(cp));
+		sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
+		return -1;
+	}
+	*uid = found->pw_uid;
+	return 0;
+}
+
+/* One file: 1 (told) when someone else than root and user can change it. */
+static int file_writers(CONF_SECTION *cs, char const *option, char const *path, phonecert_anchor_t const *anchor,
+			uid_t user, phonecert_conf_sink_t *sink, void *ctx)
+{
+	char err[1024], label[160];
+
+	if (!path || pc_writers_check(path, user, err, sizeof(err)) == 0) return 0;
+	if (anchor) pc_anchor_config_label(&anchor->config, label, sizeof(label));
+	tell_option(sink, ctx, cs, option, anchor, "%s%s%s %s: %s", anchor ? label : "", anchor ? ": " : "", option, path, err);
+	return 1;
+}
+
+int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,
+				phonecert_anchor_t const *anchors, size_t count,
+				phonecert_conf_sink_t *refuse, phonecert_conf_sink_t *warn, void *ctx)
+{
+	bool waived = strcmp(options->unsafe_permissions, "warn") == 0;
+	phonecert_conf_sink_t *sink = waived ? warn : refuse;
+	int problems;
+	uid_t user;
+
+	if (radiusd_user(cs, &user, refuse, ctx) < 0) return -1;
+	if (waived) {
+		tell_option(warn, ctx, cs, "unsafe_permissions", NULL, "unsafe_permissions = warn: phonecert does not refuse a "
+			    "ca_file, crl_file or block_file that others than root and radiusd's user can change, and whoever can "
+			    "change one decides which phones are let in. Fix what phonecert lint lists, then remove this option");
+	}
+	problems = file_writers(cs, "block_file", options->block_file, NULL, user, sink, ctx);
+	for (size_t i = 0; i < count; i++) {
+		problems += file_writers(anchors[i].cs, "ca_file", anchors[i].config.ca_file, &anchors[i], user, sink, ctx);
+		problems += file_writers(anchors[i].cs, "crl_file", anchors[i].config.crl_file, &anchors[i], user, sink, ctx);
+	}
+	return problems && !waived ? -1 : 0;
 }
 
 /* pc_trust_build's refusals, told with the section they are about. */
