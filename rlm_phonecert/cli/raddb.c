@@ -7,6 +7,7 @@ RCSID("$Id$")
 #include <freeradius/radiusd.h>
 
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "../config/dictionary.h"
@@ -93,6 +94,127 @@ static int find_instances(raddb *db)
 	return 0;
 }
 
+/*
+ *	FreeRADIUS' parser follows an $INCLUDE loop until the stack overflows
+ *	(cf_file_include recurses without a depth limit: freeradius -CX crashes
+ *	the same way). So the configuration is read first in a child process,
+ *	and here only once the child has read it without crashing. A child
+ *	rather than a loop detector of our own, because it is the more robust:
+ *	it needs no copy of FreeRADIUS' rules for $INCLUDE (relative to the
+ *	including file, ${} expansions, directories, $-INCLUDE), which would
+ *	have to follow FreeRADIUS exactly to find every loop; and it survives
+ *	any crash of the parser, not only this one. The child logs the files it
+ *	opens (FreeRADIUS' own "including configuration file" lines), which
+ *	name those of the loop.
+ */
+#define INCLUDING "including configuration file "
+
+/* The files of the log the child wrote, in the order it included them. *count 0: none (or no memory). */
+static char **included_files(FILE *log, size_t *count)
+{
+	char **files = NULL, line[PATH_MAX + sizeof(INCLUDING) + 2];
+
+	*count = 0;
+	rewind(log);
+	while (fgets(line, sizeof(line), log)) {
+		char **grown;
+
+		if (strncmp(line, INCLUDING, strlen(INCLUDING)) != 0) continue;
+		line[strcspn(line, "\n")] = '\0';
+		grown = talloc_realloc(NULL, files, char *, *count + 1);
+		if (!grown) break;
+		files = grown;
+		files[(*count)++] = talloc_strdup(files, line + strlen(INCLUDING));
+	}
+	return files;
+}
+
+/*
+ * The smallest period of the last half of files: a loop includes the same
+ * files in the same order at every level, until the stack runs out. 0 when
+ * the tail repeats nothing.
+ */
+static size_t loop_period(char **files, size_t count)
+{
+	size_t tail = count / 2;
+
+	for (size_t period = 1; period * 2 <= tail; period++) {
+		size_t i;
+
+		for (i = 0; i + period < tail && strcmp(files[count - 1 - i], files[count - 1 - i - period]) == 0; i++);
+		if (i + period >= tail) return period;
+	}
+	return 0;
+}
+
+/* The file of the loop (files[count - period .. count)) that FreeRADIUS included first: where the loop is entered. */
+static size_t loop_entry(char **files, size_t count, size_t period)
+{
+	size_t entry = count - period, earliest = count;
+
+	for (size_t i = 0; i < count; i++) {
+		for (size_t member = count - period; member < count && earliest == count; member++) {
+			if (strcmp(files[i], files[member]) != 0) continue;
+			earliest = i;
+			entry = member;
+		}
+	}
+	return entry;
+}
+
+/* Why the child crashed: the files of the loop, each once, in the order FreeRADIUS includes them. */
+static void explain_crash(FILE *log, char const *path, int signal, char *err, size_t len)
+{
+	size_t count, period, used, first, entry;
+	char **files = included_files(log, &count);
+
+	period = loop_period(files, count);
+	if (!period) {
+		snprintf(err, len, "FreeRADIUS' configuration parser crashed (%s) reading %s%s%s", strsignal(signal), path,
+			 count ? ", after including " : "", count ? files[count - 1] : "");
+		talloc_free(files);
+		return;
+	}
+	used = (size_t)snprintf(err, len, "FreeRADIUS' configuration parser crashed (%s) reading %s: an $INCLUDE loop, "
+				"it includes these files again and again until its stack runs out: ", strsignal(signal), path);
+	first = count - period;
+	entry = loop_entry(files, count, period) - first;
+	for (size_t i = 0; i < period && used < len; i++) {
+		used += (size_t)snprintf(err + used, len - used, "%s%s", files[first + (entry + i) % period], i + 1 < period ? ", " : "");
+	}
+	talloc_free(files);
+}
+
+static void read_and_exit(char const *path, FILE *log)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &no_core);	/* the crash is expected, and explained by the parent */
+	if (dup2(fileno(log), STDERR_FILENO) < 0) _exit(2);
+	rad_debug_lvl = 2;			/* FreeRADIUS' "including configuration file" lines */
+	_exit(cf_file_read(cf_section_alloc(NULL, "main", NULL), path) < 0 ? 1 : 0);
+}
+
+/* 0 when a child read path without crashing (whether FreeRADIUS accepted it or not); -1 with err. */
+static int read_in_child(char const *path, char *err, size_t len)
+{
+	FILE *log = tmpfile();
+	int status;
+	pid_t pid;
+
+	if (!log) return fail(err, len, "cannot make a temporary file: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) read_and_exit(path, log);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		fclose(log);
+		return fail(err, len, "cannot read %s in a child process: %s", path, strerror(errno));
+	}
+	if (WIFSIGNALED(status)) explain_crash(log, path, WTERMSIG(status), err, len);
+	fclose(log);
+	return WIFSIGNALED(status) ? -1 : 0;
+}
+
 raddb *raddb_open(char const *dir, char *err, size_t len)
 {
 	char path[PATH_MAX];
@@ -107,6 +229,7 @@ raddb *raddb_open(char const *dir, char *err, size_t len)
 		fail(err, len, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	if (read_in_child(path, err, len) < 0) return NULL;
 	db = talloc_zero(NULL, raddb);
 	if (db) db->main = talloc_steal(db, cf_section_alloc(NULL, "main", NULL));
 	if (db) db->dir = talloc_strdup(db, dir);
