@@ -62,15 +62,43 @@ typedef struct {
 	int first_flight;
 } linter;
 
+/* The checks, by the name their findings carry (--check, "check" in JSON). */
+static char const *const check_names[] = {
+	"refused", "file-writers", "capf-extensions", "same-subject", "expiry", "window", "gap", "algorithm",
+	"eap-ca-file", "certificate-request", "eap-check-crl", "block-file", "inventory", "eap",
+};
+
+bool lint_check_known(char const *name)
+{
+	for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++) {
+		if (strcmp(name, check_names[i]) == 0) return true;
+	}
+	return false;
+}
+
+/* Whether findings of this check are reported: all, or those of --check. */
+static bool reported(linter const *l, char const *check)
+{
+	return !l->options->check || strcmp(l->options->check, check) == 0;
+}
+
+/* The module would refuse to start for a finding of this check: exit 2, if it is reported. */
+static void module_refuses(linter *l, char const *check)
+{
+	if (reported(l, check)) l->trouble = true;
+}
+
 static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
 			char const *file, char const *fmt, ...) __attribute__((format(printf, 6, 7)));
 static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
 			char const *file, char const *fmt, ...)
 {
-	finding *grown = realloc(l->findings, (l->count + 1) * sizeof(*grown));
+	finding *grown;
 	finding *f;
 	va_list ap;
 
+	if (!reported(l, check)) return;
+	grown = realloc(l->findings, (l->count + 1) * sizeof(*grown));
 	if (!grown) {
 		fprintf(stderr, "phonecert: out of memory\n");
 		l->trouble = true;
@@ -130,7 +158,7 @@ static void record_writers(void *ctx, raddb_anchor const *anchor, bool refused, 
 
 	/* A file the module cannot load at all is reported as that refusal already. */
 	if (anchor && l->refused[anchor - l->phonecert->anchors]) return;
-	l->trouble |= refused;
+	if (refused) module_refuses(l, "file-writers");
 	add_finding(l, refused ? SEVERITY_ERROR : SEVERITY_WARNING, "file-writers", anchor ? &anchor->config : NULL, NULL,
 		    "%s%s[%d]: %s", refused ? "FreeRADIUS would refuse to start: " : "", file, line, message);
 }
@@ -368,7 +396,7 @@ static void check_certificate_request(linter *l, char const *ca_file, char const
 	if (!ctx) {
 		sk_X509_NAME_pop_free(names, X509_NAME_free);
 		add_finding(l, SEVERITY_ERROR, "certificate-request", NULL, NULL, "out of memory");
-		l->trouble = true;
+		module_refuses(l, "certificate-request");
 		return;
 	}
 	if (names) SSL_CTX_set_client_CA_list(ctx, names);
@@ -379,7 +407,7 @@ static void check_certificate_request(linter *l, char const *ca_file, char const
 	if (!pc_certreq_fits(ctx, FR_MAX_RECORD_SIZE, l->phonecert->tls_config_name, err, sizeof(err))) {
 		add_finding(l, SEVERITY_ERROR, "certificate-request", NULL, ca_file,
 			    "FreeRADIUS " FR_VERSION " would refuse to start: %s", err);
-		l->trouble = true;
+		module_refuses(l, "certificate-request");
 	}
 	SSL_CTX_free(ctx);
 }
@@ -393,7 +421,7 @@ static void check_eap_ca_file(linter *l)
 	if (raddb_read_eap_tls_option(l->db, l->phonecert, "ca_file", &ca_file, err, sizeof(err)) < 0 ||
 	    raddb_read_eap_tls_option(l->db, l->phonecert, "certificate_file", &certificate_file, err, sizeof(err)) < 0) {
 		add_finding(l, SEVERITY_ERROR, "eap", NULL, NULL, "FreeRADIUS would refuse to start: %s", err);
-		l->trouble = true;
+		module_refuses(l, "eap");
 		return;
 	}
 	check_certificate_request(l, ca_file, certificate_file);
@@ -401,7 +429,7 @@ static void check_eap_ca_file(linter *l)
 	certs = certs_read(ca_file, err, sizeof(err));
 	if (!certs) {
 		add_finding(l, SEVERITY_ERROR, "eap", NULL, ca_file, "eap's ca_file: %s", err);
-		l->trouble = true;
+		module_refuses(l, "eap");
 		return;
 	}
 	check_in_eap_bundle(l, certs, ca_file);
@@ -559,7 +587,7 @@ static int load(linter *l, char const *instance)
 		fprintf(stderr, "phonecert: out of memory\n");
 		return -1;
 	}
-	l->trouble |= refused;
+	if (refused) module_refuses(l, "refused");
 	return 0;
 }
 

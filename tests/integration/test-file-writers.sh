@@ -83,6 +83,21 @@ chgrp "$OTHER_GROUP" "$(capf)"
 chmod 0664 "$(capf)"
 expect_refused_by_both "capf 'demo-cluster-2025': ca_file $(capf): $(capf) is writable by group daemon, the primary group of daemon \(mode 0664\): run chmod go-w $(capf)$" \
 	"ca_file writable by a group with another member"
+# The package's postinst asks for this check alone (lint --check file-writers).
+chgrp root "$(capf)"
+run lint --now "$NOW" --check file-writers "$IT_RUN/raddb"
+expect_rc 0 "lint --check file-writers, nothing to say (the demo's SHA-1 warnings are another check's)"
+chgrp "$OTHER_GROUP" "$(capf)"
+run lint --now "$NOW" --check file-writers "$IT_RUN/raddb"
+expect_rc 2 "lint --check file-writers: exit 2, the module would refuse"
+if [ "$(grep -cE '^(error|warning|info): ' <<<"$OUT")" = 1 ] && grep -q "^error: capf 'demo-cluster-2025': FreeRADIUS would refuse to start: .*is writable by group daemon" <<<"$OUT"; then
+	pass "lint --check file-writers: that finding alone"
+else
+	fail "lint --check file-writers: $(grep -E '^(error|warning|info): ' <<<"$OUT" | head -n 3)"
+fi
+run lint --check file-writer "$IT_RUN/raddb"
+expect_rc 2 "lint --check with an unknown check"
+expect_err "unknown check 'file-writer'" "names it"
 chgrp root "$(capf)"
 expect_accepted_by_both "the same, its group root's (no one else in it)"
 server_prepare writers-owner
