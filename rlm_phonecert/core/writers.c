@@ -59,20 +59,29 @@ static char const *user_name(uid_t uid, char *buf, size_t len)
 	return buf;
 }
 
-/* A user whose primary group gid is and who is neither root nor the user, into who. */
+/*
+ * A user whose primary group gid is and who is neither root nor the user,
+ * into who; also when the user database cannot be read to the end (fail
+ * closed: such a user may be among those not read).
+ */
 static bool primary_group_of_another(walk_t const *w, gid_t gid, char *who, size_t len)
 {
 	struct passwd pw, *entry;
 	char nss[NSS_BUFFER];
 	bool found = false;
+	int rc;
 
 	setpwent();
-	while (!found && getpwent_r(&pw, nss, sizeof(nss), &entry) == 0) {
+	while (!found && (rc = getpwent_r(&pw, nss, sizeof(nss), &entry)) == 0) {
 		if (entry->pw_gid != gid || trusted_uid(w, entry->pw_uid)) continue;
 		snprintf(who, len, "%s", entry->pw_name);
 		found = true;
 	}
 	endpwent();
+	if (!found && rc != ENOENT) {
+		snprintf(who, len, "users the user database cannot list (%s)", strerror(rc));
+		found = true;
+	}
 	return found;
 }
 
@@ -84,9 +93,11 @@ static bool group_trusted(walk_t const *w, gid_t gid, char *why, size_t len)
 {
 	struct group gr, *group = NULL;
 	char nss[NSS_BUFFER], who[256];
+	int rc = getgrgid_r(gid, &gr, nss, sizeof(nss), &group);
 
-	if (getgrgid_r(gid, &gr, nss, sizeof(nss), &group) != 0 || !group) {
-		snprintf(why, len, "group %u, which is not in the group database (its members are unknown)", (unsigned)gid);
+	if (rc != 0 || !group) {
+		snprintf(why, len, "group %u, %s (its members are unknown)", (unsigned)gid,
+			 rc ? "which cannot be read from the group database" : "which is not in the group database");
 		return false;
 	}
 	for (char **member = group->gr_mem; *member; member++) {

@@ -29,7 +29,10 @@
 #define STRANGER	4200001		/* a uid no one has */
 #define RADIUSD		4200002		/* radiusd's user, for the cases that need one other than root */
 
-/* Fake groups: FAKE_GID has root and daemon, FAKE_GID + 1 only root; FAKE_GID + 2 is in no database. */
+/*
+ * Fake groups: FAKE_GID has root and daemon, FAKE_GID + 1 only root;
+ * FAKE_GID + 2 is in no database; FAKE_GID + 3 cannot be read (ERANGE).
+ */
 static char *mixed_members[] = { "root", "daemon", NULL };
 static char *root_members[] = { "root", NULL };
 
@@ -40,6 +43,7 @@ int __wrap_getgrgid_r(gid_t gid, struct group *grp, char *buf, size_t buflen, st
 	*result = NULL;
 	if (gid == FAKE_GID) *grp = (struct group) { .gr_name = "pcmixed", .gr_gid = gid, .gr_mem = mixed_members };
 	else if (gid == FAKE_GID + 1) *grp = (struct group) { .gr_name = "pcroot", .gr_gid = gid, .gr_mem = root_members };
+	else if (gid == FAKE_GID + 3) return ERANGE;
 	else return 0;
 	*result = grp;
 	return 0;
@@ -221,6 +225,9 @@ static void test_group_not_in_the_database(void **state)
 	make_file("no-group", 0664);
 	assert_int_equal(chown(in_base("no-group"), 0, FAKE_GID + 2), 0);
 	assert_refused("no-group", "is writable by group 4200002, which is not in the group database");
+	make_file("unreadable-group", 0664);
+	assert_int_equal(chown(in_base("unreadable-group"), 0, FAKE_GID + 3), 0);
+	assert_refused("unreadable-group", "is writable by group 4200003, which cannot be read from the group database");
 	make_file("no-group-readonly", 0644);
 	assert_int_equal(chown(in_base("no-group-readonly"), 0, FAKE_GID + 2), 0);
 	assert_safe("no-group-readonly");
