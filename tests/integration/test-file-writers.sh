@@ -104,6 +104,9 @@ server_prepare writers-owner
 chown "$OTHER_USER" "$(capf)"
 expect_refused_by_both "capf 'demo-cluster-2025': ca_file $(capf): $(capf) is owned by nobody, not by root: its owner can change it; run chown root $(capf)$" \
 	"ca_file owned by another user"
+run inspect --config "$IT_RUN/raddb" --now "$NOW" "$IT_PKI/lsc-new-rsa.pem"
+expect_rc 2 "inspect --config decides nothing on a configuration the module refuses"
+expect_err "mods-enabled/phonecert\[[0-9]+\]: capf 'demo-cluster-2025': ca_file $(capf): $(capf) is owned by nobody" "and says why"
 server_prepare writers-world
 chmod 0666 "$(capf)"
 expect_refused_by_both "capf 'demo-cluster-2025': ca_file $(capf): $(capf) is writable by everyone \(mode 0666\): run chmod go-w $(capf)$" \
