@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert lint: what the module would refuse in a configuration, and what
+ * phonecert lint: what the module would refuse in a configuration (files
+ * others than root and radiusd's user can change among it), and what
  * it would accept but an admin should know about before phones stop
  * authenticating: CA certificates that expire, rotation windows that close
  * with no successor, CAPF certificates CUCM 14SU2+ refuses, legacy
@@ -9,8 +10,11 @@
  * block nothing, an inventory whose spool no virtual server writes to the
  * database.
  *
- * The trust set is built with the module's own calls (raddb_build_trust);
- * the checks look at what it loaded. The CAPF requirements are checked on the
+ * The trust set is built with the module's own calls (raddb_build_trust),
+ * who can change its files is decided by the module's own code
+ * (raddb_check_file_writers); the checks look at what it loaded. --check
+ * keeps the findings of one check (the package's postinst asks for
+ * file-writers). The CAPF requirements are checked on the
  * files as they are, since the core refuses a non-CA anchor before it can be
  * looked at.
  */
