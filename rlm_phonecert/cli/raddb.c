@@ -124,7 +124,9 @@ static char **included_files(FILE *log, size_t *count)
 		grown = talloc_realloc(NULL, files, char *, *count + 1);
 		if (!grown) break;
 		files = grown;
-		files[(*count)++] = talloc_strdup(files, line + strlen(INCLUDING));
+		files[*count] = talloc_strdup(files, line + strlen(INCLUDING));
+		if (!files[*count]) break;
+		(*count)++;
 	}
 	return files;
 }
@@ -180,7 +182,8 @@ static void explain_crash(FILE *log, char const *path, int signal, char *err, si
 	first = count - period;
 	entry = loop_entry(files, count, period) - first;
 	for (size_t i = 0; i < period && used < len; i++) {
-		used += (size_t)snprintf(err + used, len - used, "%s%s", files[first + (entry + i) % period], i + 1 < period ? ", " : "");
+		used += (size_t)snprintf(err + used, len - used, "%s%s", files[first + (entry + i) % period],
+					 i + 1 < period ? ", " : "");
 	}
 	talloc_free(files);
 }
