@@ -39,6 +39,7 @@ typedef struct {
 typedef struct {
 	char const *raddb_dir;
 	char const *instance;		/* --instance, or NULL: every phonecert instance */
+	char const *check;		/* --check: only the findings of this check (and the exit status they make), or NULL */
 	time_t now;
 	bool json;
 } lint_options;
@@ -82,6 +83,7 @@ int block_run(block_options const *options);
 int inspect_run(inspect_options const *options);
 int capture_run(capture_options const *options);
 int lint_run(lint_options const *options);
+bool lint_check_known(char const *name);	/* a check's name, as findings carry it: "file-writers", "expiry"... */
 int report_run(report_options const *options);
 
 #endif

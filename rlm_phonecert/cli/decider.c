@@ -58,6 +58,15 @@ static void print_refusal(void *ctx, raddb_anchor const *anchor, char const *mes
 	fprintf(stderr, "phonecert: %s%s\n", where, message);
 }
 
+/* Files others can change: the module refuses to start (or warns, with unsafe_permissions = warn), and so does this. */
+static void print_writers(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
+			  char const *message)
+{
+	(void)ctx;
+	(void)anchor;
+	fprintf(stderr, "phonecert: %s%s[%d]: %s\n", refused ? "" : "warning: ", file, line, message);
+}
+
 int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor_file const *anchors,
 		 size_t anchor_count)
 {
@@ -69,7 +78,8 @@ int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor
 	}
 	d->trust = raddb_build_trust(d->anchors, d->anchor_count, print_refusal, d, &refused);
 	if (!d->trust) fprintf(stderr, "phonecert: out of memory\n");
-	return d->trust && !refused ? 0 : -1;
+	if (!d->trust || refused) return -1;
+	return d->db && raddb_check_file_writers(d->db, d->phonecert, print_writers, NULL) < 0 ? -1 : 0;
 }
 
 void decider_free(decider *d)

@@ -32,7 +32,8 @@ typedef struct {
  * Load the anchors and policy of raddb_dir's phonecert instance (NULL: the
  * only one) when raddb_dir is not NULL, else the anchor files with the
  * default policy. Returns 0, or -1 after saying why on stderr
- * (every anchor the module would refuse is named). decider_free() either way.
+ * (every anchor the module would refuse is named, and from a raddb every
+ * file it refuses because others can change it). decider_free() either way.
  */
 int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor_file const *anchors,
 		 size_t anchor_count);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert lint: what the module would refuse in a configuration, and what
+ * phonecert lint: what the module would refuse in a configuration (files
+ * others than root and radiusd's user can change among it), and what
  * it would accept but an admin should know about before phones stop
  * authenticating: CA certificates that expire, rotation windows that close
  * with no successor, CAPF certificates CUCM 14SU2+ refuses, legacy
@@ -9,8 +10,11 @@
  * block nothing, an inventory whose spool no virtual server writes to the
  * database.
  *
- * The trust set is built with the module's own calls (raddb_build_trust);
- * the checks look at what it loaded. The CAPF requirements are checked on the
+ * The trust set is built with the module's own calls (raddb_build_trust),
+ * who can change its files is decided by the module's own code
+ * (raddb_check_file_writers); the checks look at what it loaded. --check
+ * keeps the findings of one check (the package's postinst asks for
+ * file-writers). The CAPF requirements are checked on the
  * files as they are, since the core refuses a non-CA anchor before it can be
  * looked at.
  */
@@ -62,15 +66,43 @@ typedef struct {
 	int first_flight;
 } linter;
 
+/* The checks, by the name their findings carry (--check, "check" in JSON). */
+static char const *const check_names[] = {
+	"refused", "file-writers", "capf-extensions", "same-subject", "expiry", "window", "gap", "algorithm",
+	"eap-ca-file", "certificate-request", "eap-check-crl", "block-file", "inventory", "eap",
+};
+
+bool lint_check_known(char const *name)
+{
+	for (size_t i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++) {
+		if (strcmp(name, check_names[i]) == 0) return true;
+	}
+	return false;
+}
+
+/* Whether findings of this check are reported: all, or those of --check. */
+static bool reported(linter const *l, char const *check)
+{
+	return !l->options->check || strcmp(l->options->check, check) == 0;
+}
+
+/* The module would refuse to start for a finding of this check: exit 2, if it is reported. */
+static void module_refuses(linter *l, char const *check)
+{
+	if (reported(l, check)) l->trouble = true;
+}
+
 static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
 			char const *file, char const *fmt, ...) __attribute__((format(printf, 6, 7)));
 static void add_finding(linter *l, severity level, char const *check, pc_anchor_config const *anchor,
 			char const *file, char const *fmt, ...)
 {
-	finding *grown = realloc(l->findings, (l->count + 1) * sizeof(*grown));
+	finding *grown;
 	finding *f;
 	va_list ap;
 
+	if (!reported(l, check)) return;
+	grown = realloc(l->findings, (l->count + 1) * sizeof(*grown));
 	if (!grown) {
 		fprintf(stderr, "phonecert: out of memory\n");
 		l->trouble = true;
@@ -88,14 +120,6 @@ static void add_finding(linter *l, severity level, char const *check, pc_anchor_
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	l->counts[level]++;
-}
-
-/* "capf 'harbour-2026'" or "manufacturing", as the module's messages name an anchor. */
-static char const *label_of(pc_anchor_config const *anchor, char *buf, size_t len)
-{
-	if (anchor->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
-	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(anchor->kind), anchor->name);
-	return buf;
 }
 
 /* The configured section a loaded anchor came from. */
@@ -125,6 +149,22 @@ static void record_refusal(void *ctx, raddb_anchor const *anchor, char const *me
 		add_finding(l, SEVERITY_ERROR, "refused", NULL, l->phonecert->file,
 			    "FreeRADIUS would refuse to start: %s[%d]: %s", l->phonecert->file, l->phonecert->line, message);
 	}
+}
+
+/*
+ *	Who can change the files the trust rests on: the module refuses to start
+ *	(or, with unsafe_permissions = warn, warns) in the same words.
+ */
+static void record_writers(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
+			   char const *message)
+{
+	linter *l = ctx;
+
+	/* A file the module cannot load at all is reported as that refusal already. */
+	if (anchor && l->refused[anchor - l->phonecert->anchors]) return;
+	if (refused) module_refuses(l, "file-writers");
+	add_finding(l, refused ? SEVERITY_ERROR : SEVERITY_WARNING, "file-writers", anchor ? &anchor->config : NULL, NULL,
+		    "%s%s[%d]: %s", refused ? "FreeRADIUS would refuse to start: " : "", file, line, message);
 }
 
 /*
@@ -197,7 +237,7 @@ static void check_same_subject(linter *l, pc_anchor const *anchor, pc_anchor_con
 			add_finding(l, SEVERITY_INFO, "same-subject", config, config->ca_file,
 				    "CA certificate %s has the subject of one in %s, with another key: phonecert tells "
 				    "them apart by signature; plain OpenSSL (eap ca_file) would not",
-				    subject, label_of(config_of(l, other), other_label, sizeof(other_label)));
+				    subject, pc_anchor_config_label(config_of(l, other), other_label, sizeof(other_label)));
 		}
 	}
 	(void)anchor;
@@ -287,7 +327,7 @@ static void check_gap(linter *l, pc_anchor const *anchor, pc_anchor_config const
 	pc_time_format(until, when, sizeof(when));
 	add_finding(l, SEVERITY_WARNING, "gap", config, config->ca_file,
 		    "gap: no CAPF accepts LSCs after %s: %s stops then and no other capf window covers that moment; "
-		    "configure the new CAPF before then", when, label_of(config, label, sizeof(label)));
+		    "configure the new CAPF before then", when, pc_anchor_config_label(config, label, sizeof(label)));
 }
 
 static void check_window(linter *l, pc_anchor const *anchor, pc_anchor_config const *config)
@@ -341,7 +381,7 @@ static void check_in_eap_bundle(linter *l, STACK_OF(X509) *eap_certs, char const
 					    "CA certificate %s of %s is also in eap's ca_file (tls-config %s): OpenSSL trusts "
 					    "it by name for every certificate phonecert leaves to eap, which would let "
 					    "certificates bypass the window/phonecert; keep phone CAs out of eap's ca_file",
-					    subject, label_of(config, label, sizeof(label)), l->phonecert->tls_config_name);
+					    subject, pc_anchor_config_label(config, label, sizeof(label)), l->phonecert->tls_config_name);
 				break;
 			}
 		}
@@ -360,7 +400,7 @@ static void check_certificate_request(linter *l, char const *ca_file, char const
 	if (!ctx) {
 		sk_X509_NAME_pop_free(names, X509_NAME_free);
 		add_finding(l, SEVERITY_ERROR, "certificate-request", NULL, NULL, "out of memory");
-		l->trouble = true;
+		module_refuses(l, "certificate-request");
 		return;
 	}
 	if (names) SSL_CTX_set_client_CA_list(ctx, names);
@@ -371,7 +411,7 @@ static void check_certificate_request(linter *l, char const *ca_file, char const
 	if (!pc_certreq_fits(ctx, FR_MAX_RECORD_SIZE, l->phonecert->tls_config_name, err, sizeof(err))) {
 		add_finding(l, SEVERITY_ERROR, "certificate-request", NULL, ca_file,
 			    "FreeRADIUS " FR_VERSION " would refuse to start: %s", err);
-		l->trouble = true;
+		module_refuses(l, "certificate-request");
 	}
 	SSL_CTX_free(ctx);
 }
@@ -385,7 +425,7 @@ static void check_eap_ca_file(linter *l)
 	if (raddb_read_eap_tls_option(l->db, l->phonecert, "ca_file", &ca_file, err, sizeof(err)) < 0 ||
 	    raddb_read_eap_tls_option(l->db, l->phonecert, "certificate_file", &certificate_file, err, sizeof(err)) < 0) {
 		add_finding(l, SEVERITY_ERROR, "eap", NULL, NULL, "FreeRADIUS would refuse to start: %s", err);
-		l->trouble = true;
+		module_refuses(l, "eap");
 		return;
 	}
 	check_certificate_request(l, ca_file, certificate_file);
@@ -393,7 +433,7 @@ static void check_eap_ca_file(linter *l)
 	certs = certs_read(ca_file, err, sizeof(err));
 	if (!certs) {
 		add_finding(l, SEVERITY_ERROR, "eap", NULL, ca_file, "eap's ca_file: %s", err);
-		l->trouble = true;
+		module_refuses(l, "eap");
 		return;
 	}
 	check_in_eap_bundle(l, certs, ca_file);
@@ -421,7 +461,7 @@ static void check_eap_check_crl(linter *l)
 		add_finding(l, external ? SEVERITY_WARNING : SEVERITY_ERROR, "eap-check-crl", config, NULL,
 			    "eap's check_crl = yes (tls-config %s) needs a CRL for every certificate, and %s has no "
 			    "crl_file: %s. Set check_crl = no in eap and give the anchors whose CA publishes a CRL "
-			    "a crl_file", l->phonecert->tls_config_name, label_of(config, label, sizeof(label)),
+			    "a crl_file", l->phonecert->tls_config_name, pc_anchor_config_label(config, label, sizeof(label)),
 			    external ? "its phones are rejected unless its CA's current CRL is in eap's ca_path" :
 			    pc_anchor_get_kind(anchor) == PC_ANCHOR_CAPF ?
 			    "CUCM's CAPF publishes no CRL and its certificate has no cRLSign, so every phone it signed "
@@ -486,7 +526,7 @@ static void print_text(linter const *l, FILE *out)
 
 		if (f->anchor_kind) {
 			pc_anchor_kind_parse(f->anchor_kind, &anchor.kind);
-			fprintf(out, "%s: %s: %s", severity_names[f->level], label_of(&anchor, label, sizeof(label)), f->message);
+			fprintf(out, "%s: %s: %s", severity_names[f->level], pc_anchor_config_label(&anchor, label, sizeof(label)), f->message);
 		} else {
 			fprintf(out, "%s: %s", severity_names[f->level], f->message);
 		}
@@ -551,12 +591,13 @@ static int load(linter *l, char const *instance)
 		fprintf(stderr, "phonecert: out of memory\n");
 		return -1;
 	}
-	l->trouble |= refused;
+	if (refused) module_refuses(l, "refused");
 	return 0;
 }
 
 static void run_checks(linter *l)
 {
+	raddb_check_file_writers(l->db, l->phonecert, record_writers, l);
 	check_capf_files(l);
 	for_each_anchor_cert(l, check_same_subject);
 	for_each_anchor_cert(l, check_expiry);

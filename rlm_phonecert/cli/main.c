@@ -99,14 +99,17 @@ static char const capture_usage[] =
 	"(TLS 1.3, damaged) or none found, 2 usage, I/O or configuration error.\n";
 
 static char const lint_usage[] =
-	"Usage: phonecert lint [--instance NAME] [--now TIME] [--json] [RADDB_DIR]\n"
+	"Usage: phonecert lint [--instance NAME] [--check CHECK] [--now TIME] [--json] [RADDB_DIR]\n"
 	"Check the phonecert anchors of a FreeRADIUS configuration (default " DEFAULT_RADDB_DIR ")\n"
-	"for what the module would refuse and for risks: CAPF certificates sharing a DN, expired or\n"
-	"expiring CA certificates, closed windows and rotation gaps, CAPF certificates CUCM would\n"
-	"refuse, SHA-1 and short RSA keys, phone CAs in eap's ca_file, eap's check_crl locking phones\n"
-	"out, block_file entries that block nothing.\n"
+	"for what the module would refuse and for risks: files others than root and radiusd's user\n"
+	"can change, CAPF certificates sharing a DN, expired or expiring CA certificates, closed\n"
+	"windows and rotation gaps, CAPF certificates CUCM would refuse, SHA-1 and short RSA keys,\n"
+	"phone CAs in eap's ca_file, eap's check_crl locking phones out, block_file entries that\n"
+	"block nothing.\n"
 	"\n"
 	"  --instance NAME  check only this phonecert instance (default: each in turn)\n"
+	"  --check CHECK    report only the findings of this check (file-writers, expiry, ...: the\n"
+	"                   names of phonecert(1)); the exit status counts only them\n"
 	"  --now TIME       check at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
 	"  --json           JSON output\n"
 	"  -h, --help       show this help\n"
@@ -157,7 +160,7 @@ static char const block_usage[] =
 
 /* Long-only options: values outside the character range. */
 enum { OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
-       OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS, OPT_COMMENT, OPT_FILE };
+       OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS, OPT_COMMENT, OPT_FILE, OPT_CHECK };
 
 /* An option handler's "parse the next one"; anything else is the exit code (--help: EXIT_CLEAN). */
 #define GO_ON (-1)
@@ -383,6 +386,7 @@ static int run_lint(int argc, char **argv)
 		{ "instance", required_argument, NULL, OPT_INSTANCE },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "check", required_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -397,6 +401,9 @@ static int run_lint(int argc, char **argv)
 			options.json = true;
 		} else if (option == OPT_INSTANCE) {
 			options.instance = optarg;
+		} else if (option == OPT_CHECK) {
+			if (!lint_check_known(optarg)) return usage_error("lint", "unknown check '%s' (see phonecert(1), lint)", optarg);
+			options.check = optarg;
 		} else if (option == OPT_NOW) {
 			int rc = now_option("lint", &options.now);
 

@@ -7,6 +7,7 @@ RCSID("$Id$")
 #include <freeradius/radiusd.h>
 
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "../config/dictionary.h"
@@ -30,6 +31,7 @@ pid_t rad_waitpid(pid_t pid, int *status)
 typedef struct {
 	CONF_SECTION		*cs;
 	phonecert_options_t	options;
+	phonecert_anchor_t	*anchors;	/* as the module reads them; public.anchors in the same order */
 	pc_blocklist		*blocklist;
 	raddb_phonecert		public;		/* filled by raddb_read_phonecert */
 	bool			read;
@@ -92,6 +94,130 @@ static int find_instances(raddb *db)
 	return 0;
 }
 
+/*
+ *	FreeRADIUS' parser follows an $INCLUDE loop until the stack overflows
+ *	(cf_file_include recurses without a depth limit: freeradius -CX crashes
+ *	the same way). So the configuration is read first in a child process,
+ *	and here only once the child has read it without crashing. A child
+ *	rather than a loop detector of our own, because it is the more robust:
+ *	it needs no copy of FreeRADIUS' rules for $INCLUDE (relative to the
+ *	including file, ${} expansions, directories, $-INCLUDE), which would
+ *	have to follow FreeRADIUS exactly to find every loop; and it survives
+ *	any crash of the parser, not only this one. The child logs the files it
+ *	opens (FreeRADIUS' own "including configuration file" lines), which
+ *	name those of the loop.
+ */
+#define INCLUDING "including configuration file "
+
+/* The files of the log the child wrote, in the order it included them. *count 0: none (or no memory). */
+static char **included_files(FILE *log, size_t *count)
+{
+	char **files = NULL, line[PATH_MAX + sizeof(INCLUDING) + 2];
+
+	*count = 0;
+	rewind(log);
+	while (fgets(line, sizeof(line), log)) {
+		char **grown;
+
+		if (strncmp(line, INCLUDING, strlen(INCLUDING)) != 0) continue;
+		line[strcspn(line, "\n")] = '\0';
+		grown = talloc_realloc(NULL, files, char *, *count + 1);
+		if (!grown) break;
+		files = grown;
+		files[*count] = talloc_strdup(files, line + strlen(INCLUDING));
+		if (!files[*count]) break;
+		(*count)++;
+	}
+	return files;
+}
+
+/*
+ * The smallest period of the last half of files: a loop includes the same
+ * files in the same order at every level, until the stack runs out. 0 when
+ * the tail repeats nothing.
+ */
+static size_t loop_period(char **files, size_t count)
+{
+	size_t tail = count / 2;
+
+	for (size_t period = 1; period * 2 <= tail; period++) {
+		size_t i;
+
+		for (i = 0; i + period < tail && strcmp(files[count - 1 - i], files[count - 1 - i - period]) == 0; i++);
+		if (i + period >= tail) return period;
+	}
+	return 0;
+}
+
+/* The file of the loop (files[count - period .. count)) that FreeRADIUS included first: where the loop is entered. */
+static size_t loop_entry(char **files, size_t count, size_t period)
+{
+	size_t entry = count - period, earliest = count;
+
+	for (size_t i = 0; i < count; i++) {
+		for (size_t member = count - period; member < count && earliest == count; member++) {
+			if (strcmp(files[i], files[member]) != 0) continue;
+			earliest = i;
+			entry = member;
+		}
+	}
+	return entry;
+}
+
+/* Why the child crashed: the files of the loop, each once, in the order FreeRADIUS includes them. */
+static void explain_crash(FILE *log, char const *path, int signal, char *err, size_t len)
+{
+	size_t count, period, used, first, entry;
+	char **files = included_files(log, &count);
+
+	period = loop_period(files, count);
+	if (!period) {
+		snprintf(err, len, "FreeRADIUS' configuration parser crashed (%s) reading %s%s%s", strsignal(signal), path,
+			 count ? ", after including " : "", count ? files[count - 1] : "");
+		talloc_free(files);
+		return;
+	}
+	used = (size_t)snprintf(err, len, "FreeRADIUS' configuration parser crashed (%s) reading %s: an $INCLUDE loop, "
+				"it includes these files again and again until its stack runs out: ", strsignal(signal), path);
+	first = count - period;
+	entry = loop_entry(files, count, period) - first;
+	for (size_t i = 0; i < period && used < len; i++) {
+		used += (size_t)snprintf(err + used, len - used, "%s%s", files[first + (entry + i) % period],
+					 i + 1 < period ? ", " : "");
+	}
+	talloc_free(files);
+}
+
+static void read_and_exit(char const *path, FILE *log)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &no_core);	/* the crash is expected, and explained by the parent */
+	if (dup2(fileno(log), STDERR_FILENO) < 0) _exit(2);
+	rad_debug_lvl = 2;			/* FreeRADIUS' "including configuration file" lines */
+	_exit(cf_file_read(cf_section_alloc(NULL, "main", NULL), path) < 0 ? 1 : 0);
+}
+
+/* 0 when a child read path without crashing (whether FreeRADIUS accepted it or not); -1 with err. */
+static int read_in_child(char const *path, char *err, size_t len)
+{
+	FILE *log = tmpfile();
+	int status;
+	pid_t pid;
+
+	if (!log) return fail(err, len, "cannot make a temporary file: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) read_and_exit(path, log);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		fclose(log);
+		return fail(err, len, "cannot read %s in a child process: %s", path, strerror(errno));
+	}
+	if (WIFSIGNALED(status)) explain_crash(log, path, WTERMSIG(status), err, len);
+	fclose(log);
+	return WIFSIGNALED(status) ? -1 : 0;
+}
+
 raddb *raddb_open(char const *dir, char *err, size_t len)
 {
 	char path[PATH_MAX];
@@ -106,6 +232,7 @@ raddb *raddb_open(char const *dir, char *err, size_t len)
 		fail(err, len, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	if (read_in_child(path, err, len) < 0) return NULL;
 	db = talloc_zero(NULL, raddb);
 	if (db) db->main = talloc_steal(db, cf_section_alloc(NULL, "main", NULL));
 	if (db) db->dir = talloc_strdup(db, dir);
@@ -196,10 +323,9 @@ static void keep_first(void *ctx, char const *file, int line, UNUSED phonecert_a
 static int read_anchors(instance_t *in, char *err, size_t len)
 {
 	first_problem_t first = { .err = err, .len = len };
-	phonecert_anchor_t *anchors;
 	size_t count;
 
-	if (phonecert_conf_anchors(in->cs, &anchors, &count, keep_first, &first) < 0) {
+	if (phonecert_conf_anchors(in->cs, &in->anchors, &count, keep_first, &first) < 0) {
 		if (!first.told) fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs));
 		return -1;
@@ -208,9 +334,9 @@ static int read_anchors(instance_t *in, char *err, size_t len)
 	if (!in->public.anchors) return fail(err, len, "out of memory");
 	for (size_t i = 0; i < count; i++) {
 		in->public.anchors[i] = (raddb_anchor) {
-			.config = anchors[i].config,
-			.file = cf_section_filename(anchors[i].cs),
-			.line = cf_section_lineno(anchors[i].cs),
+			.config = in->anchors[i].config,
+			.file = cf_section_filename(in->anchors[i].cs),
+			.line = cf_section_lineno(in->anchors[i].cs),
 		};
 	}
 	in->public.anchor_count = count;
@@ -296,6 +422,40 @@ int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char 
 			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), option, phonecert->tls_config_name);
 	}
 	return 0;
+}
+
+/* raddb_check_file_writers' sinks: the module's refusals, or its warnings with unsafe_permissions = warn. */
+typedef struct {
+	instance_t		*in;
+	raddb_writers_fn	*report;
+	void			*ctx;
+} writers_report_t;
+
+static void tell_writers(writers_report_t const *r, bool refused, char const *file, int line,
+			 phonecert_anchor_t const *anchor, char const *message)
+{
+	r->report(r->ctx, anchor ? &r->in->public.anchors[anchor - r->in->anchors] : NULL, refused, file, line, message);
+}
+
+static void writers_refused(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor, char const *message)
+{
+	tell_writers(ctx, true, file, line, anchor, message);
+}
+
+static void writers_warned(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor, char const *message)
+{
+	tell_writers(ctx, false, file, line, anchor, message);
+}
+
+int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, raddb_writers_fn *report, void *ctx)
+{
+	char err[256];
+	instance_t *in = find_instance(db, phonecert->instance, err, sizeof(err));
+	writers_report_t r = { .in = in, .report = report, .ctx = ctx };
+
+	if (!in) return -1;	/* cannot happen: phonecert was read from db */
+	return phonecert_conf_file_writers(in->cs, &in->options, in->anchors, phonecert->anchor_count, writers_refused,
+					   writers_warned, &r);
 }
 
 /* The name sql_phonecert gives the spool, which the phonecert_inventory policy calls. */

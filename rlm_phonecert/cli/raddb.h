@@ -106,6 +106,19 @@ typedef void raddb_refusal_fn(void *ctx, raddb_anchor const *anchor, char const 
 pc_trust *raddb_build_trust(raddb_anchor const *anchors, size_t count, raddb_refusal_fn *report, void *ctx,
 			    bool *refused);
 
+/*
+ * Who can change the files the trust rests on, decided by the module's own
+ * code (phonecert_conf_file_writers): each problem is told with the file and
+ * line of its option, the anchor concerned (NULL for block_file and for the
+ * warning that unsafe_permissions = warn waives the check) and whether the
+ * module refuses to start for it (false: it only warns). -1 when the module
+ * would refuse.
+ */
+typedef void raddb_writers_fn(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
+			      char const *message);
+
+int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, raddb_writers_fn *report, void *ctx);
+
 /* "file[line]: " for a message about an anchor ("" for one given on the command line). */
 char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len);
 

@@ -6,6 +6,7 @@ RCSID("$Id$")
 
 #include <freeradius/radiusd.h>
 
+#include <pwd.h>
 #include <stdarg.h>
 
 #include "../core/suggest.h"
@@ -21,6 +22,7 @@ const CONF_PARSER phonecert_options_config[] = {
 	{ "bind_identity", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, bind_identity), "yes" },
 	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, block_file), NULL },
 	{ "log_accepts", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, log_accepts), "yes" },
+	{ "unsafe_permissions", FR_CONF_OFFSET(PW_TYPE_STRING, phonecert_options_t, unsafe_permissions), "refuse" },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -42,29 +44,39 @@ static const CONF_PARSER anchor_config[] = {
 	CONF_PARSER_TERMINATOR
 };
 
-static void tell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
-		 char const *fmt, ...) CC_HINT(format (printf, 6, 7));
-static void tell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
-		 char const *fmt, ...)
+static void vtell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
+		  char const *fmt, va_list ap) CC_HINT(format (printf, 6, 0));
+static void vtell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
+		  char const *fmt, va_list ap)
 {
 	char message[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
 	sink(ctx, file, line, anchor, message);
 }
 
 void phonecert_conf_tell_section(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
 {
-	char message[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vtell(sink, ctx, cf_section_filename(cs), cf_section_lineno(cs), NULL, fmt, ap);
 	va_end(ap);
-	sink(ctx, cf_section_filename(cs), cf_section_lineno(cs), NULL, message);
+}
+
+/* Tell sink about an option of cs, at its line; at the section's when it comes from a $template (no pair of cs). */
+static void tell_option(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *option,
+			phonecert_anchor_t const *anchor, char const *fmt, ...) CC_HINT(format (printf, 6, 7));
+static void tell_option(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *option,
+			phonecert_anchor_t const *anchor, char const *fmt, ...)
+{
+	CONF_PAIR *cp = cf_pair_find(cs, option);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (cp) vtell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), anchor, fmt, ap);
+	else vtell(sink, ctx, cf_section_filename(cs), cf_section_lineno(cs), anchor, fmt, ap);
+	va_end(ap);
 }
 
 /* FreeRADIUS ignores pairs no CONF_PARSER asks for and reads the first of two: a typo would leave a default in force. */
@@ -89,14 +101,14 @@ static int check_options(CONF_SECTION *cs, CONF_PARSER const *table, phonecert_c
 		for (i = 0; i < count && strcmp(names[i], attr) != 0; i++);
 		if (i == count) {
 			pc_unknown_option_message(attr, cf_section_name1(cs), names, count, message, sizeof(message));
-			tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "%s", message);
+			sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
 			return -1;
 		}
 		first = cf_pair_find(cs, attr);
 		if (first != cp) {
 			pc_duplicate_option_message(attr, cf_section_name1(cs), cf_pair_filename(first), cf_pair_lineno(first),
 						    message, sizeof(message));
-			tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "%s", message);
+			sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
 			return -1;
 		}
 	}
@@ -110,8 +122,14 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs)
 
 int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx)
 {
-	if (check_options(cs, phonecert_options_config, sink, ctx) < 0) return -1;
-	return cf_section_parse(cs, options, phonecert_options_config) < 0 ? -1 : 0;
+	if (check_options(cs, phonecert_options_config, sink, ctx) < 0 ||
+	    cf_section_parse(cs, options, phonecert_options_config) < 0) return -1;
+	if (strcmp(options->unsafe_permissions, "refuse") != 0 && strcmp(options->unsafe_permissions, "warn") != 0) {
+		tell_option(sink, ctx, cs, "unsafe_permissions", NULL, "unsafe_permissions = %s: expected refuse or warn",
+			    options->unsafe_permissions);
+		return -1;
+	}
+	return 0;
 }
 
 int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
@@ -139,17 +157,39 @@ int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, 
 int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *options, pc_blocklist **blocklist,
 			     phonecert_conf_sink_t *sink, void *ctx)
 {
-	CONF_PAIR *cp;
 	char err[1024];
 
 	*blocklist = NULL;
 	if (!options->block_file) return 0;
 	*blocklist = pc_blocklist_load(options->block_file, err, sizeof(err));
 	if (*blocklist) return 0;
-	cp = cf_pair_find(cs, "block_file");	/* NULL when it comes from a $template */
-	if (cp) tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, "block_file %s", err);
-	else phonecert_conf_tell_section(sink, ctx, cs, "block_file %s", err);
+	tell_option(sink, ctx, cs, "block_file", NULL, "block_file %s", err);
 	return -1;
+}
+
+/*
+ * FreeRADIUS ignores sections no one asks for: a window written as
+ * rotation { accept_until = ... } would never close. where names cs in
+ * the message; names are the sections it may hold.
+ */
+static int refuse_unknown_section(CONF_SECTION *sub, char const *where, char const *const *names, size_t count,
+				  phonecert_conf_sink_t *sink, void *ctx)
+{
+	char message[512];
+
+	pc_unknown_section_message(cf_section_name1(sub), where, names, count, message, sizeof(message));
+	phonecert_conf_tell_section(sink, ctx, sub, "%s", message);
+	return -1;
+}
+
+/* An anchor section holds options only. */
+static int check_no_sections(CONF_SECTION *cs, pc_anchor_config const *config, phonecert_conf_sink_t *sink, void *ctx)
+{
+	CONF_SECTION *sub = cf_subsection_find_next(cs, NULL, NULL);
+	char label[160];
+
+	if (!sub) return 0;
+	return refuse_unknown_section(sub, pc_anchor_config_label(config, label, sizeof(label)), NULL, 0, sink, ctx);
 }
 
 static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_t *anchor,
@@ -166,21 +206,27 @@ static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_
 		phonecert_conf_tell_section(sink, ctx, cs, "There is one manufacturing section and it takes no name");
 		return -1;
 	}
-	if (check_options(cs, anchor_config, sink, ctx) < 0 || cf_section_parse(cs, &section, anchor_config) < 0) return -1;
-
-	*anchor = (phonecert_anchor_t) {
-		.config = {
-			.kind = kind,
-			.name = kind == PC_ANCHOR_MANUFACTURING ? "manufacturing" : cf_section_name2(cs),
-			.ca_file = section.ca_file,
-			.accept_from = section.accept_from,
-			.accept_until = section.accept_until,
-			.crl_file = section.crl_file,
-			.unadvertised = !section.advertise,
-		},
-		.cs = cs,
+	anchor->config = (pc_anchor_config) {
+		.kind = kind,
+		.name = kind == PC_ANCHOR_MANUFACTURING ? "manufacturing" : cf_section_name2(cs),
 	};
+	anchor->cs = cs;
+	if (check_no_sections(cs, &anchor->config, sink, ctx) < 0 || check_options(cs, anchor_config, sink, ctx) < 0 ||
+	    cf_section_parse(cs, &section, anchor_config) < 0) return -1;
+	anchor->config.ca_file = section.ca_file;
+	anchor->config.accept_from = section.accept_from;
+	anchor->config.accept_until = section.accept_until;
+	anchor->config.crl_file = section.crl_file;
+	anchor->config.unadvertised = !section.advertise;
 	return 0;
+}
+
+/* "phonecert", or "phonecert voice" for phonecert voice { }: a section as it is written. */
+static char const *section_label(CONF_SECTION const *cs, char *buf, size_t len)
+{
+	if (cf_section_name2(cs)) snprintf(buf, len, "%s %s", cf_section_name1(cs), cf_section_name2(cs));
+	else snprintf(buf, len, "%s", cf_section_name1(cs));
+	return buf;
 }
 
 int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
@@ -197,20 +243,79 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 		return -1;
 	}
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
+		static char const *const anchor_kinds[] = { "capf", "lsc_ca", "manufacturing" };
 		CONF_SECTION *sub;
 		pc_anchor_kind kind;
+		char label[160];
 
 		if (!cf_item_is_section(ci)) continue;
 		sub = cf_item_to_section(ci);
 		if (!pc_anchor_kind_parse(cf_section_name1(sub), &kind)) {
-			phonecert_conf_tell_section(sink, ctx, sub, "Unknown section '%s': expected capf, lsc_ca or manufacturing",
-						    cf_section_name1(sub));
-			return -1;
+			return refuse_unknown_section(sub, section_label(cs, label, sizeof(label)), anchor_kinds,
+						      sizeof(anchor_kinds) / sizeof(anchor_kinds[0]), sink, ctx);
 		}
 		if (parse_anchor(sub, kind, &(*anchors)[*count], sink, ctx) < 0) return -1;
 		(*count)++;
 	}
 	return 0;
+}
+
+/* radiusd's user: security { user = } (or the old top-level user =); without one, the user radiusd runs as. */
+static int radiusd_user(CONF_SECTION *cs, uid_t *uid, phonecert_conf_sink_t *sink, void *ctx)
+{
+	CONF_SECTION *top = cf_top_section(cs), *security = cf_section_sub_find(top, "security");
+	CONF_PAIR *cp = security ? cf_pair_find(security, "user") : NULL;
+	struct passwd pw, *found = NULL;
+	char buf[16384], message[512];
+
+	if (!cp) cp = cf_pair_find(top, "user");
+	if (!cp || !cf_pair_value(cp)) {
+		*uid = geteuid();
+		return 0;
+	}
+	if (getpwnam_r(cf_pair_value(cp), &pw, buf, sizeof(buf), &found) != 0 || !found) {
+		snprintf(message, sizeof(message), "user = %s: no such user: who else may change the files phonecert "
+			 "trusts cannot be told", cf_pair_value(cp));
+		sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
+		return -1;
+	}
+	*uid = found->pw_uid;
+	return 0;
+}
+
+/* One file: 1 (told) when someone else than root and user can change it. */
+static int file_writers(CONF_SECTION *cs, char const *option, char const *path, phonecert_anchor_t const *anchor,
+			uid_t user, phonecert_conf_sink_t *sink, void *ctx)
+{
+	char err[1024], label[160];
+
+	if (!path || pc_writers_check(path, user, err, sizeof(err)) == 0) return 0;
+	if (anchor) pc_anchor_config_label(&anchor->config, label, sizeof(label));
+	tell_option(sink, ctx, cs, option, anchor, "%s%s%s %s: %s", anchor ? label : "", anchor ? ": " : "", option, path, err);
+	return 1;
+}
+
+int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,
+				phonecert_anchor_t const *anchors, size_t count,
+				phonecert_conf_sink_t *refuse, phonecert_conf_sink_t *warn, void *ctx)
+{
+	bool waived = strcmp(options->unsafe_permissions, "warn") == 0;
+	phonecert_conf_sink_t *sink = waived ? warn : refuse;
+	int problems;
+	uid_t user;
+
+	if (radiusd_user(cs, &user, refuse, ctx) < 0) return -1;
+	if (waived) {
+		tell_option(warn, ctx, cs, "unsafe_permissions", NULL, "unsafe_permissions = warn: phonecert does not refuse a "
+			    "ca_file, crl_file or block_file that others than root and radiusd's user can change, and whoever can "
+			    "change one decides which phones are let in. Fix what phonecert lint lists, then remove this option");
+	}
+	problems = file_writers(cs, "block_file", options->block_file, NULL, user, sink, ctx);
+	for (size_t i = 0; i < count; i++) {
+		problems += file_writers(anchors[i].cs, "ca_file", anchors[i].config.ca_file, &anchors[i], user, sink, ctx);
+		problems += file_writers(anchors[i].cs, "crl_file", anchors[i].config.crl_file, &anchors[i], user, sink, ctx);
+	}
+	return problems && !waived ? -1 : 0;
 }
 
 /* pc_trust_build's refusals, told with the section they are about. */

@@ -31,6 +31,7 @@ typedef struct {
 	bool		bind_identity;
 	char const	*block_file;		/* block_file =, or NULL */
 	bool		log_accepts;		/* the log line for every accepted phone (rejected and waived ones always) */
+	char const	*unsafe_permissions;	/* "refuse", or "warn": the escape hatch of phonecert_conf_file_writers */
 } phonecert_options_t;
 
 extern const CONF_PARSER phonecert_options_config[];
@@ -54,8 +55,9 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs);
 
 /*
  * The options of cs, with their defaults. An option no table knows (a typo
- * would leave a default in force) or one set twice (FreeRADIUS reads the
- * first) is refused. 0, or -1 (told to the sink, or logged by FreeRADIUS).
+ * would leave a default in force), one set twice (FreeRADIUS reads the
+ * first) or an unsafe_permissions other than refuse or warn is refused. 0,
+ * or -1 (told to the sink, or logged by FreeRADIUS).
  */
 int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx);
 
@@ -69,11 +71,26 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
 
 /*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
- * Unknown subsections, an unnamed capf/lsc_ca, a named manufacturing section
- * and unknown or duplicated options in them are refused.
+ * Unknown subsections (of cs, or of an anchor section, which holds options
+ * only), an unnamed capf/lsc_ca, a named manufacturing section and unknown
+ * or duplicated options in them are refused.
  */
 int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
 			   phonecert_conf_sink_t *sink, void *ctx);
+
+/*
+ * Who can change the files the trust rests on: block_file, and each anchor's
+ * ca_file and crl_file (core/writers.h), where only root and radiusd's user
+ * may (security { user = } of radiusd.conf; without one, the user this
+ * process runs as, as radiusd then does). Every problem is told, at the
+ * option's file[line]: to refuse, and then -1; or, with unsafe_permissions
+ * = warn, to warn, each time after a warning that the check is waived, and
+ * 0. The module calls it at start-up and on every reload, lint on the same
+ * configuration: the same words.
+ */
+int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,
+				phonecert_anchor_t const *anchors, size_t count,
+				phonecert_conf_sink_t *refuse, phonecert_conf_sink_t *warn, void *ctx);
 
 /*
  * The trust set of those anchors: each loaded in order, then sealed. The

@@ -15,7 +15,8 @@
  *   blocklist.h the block list (block_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
  *   text.h      untrusted text made safe to show; the one log line
- *   suggest.h   "did you mean ...?" for misspelt options
+ *   suggest.h   "did you mean ...?" for misspelt options and sections
+ *   writers.h   who can change the files the trust rests on
  *
  * Errors. A function that can fail returns -1, NULL or false, and says why in
  * words for an admin, in one of two places, written in its header:
@@ -55,5 +56,6 @@
 #include "timeutil.h"
 #include "trust.h"
 #include "verify.h"
+#include "writers.h"
 
 #endif

@@ -72,6 +72,33 @@ void pc_unknown_option_message(char const *option, char const *section, char con
 		 closest ? closest : "", closest ? "?" : "");
 }
 
+/* "a, b or c" */
+static void list_names(char const *const *names, size_t count, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < count && used < len; i++) {
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i == 0 ? "" : i + 1 == count ? " or " : ", ", names[i]);
+	}
+}
+
+void pc_unknown_section_message(char const *section, char const *where, char const *const *names, size_t count,
+				char *buf, size_t len)
+{
+	char const *closest = pc_suggest(section, names, count);
+	char expected[256];
+
+	if (count == 0) {
+		snprintf(buf, len, "Unknown section '%s' in %s: it takes options only", section, where);
+	} else if (closest) {
+		snprintf(buf, len, "Unknown section '%s' in %s: did you mean %s?", section, where, closest);
+	} else {
+		list_names(names, count, expected, sizeof(expected));
+		snprintf(buf, len, "Unknown section '%s' in %s: expected %s", section, where, expected);
+	}
+}
+
 void pc_duplicate_option_message(char const *option, char const *section, char const *first_file, int first_line,
 				 char *buf, size_t len)
 {

@@ -144,11 +144,10 @@ bool pc_anchor_kind_parse(char const *name, pc_anchor_kind *kind)
 	return false;
 }
 
-/* "capf 'harbour-2024'" or "manufacturing": how messages refer to a section. */
-static char const *format_label(pc_anchor_kind kind, char const *name, char *buf, size_t len)
+char const *pc_anchor_config_label(pc_anchor_config const *config, char *buf, size_t len)
 {
-	if (kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
-	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(kind), name);
+	if (config->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
+	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(config->kind), config->name);
 	return buf;
 }
 
@@ -340,7 +339,7 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config)
 			  pc_anchor_kind_name(config->kind), pc_anchor_kind_name(config->kind));
 		return -1;
 	}
-	format_label(config->kind, config->name, label, sizeof(label));
+	pc_anchor_config_label(config, label, sizeof(label));
 	/* Attributes and logs name an anchor by its section name alone: it must be unique. */
 	pc_anchor const *same_name = pc_trust_find_anchor(trust, config->name);
 	if (same_name) {
@@ -642,7 +641,9 @@ bool pc_anchor_window_open(pc_anchor const *anchor, time_t now)
 
 char const *pc_anchor_label(pc_anchor const *anchor, char *buf, size_t len)
 {
-	return format_label(anchor->kind, anchor->name, buf, len);
+	pc_anchor_config const config = { .kind = anchor->kind, .name = anchor->name };
+
+	return pc_anchor_config_label(&config, buf, len);
 }
 
 char const *pc_anchor_window_reason(pc_anchor const *anchor, time_t now, char *reason, size_t len)

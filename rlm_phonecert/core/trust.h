@@ -106,8 +106,9 @@ bool pc_anchor_window_open(pc_anchor const *anchor, time_t now);
  */
 char const *pc_anchor_window_reason(pc_anchor const *anchor, time_t now, char *reason, size_t len);
 
-/* "capf 'harbour-2024'", or "manufacturing": how messages name an anchor. */
+/* "capf 'harbour-2024'", or "manufacturing": how messages name an anchor, loaded or configured. */
 char const *pc_anchor_label(pc_anchor const *anchor, char *buf, size_t len);
+char const *pc_anchor_config_label(pc_anchor_config const *config, char *buf, size_t len);
 
 /* The anchor with that section name, or NULL. */
 pc_anchor const *pc_trust_find_anchor(pc_trust const *trust, char const *name);

@@ -40,7 +40,18 @@ static void log_problem(UNUSED void *ctx, char const *file, int line, UNUSED pho
 	ERROR("%s[%d]: %s", file, line, message);
 }
 
-/* Read at start-up and on every HUP: a broken configuration or block_file refuses either, and a HUP keeps the old generation. */
+/* unsafe_permissions = warn: what would refuse start-up is logged as a warning, at every start and reload. */
+static void log_warning(UNUSED void *ctx, char const *file, int line, UNUSED phonecert_anchor_t const *anchor,
+			char const *message)
+{
+	WARN("%s[%d]: %s", file, line, message);
+}
+
+/*
+ *	Read at start-up and on every HUP: a broken configuration or block_file,
+ *	or files others than root and radiusd's user can change, refuse either,
+ *	and a HUP keeps the old generation.
+ */
 static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF_SECTION *conf)
 {
 	phonecert_generation_t *generation = calloc(1, sizeof(*generation));
@@ -57,6 +68,12 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 	    phonecert_conf_anchors(conf, &anchors, &count, log_problem, NULL) == 0) {
 		generation->policy.blocklist = generation->blocklist;
 		generation->trust = phonecert_conf_trust(conf, anchors, count, false, log_problem, NULL, &refused);
+		/* After the files loaded: a missing one is told as such, not as one whose writers cannot be known. */
+		if (generation->trust &&
+		    phonecert_conf_file_writers(conf, &inst->options, anchors, count, log_problem, log_warning, NULL) < 0) {
+			pc_trust_free(generation->trust);
+			generation->trust = NULL;
+		}
 		talloc_free(anchors);
 	}
 	if (!generation->trust) {

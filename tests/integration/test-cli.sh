@@ -459,10 +459,30 @@ lint_raddb cli-lint-twice "$(phonecert_conf "$(anchor 'capf current' capf-new.pe
 run lint --now "$NOW" "$R"
 expect_rc 2 "an option set twice in an anchor section"
 expect_err "Option 'accept_until' is set twice in capf \(first at .*mods-enabled/phonecert\[[0-9]+\]\)" "names where it was set first"
+lint_raddb cli-lint-subsection "$(phonecert_conf "$(anchor 'capf current' capf-new.pem '		rotation {
+			accept_until = "2026-01-01T00:00:00Z"
+		}')")"
+run lint --now "$NOW" "$R"
+expect_rc 2 "a section inside an anchor section: the module would refuse it"
+expect_err "mods-enabled/phonecert\[[0-9]+\]: Unknown section 'rotation' in capf 'current': it takes options only$" \
+	"named with file, line, the section and where it is"
 lint_raddb cli-lint-syntax "$(phonecert_conf "$CLEAN_ANCHORS" | sed '$d')"
 run lint "$R"
 expect_rc 2 "a section without its closing brace"
 expect_err "mods-enabled/phonecert\[[0-9]+\]: EOF reached without closing brace for section phonecert starting at line 1" "syntax error: FreeRADIUS' own message, file and line"
+# FreeRADIUS' parser recurses into an $INCLUDE loop until its stack runs out (freeradius -CX crashes).
+lint_raddb cli-lint-include-loop "$(phonecert_conf "$CLEAN_ANCHORS")
+\$INCLUDE ../phonecert.d/a.conf" "$P/mfg-bundle.pem"
+mkdir -p "$R/phonecert.d"
+echo '$INCLUDE b.conf' > "$R/phonecert.d/a.conf"
+printf '%s\n' '$INCLUDE ../phonecert.d/other.conf' '$INCLUDE a.conf' > "$R/phonecert.d/b.conf"
+echo '# included on the way, no loop of its own' > "$R/phonecert.d/other.conf"
+run lint "$R"
+expect_rc 2 "an \$INCLUDE loop: an error, not a crash"
+expect_err "^phonecert: FreeRADIUS' configuration parser crashed \([^)]+\) reading $R/radiusd.conf: an \\\$INCLUDE loop, it includes these files again and again until its stack runs out: $R/mods-enabled/../phonecert.d/a.conf, $R/mods-enabled/../phonecert.d/b.conf, $R/mods-enabled/../phonecert.d/../phonecert.d/other.conf$" \
+	"the loop's files are named, from where it is entered"
+run inspect --config "$R" "$P/lsc-new-rsa.pem"
+expect_rc 2 "inspect --config on the same configuration: an error, not a crash"
 run lint "$EXTRA/no-such-raddb"
 expect_rc 2 "a RADDB_DIR that does not exist"
 expect_err "cannot read .*no-such-raddb/radiusd.conf" "missing radiusd.conf named"

@@ -67,6 +67,11 @@ construct_boolean_bad() {
 	edit_phonecert 's|^\([[:space:]]*tls_config = .*\)|\1\n\tbind_identity = perhaps|'
 }
 
+# A window written as a section of its own: FreeRADIUS would ignore it.
+construct_subsection() {
+	edit_phonecert 's|^\([[:space:]]*\)accept_until = \(.*\)|\1rotation {\n\1\taccept_until = \2\n\1}|'
+}
+
 construct_eap_other_file() {
 	mv "$R/mods-enabled/eap" "$R/mods-enabled/eap_phones"
 }
@@ -149,6 +154,15 @@ echo "# bind_identity = off (a FreeRADIUS boolean)"
 check_construct boolean_off accept
 echo "# bind_identity = perhaps"
 check_construct boolean_bad refuse
+echo "# a section inside an anchor section"
+check_construct subsection refuse
+# Not only at the same place: in the same words.
+fr_message=$(grep -oE "mods-enabled/phonecert\[[0-9]+\]: Unknown section .*" <<<"$fr_out" | head -n 1)
+if [ -n "$fr_message" ] && grep -qxF -- "phonecert: $R/$fr_message" <<<"$lint_out"; then
+	pass "subsection: lint's error is the module's, word for word ($fr_message)"
+else
+	fail "subsection: the module says '${fr_message:-?}', lint: $(grep -m1 'phonecert:' <<<"$lint_out")"
+fi
 echo "# the eap module in a file not called eap"
 check_construct eap_other_file accept
 echo "# eap = an eap instance that does not exist"

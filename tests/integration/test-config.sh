@@ -68,7 +68,25 @@ expect_config_error "tls-config not found" \
 	"tls_config = tls-phones: the eap module 'eap' .* has no tls-config tls-phones section"
 expect_config_error "misspelt section" \
 	"$(config "$(anchor 'cafp a' capf-new.pem)")" \
-	"Unknown section 'cafp': expected capf, lsc_ca or manufacturing"
+	"Unknown section 'cafp' in phonecert: did you mean capf\?"
+expect_config_error "unknown section in phonecert, nothing close" \
+	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'rotation' capf-old.pem)")" \
+	"Unknown section 'rotation' in phonecert: expected capf, lsc_ca or manufacturing$"
+# FreeRADIUS ignores a section no one reads: this window would never close.
+expect_config_error "a section inside a capf section" \
+	"$(config "$(anchor 'capf harbour-2021' capf-old.pem '		rotation {
+			accept_until = "2026-01-01T00:00:00Z"
+		}')")" \
+	"Unknown section 'rotation' in capf 'harbour-2021': it takes options only$"
+expect_config_error "a section inside an lsc_ca section" \
+	"$(config "$(anchor 'lsc_ca corp' ext-ca.pem '		crl {
+			file = ${certdir}/phonecert/ext-ca.crl.pem
+		}')")" \
+	"Unknown section 'crl' in lsc_ca 'corp': it takes options only$"
+expect_config_error "a section inside the manufacturing section" \
+	"$(config "$(anchor 'manufacturing' manufacturing.pem '		legacy {
+		}')")" \
+	"Unknown section 'legacy' in manufacturing: it takes options only$"
 expect_config_error "capf without a name" \
 	"$(config "$(anchor 'capf' capf-new.pem)")" \
 	"A capf section needs a name"

@@ -166,6 +166,32 @@ if $started; then
 	if grep -q 'SEP2C3124C9F8E1' <<<"$report"; then pass "phonecert report reads the inventory under /var/lib"; else fail "phonecert report: $(head -n 3 <<<"$report")"; fi
 fi
 
+echo "# an upgrade warns of anchor files others can change, and goes on"
+# radiusd would refuse to start on it (test-file-writers.sh): the admin learns it now.
+capf_in_root=/etc/freeradius/3.0/certs/phonecert/capf-new.pem
+in_root chgrp daemon "$capf_in_root"
+in_root chmod 0664 "$capf_in_root"
+if in_root apt-get install -y -q --reinstall "/tmp/$(basename "$deb")" >"$IT_BUILD/it-deb-upgrade.log" 2>&1; then
+	pass "reinstalled over a group-writable ca_file: the installation succeeds"
+else
+	fail "reinstalling over a group-writable ca_file failed:"; tail -n 8 "$IT_BUILD/it-deb-upgrade.log" | sed 's/^/#   /'
+fi
+# Not anchored at the end: the root's apt output ends its lines with CR LF.
+if grep -q "^freeradius-phonecert: WARNING: files phonecert trusts can be changed by others" "$IT_BUILD/it-deb-upgrade.log" &&
+   grep -qE "^error: capf 'demo-cluster-2025': FreeRADIUS would refuse to start: .*$capf_in_root is writable by group daemon, the primary group of daemon \(mode 0664\): run chmod go-w $capf_in_root" "$IT_BUILD/it-deb-upgrade.log"; then
+	pass "postinst warns, with lint's problem and what to run"
+else
+	fail "postinst did not warn about $capf_in_root:"; tail -n 8 "$IT_BUILD/it-deb-upgrade.log" | sed 's/^/#   /'
+fi
+in_root chmod 0644 "$capf_in_root"
+if in_root apt-get install -y -q --reinstall "/tmp/$(basename "$deb")" >"$IT_BUILD/it-deb-upgrade-fixed.log" 2>&1 &&
+   grep -q '^Setting up freeradius-phonecert' "$IT_BUILD/it-deb-upgrade-fixed.log" &&
+   ! grep -q 'freeradius-phonecert: WARNING' "$IT_BUILD/it-deb-upgrade-fixed.log"; then
+	pass "once fixed (chmod go-w), postinst says nothing"
+else
+	fail "after chmod go-w: $(grep -m1 'WARNING' "$IT_BUILD/it-deb-upgrade-fixed.log")"
+fi
+
 echo "# apt-get remove, then purge"
 # The admin undoes the enabling first (what was theirs).
 rm -f "$raddb/mods-enabled/phonecert" "$raddb/mods-enabled/sql_phonecert" "$raddb/sites-enabled/phonecert-inventory" \

@@ -79,6 +79,15 @@ expect_log_file "capf 'rotated-in': accept_from = \"next monday\" is not an RFC 
 eap_tls lsc-other.pem lsc-other.key
 expect_result accept "after the refused reload: the old trust set is still in force"
 
+echo "# a section inside an anchor section on SIGHUP: refused, not ignored"
+pause_for_hup
+sed -i 's|accept_from = "next monday"|rotation {\n\t\t\taccept_until = "2021-01-01T00:00:00Z"\n\t\t}|' "$(conf)"
+sighup_expect 'HUP failed for module "phonecert"' "a reload with a section in a capf section is refused"
+expect_log_file "mods-enabled/phonecert\[[0-9]+\]: Unknown section 'rotation' in capf 'rotated-in': it takes options only" \
+	"the refusal names the file, the line, the section and where it is"
+eap_tls lsc-other.pem lsc-other.key
+expect_result accept "after the refused reload: the old trust set is still in force"
+
 server_stop
 
 # A phone resumes its TLS session of an LSC of demo-cluster-2021 again and

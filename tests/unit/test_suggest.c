@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests for core/suggest: the "did you mean ...?" of unknown options.
+ * Unit tests for core/suggest: the "did you mean ...?" of unknown options
+ * and sections.
  * Needs no certificates.
  */
 #include <stdarg.h>
@@ -107,6 +108,22 @@ static void test_unknown_option_message(void **state)
 	assert_string_equal(buf, "Option 'mic' is set twice in phonecert (first at /raddb/mods-enabled/phonecert[7]): remove one");
 }
 
+static void test_unknown_section_message(void **state)
+{
+	static char const *const kinds[] = { "capf", "lsc_ca", "manufacturing" };
+	char buf[256];
+
+	(void)state;
+	pc_unknown_section_message("cafp", "phonecert", kinds, COUNT(kinds), buf, sizeof(buf));
+	assert_string_equal(buf, "Unknown section 'cafp' in phonecert: did you mean capf?");
+	pc_unknown_section_message("rotation", "phonecert voice", kinds, COUNT(kinds), buf, sizeof(buf));
+	assert_string_equal(buf, "Unknown section 'rotation' in phonecert voice: expected capf, lsc_ca or manufacturing");
+	pc_unknown_section_message("rotation", "capf 'harbour-2021'", NULL, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "Unknown section 'rotation' in capf 'harbour-2021': it takes options only");
+	pc_unknown_section_message("rotation", "phonecert", kinds, COUNT(kinds), buf, 20);
+	assert_string_equal(buf, "Unknown section 'ro");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_short_words_need_closer_matches),
 		cmocka_unit_test(test_empty_null_and_overlong),
 		cmocka_unit_test(test_unknown_option_message),
+		cmocka_unit_test(test_unknown_section_message),
 	};
 
 	return cmocka_run_group_tests_name("suggest", tests, NULL, NULL);
