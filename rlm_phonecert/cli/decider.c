@@ -18,14 +18,14 @@ static char *name_from_file(char const *path)
 
 static int anchors_from_files(decider *d, anchor_file const *anchors, size_t anchor_count)
 {
-	d->file_anchors = calloc(anchor_count, sizeof(raddb_anchor));
+	d->file_anchors = calloc(anchor_count, sizeof(*d->file_anchors));
 	if (!d->file_anchors) return -1;
 	for (size_t i = 0; i < anchor_count; i++) {
 		anchor_file const *given = &anchors[i];
 		char *name = given->kind == PC_ANCHOR_MANUFACTURING ? strdup("manufacturing") : name_from_file(given->file);
 
 		if (!name) return -1;
-		d->file_anchors[i].config = (pc_anchor_config) { .kind = given->kind, .name = name, .ca_file = given->file };
+		d->file_anchors[i] = (pc_anchor_config) { .kind = given->kind, .name = name, .ca_file = given->file };
 		d->anchor_count++;
 	}
 	d->anchors = d->file_anchors;
@@ -48,23 +48,23 @@ static int anchors_from_raddb(decider *d, char const *dir, char const *instance)
 	return 0;
 }
 
-static void print_refusal(void *ctx, raddb_anchor const *anchor, char const *message)
+/* What the module would refuse, or (unsafe_permissions = warn) warn about, on stderr: "file[line]: message". */
+static void print_problem(char const *prefix, pc_problem const *problem)
 {
-	decider const *d = ctx;
-	char where[1100] = "";
-
-	if (anchor) raddb_anchor_where(anchor, where, sizeof(where));
-	else if (d->phonecert) snprintf(where, sizeof(where), "%s[%d]: ", d->phonecert->file, d->phonecert->line);
-	fprintf(stderr, "phonecert: %s%s\n", where, message);
+	if (problem->file) fprintf(stderr, "phonecert: %s%s[%d]: %s\n", prefix, problem->file, problem->line, problem->message);
+	else fprintf(stderr, "phonecert: %s%s\n", prefix, problem->message);
 }
 
-/* Files others can change: the module refuses to start (or warns, with unsafe_permissions = warn), and so does this. */
-static void print_writers(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
-			  char const *message)
+static void print_refusal(void *ctx, pc_problem const *problem)
 {
 	(void)ctx;
-	(void)anchor;
-	fprintf(stderr, "phonecert: %s%s[%d]: %s\n", refused ? "" : "warning: ", file, line, message);
+	print_problem("", problem);
+}
+
+static void print_warning(void *ctx, pc_problem const *problem)
+{
+	(void)ctx;
+	print_problem("warning: ", problem);
 }
 
 int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor_file const *anchors,
@@ -76,16 +76,16 @@ int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor
 		if (!raddb_dir) fprintf(stderr, "phonecert: out of memory\n");
 		return -1;
 	}
-	d->trust = raddb_build_trust(d->anchors, d->anchor_count, print_refusal, d, &refused);
-	if (!d->trust) fprintf(stderr, "phonecert: out of memory\n");
+	d->trust = pc_trust_build(d->anchors, d->anchor_count, d->phonecert ? d->phonecert->file : NULL,
+				  d->phonecert ? d->phonecert->line : 0, print_refusal, NULL, &refused);
 	if (!d->trust || refused) return -1;
-	return d->db && raddb_check_file_writers(d->db, d->phonecert, print_writers, NULL) < 0 ? -1 : 0;
+	return d->db && raddb_check_file_writers(d->db, d->phonecert, print_refusal, print_warning, NULL) < 0 ? -1 : 0;
 }
 
 void decider_free(decider *d)
 {
 	pc_trust_free(d->trust);
 	raddb_close(d->db);
-	for (size_t i = 0; d->file_anchors && i < d->anchor_count; i++) free((char *)d->file_anchors[i].config.name);
+	for (size_t i = 0; d->file_anchors && i < d->anchor_count; i++) free((char *)d->file_anchors[i].name);
 	free(d->file_anchors);
 }

@@ -21,8 +21,8 @@
 typedef struct {
 	raddb *db;
 	raddb_phonecert const *phonecert;	/* with a raddb */
-	raddb_anchor *file_anchors;		/* without: one per --capf/--lsc-ca/--manufacturing */
-	raddb_anchor const *anchors;
+	pc_anchor_config *file_anchors;		/* without: one per --capf/--lsc-ca/--manufacturing */
+	pc_anchor_config const *anchors;
 	size_t anchor_count;
 	pc_policy policy;
 	pc_trust *trust;

@@ -10,7 +10,7 @@
  * block nothing, an inventory whose spool no virtual server writes to the
  * database.
  *
- * The trust set is built with the module's own calls (raddb_build_trust),
+ * The trust set is built with the module's own call (pc_trust_build),
  * who can change its files is decided by the module's own code
  * (raddb_check_file_writers); the checks look at what it loaded. --check
  * keeps the findings of one check (the package's postinst asks for
@@ -126,7 +126,7 @@ static void add_finding(linter *l, severity level, char const *check, pc_anchor_
 static pc_anchor_config const *config_of(linter const *l, pc_anchor const *anchor)
 {
 	for (size_t i = 0; i < l->phonecert->anchor_count; i++) {
-		pc_anchor_config const *config = &l->phonecert->anchors[i].config;
+		pc_anchor_config const *config = &l->phonecert->anchors[i];
 
 		if (!l->refused[i] && strcmp(config->name, pc_anchor_name(anchor)) == 0) return config;
 	}
@@ -136,35 +136,37 @@ static pc_anchor_config const *config_of(linter const *l, pc_anchor const *ancho
 /*
  *	What the module refuses
  */
-static void record_refusal(void *ctx, raddb_anchor const *anchor, char const *message)
+static void record_refusal(void *ctx, pc_problem const *problem)
 {
 	linter *l = ctx;
-	char where[1100];
 
-	if (anchor) {
-		l->refused[anchor - l->phonecert->anchors] = true;
-		add_finding(l, SEVERITY_ERROR, "refused", &anchor->config, anchor->config.ca_file,
-			    "FreeRADIUS would refuse to start: %s%s", raddb_anchor_where(anchor, where, sizeof(where)), message);
-	} else {
-		add_finding(l, SEVERITY_ERROR, "refused", NULL, l->phonecert->file,
-			    "FreeRADIUS would refuse to start: %s[%d]: %s", l->phonecert->file, l->phonecert->line, message);
-	}
+	if (problem->anchor) l->refused[problem->anchor - l->phonecert->anchors] = true;
+	add_finding(l, SEVERITY_ERROR, "refused", problem->anchor, problem->anchor ? problem->anchor->ca_file : l->phonecert->file,
+		    "FreeRADIUS would refuse to start: %s[%d]: %s", problem->file, problem->line, problem->message);
 }
 
 /*
  *	Who can change the files the trust rests on: the module refuses to start
  *	(or, with unsafe_permissions = warn, warns) in the same words.
  */
-static void record_writers(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
-			   char const *message)
+static void record_writers(linter *l, bool refused, pc_problem const *problem)
 {
-	linter *l = ctx;
-
 	/* A file the module cannot load at all is reported as that refusal already. */
-	if (anchor && l->refused[anchor - l->phonecert->anchors]) return;
+	if (problem->anchor && l->refused[problem->anchor - l->phonecert->anchors]) return;
 	if (refused) module_refuses(l, "file-writers");
-	add_finding(l, refused ? SEVERITY_ERROR : SEVERITY_WARNING, "file-writers", anchor ? &anchor->config : NULL, NULL,
-		    "%s%s[%d]: %s", refused ? "FreeRADIUS would refuse to start: " : "", file, line, message);
+	add_finding(l, refused ? SEVERITY_ERROR : SEVERITY_WARNING, "file-writers", problem->anchor, NULL,
+		    "%s%s[%d]: %s", refused ? "FreeRADIUS would refuse to start: " : "", problem->file, problem->line,
+		    problem->message);
+}
+
+static void record_writers_refused(void *ctx, pc_problem const *problem)
+{
+	record_writers(ctx, true, problem);
+}
+
+static void record_writers_warned(void *ctx, pc_problem const *problem)
+{
+	record_writers(ctx, false, problem);
 }
 
 /*
@@ -188,7 +190,7 @@ static void check_capf_extensions(linter *l, pc_anchor_config const *anchor, X50
 static void check_capf_files(linter *l)
 {
 	for (size_t i = 0; i < l->phonecert->anchor_count; i++) {
-		pc_anchor_config const *anchor = &l->phonecert->anchors[i].config;
+		pc_anchor_config const *anchor = &l->phonecert->anchors[i];
 		STACK_OF(X509) *certs;
 		char err[256];
 
@@ -586,7 +588,8 @@ static int load(linter *l, char const *instance)
 		return -1;
 	}
 	l->refused = calloc(l->phonecert->anchor_count + 1, sizeof(bool));
-	if (l->refused) l->trust = raddb_build_trust(l->phonecert->anchors, l->phonecert->anchor_count, record_refusal, l, &refused);
+	if (l->refused) l->trust = pc_trust_build(l->phonecert->anchors, l->phonecert->anchor_count, l->phonecert->file,
+						  l->phonecert->line, record_refusal, l, &refused);
 	if (!l->trust) {
 		fprintf(stderr, "phonecert: out of memory\n");
 		return -1;
@@ -597,7 +600,7 @@ static int load(linter *l, char const *instance)
 
 static void run_checks(linter *l)
 {
-	raddb_check_file_writers(l->db, l->phonecert, record_writers, l);
+	raddb_check_file_writers(l->db, l->phonecert, record_writers_refused, record_writers_warned, l);
 	check_capf_files(l);
 	for_each_anchor_cert(l, check_same_subject);
 	for_each_anchor_cert(l, check_expiry);

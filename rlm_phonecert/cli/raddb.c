@@ -31,7 +31,7 @@ pid_t rad_waitpid(pid_t pid, int *status)
 typedef struct {
 	CONF_SECTION		*cs;
 	phonecert_options_t	options;
-	phonecert_anchor_t	*anchors;	/* as the module reads them; public.anchors in the same order */
+	phonecert_anchors_t	anchors;	/* as the module reads them; public.anchors are their configs */
 	pc_blocklist		*blocklist;
 	raddb_phonecert		public;		/* filled by raddb_read_phonecert */
 	bool			read;
@@ -310,36 +310,26 @@ typedef struct {
 	bool	told;
 } first_problem_t;
 
-static void keep_first(void *ctx, char const *file, int line, UNUSED phonecert_anchor_t const *anchor,
-		       char const *message)
+static void keep_first(void *ctx, pc_problem const *problem)
 {
 	first_problem_t *first = ctx;
 
 	if (first->told) return;
-	snprintf(first->err, first->len, "%s[%d]: %s", file, line, message);
+	snprintf(first->err, first->len, "%s[%d]: %s", problem->file, problem->line, problem->message);
 	first->told = true;
 }
 
 static int read_anchors(instance_t *in, char *err, size_t len)
 {
 	first_problem_t first = { .err = err, .len = len };
-	size_t count;
 
-	if (phonecert_conf_anchors(in->cs, &in->anchors, &count, keep_first, &first) < 0) {
+	if (phonecert_conf_anchors(in->cs, &in->anchors, keep_first, &first) < 0) {
 		if (!first.told) fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs));
 		return -1;
 	}
-	in->public.anchors = talloc_zero_array(in->cs, raddb_anchor, count ? count : 1);
-	if (!in->public.anchors) return fail(err, len, "out of memory");
-	for (size_t i = 0; i < count; i++) {
-		in->public.anchors[i] = (raddb_anchor) {
-			.config = in->anchors[i].config,
-			.file = cf_section_filename(in->anchors[i].cs),
-			.line = cf_section_lineno(in->anchors[i].cs),
-		};
-	}
-	in->public.anchor_count = count;
+	in->public.anchors = in->anchors.configs;
+	in->public.anchor_count = in->anchors.count;
 	return 0;
 }
 
@@ -424,38 +414,14 @@ int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char 
 	return 0;
 }
 
-/* raddb_check_file_writers' sinks: the module's refusals, or its warnings with unsafe_permissions = warn. */
-typedef struct {
-	instance_t		*in;
-	raddb_writers_fn	*report;
-	void			*ctx;
-} writers_report_t;
-
-static void tell_writers(writers_report_t const *r, bool refused, char const *file, int line,
-			 phonecert_anchor_t const *anchor, char const *message)
-{
-	r->report(r->ctx, anchor ? &r->in->public.anchors[anchor - r->in->anchors] : NULL, refused, file, line, message);
-}
-
-static void writers_refused(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor, char const *message)
-{
-	tell_writers(ctx, true, file, line, anchor, message);
-}
-
-static void writers_warned(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor, char const *message)
-{
-	tell_writers(ctx, false, file, line, anchor, message);
-}
-
-int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, raddb_writers_fn *report, void *ctx)
+int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, pc_problem_fn *refuse, pc_problem_fn *warn,
+			     void *ctx)
 {
 	char err[256];
 	instance_t *in = find_instance(db, phonecert->instance, err, sizeof(err));
-	writers_report_t r = { .in = in, .report = report, .ctx = ctx };
 
 	if (!in) return -1;	/* cannot happen: phonecert was read from db */
-	return phonecert_conf_file_writers(in->cs, &in->options, in->anchors, phonecert->anchor_count, writers_refused,
-					   writers_warned, &r);
+	return phonecert_conf_file_writers(in->cs, &in->options, &in->anchors, refuse, warn, ctx);
 }
 
 /* The name sql_phonecert gives the spool, which the phonecert_inventory policy calls. */
@@ -498,40 +464,4 @@ void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out)
 	     server = cf_subsection_find_next(db->main, server, "server")) {
 		out->read = any_listener_reads(server, out->filename);
 	}
-}
-
-char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len)
-{
-	if (anchor && anchor->file) snprintf(buf, len, "%s[%d]: ", anchor->file, anchor->line);
-	else if (len) buf[0] = '\0';
-	return buf;
-}
-
-/* pc_trust_build's refusals, told with the anchor they are about. */
-typedef struct {
-	raddb_anchor const	*anchors;
-	size_t			count;
-	raddb_refusal_fn	*report;
-	void			*ctx;
-} refusals_t;
-
-static void tell_refusal(void *ctx, size_t index, char const *message)
-{
-	refusals_t const *r = ctx;
-
-	r->report(r->ctx, index < r->count ? &r->anchors[index] : NULL, message);
-}
-
-pc_trust *raddb_build_trust(raddb_anchor const *anchors, size_t count, raddb_refusal_fn *report, void *ctx,
-			    bool *refused)
-{
-	refusals_t refusals = { .anchors = anchors, .count = count, .report = report, .ctx = ctx };
-	pc_anchor_config const **configs = calloc(count ? count : 1, sizeof(*configs));
-	pc_trust *trust;
-
-	if (!configs) return NULL;
-	for (size_t i = 0; i < count; i++) configs[i] = &anchors[i].config;
-	trust = pc_trust_build(configs, count, true, tell_refusal, &refusals, refused);
-	free(configs);
-	return trust;
 }

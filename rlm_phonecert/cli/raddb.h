@@ -19,14 +19,8 @@
 #include <stddef.h>
 
 #include "../core/policy.h"
+#include "../core/problem.h"
 #include "../core/trust.h"
-
-/* One capf / lsc_ca / manufacturing section, values expanded, or an anchor given on the command line. */
-typedef struct {
-	pc_anchor_config config;
-	char const *file;		/* where the section begins; NULL for the command line */
-	int line;
-} raddb_anchor;
 
 typedef struct {
 	char const *instance;		/* "phonecert", or the name of phonecert NAME { } */
@@ -36,7 +30,7 @@ typedef struct {
 	char const *tls_config_name;	/* tls_config = (default tls-common) */
 	char const *block_file;		/* block_file =, or NULL */
 	pc_policy policy;		/* policy.blocklist: block_file read, or NULL */
-	raddb_anchor *anchors;
+	pc_anchor_config const *anchors;	/* the capf / lsc_ca / manufacturing sections, values expanded */
 	size_t anchor_count;
 } raddb_phonecert;
 
@@ -58,7 +52,7 @@ char const *raddb_instance_name(raddb const *db, size_t index);
  * (owned by db). Fails, like the module at start-up, on an unknown section, a
  * capf/lsc_ca without a name, a named manufacturing section, an invalid,
  * unknown or duplicated option, or a block_file that does not parse. The
- * anchors are not loaded yet: see raddb_build_trust.
+ * anchors are not loaded yet: pc_trust_build loads them as the module does.
  */
 int raddb_read_phonecert(raddb *db, char const *instance, raddb_phonecert const **out, char *err, size_t len);
 
@@ -93,33 +87,13 @@ typedef struct {
 
 void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out);
 
-/* Told about every anchor the module would refuse (anchor NULL: the trust set as a whole). */
-typedef void raddb_refusal_fn(void *ctx, raddb_anchor const *anchor, char const *message);
-
-/*
- * The trust set the module builds: pc_trust_add for each anchor in order,
- * then pc_trust_seal. Where the module stops at the first refusal, this goes
- * on and reports each one, so a check can name every problem at once; with
- * any refusal *refused is set and the trust set holds only the anchors that
- * loaded. NULL only when out of memory.
- */
-pc_trust *raddb_build_trust(raddb_anchor const *anchors, size_t count, raddb_refusal_fn *report, void *ctx,
-			    bool *refused);
-
 /*
  * Who can change the files the trust rests on, decided by the module's own
- * code (phonecert_conf_file_writers): each problem is told with the file and
- * line of its option, the anchor concerned (NULL for block_file and for the
- * warning that unsafe_permissions = warn waives the check) and whether the
- * module refuses to start for it (false: it only warns). -1 when the module
- * would refuse.
+ * code (phonecert_conf_file_writers): each problem is told, at the file[line]
+ * of its option, to refuse when the module refuses to start for it, else
+ * (unsafe_permissions = warn) to warn. -1 when the module would refuse.
  */
-typedef void raddb_writers_fn(void *ctx, raddb_anchor const *anchor, bool refused, char const *file, int line,
-			      char const *message);
-
-int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, raddb_writers_fn *report, void *ctx);
-
-/* "file[line]: " for a message about an anchor ("" for one given on the command line). */
-char const *raddb_anchor_where(raddb_anchor const *anchor, char *buf, size_t len);
+int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, pc_problem_fn *refuse, pc_problem_fn *warn,
+			     void *ctx);
 
 #endif

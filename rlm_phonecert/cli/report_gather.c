@@ -242,7 +242,7 @@ static int collect_anchors(reporter *rp)
 	db_table names;
 
 	for (size_t i = 0; rp->phonecert && i < rp->phonecert->anchor_count; i++) {
-		pc_anchor_config const *config = &rp->phonecert->anchors[i].config;
+		pc_anchor_config const *config = &rp->phonecert->anchors[i];
 		report_anchor *a;
 
 		if (!config->name || find_anchor(r, config->name)) continue;

@@ -44,18 +44,24 @@ static const CONF_PARSER anchor_config[] = {
 	CONF_PARSER_TERMINATOR
 };
 
-static void vtell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
+static void tell(pc_problem_fn *report, void *ctx, char const *file, int line, pc_anchor_config const *anchor,
+		 char const *message)
+{
+	report(ctx, &(pc_problem) { .file = file, .line = line, .anchor = anchor, .message = message });
+}
+
+static void vtell(pc_problem_fn *report, void *ctx, char const *file, int line, pc_anchor_config const *anchor,
 		  char const *fmt, va_list ap) CC_HINT(format (printf, 6, 0));
-static void vtell(phonecert_conf_sink_t *sink, void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
+static void vtell(pc_problem_fn *report, void *ctx, char const *file, int line, pc_anchor_config const *anchor,
 		  char const *fmt, va_list ap)
 {
 	char message[1024];
 
 	vsnprintf(message, sizeof(message), fmt, ap);
-	sink(ctx, file, line, anchor, message);
+	tell(report, ctx, file, line, anchor, message);
 }
 
-void phonecert_conf_tell_section(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
+void phonecert_conf_tell_section(pc_problem_fn *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
 {
 	va_list ap;
 
@@ -65,10 +71,10 @@ void phonecert_conf_tell_section(phonecert_conf_sink_t *sink, void *ctx, CONF_SE
 }
 
 /* Tell sink about an option of cs, at its line; at the section's when it comes from a $template (no pair of cs). */
-static void tell_option(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *option,
-			phonecert_anchor_t const *anchor, char const *fmt, ...) CC_HINT(format (printf, 6, 7));
-static void tell_option(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *option,
-			phonecert_anchor_t const *anchor, char const *fmt, ...)
+static void tell_option(pc_problem_fn *sink, void *ctx, CONF_SECTION const *cs, char const *option,
+			pc_anchor_config const *anchor, char const *fmt, ...) CC_HINT(format (printf, 6, 7));
+static void tell_option(pc_problem_fn *sink, void *ctx, CONF_SECTION const *cs, char const *option,
+			pc_anchor_config const *anchor, char const *fmt, ...)
 {
 	CONF_PAIR *cp = cf_pair_find(cs, option);
 	va_list ap;
@@ -82,7 +88,7 @@ static void tell_option(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION con
 /* FreeRADIUS ignores pairs no CONF_PARSER asks for and reads the first of two: a typo would leave a default in force. */
 #define MAX_OPTIONS 32		/* more than either table has; beyond it an option would be refused, never ignored */
 
-static int check_options(CONF_SECTION *cs, CONF_PARSER const *table, phonecert_conf_sink_t *sink, void *ctx)
+static int check_options(CONF_SECTION *cs, CONF_PARSER const *table, pc_problem_fn *sink, void *ctx)
 {
 	char const *names[MAX_OPTIONS];
 	size_t count = 0;
@@ -101,14 +107,14 @@ static int check_options(CONF_SECTION *cs, CONF_PARSER const *table, phonecert_c
 		for (i = 0; i < count && strcmp(names[i], attr) != 0; i++);
 		if (i == count) {
 			pc_unknown_option_message(attr, cf_section_name1(cs), names, count, message, sizeof(message));
-			sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
+			tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
 			return -1;
 		}
 		first = cf_pair_find(cs, attr);
 		if (first != cp) {
 			pc_duplicate_option_message(attr, cf_section_name1(cs), cf_pair_filename(first), cf_pair_lineno(first),
 						    message, sizeof(message));
-			sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
+			tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
 			return -1;
 		}
 	}
@@ -120,7 +126,7 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs)
 	return cf_section_name2(cs) ? cf_section_name2(cs) : cf_section_name1(cs);
 }
 
-int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx)
+int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, pc_problem_fn *sink, void *ctx)
 {
 	if (check_options(cs, phonecert_options_config, sink, ctx) < 0 ||
 	    cf_section_parse(cs, options, phonecert_options_config) < 0) return -1;
@@ -133,7 +139,7 @@ int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phone
 }
 
 int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
-			  phonecert_conf_sink_t *sink, void *ctx)
+			  pc_problem_fn *sink, void *ctx)
 {
 	struct { char const *option, *value; } const choices[] = {
 		{ "mic", options->mic },
@@ -155,7 +161,7 @@ int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, 
 }
 
 int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *options, pc_blocklist **blocklist,
-			     phonecert_conf_sink_t *sink, void *ctx)
+			     pc_problem_fn *sink, void *ctx)
 {
 	char err[1024];
 
@@ -173,7 +179,7 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
  * the message; names are the sections it may hold.
  */
 static int refuse_unknown_section(CONF_SECTION *sub, char const *where, char const *const *names, size_t count,
-				  phonecert_conf_sink_t *sink, void *ctx)
+				  pc_problem_fn *sink, void *ctx)
 {
 	char message[512];
 
@@ -183,7 +189,7 @@ static int refuse_unknown_section(CONF_SECTION *sub, char const *where, char con
 }
 
 /* An anchor section holds options only. */
-static int check_no_sections(CONF_SECTION *cs, pc_anchor_config const *config, phonecert_conf_sink_t *sink, void *ctx)
+static int check_no_sections(CONF_SECTION *cs, pc_anchor_config const *config, pc_problem_fn *sink, void *ctx)
 {
 	CONF_SECTION *sub = cf_subsection_find_next(cs, NULL, NULL);
 	char label[160];
@@ -192,8 +198,8 @@ static int check_no_sections(CONF_SECTION *cs, pc_anchor_config const *config, p
 	return refuse_unknown_section(sub, pc_anchor_config_label(config, label, sizeof(label)), NULL, 0, sink, ctx);
 }
 
-static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_t *anchor,
-			phonecert_conf_sink_t *sink, void *ctx)
+static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, pc_anchor_config *config,
+			pc_problem_fn *sink, void *ctx)
 {
 	anchor_section_t section = { 0 };
 
@@ -206,18 +212,19 @@ static int parse_anchor(CONF_SECTION *cs, pc_anchor_kind kind, phonecert_anchor_
 		phonecert_conf_tell_section(sink, ctx, cs, "There is one manufacturing section and it takes no name");
 		return -1;
 	}
-	anchor->config = (pc_anchor_config) {
+	*config = (pc_anchor_config) {
 		.kind = kind,
 		.name = kind == PC_ANCHOR_MANUFACTURING ? "manufacturing" : cf_section_name2(cs),
+		.file = cf_section_filename(cs),
+		.line = cf_section_lineno(cs),
 	};
-	anchor->cs = cs;
-	if (check_no_sections(cs, &anchor->config, sink, ctx) < 0 || check_options(cs, anchor_config, sink, ctx) < 0 ||
+	if (check_no_sections(cs, config, sink, ctx) < 0 || check_options(cs, anchor_config, sink, ctx) < 0 ||
 	    cf_section_parse(cs, &section, anchor_config) < 0) return -1;
-	anchor->config.ca_file = section.ca_file;
-	anchor->config.accept_from = section.accept_from;
-	anchor->config.accept_until = section.accept_until;
-	anchor->config.crl_file = section.crl_file;
-	anchor->config.unadvertised = !section.advertise;
+	config->ca_file = section.ca_file;
+	config->accept_from = section.accept_from;
+	config->accept_until = section.accept_until;
+	config->crl_file = section.crl_file;
+	config->unadvertised = !section.advertise;
 	return 0;
 }
 
@@ -229,16 +236,17 @@ static char const *section_label(CONF_SECTION const *cs, char *buf, size_t len)
 	return buf;
 }
 
-int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
-			   phonecert_conf_sink_t *sink, void *ctx)
+int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_problem_fn *sink, void *ctx)
 {
 	CONF_ITEM *ci;
 	size_t n = 0;
 
-	*count = 0;
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) n += cf_item_is_section(ci);
-	*anchors = talloc_zero_array(cs, phonecert_anchor_t, n ? n : 1);
-	if (!*anchors) {
+	*anchors = (phonecert_anchors_t) {
+		.configs = talloc_zero_array(cs, pc_anchor_config, n ? n : 1),
+		.sections = talloc_zero_array(cs, CONF_SECTION *, n ? n : 1),
+	};
+	if (!anchors->configs || !anchors->sections) {
 		phonecert_conf_tell_section(sink, ctx, cs, "Out of memory");
 		return -1;
 	}
@@ -254,14 +262,14 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
 			return refuse_unknown_section(sub, section_label(cs, label, sizeof(label)), anchor_kinds,
 						      sizeof(anchor_kinds) / sizeof(anchor_kinds[0]), sink, ctx);
 		}
-		if (parse_anchor(sub, kind, &(*anchors)[*count], sink, ctx) < 0) return -1;
-		(*count)++;
+		if (parse_anchor(sub, kind, &anchors->configs[anchors->count], sink, ctx) < 0) return -1;
+		anchors->sections[anchors->count++] = sub;
 	}
 	return 0;
 }
 
 /* radiusd's user: security { user = } (or the old top-level user =); without one, the user radiusd runs as. */
-static int radiusd_user(CONF_SECTION *cs, uid_t *uid, phonecert_conf_sink_t *sink, void *ctx)
+static int radiusd_user(CONF_SECTION *cs, uid_t *uid, pc_problem_fn *sink, void *ctx)
 {
 	CONF_SECTION *top = cf_top_section(cs), *security = cf_section_sub_find(top, "security");
 	CONF_PAIR *cp = security ? cf_pair_find(security, "user") : NULL;
@@ -276,7 +284,7 @@ static int radiusd_user(CONF_SECTION *cs, uid_t *uid, phonecert_conf_sink_t *sin
 	if (getpwnam_r(cf_pair_value(cp), &pw, buf, sizeof(buf), &found) != 0 || !found) {
 		snprintf(message, sizeof(message), "user = %s: no such user: who else may change the files phonecert "
 			 "trusts cannot be told", cf_pair_value(cp));
-		sink(ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
+		tell(sink, ctx, cf_pair_filename(cp), cf_pair_lineno(cp), NULL, message);
 		return -1;
 	}
 	*uid = found->pw_uid;
@@ -284,23 +292,22 @@ static int radiusd_user(CONF_SECTION *cs, uid_t *uid, phonecert_conf_sink_t *sin
 }
 
 /* One file: 1 (told) when someone else than root and user can change it. */
-static int file_writers(CONF_SECTION *cs, char const *option, char const *path, phonecert_anchor_t const *anchor,
-			uid_t user, phonecert_conf_sink_t *sink, void *ctx)
+static int file_writers(CONF_SECTION *cs, char const *option, char const *path, pc_anchor_config const *anchor,
+			uid_t user, pc_problem_fn *sink, void *ctx)
 {
 	char err[1024], label[160];
 
 	if (!path || pc_writers_check(path, user, err, sizeof(err)) == 0) return 0;
-	if (anchor) pc_anchor_config_label(&anchor->config, label, sizeof(label));
+	if (anchor) pc_anchor_config_label(anchor, label, sizeof(label));
 	tell_option(sink, ctx, cs, option, anchor, "%s%s%s %s: %s", anchor ? label : "", anchor ? ": " : "", option, path, err);
 	return 1;
 }
 
 int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,
-				phonecert_anchor_t const *anchors, size_t count,
-				phonecert_conf_sink_t *refuse, phonecert_conf_sink_t *warn, void *ctx)
+				phonecert_anchors_t const *anchors, pc_problem_fn *refuse, pc_problem_fn *warn, void *ctx)
 {
 	bool waived = strcmp(options->unsafe_permissions, "warn") == 0;
-	phonecert_conf_sink_t *sink = waived ? warn : refuse;
+	pc_problem_fn *sink = waived ? warn : refuse;
 	int problems;
 	uid_t user;
 
@@ -311,48 +318,13 @@ int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *opt
 			    "change one decides which phones are let in. Fix what phonecert lint lists, then remove this option");
 	}
 	problems = file_writers(cs, "block_file", options->block_file, NULL, user, sink, ctx);
-	for (size_t i = 0; i < count; i++) {
-		problems += file_writers(anchors[i].cs, "ca_file", anchors[i].config.ca_file, &anchors[i], user, sink, ctx);
-		problems += file_writers(anchors[i].cs, "crl_file", anchors[i].config.crl_file, &anchors[i], user, sink, ctx);
+	for (size_t i = 0; i < anchors->count; i++) {
+		pc_anchor_config const *config = &anchors->configs[i];
+
+		problems += file_writers(anchors->sections[i], "ca_file", config->ca_file, config, user, sink, ctx);
+		problems += file_writers(anchors->sections[i], "crl_file", config->crl_file, config, user, sink, ctx);
 	}
 	return problems && !waived ? -1 : 0;
-}
-
-/* pc_trust_build's refusals, told with the section they are about. */
-typedef struct {
-	CONF_SECTION			*cs;
-	phonecert_anchor_t const	*anchors;
-	size_t				count;
-	phonecert_conf_sink_t		*sink;
-	void				*ctx;
-} trust_refusals_t;
-
-static void tell_refusal(void *ctx, size_t index, char const *message)
-{
-	trust_refusals_t const *r = ctx;
-
-	CONF_SECTION *where = index < r->count ? r->anchors[index].cs : r->cs;
-
-	r->sink(r->ctx, cf_section_filename(where), cf_section_lineno(where), index < r->count ? &r->anchors[index] : NULL,
-		message);
-}
-
-pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *anchors, size_t count,
-			       bool every_problem, phonecert_conf_sink_t *sink, void *ctx, bool *refused)
-{
-	trust_refusals_t refusals = { .cs = cs, .anchors = anchors, .count = count, .sink = sink, .ctx = ctx };
-	pc_anchor_config const **configs = talloc_array(cs, pc_anchor_config const *, count ? count : 1);
-	pc_trust *trust;
-
-	if (!configs) {
-		*refused = true;
-		phonecert_conf_tell_section(sink, ctx, cs, "Out of memory");
-		return NULL;
-	}
-	for (size_t i = 0; i < count; i++) configs[i] = &anchors[i].config;
-	trust = pc_trust_build(configs, count, every_problem, tell_refusal, &refusals, refused);
-	talloc_free(configs);
-	return trust;
 }
 
 /* modules { eap { ... } } is instance "eap", modules { eap inner { ... } } instance "inner". */
@@ -367,7 +339,7 @@ static CONF_SECTION *find_eap_section(CONF_SECTION *modules, char const *instanc
 }
 
 CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t const *options,
-					 phonecert_conf_sink_t *sink, void *ctx)
+					 pc_problem_fn *sink, void *ctx)
 {
 	CONF_SECTION *modules = cf_item_parent(cf_section_to_item(cs));
 	CONF_SECTION *eap, *tls_cs;

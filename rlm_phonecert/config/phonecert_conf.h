@@ -9,11 +9,12 @@
  * and refuse the same configurations, in the same words, at the same
  * file[line]. Include after <freeradius/radiusd.h>.
  *
- * Errors: each function returns -1 (or NULL) after telling a sink what is
- * wrong and where (the file and line of the section or option concerned);
- * the module's sink logs "file[line]: message" as cf_log_err_cs does, lint's
- * records a finding. FreeRADIUS' own parser logs its errors (a missing
- * ca_file, a bad boolean) itself, with radlog.
+ * Errors: each function returns -1 (or NULL) after telling a pc_problem_fn
+ * (core/problem.h) what is wrong and where (the file and line of the section
+ * or option concerned); the module's logs "file[line]: message" as
+ * cf_log_err_cs does, lint's records a finding. FreeRADIUS' own parser logs
+ * its errors (a missing ca_file, a bad boolean) itself, with radlog. The trust
+ * set of the anchors read here is the core's pc_trust_build, told the same way.
  */
 #ifndef PHONECERT_CONFIG_H
 #define PHONECERT_CONFIG_H
@@ -36,18 +37,15 @@ typedef struct {
 
 extern const CONF_PARSER phonecert_options_config[];
 
-/* One capf / lsc_ca / manufacturing section, parsed. */
+/* The capf / lsc_ca / manufacturing sections, parsed: configs[i] is sections[i]. */
 typedef struct {
-	pc_anchor_config	config;
-	CONF_SECTION		*cs;
-} phonecert_anchor_t;
-
-/* Told every problem: where (file and line), the anchor concerned (or NULL) and what. */
-typedef void phonecert_conf_sink_t(void *ctx, char const *file, int line, phonecert_anchor_t const *anchor,
-				   char const *message);
+	pc_anchor_config	*configs;
+	CONF_SECTION		**sections;
+	size_t			count;
+} phonecert_anchors_t;
 
 /* Tell sink about a problem with a whole section, at its first line (the module's messages beyond this file). */
-void phonecert_conf_tell_section(phonecert_conf_sink_t *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
+void phonecert_conf_tell_section(pc_problem_fn *sink, void *ctx, CONF_SECTION const *cs, char const *fmt, ...)
 	CC_HINT(format (printf, 4, 5));
 
 /* The instance name: "phonecert" for phonecert { }, "voice" for phonecert voice { }. */
@@ -59,15 +57,15 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs);
  * first) or an unsafe_permissions other than refuse or warn is refused. 0,
  * or -1 (told to the sink, or logged by FreeRADIUS).
  */
-int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, phonecert_conf_sink_t *sink, void *ctx);
+int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, pc_problem_fn *sink, void *ctx);
 
 /* The policy those options describe, without its block list. */
 int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
-			  phonecert_conf_sink_t *sink, void *ctx);
+			  pc_problem_fn *sink, void *ctx);
 
 /* The block list of block_file into *blocklist (NULL when there is none). A file that does not parse is refused. */
 int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *options, pc_blocklist **blocklist,
-			     phonecert_conf_sink_t *sink, void *ctx);
+			     pc_problem_fn *sink, void *ctx);
 
 /*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
@@ -75,8 +73,7 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
  * only), an unnamed capf/lsc_ca, a named manufacturing section and unknown
  * or duplicated options in them are refused.
  */
-int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_t *count,
-			   phonecert_conf_sink_t *sink, void *ctx);
+int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_problem_fn *sink, void *ctx);
 
 /*
  * Who can change the files the trust rests on: block_file, and each anchor's
@@ -89,17 +86,7 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchor_t **anchors, size_
  * configuration: the same words.
  */
 int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,
-				phonecert_anchor_t const *anchors, size_t count,
-				phonecert_conf_sink_t *refuse, phonecert_conf_sink_t *warn, void *ctx);
-
-/*
- * The trust set of those anchors: each loaded in order, then sealed. The
- * module stops at the first refusal (every_problem false); lint goes on and
- * reports each (every_problem true), and then the trust set holds only the
- * anchors that loaded, *refused set. NULL when nothing is usable.
- */
-pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *anchors, size_t count,
-			       bool every_problem, phonecert_conf_sink_t *sink, void *ctx, bool *refused);
+				phonecert_anchors_t const *anchors, pc_problem_fn *refuse, pc_problem_fn *warn, void *ctx);
 
 /*
  * The tls-config section of the eap module that phonecert hooks, found as
@@ -107,7 +94,7 @@ pc_trust *phonecert_conf_trust(CONF_SECTION *cs, phonecert_anchor_t const *ancho
  * modules section, then its tls-config of that name.
  */
 CONF_SECTION *phonecert_conf_tls_section(CONF_SECTION *cs, phonecert_options_t const *options,
-					 phonecert_conf_sink_t *sink, void *ctx);
+					 pc_problem_fn *sink, void *ctx);
 
 /* Whether the module is called by this instance name in any virtual server's post-auth, directly or in a policy. */
 bool phonecert_conf_in_post_auth(CONF_SECTION *cs, char const *instance_name);

@@ -8,6 +8,7 @@
  *   timeutil.h  RFC 3339 UTC times
  *   phone.h     what a phone certificate says: device name, MAC, model, PID/SN
  *   trust.h     the trust set: anchors, windows, CRLs, signers' fingerprints
+ *   problem.h   a configuration problem (where, which anchor, what): one way to tell it
  *   decide.h    THE decision: trust then policy in the handshake, the policy again
  *               on what a session cached; everyone asks here
  *   verify.h    the trust decision on a client certificate and its chain
@@ -19,13 +20,16 @@
  *   writers.h   who can change the files the trust rests on
  *
  * Errors. A function that can fail returns -1, NULL or false, and says why in
- * words for an admin, in one of two places, written in its header:
+ * words for an admin, in one of three places, written in its header:
  *   - an (err, len) buffer the caller passes: always NUL-terminated when len
  *     is not 0, cut to fit, never written past len;
- *   - the object's own last error for the trust set (pc_trust_error()).
+ *   - the object's own last error for the trust set (pc_trust_error());
+ *   - for a configuration, each of its problems told to a pc_problem_fn
+ *     (problem.h) with the file[line] of the section it is about, as
+ *     pc_trust_build does: the one type every layer above tells them with.
  * A decision is not an error: the pc_decide_* functions return the verdict
- * and write the reason (and what to do) into the result they are given. Messages name the section, file and option concerned; callers add
- * the file[line] of the configuration.
+ * and write the reason (and what to do) into the result they are given.
+ * Messages name the section, file and option concerned.
  *
  * Time. "Now" is always an argument; the core never reads the clock, so
  * windows, expiry and CRL dates are testable without one.
@@ -51,6 +55,7 @@
 #include "decide.h"
 #include "phone.h"
 #include "policy.h"
+#include "problem.h"
 #include "suggest.h"
 #include "text.h"
 #include "timeutil.h"

@@ -667,29 +667,27 @@ char const *pc_anchor_window_reason(pc_anchor const *anchor, time_t now, char *r
 	return "MICs are no longer accepted (manufacturing accept_until): the phone needs an LSC";
 }
 
-pc_trust *pc_trust_build(pc_anchor_config const *const *configs, size_t count, bool every_problem,
-			 pc_trust_refusal_fn *report, void *ctx, bool *refused)
+pc_trust *pc_trust_build(pc_anchor_config const *configs, size_t count, char const *file, int line,
+			 pc_problem_fn *report, void *ctx, bool *refused)
 {
 	pc_trust *trust = pc_trust_new();
 
 	*refused = false;
 	if (!trust) {
 		*refused = true;
-		report(ctx, count, "out of memory");
+		report(ctx, &(pc_problem) { .file = file, .line = line, .message = "out of memory" });
 		return NULL;
 	}
-	for (size_t i = 0; i < count && (every_problem || !*refused); i++) {
-		if (pc_trust_add(trust, configs[i]) == 0) continue;
-		report(ctx, i, pc_trust_error(trust));
+	for (size_t i = 0; i < count; i++) {
+		if (pc_trust_add(trust, &configs[i]) == 0) continue;
+		report(ctx, &(pc_problem) { .file = configs[i].file, .line = configs[i].line, .anchor = &configs[i],
+					    .message = pc_trust_error(trust) });
 		*refused = true;
 	}
-	if ((every_problem || !*refused) && pc_trust_seal(trust) < 0 && (pc_trust_anchor_count(trust) > 0 || !*refused)) {
-		report(ctx, count, pc_trust_error(trust));
+	/* With every anchor refused, "no anchors" would say nothing more. */
+	if (pc_trust_seal(trust) < 0 && (pc_trust_anchor_count(trust) > 0 || !*refused)) {
+		report(ctx, &(pc_problem) { .file = file, .line = line, .message = pc_trust_error(trust) });
 		*refused = true;
-	}
-	if (*refused && !every_problem) {
-		pc_trust_free(trust);
-		return NULL;
 	}
 	return trust;
 }

@@ -21,13 +21,15 @@
 
 #include <openssl/x509.h>
 
+#include "problem.h"
+
 typedef enum {
 	PC_ANCHOR_CAPF,			/* CUCM CAPF CA: issues LSCs */
 	PC_ANCHOR_LSC_CA,		/* external CA issuing LSCs (CAPF online/offline CA mode) */
 	PC_ANCHOR_MANUFACTURING		/* Cisco manufacturing CAs: issue MICs */
 } pc_anchor_kind;
 
-typedef struct {
+typedef struct pc_anchor_config {
 	pc_anchor_kind kind;
 	char const *name;		/* section name; "manufacturing" for that section */
 	char const *ca_file;		/* PEM file, one or more CA certificates */
@@ -35,6 +37,8 @@ typedef struct {
 	char const *accept_until;	/* RFC 3339 UTC, or NULL for "no end" */
 	char const *crl_file;		/* PEM file of CRLs by this anchor's CAs, or NULL: no revocation check */
 	bool unadvertised;		/* true: its CA names stay out of the TLS CertificateRequest (certreq.h) */
+	char const *file;		/* where the section is configured (NULL: given elsewhere, such as a command line) */
+	int line;
 } pc_anchor_config;
 
 typedef struct pc_trust pc_trust;
@@ -49,19 +53,17 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config);
 /* Final checks across anchors and preparation for verification. Returns 0 or -1 (see pc_trust_error). */
 int pc_trust_seal(pc_trust *trust);
 
-/* Told about each anchor refused (its index in configs), or about the set as a whole (index == count). */
-typedef void pc_trust_refusal_fn(void *ctx, size_t index, char const *message);
-
 /*
  * The trust set a configuration describes: pc_trust_add for each of configs
  * in order, then pc_trust_seal; the module and the phonecert tool both build
- * theirs with it. every_problem false: the first refusal is reported and NULL
- * returned. true: every refusal is reported (with every anchor refused, not
- * also "no anchors"), and the set of the anchors that loaded is returned with
- * *refused set. NULL too when out of memory (reported as the set's problem).
+ * theirs with it. Every problem is reported, an anchor's at its section's
+ * file and line, the set's (pc_trust_seal's, none loaded) at file and line,
+ * so that an admin sees them all at once. With any, *refused is set and the
+ * trust set holds the anchors that loaded: a check goes on with them, radiusd
+ * refuses to start. NULL when out of memory (reported).
  */
-pc_trust *pc_trust_build(pc_anchor_config const *const *configs, size_t count, bool every_problem,
-			 pc_trust_refusal_fn *report, void *ctx, bool *refused);
+pc_trust *pc_trust_build(pc_anchor_config const *configs, size_t count, char const *file, int line,
+			 pc_problem_fn *report, void *ctx, bool *refused);
 
 /* The last error, in words for an admin. */
 char const *pc_trust_error(pc_trust const *trust);

@@ -33,18 +33,16 @@ typedef struct {
  *	Configuration → trust set and policy (config/phonecert_conf.c)
  */
 
-/* The module stops at the first problem, logged as cf_log_err_cs logs: "file[line]: message". */
-static void log_problem(UNUSED void *ctx, char const *file, int line, UNUSED phonecert_anchor_t const *anchor,
-			char const *message)
+/* A problem that refuses start-up (or the reload), logged as cf_log_err_cs logs: "file[line]: message". */
+static void log_problem(UNUSED void *ctx, pc_problem const *problem)
 {
-	ERROR("%s[%d]: %s", file, line, message);
+	ERROR("%s[%d]: %s", problem->file, problem->line, problem->message);
 }
 
 /* unsafe_permissions = warn: what would refuse start-up is logged as a warning, at every start and reload. */
-static void log_warning(UNUSED void *ctx, char const *file, int line, UNUSED phonecert_anchor_t const *anchor,
-			char const *message)
+static void log_warning(UNUSED void *ctx, pc_problem const *problem)
 {
-	WARN("%s[%d]: %s", file, line, message);
+	WARN("%s[%d]: %s", problem->file, problem->line, problem->message);
 }
 
 /*
@@ -55,8 +53,7 @@ static void log_warning(UNUSED void *ctx, char const *file, int line, UNUSED pho
 static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF_SECTION *conf)
 {
 	phonecert_generation_t *generation = calloc(1, sizeof(*generation));
-	phonecert_anchor_t *anchors;
-	size_t count;
+	phonecert_anchors_t anchors;
 	bool refused;
 
 	if (!generation) {
@@ -65,16 +62,19 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 	}
 	if (phonecert_conf_policy(conf, &inst->options, &generation->policy, log_problem, NULL) == 0 &&
 	    phonecert_conf_blocklist(conf, &inst->options, &generation->blocklist, log_problem, NULL) == 0 &&
-	    phonecert_conf_anchors(conf, &anchors, &count, log_problem, NULL) == 0) {
+	    phonecert_conf_anchors(conf, &anchors, log_problem, NULL) == 0) {
 		generation->policy.blocklist = generation->blocklist;
-		generation->trust = phonecert_conf_trust(conf, anchors, count, false, log_problem, NULL, &refused);
+		/* Every anchor's problem is logged, so that all are fixed at once. */
+		generation->trust = pc_trust_build(anchors.configs, anchors.count, cf_section_filename(conf),
+						   cf_section_lineno(conf), log_problem, NULL, &refused);
 		/* After the files loaded: a missing one is told as such, not as one whose writers cannot be known. */
-		if (generation->trust &&
-		    phonecert_conf_file_writers(conf, &inst->options, anchors, count, log_problem, log_warning, NULL) < 0) {
+		if (refused ||
+		    phonecert_conf_file_writers(conf, &inst->options, &anchors, log_problem, log_warning, NULL) < 0) {
 			pc_trust_free(generation->trust);
 			generation->trust = NULL;
 		}
-		talloc_free(anchors);
+		talloc_free(anchors.configs);
+		talloc_free(anchors.sections);
 	}
 	if (!generation->trust) {
 		generation_free(generation);

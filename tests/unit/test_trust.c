@@ -997,6 +997,105 @@ static void test_index_agrees_with_a_linear_scan(void **state)
 	}
 }
 
+/* --- pc_trust_build: every problem, each where it is ------------------------------- */
+
+#define MAX_TOLD 8
+
+typedef struct {
+	pc_problem problems[MAX_TOLD];
+	char messages[MAX_TOLD][512];
+	size_t count;
+} told;
+
+static void tell(void *ctx, pc_problem const *problem)
+{
+	told *t = ctx;
+
+	assert_true(t->count < MAX_TOLD);
+	t->problems[t->count] = *problem;
+	snprintf(t->messages[t->count], sizeof(t->messages[0]), "%s", problem->message);
+	t->problems[t->count].message = t->messages[t->count];
+	t->count++;
+}
+
+static void test_build_tells_every_anchor_problem_where_it_is(void **state)
+{
+	pc_anchor_config configs[] = {
+		{ .kind = PC_ANCHOR_CAPF, .name = "missing", .ca_file = "/nonexistent/capf.pem", .file = "a.conf", .line = 3 },
+		{ .kind = PC_ANCHOR_CAPF, .name = "good", .ca_file = pki_file("capf-new.pem"), .file = "a.conf", .line = 7 },
+		{ .kind = PC_ANCHOR_CAPF, .name = "window", .ca_file = pki_file("capf-old.pem"), .accept_until = "soon",
+		  .file = "b.conf", .line = 11 },
+	};
+	told t = { 0 };
+	bool refused;
+	pc_trust *trust = pc_trust_build(configs, 3, "phonecert.conf", 1, tell, &t, &refused);
+
+	(void)state;
+	assert_non_null(trust);
+	assert_true(refused);
+	assert_int_equal(t.count, 2);
+	assert_string_equal(t.problems[0].file, "a.conf");
+	assert_int_equal(t.problems[0].line, 3);
+	assert_ptr_equal(t.problems[0].anchor, &configs[0]);
+	assert_contains(t.problems[0].message, "capf 'missing'");
+	assert_string_equal(t.problems[1].file, "b.conf");
+	assert_int_equal(t.problems[1].line, 11);
+	assert_ptr_equal(t.problems[1].anchor, &configs[2]);
+	assert_contains(t.problems[1].message, "accept_until");
+	/* The anchors that loaded, for a check that goes on. */
+	assert_int_equal(pc_trust_anchor_count(trust), 1);
+	assert_non_null(pc_trust_find_anchor(trust, "good"));
+	pc_trust_free(trust);
+}
+
+static void test_build_tells_the_set_at_its_section(void **state)
+{
+	told t = { 0 };
+	bool refused;
+	pc_trust *trust = pc_trust_build(NULL, 0, "phonecert.conf", 42, tell, &t, &refused);
+
+	(void)state;
+	assert_true(refused);
+	assert_int_equal(t.count, 1);
+	assert_string_equal(t.problems[0].file, "phonecert.conf");
+	assert_int_equal(t.problems[0].line, 42);
+	assert_null(t.problems[0].anchor);
+	pc_trust_free(trust);
+}
+
+static void test_build_every_anchor_refused_says_only_that(void **state)
+{
+	pc_anchor_config const configs[] = {
+		{ .kind = PC_ANCHOR_CAPF, .name = "missing", .ca_file = "/nonexistent/capf.pem", .file = "a.conf", .line = 3 },
+	};
+	told t = { 0 };
+	bool refused;
+	pc_trust *trust = pc_trust_build(configs, 1, "phonecert.conf", 1, tell, &t, &refused);
+
+	(void)state;
+	assert_true(refused);
+	assert_int_equal(t.count, 1);
+	assert_ptr_equal(t.problems[0].anchor, &configs[0]);
+	pc_trust_free(trust);
+}
+
+static void test_build_accepts_a_good_configuration(void **state)
+{
+	pc_anchor_config const configs[] = {
+		{ .kind = PC_ANCHOR_CAPF, .name = "new", .ca_file = pki_file("capf-new.pem"), .file = "a.conf", .line = 3 },
+		{ .kind = PC_ANCHOR_CAPF, .name = "old", .ca_file = pki_file("capf-old.pem"), .file = "a.conf", .line = 6 },
+	};
+	told t = { 0 };
+	bool refused;
+	pc_trust *trust = pc_trust_build(configs, 2, "phonecert.conf", 1, tell, &t, &refused);
+
+	(void)state;
+	assert_false(refused);
+	assert_int_equal(t.count, 0);
+	assert_int_equal(pc_trust_anchor_count(trust), 2);
+	pc_trust_free(trust);
+}
+
 #define TRUST_TEST(f) cmocka_unit_test_setup_teardown(f, trust_fixture_new, trust_fixture_free)
 
 int main(void)
@@ -1065,6 +1164,10 @@ int main(void)
 		TRUST_TEST(test_index_finds_every_same_dn_anchor_in_configuration_order),
 		TRUST_TEST(test_index_unknown_name_finds_nothing),
 		TRUST_TEST(test_index_agrees_with_a_linear_scan),
+		cmocka_unit_test(test_build_tells_every_anchor_problem_where_it_is),
+		cmocka_unit_test(test_build_tells_the_set_at_its_section),
+		cmocka_unit_test(test_build_every_anchor_refused_says_only_that),
+		cmocka_unit_test(test_build_accepts_a_good_configuration),
 	};
 
 	return cmocka_run_group_tests_name("trust", tests, pki_group_setup, pki_group_teardown);
