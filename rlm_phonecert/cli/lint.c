@@ -306,15 +306,6 @@ static void check_algorithms(linter *l, pc_anchor const *anchor, pc_anchor_confi
  *	(c) Windows
  */
 
-/* Does the anchor's window contain the moment when? */
-static bool window_covers(pc_anchor const *anchor, time_t when)
-{
-	time_t from, until;
-
-	if (pc_anchor_accept_from(anchor, &from) && when < from) return false;
-	return !(pc_anchor_accept_until(anchor, &until) && when >= until);
-}
-
 /* The moment a CAPF window ends, some other CAPF must take over, or LSC phones stop authenticating. */
 static void check_gap(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, time_t until)
 {
@@ -324,7 +315,7 @@ static void check_gap(linter *l, pc_anchor const *anchor, pc_anchor_config const
 	for (size_t i = 0; i < pc_trust_anchor_count(l->trust); i++) {
 		pc_anchor const *other = pc_trust_anchor(l->trust, i);
 
-		if (other != anchor && pc_anchor_get_kind(other) == PC_ANCHOR_CAPF && window_covers(other, until)) return;
+		if (other != anchor && pc_anchor_get_kind(other) == PC_ANCHOR_CAPF && pc_anchor_window_open(other, until)) return;
 	}
 	pc_time_format(until, when, sizeof(when));
 	add_finding(l, SEVERITY_WARNING, "gap", config, config->ca_file,

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "blocklist.h"
-#include "policy.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -156,3 +156,36 @@ bool pc_name_is_capf(X509_NAME const *name)
 	return pc_name_entry(name, NID_commonName, cn, sizeof(cn)) &&
 	       strlen(cn) == 13 && strncmp(cn, "CAPF-", 5) == 0 && all_hex(cn + 5, 8);
 }
+
+bool pc_mac_normalise(char const *text, char out[PC_MAC_LEN])
+{
+	char hex[MAC_HEX_DIGITS];
+	size_t digits = 0;
+	size_t len = text ? strlen(text) : 0;
+	char separator = 0;
+
+	/* Exactly the four layouts switches use: 17 chars with - or :, 14 with dots, or 12 bare digits. */
+	if (len == 17) separator = text[2];
+	else if (len == 14) separator = '.';
+	else if (len != 12) return false;
+	if (len == 17 && separator != '-' && separator != ':') return false;
+
+	for (size_t i = 0; i < len; i++) {
+		bool at_separator = (len == 17 && i % 3 == 2) || (len == 14 && i % 5 == 4);
+
+		if (at_separator) {
+			if (text[i] != separator) return false;
+			continue;
+		}
+		if (!isxdigit((unsigned char)text[i])) return false;
+		hex[digits++] = (char)toupper((unsigned char)text[i]);
+	}
+
+	char *p = out;
+	for (size_t i = 0; i < MAC_HEX_DIGITS; i++) {
+		if (i > 0 && i % 2 == 0) *p++ = '-';
+		*p++ = hex[i];
+	}
+	*p = '\0';
+	return true;
+}

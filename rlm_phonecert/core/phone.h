@@ -42,4 +42,12 @@ bool pc_name_is_capf(X509_NAME const *name);
 /* Copy the (first) entry of nid in name into buf as UTF-8; false if absent, unreadable or too long. */
 bool pc_name_entry(X509_NAME const *name, int nid, char *buf, size_t len);
 
+/*
+ * Read a MAC address in any of the forms switches send in Calling-Station-Id
+ * (aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF, aabb.ccdd.eeff, aabbccddeeff) into
+ * "AA-BB-CC-DD-EE-FF", as a phone's identity names it. Returns false for
+ * anything else.
+ */
+bool pc_mac_normalise(char const *text, char out[PC_MAC_LEN]);
+
 #endif

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "policy.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,39 +48,6 @@ int pc_policy_set(pc_policy *policy, char const *option, char const *value, char
 	}
 	snprintf(err, len, "unknown policy option %s", option);
 	return -1;
-}
-
-bool pc_mac_normalise(char const *text, char out[PC_MAC_LEN])
-{
-	char hex[12];
-	size_t digits = 0;
-	size_t len = text ? strlen(text) : 0;
-	char separator = 0;
-
-	/* Exactly the four layouts switches use: 17 chars with - or :, 14 with dots, or 12 bare digits. */
-	if (len == 17) separator = text[2];
-	else if (len == 14) separator = '.';
-	else if (len != 12) return false;
-	if (len == 17 && separator != '-' && separator != ':') return false;
-
-	for (size_t i = 0; i < len; i++) {
-		bool at_separator = (len == 17 && i % 3 == 2) || (len == 14 && i % 5 == 4);
-
-		if (at_separator) {
-			if (text[i] != separator) return false;
-			continue;
-		}
-		if (!isxdigit((unsigned char)text[i])) return false;
-		hex[digits++] = (char)toupper((unsigned char)text[i]);
-	}
-
-	char *p = out;
-	for (size_t i = 0; i < 12; i++) {
-		if (i > 0 && i % 2 == 0) *p++ = '-';
-		*p++ = hex[i];
-	}
-	*p = '\0';
-	return true;
 }
 
 static bool fail(char *reason, size_t len, char const **hint, char const *advice, char const *fmt, ...)

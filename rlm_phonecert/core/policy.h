@@ -67,11 +67,4 @@ typedef struct {
 bool pc_policy_check(pc_policy const *policy, pc_trust const *trust, pc_facts const *facts, time_t now,
 		     char *reason, size_t len, char const **hint);
 
-/*
- * Read a MAC address in any of the forms switches send in Calling-Station-Id
- * (aa-bb-cc-dd-ee-ff, AA:BB:CC:DD:EE:FF, aabb.ccdd.eeff, aabbccddeeff) into
- * "AA-BB-CC-DD-EE-FF". Returns false for anything else.
- */
-bool pc_mac_normalise(char const *text, char out[PC_MAC_LEN]);
-
 #endif

@@ -606,9 +606,97 @@ static void test_name_entry_refuses_an_embedded_nul(void **state)
 	X509_NAME_free(ia5);
 }
 
+/* --- pc_mac_normalise ---------------------------------------------------------- */
+
+/* Bytes after the output that must stay untouched. */
+#define MAC_GUARD_LEN 32
+#define MAC_GUARD_BYTE 'x'
+
+static void test_mac_accepted_layouts(void **state)
+{
+	static struct {
+		char const *text, *mac;
+	} const cases[] = {
+		{ "aa-bb-cc-dd-ee-ff", "AA-BB-CC-DD-EE-FF" },
+		{ "AA-BB-CC-DD-EE-FF", "AA-BB-CC-DD-EE-FF" },
+		{ "AA:BB:CC:DD:EE:FF", "AA-BB-CC-DD-EE-FF" },
+		{ "aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF" },
+		{ "aabb.ccdd.eeff", "AA-BB-CC-DD-EE-FF" },
+		{ "AABB.CCDD.EEFF", "AA-BB-CC-DD-EE-FF" },
+		{ "aabbccddeeff", "AA-BB-CC-DD-EE-FF" },
+		{ "AABBCCDDEEFF", "AA-BB-CC-DD-EE-FF" },
+		/* mixed case */
+		{ "aA-Bb-cC-Dd-eE-fF", "AA-BB-CC-DD-EE-FF" },
+		{ "Aa:bB:Cc:dD:Ee:fF", "AA-BB-CC-DD-EE-FF" },
+		{ "aAbB.cCdD.eEfF", "AA-BB-CC-DD-EE-FF" },
+		{ "AaBbCcDdEeFf", "AA-BB-CC-DD-EE-FF" },
+		/* digits stay where they are */
+		{ "2c:31:24:c9:f8:e1", "2C-31-24-C9-F8-E1" },
+		{ "2c31.24c9.f8e1", "2C-31-24-C9-F8-E1" },
+		{ "2C3124C9F8E1", "2C-31-24-C9-F8-E1" },
+		{ "00-11-22-33-44-55", "00-11-22-33-44-55" },
+		{ "0011.2233.4455", "00-11-22-33-44-55" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[PC_MAC_LEN + MAC_GUARD_LEN];
+
+		memset(out, MAC_GUARD_BYTE, sizeof(out));
+		if (!pc_mac_normalise(cases[i].text, out)) fail_msg("\"%s\" was not read as a MAC", cases[i].text);
+		assert_string_equal(out, cases[i].mac);
+		for (size_t g = PC_MAC_LEN; g < sizeof(out); g++) assert_int_equal(out[g], MAC_GUARD_BYTE);
+	}
+}
+
+static void test_mac_rejected_text(void **state)
+{
+	char const *const cases[] = {
+		"aa.bb.cc.dd.ee.ff",		/* dots belong to the 14-character layout only */
+		"aa-bb:cc-dd-ee-ff",		/* mixed separators */
+		"aa:bb-cc:dd-ee:ff",
+		"aa-bb-cc-dd-ee:ff",
+		"aab.bccd.deeff",		/* dots in the wrong places */
+		"aabb.ccdd-eeff",
+		"aabb-ccdd-eeff",		/* the dotted layout with another separator */
+		"aabb:ccdd:eeff",
+		"aabbccddeef",			/* 11 digits */
+		"aabbccddeeff0",		/* 13 digits */
+		"aa-bb-cc-dd-ee-f",		/* 16 characters */
+		"aa-bb-cc-dd-ee-ff-",		/* 18 characters */
+		"aa-bb-cc-dd-ee-fff",
+		"aabbccddeegg",			/* not hex */
+		"xx-bb-cc-dd-ee-ff",
+		"aabb.ccdd.eefg",
+		"0x1122334455",
+		"aa-bbccddeef",			/* separators in a 12-character string */
+		"aabb.ccddeef",
+		"aa:bbccdd:ef",
+		"aa_bb_cc_dd_ee_ff",		/* 17 characters, wrong separator */
+		"aa bb cc dd ee ff",
+		"aabbccddeeffaabbc",		/* 17 hex digits, no separator at all */
+		"aa--b-cc-dd-ee-ff",
+		" aabbccddeef",			/* blanks are not trimmed */
+		"aabbccddeeff ",
+		"",
+		NULL,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[PC_MAC_LEN];
+
+		if (pc_mac_normalise(cases[i], out)) {
+			fail_msg("\"%s\" was read as the MAC %.*s", cases[i] ? cases[i] : "(NULL)", PC_MAC_LEN - 1, out);
+		}
+	}
+}
+
 int main(void)
 {
 	struct CMUnitTest const tests[] = {
+		cmocka_unit_test(test_mac_accepted_layouts),
+		cmocka_unit_test(test_mac_rejected_text),
 		cmocka_unit_test(test_cn_with_model),
 		cmocka_unit_test(test_cn_without_model),
 		cmocka_unit_test(test_cn_lowercase_hex_is_upper_cased),

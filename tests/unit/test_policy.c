@@ -445,88 +445,6 @@ static void test_set_error_fits_small_buffer(void **state)
 	assert_int_equal(err[sizeof(err) - 1], 'x');
 }
 
-/* --- pc_mac_normalise ---------------------------------------------------------- */
-
-static void test_mac_accepted_layouts(void **state)
-{
-	static struct {
-		char const *text, *mac;
-	} const cases[] = {
-		{ "aa-bb-cc-dd-ee-ff", "AA-BB-CC-DD-EE-FF" },
-		{ "AA-BB-CC-DD-EE-FF", "AA-BB-CC-DD-EE-FF" },
-		{ "AA:BB:CC:DD:EE:FF", "AA-BB-CC-DD-EE-FF" },
-		{ "aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF" },
-		{ "aabb.ccdd.eeff", "AA-BB-CC-DD-EE-FF" },
-		{ "AABB.CCDD.EEFF", "AA-BB-CC-DD-EE-FF" },
-		{ "aabbccddeeff", "AA-BB-CC-DD-EE-FF" },
-		{ "AABBCCDDEEFF", "AA-BB-CC-DD-EE-FF" },
-		/* mixed case */
-		{ "aA-Bb-cC-Dd-eE-fF", "AA-BB-CC-DD-EE-FF" },
-		{ "Aa:bB:Cc:dD:Ee:fF", "AA-BB-CC-DD-EE-FF" },
-		{ "aAbB.cCdD.eEfF", "AA-BB-CC-DD-EE-FF" },
-		{ "AaBbCcDdEeFf", "AA-BB-CC-DD-EE-FF" },
-		/* digits stay where they are */
-		{ "2c:31:24:c9:f8:e1", PHONE_MAC },
-		{ "2c31.24c9.f8e1", PHONE_MAC },
-		{ "2C3124C9F8E1", PHONE_MAC },
-		{ "00-11-22-33-44-55", OTHER_MAC },
-		{ "0011.2233.4455", OTHER_MAC },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < COUNT(cases); i++) {
-		char out[PC_MAC_LEN + GUARD_LEN];
-
-		memset(out, GUARD_BYTE, sizeof(out));
-		if (!pc_mac_normalise(cases[i].text, out)) fail_msg("\"%s\" was not read as a MAC", cases[i].text);
-		assert_string_equal(out, cases[i].mac);
-		for (size_t g = PC_MAC_LEN; g < sizeof(out); g++) assert_int_equal(out[g], GUARD_BYTE);
-	}
-}
-
-static void test_mac_rejected_text(void **state)
-{
-	char const *const cases[] = {
-		"aa.bb.cc.dd.ee.ff",		/* dots belong to the 14-character layout only */
-		"aa-bb:cc-dd-ee-ff",		/* mixed separators */
-		"aa:bb-cc:dd-ee:ff",
-		"aa-bb-cc-dd-ee:ff",
-		"aab.bccd.deeff",		/* dots in the wrong places */
-		"aabb.ccdd-eeff",
-		"aabb-ccdd-eeff",		/* the dotted layout with another separator */
-		"aabb:ccdd:eeff",
-		"aabbccddeef",			/* 11 digits */
-		"aabbccddeeff0",		/* 13 digits */
-		"aa-bb-cc-dd-ee-f",		/* 16 characters */
-		"aa-bb-cc-dd-ee-ff-",		/* 18 characters */
-		"aa-bb-cc-dd-ee-fff",
-		"aabbccddeegg",			/* not hex */
-		"xx-bb-cc-dd-ee-ff",
-		"aabb.ccdd.eefg",
-		"0x1122334455",
-		"aa-bbccddeef",			/* separators in a 12-character string */
-		"aabb.ccddeef",
-		"aa:bbccdd:ef",
-		"aa_bb_cc_dd_ee_ff",		/* 17 characters, wrong separator */
-		"aa bb cc dd ee ff",
-		"aabbccddeeffaabbc",		/* 17 hex digits, no separator at all */
-		"aa--b-cc-dd-ee-ff",
-		" aabbccddeef",			/* blanks are not trimmed */
-		"aabbccddeeff ",
-		"",
-		NULL,
-	};
-
-	(void)state;
-	for (size_t i = 0; i < COUNT(cases); i++) {
-		char out[PC_MAC_LEN];
-
-		if (pc_mac_normalise(cases[i], out)) {
-			fail_msg("\"%s\" was read as the MAC %.*s", cases[i] ? cases[i] : "(NULL)", PC_MAC_LEN - 1, out);
-		}
-	}
-}
-
 /* --- pc_policy_check: accepting -------------------------------------------------- */
 
 static void test_accept_lsc(void **state)
@@ -1237,8 +1155,6 @@ int main(void)
 		cmocka_unit_test(test_option_table_matches_defaults),
 		cmocka_unit_test(test_set_unknown_option),
 		cmocka_unit_test(test_set_error_fits_small_buffer),
-		cmocka_unit_test(test_mac_accepted_layouts),
-		cmocka_unit_test(test_mac_rejected_text),
 		POLICY_TEST(test_accept_lsc),
 		POLICY_TEST(test_accept_calling_station_id_in_every_layout),
 		POLICY_TEST(test_accept_identity_in_any_case),
