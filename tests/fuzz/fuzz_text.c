@@ -22,7 +22,8 @@
  *   pc_log_*                 the input as a pair's value reads back from the line
  *   pc_blocklist_parse       on the whole input (NULs included): when it parses,
  *                            every entry written back parses to the same entry,
- *                            and its reason and comment stay printable
+ *                            and its reason and comment stay printable (the comment
+ *                            keeps to pc_block_comment_check)
  *
  * A broken property is an abort().
  */
@@ -308,7 +309,8 @@ static void blocklist(uint8_t const *data, size_t size)
 		CHECK(pc_blocklist_find(list, entry->kind == PC_BLOCK_SERIAL ? NULL : entry->mac, NULL, entry->anchor,
 					entry->serial) != NULL, "entry '%s' does not block itself", text);
 		pc_blocklist_free(again);
-		CHECK(printable(entry->comment), "comment '%s'", entry->comment);
+		CHECK(printable(entry->comment) && pc_block_comment_check(entry->comment, strlen(entry->comment), err,
+									    sizeof(err)) == 0, "comment '%s'", entry->comment);
 		memset(reason, 'X', sizeof(reason));
 		pc_block_reason(entry, reason, sizeof(reason));
 		CHECK(TERMINATED(reason) && printable(reason), "reason '%.*s'", (int)sizeof(reason), reason);
