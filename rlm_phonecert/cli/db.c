@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sqlescape.h"
+
 struct inventory_db {
 	db_backend const *backend;
 	void *handle;
@@ -85,15 +87,63 @@ char const *db_description(inventory_db const *db)
 	return db->description;
 }
 
+/* params with their text as rlm_sql stores it, in *escaped (free with free_escaped). false when out of memory. */
+static bool escape_params(db_param const *params, size_t count, db_param **escaped)
+{
+	*escaped = calloc(count + 1, sizeof(**escaped));
+	if (!*escaped) return false;
+	for (size_t i = 0; i < count; i++) {
+		size_t size;
+		char *text;
+
+		(*escaped)[i] = params[i];
+		if (params[i].is_int || !params[i].s) continue;
+		size = pc_sql_escape(NULL, 0, params[i].s) + 1;
+		if (!(text = malloc(size))) return false;
+		pc_sql_escape(text, size, params[i].s);
+		(*escaped)[i].s = text;
+	}
+	return true;
+}
+
+static void free_escaped(db_param const *params, db_param *escaped, size_t count)
+{
+	for (size_t i = 0; escaped && i < count; i++) {
+		if (escaped[i].s != params[i].s) free((char *)escaped[i].s);
+	}
+	free(escaped);
+}
+
+/* Every cell of table as the server had it. false when out of memory. */
+static bool decode_cells(db_table *table)
+{
+	for (size_t i = 0; i < table->rows * table->cols; i++) {
+		char *decoded;
+
+		if (!table->cells[i]) continue;
+		if (!(decoded = malloc(strlen(table->cells[i]) + 1))) return false;
+		pc_sql_unescape(table->cells[i], decoded);
+		free(table->cells[i]);
+		table->cells[i] = decoded;
+	}
+	return true;
+}
+
 int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
 	     char *err, size_t len)
 {
+	db_param *escaped = NULL;
+	int rc = -1;
+
 	memset(out, 0, sizeof(*out));
-	if (db->backend->query(db->handle, sql, params, count, out, err, len) < 0) {
-		db_table_free(out);
-		return -1;
+	if (!escape_params(params, count, &escaped)) snprintf(err, len, "out of memory");
+	else if (db->backend->query(db->handle, sql, escaped, count, out, err, len) == 0) {
+		if (decode_cells(out)) rc = 0;
+		else snprintf(err, len, "out of memory");
 	}
-	return 0;
+	free_escaped(params, escaped, count);
+	if (rc < 0) db_table_free(out);
+	return rc;
 }
 
 int db_table_add_row(db_table *table, char const *const *values)

@@ -12,6 +12,11 @@
  * named parameter; db_sqlite.c binds it by that name). Results come back as
  * a table of strings, as PostgreSQL's text format gives them (NULL for SQL
  * NULL), whatever the column's type.
+ *
+ * The inventory holds text as rlm_sql escapes it ("=28" for "(":
+ * core/sqlescape.h). db_query is where the tool crosses that line, both
+ * ways and nowhere else: it binds text parameters escaped so, and returns
+ * every cell decoded, so callers see and give values as the server had them.
  */
 #ifndef PHONECERT_CLI_DB_H
 #define PHONECERT_CLI_DB_H
@@ -66,7 +71,7 @@ void db_close(inventory_db *db);
 /* "sqlite:/var/lib/freeradius/phonecert-inventory.sqlite", "postgresql://phonecert@db1:5432/phonecert". */
 char const *db_description(inventory_db const *db);
 
-/* Run one statement; *out holds the rows (free with db_table_free). -1 with err on failure. */
+/* Run one statement; *out holds the rows, decoded (free with db_table_free). -1 with err on failure. */
 int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
 	     char *err, size_t len);
 

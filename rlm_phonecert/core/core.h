@@ -13,6 +13,7 @@
  *   blocklist.h the block list (block_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
  *   text.h      untrusted text made safe to show; the one log line
+ *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
  *   suggest.h   "did you mean ...?" for misspelt options
  *
  * Errors. A function that can fail returns -1, NULL or false, and says why in
@@ -48,6 +49,7 @@
 #include "certreq.h"
 #include "phone.h"
 #include "policy.h"
+#include "sqlescape.h"
 #include "suggest.h"
 #include "text.h"
 #include "timeutil.h"
