@@ -128,7 +128,8 @@ MANDIR    ?= $(PREFIX)/share/man
 STATE_DIR ?= /var/lib/freeradius
 RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/phonecert:0640 \
 	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 mods-available/cache_phonecert:0640 sites-available/phonecert-inventory:0640 \
-	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql,mods-config/sql/phonecert/$(f):0640)
+	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf queries-prune.conf \
+		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql),mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
 
 .PHONY: install-files install-state

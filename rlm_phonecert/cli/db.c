@@ -46,7 +46,7 @@ bool db_url_check(char const *url, char *err, size_t len)
 	return true;
 }
 
-inventory_db *db_open(char const *url, char *err, size_t len)
+inventory_db *db_open(char const *url, bool writable, char *err, size_t len)
 {
 	char const *target;
 	db_backend const *backend;
@@ -60,7 +60,7 @@ inventory_db *db_open(char const *url, char *err, size_t len)
 		return NULL;
 	}
 	db->backend = backend;
-	db->handle = backend->open(target, err, len);
+	db->handle = backend->open(target, writable, err, len);
 	if (!db->handle) {
 		free(db);
 		return NULL;
@@ -85,6 +85,55 @@ void db_close(inventory_db *db)
 char const *db_description(inventory_db const *db)
 {
 	return db->description;
+}
+
+char const *db_dialect(inventory_db const *db)
+{
+	return db->backend->scheme;
+}
+
+int db_exec(inventory_db *db, char const *script, char *err, size_t len)
+{
+	return db->backend->exec(db->handle, script, err, len);
+}
+
+int db_begin_exclusive(inventory_db *db, char *err, size_t len)
+{
+	return db_exec(db, db->backend->begin_exclusive, err, len);
+}
+
+/* Whether the table exists: 1, 0, or -1 with err. */
+static int table_exists(inventory_db *db, char const *table, char *err, size_t len)
+{
+	db_param const param[] = { DB_TEXT(table) };
+	db_table t;
+	long long count = 0;
+
+	if (db_query(db, db->backend->table_exists, param, 1, &t, err, len) < 0) return -1;
+	db_cell_int(&t, 0, 0, &count);
+	db_table_free(&t);
+	return count > 0;
+}
+
+int db_schema_version(inventory_db *db, long long *version, char *err, size_t len)
+{
+	int has_schema = table_exists(db, "phonecert_schema", err, len), has_phones;
+	db_table t;
+
+	if (has_schema < 0) return -1;
+	if (!has_schema) {
+		if ((has_phones = table_exists(db, "phonecert_phone", err, len)) < 0) return -1;
+		*version = has_phones ? 1 : 0;
+		return 0;
+	}
+	if (db_query(db, "SELECT version FROM phonecert_schema", NULL, 0, &t, err, len) < 0) return -1;
+	if (t.rows != 1 || !db_cell_int(&t, 0, 0, version) || *version < 1) {
+		snprintf(err, len, "phonecert_schema holds %zu rows, not one version", t.rows);
+		db_table_free(&t);
+		return -1;
+	}
+	db_table_free(&t);
+	return 0;
 }
 
 /* params with their text as rlm_sql stores it, in *escaped (free with free_escaped). false when out of memory. */

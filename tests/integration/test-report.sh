@@ -109,14 +109,6 @@ else
 	fail "cannot forge the LSC:"; sed 's/^/#   /' "$EXTRA/openssl.log"
 fi
 
-# What both databases must agree on: the report without times, places and the database's name.
-# Nothing (a failure to compare) when the input is not a report.
-summary() {
-	jq -S '{anchors: [.anchors[] | {name, kind, configured, retiring, phones, last_used, safe_to_remove, verdict}],
-		mic_only: [.mic_only.phones[].mac], mic_expiring: [.mic_expiring.phones[] | {mac, expired}],
-		rejected: .rejected_24h.reasons, summary, phones}' <<<"$1"
-}
-
 #
 #	SQLite (the default inventory)
 #
@@ -498,10 +490,10 @@ expect_out "verdict: +NOT safe: 1 phone still uses it" "PostgreSQL: NOT safe, 1 
 expect_out "^  database: +postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert$" "PostgreSQL: the database is named"
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
 expect_rc 1 "PostgreSQL: report --format json"
-if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_BEFORE")" ]; then
+if [ -n "$(report_summary "$OUT")" ] && [ "$(report_summary "$OUT")" = "$(report_summary "$SQLITE_BEFORE")" ]; then
 	pass "PostgreSQL and SQLite give the same report (anchors, verdicts, MICs, rejects)"
 else
-	fail "PostgreSQL and SQLite differ:"; diff <(summary "$SQLITE_BEFORE") <(summary "$OUT") | head -n 20 | sed 's/^/#   /'
+	fail "PostgreSQL and SQLite differ:"; diff <(report_summary "$SQLITE_BEFORE") <(report_summary "$OUT") | head -n 20 | sed 's/^/#   /'
 fi
 anchor_json "$OLD" '[.phone_list[].device_name] == ["SEP001122334455"]' "PostgreSQL: --phones lists SEP001122334455"
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format csv
@@ -516,10 +508,10 @@ expect_result accept "PostgreSQL: the phone with its new LSC"
 inventory_flush
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
 expect_rc 0 "PostgreSQL: report after the rotation"
-if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_AFTER")" ]; then
+if [ -n "$(report_summary "$OUT")" ] && [ "$(report_summary "$OUT")" = "$(report_summary "$SQLITE_AFTER")" ]; then
 	pass "PostgreSQL and SQLite agree after the rotation: safe to remove"
 else
-	fail "PostgreSQL and SQLite differ after the rotation:"; diff <(summary "$SQLITE_AFTER") <(summary "$OUT") | head -n 20 | sed 's/^/#   /'
+	fail "PostgreSQL and SQLite differ after the rotation:"; diff <(report_summary "$SQLITE_AFTER") <(report_summary "$OUT") | head -n 20 | sed 's/^/#   /'
 fi
 
 run report --db "postgresql://nobody@127.0.0.1:$PG_PORT/phonecert" --config "$IT_RUN/raddb"
