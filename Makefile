@@ -214,11 +214,12 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 # ---- end of the phonecert command-line tool ---------------------------------
 
 # ---- benchmark (bench/): `make bench`, never part of `make test` -------------
-# End to end (stock FreeRADIUS vs phonecert, eapol_test) and core verification
-# cost; writes bench/RESULTS.md. Settings: BENCH_N, BENCH_R (bench/README.md).
+# End to end (stock FreeRADIUS vs phonecert, eapol_test), core verification
+# cost and the inventory under a flood of strangers; writes bench/RESULTS.md.
+# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench bench-deps bench-profile
+.PHONY: bench bench-deps bench-profile bench-flood
 bench: all bench-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
 
@@ -228,6 +229,10 @@ bench-deps:
 # Instruction counts per authentication under callgrind (PROFILE_N; bench/README.md).
 bench-profile: all bench-deps $(TEST_PKI)/.complete
 	bench/profile.sh
+
+# Only the inventory under a flood of strangers (BENCH_FLOOD_N; bench/README.md, section 5).
+bench-flood: all bench-deps $(TEST_PKI)/.complete
+	bench/flood.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)
