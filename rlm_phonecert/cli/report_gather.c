@@ -590,7 +590,7 @@ static int check_schema(reporter *rp)
 	}
 	if (version < INVENTORY_SCHEMA_VERSION) {
 		fprintf(stderr, "phonecert report: %s needs migrating: its schema is version %lld, this phonecert reads "
-			"version %d. Run: phonecert inventory migrate --db %s (doc/inventory-retention.md)\n",
+			"version %d. Run: phonecert inventory migrate --db %s (see phonecert(1), RETENTION AND MIGRATION)\n",
 			db_description(rp->db), version, INVENTORY_SCHEMA_VERSION, url);
 		return -1;
 	}
