@@ -109,7 +109,7 @@ awk 'BEGIN { RS = ""; ORS = "\n\n" } NR % 2' "$EXTRA/flood" > "$EXTRA/flood-a"
 awk 'BEGIN { RS = ""; ORS = "\n\n" } !(NR % 2)' "$EXTRA/flood" > "$EXTRA/flood-b"
 spool_deliver "$EXTRA/flood-a" "$run_a/log/radacct/phonecert-inventory/detail" &&
 	spool_deliver "$EXTRA/flood-b" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush_all
-sleep 1.1	# one more entry each prunes after the flood's last ones
+sleep 2.1	# one more entry each prunes after the flood's last ones (rlm_cache: an entry of ttl 1 made in second S is gone in S + 2)
 printf '%d 00-AA-BB-CC-DD-EE demo-cluster-2025 accept LSC\n' "$NOW" | spool_entries > "$EXTRA/one"
 spool_deliver "$EXTRA/one" "$run_a/log/radacct/phonecert-inventory/detail" &&
 	spool_deliver "$EXTRA/one" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush_all
@@ -121,7 +121,7 @@ echo "# old days: pruned, their last day kept in the summary"
 printf '%d 00-11-22-33-44-55 demo-cluster-2021 accept LSC\n%d 00-11-22-33-44-55 demo-cluster-2025 accept LSC\n' \
 	$((NOW - 200 * 86400)) $((NOW - 199 * 86400)) | spool_entries > "$EXTRA/old"
 spool_deliver "$EXTRA/old" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
-sleep 1.1	# the next entry prunes, after the old ones
+sleep 2.1	# the next entry prunes, after the old ones (rlm_cache: an entry of ttl 1 made in second S is gone in S + 2)
 spool_deliver "$EXTRA/one" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
 expect_pg "SELECT count(*) FROM phonecert_phone_day WHERE mac = '00-11-22-33-44-55'" "0" \
 	"days older than phone_day_days are deleted"
@@ -154,7 +154,7 @@ else
 	eap_tls mic-expired.pem mic-expired.key
 	eap_tls forged-lsc.pem forged-lsc.key
 	printf '%d 00-11-22-33-44-55 demo-cluster-2021 accept LSC\n' $((NOW - 200 * 86400)) | spool_entries > "$EXTRA/old"
-	sleep 1.1
+	sleep 2.1
 	spool_deliver "$EXTRA/old" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
 	V1_URL="postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert_v1"
 	expect_log_file 'sql_phonecert_prune: rlm_sql_postgresql: ERROR: +relation "phonecert_phone_anchor" does not exist' \
@@ -185,7 +185,7 @@ else
 	else
 		fail "migrated and new schemas differ:"; diff <(schema_of phonecert) <(schema_of phonecert_v1) | head -n 20 | sed 's/^/#   /'
 	fi
-	sleep 1.1
+	sleep 2.1
 	spool_deliver "$EXTRA/one" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
 	if [ "$(pg_sql phonecert_v1 "SELECT count(*) FROM phonecert_phone_day WHERE day < $((NOW / 86400)) - 100")" = 0 ]; then
 		pass "once migrated, the server prunes the old day"

@@ -145,7 +145,7 @@ echo "# a flood of made-up stranger MACs: the row caps hold"
 retention 2 20 3 40 1 && server_start || exit 1
 for i in $(seq 1 300); do printf '%d 02-F1-00-00-%02X-%02X - reject -\n' $((NOW - 300 + i)) $((i / 256)) $((i % 256)); done > "$EXTRA/flood"
 write_spool < "$EXTRA/flood"
-sleep 1.1	# the next entry prunes again, after the flood's last ones
+sleep 2.1	# the next entry prunes again, after the flood's last ones (rlm_cache: an entry of ttl 1 made in second S is gone in S + 2)
 write_spool <<EOF
 $NOW 00-AA-BB-CC-DD-EE $NEW accept LSC
 EOF
