@@ -131,7 +131,8 @@ MANDIR    ?= $(PREFIX)/share/man
 STATE_DIR ?= /var/lib/freeradius
 RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/phonecert:0640 \
 	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 mods-available/cache_phonecert:0640 sites-available/phonecert-inventory:0640 \
-	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf sqlite/schema.sql postgresql/schema.sql,mods-config/sql/phonecert/$(f):0640)
+	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf queries-prune.conf \
+		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql),mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
 
 .PHONY: install-files install-state
@@ -216,11 +217,12 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 # ---- end of the phonecert command-line tool ---------------------------------
 
 # ---- benchmark (bench/): `make bench`, never part of `make test` -------------
-# End to end (stock FreeRADIUS vs phonecert, eapol_test) and core verification
-# cost; writes bench/RESULTS.md. Settings: BENCH_N, BENCH_R (bench/README.md).
+# End to end (stock FreeRADIUS vs phonecert, eapol_test), core verification
+# cost and the inventory under a flood of strangers; writes bench/RESULTS.md.
+# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench bench-deps bench-profile
+.PHONY: bench bench-deps bench-profile bench-flood
 bench: all bench-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
 
@@ -230,6 +232,10 @@ bench-deps:
 # Instruction counts per authentication under callgrind (PROFILE_N; bench/README.md).
 bench-profile: all bench-deps $(TEST_PKI)/.complete
 	bench/profile.sh
+
+# Only the inventory under a flood of strangers (BENCH_FLOOD_N; bench/README.md, section 5).
+bench-flood: all bench-deps $(TEST_PKI)/.complete
+	bench/flood.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)

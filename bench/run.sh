@@ -19,7 +19,9 @@
 #     (a). The servers' RSS after every round.
 #  2. Core: build/bench/core_bench (phonecert's pc_verify_chain against bare
 #     OpenSSL X509_verify_cert, per certificate).
-#  3. Writes bench/RESULTS.md and prints it.
+#  3. The inventory under a flood of strangers (BENCH_FLOOD=1): bench/flood.sh,
+#     synthetic spool entries through the real writer site into SQLite.
+#  4. Writes bench/RESULTS.md and prints it.
 #
 # See bench/README.md for what is measured and why it is set up this way.
 #
@@ -36,6 +38,8 @@
 #   BENCH_SAMPLES=1   also one more round, unmeasured, of (a) and (b) under perf
 #                     (BENCH_SAMPLES_N authentications each, default 2000, at
 #                     BENCH_SAMPLES_HZ, default 3999): bench/cpu-samples.sh
+#   BENCH_FLOOD=1     also bench/flood.sh: BENCH_FLOOD_N (default 100000)
+#                     made-up stranger MACs through the writer site (section 5)
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #   BENCH_SEED=1      seeds the shuffled order of the sides in the job lists
 #
@@ -76,6 +80,7 @@ PROFILE=${BENCH_PROFILE:-1}
 SAMPLES=${BENCH_SAMPLES:-1}
 SAMPLES_N=${BENCH_SAMPLES_N:-2000}
 SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
+FLOOD=${BENCH_FLOOD:-1}
 SEED=${BENCH_SEED:-1}
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED must be a number, not '$SEED'" >&2; exit 2; }
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
@@ -378,6 +383,11 @@ fi
 echo "bench: core verification (K=$K, $CORE_REPS repetitions per side)"
 core_out=$("$core_bench" "$pki" "$K" "$CORE_REPS") || die "core_bench failed"
 
+if [ "$FLOOD" = 1 ]; then
+	echo "bench: the inventory under a flood of strangers (bench/flood.sh, BENCH_FLOOD_N=${BENCH_FLOOD_N:-100000})"
+	flood_md=$("$repo/bench/flood.sh") || die "bench/flood.sh failed"
+fi
+
 # ---------------------------------------------------------------- results
 
 # The R values of CPU, RATE or RATIO ($1) for side $2, one a line.
@@ -639,6 +649,20 @@ $samples_md
 END
 	elif [ "$SAMPLES" = 1 ]; then
 		printf '\n## 4. Where the time goes: CPU time, sampled\n\nNot measured in this run: %s.\n' "${samples_why:-unknown}"
+	fi
+	if [ -n "${flood_md:-}" ]; then
+		printf '\n## 5. The inventory under a flood of strangers\n\n%s\n' "$flood_md"
+		rate_median=$(for ((r = 1; r <= R; r++)); do echo "${RATE[$r]}"; done | median)
+		flood_rate=$(sed -n 's/^rate=//p' "$work/flood/values") flood_cpu=$(sed -n 's/^cpu=//p' "$work/flood/values")
+		cat <<END
+
+Does the writer keep up? It wrote $flood_rate entries a second on one thread,
+at $flood_cpu s of radiusd CPU per 1,000 entries. A stranger's handshake does
+nearly all the work of a phone's before it is refused (the key exchange, the
+server's signature, the chain's verification): $(fmt "${MED_CPU[stock]}" %.3f) s of CPU per 1,000
+for stock FreeRADIUS in section 1, $(awk -v h="${MED_CPU[stock]}" -v w="$flood_cpu" 'BEGIN { printf "%.1f", h / w }') times what writing its entry costs, and
+this machine served $rate_median authentications a second there ($P clients at a time).
+END
 	fi
 } > "$tmp"
 mv "$tmp" "$results"

@@ -260,7 +260,7 @@ static void print_reload(void)
 
 static int edit(block_options const *options, block_file *file, pc_block_entry const *entry)
 {
-	char entry_text[PC_BLOCK_LINE_MAX], line[PC_BLOCK_LINE_MAX + PC_BLOCK_COMMENT_MAX + 8];
+	char entry_text[PC_BLOCK_LINE_MAX], line[PC_BLOCK_LINE_MAX + PC_BLOCK_COMMENT_BYTES + 8];
 	pc_block_entry const *found = NULL;
 	size_t removed = 0;
 	char *text;
@@ -306,6 +306,10 @@ int block_run(block_options const *options)
 
 	if (pc_block_entry_parse(options->kind, options->value, &entry, err, sizeof(err)) < 0) {
 		return trouble("%s", err);
+	}
+	/* The rule the file's reader applies: a newline, say, would otherwise start an entry of its own. */
+	if (options->comment && pc_block_comment_check(options->comment, strlen(options->comment), err, sizeof(err)) < 0) {
+		return trouble("--comment: %s; nothing was changed", err);
 	}
 	rc = find_path(options, &db, &file.path);
 	if (rc == EXIT_CLEAN) rc = lock_directory(&file, &lock);

@@ -79,7 +79,14 @@ typedef struct {
 	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
 } block_options;
 
+typedef struct {
+	char const *db_url;		/* --db: sqlite:PATH or postgresql://... */
+	char const *raddb_dir;		/* --config: where the migration files are, default /etc/freeradius/3.0 */
+	bool check;			/* --check: say what is to apply, change nothing */
+} inventory_options;
+
 int block_run(block_options const *options);
+int inventory_migrate_run(inventory_options const *options);
 int inspect_run(inspect_options const *options);
 int capture_run(capture_options const *options);
 int lint_run(lint_options const *options);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/sqlescape.h"
+
 struct inventory_db {
 	db_backend const *backend;
 	void *handle;
@@ -44,7 +46,7 @@ bool db_url_check(char const *url, char *err, size_t len)
 	return true;
 }
 
-inventory_db *db_open(char const *url, char *err, size_t len)
+inventory_db *db_open(char const *url, bool writable, char *err, size_t len)
 {
 	char const *target;
 	db_backend const *backend;
@@ -58,7 +60,7 @@ inventory_db *db_open(char const *url, char *err, size_t len)
 		return NULL;
 	}
 	db->backend = backend;
-	db->handle = backend->open(target, err, len);
+	db->handle = backend->open(target, writable, err, len);
 	if (!db->handle) {
 		free(db);
 		return NULL;
@@ -85,15 +87,112 @@ char const *db_description(inventory_db const *db)
 	return db->description;
 }
 
+char const *db_dialect(inventory_db const *db)
+{
+	return db->backend->scheme;
+}
+
+int db_exec(inventory_db *db, char const *script, char *err, size_t len)
+{
+	return db->backend->exec(db->handle, script, err, len);
+}
+
+int db_begin_exclusive(inventory_db *db, char *err, size_t len)
+{
+	return db_exec(db, db->backend->begin_exclusive, err, len);
+}
+
+/* Whether the table exists: 1, 0, or -1 with err. */
+static int table_exists(inventory_db *db, char const *table, char *err, size_t len)
+{
+	db_param const param[] = { DB_TEXT(table) };
+	db_table t;
+	long long count = 0;
+
+	if (db_query(db, db->backend->table_exists, param, 1, &t, err, len) < 0) return -1;
+	db_cell_int(&t, 0, 0, &count);
+	db_table_free(&t);
+	return count > 0;
+}
+
+int db_schema_version(inventory_db *db, long long *version, char *err, size_t len)
+{
+	int has_schema = table_exists(db, "phonecert_schema", err, len), has_phones;
+	db_table t;
+
+	if (has_schema < 0) return -1;
+	if (!has_schema) {
+		if ((has_phones = table_exists(db, "phonecert_phone", err, len)) < 0) return -1;
+		*version = has_phones ? 1 : 0;
+		return 0;
+	}
+	if (db_query(db, "SELECT version FROM phonecert_schema", NULL, 0, &t, err, len) < 0) return -1;
+	if (t.rows != 1 || !db_cell_int(&t, 0, 0, version) || *version < 1) {
+		snprintf(err, len, "phonecert_schema holds %zu rows, not one version", t.rows);
+		db_table_free(&t);
+		return -1;
+	}
+	db_table_free(&t);
+	return 0;
+}
+
+/* params with their text as rlm_sql stores it, in *escaped (free with free_escaped). false when out of memory. */
+static bool escape_params(db_param const *params, size_t count, db_param **escaped)
+{
+	*escaped = calloc(count + 1, sizeof(**escaped));
+	if (!*escaped) return false;
+	for (size_t i = 0; i < count; i++) {
+		size_t size;
+		char *text;
+
+		(*escaped)[i] = params[i];
+		if (params[i].is_int || !params[i].s) continue;
+		size = pc_sql_escape(NULL, 0, params[i].s) + 1;
+		if (!(text = malloc(size))) return false;
+		pc_sql_escape(text, size, params[i].s);
+		(*escaped)[i].s = text;
+	}
+	return true;
+}
+
+static void free_escaped(db_param const *params, db_param *escaped, size_t count)
+{
+	for (size_t i = 0; escaped && i < count; i++) {
+		if (escaped[i].s != params[i].s) free((char *)escaped[i].s);
+	}
+	free(escaped);
+}
+
+/* Every cell of table as the server had it. false when out of memory. */
+static bool decode_cells(db_table *table)
+{
+	for (size_t i = 0; i < table->rows * table->cols; i++) {
+		char *decoded;
+
+		if (!table->cells[i]) continue;
+		if (!(decoded = malloc(strlen(table->cells[i]) + 1))) return false;
+		pc_sql_unescape(table->cells[i], decoded);
+		free(table->cells[i]);
+		table->cells[i] = decoded;
+	}
+	return true;
+}
+
 int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
 	     char *err, size_t len)
 {
+	db_param *escaped = NULL;
+	int rc = -1;
+
 	memset(out, 0, sizeof(*out));
-	if (db->backend->query(db->handle, sql, params, count, out, err, len) < 0) {
-		db_table_free(out);
-		return -1;
+	if (!escape_params(params, count, &escaped)) snprintf(err, len, "out of memory");
+	else if (db->backend->query(db->handle, sql, escaped, count, out, err, len) == 0) {
+		if (decode_cells(out)) rc = 0;
+		else snprintf(err, len, "out of memory");
 	}
-	return 0;
+	free_escaped(params, escaped, count);
+	if (rc < 0) db_table_free(out);
+	return rc;
 }
 
 int db_table_add_row(db_table *table, char const *const *values)

@@ -5,6 +5,7 @@
  * PostgreSQL), so the report sends the same SQL text to both.
  *
  *   sqlite:PATH                              SQLite file, opened read-only
+ *                                            (read-write for a migration)
  *   postgresql://user@host:port/dbname[?..]  PostgreSQL (libpq URL; postgres:// too)
  *
  * Queries are parameterised: values are never written into the SQL text.
@@ -12,6 +13,11 @@
  * named parameter; db_sqlite.c binds it by that name). Results come back as
  * a table of strings, as PostgreSQL's text format gives them (NULL for SQL
  * NULL), whatever the column's type.
+ *
+ * The inventory holds text as rlm_sql escapes it ("=28" for "(":
+ * core/sqlescape.h). db_query is where the tool crosses that line, both
+ * ways and nowhere else: it binds text parameters escaped so, and returns
+ * every cell decoded, so callers see and give values as the server had them.
  */
 #ifndef PHONECERT_CLI_DB_H
 #define PHONECERT_CLI_DB_H
@@ -38,11 +44,17 @@ typedef struct {
 
 /* What a backend provides (db_sqlite.c, db_postgres.c). */
 typedef struct {
-	char const *scheme;	/* for messages: "sqlite", "postgresql" */
+	char const *scheme;	/* for messages, and the directory of its SQL files: "sqlite", "postgresql" */
 	/* target: the PATH of sqlite:PATH, or the whole postgresql:// URL. NULL with err on failure. */
-	void *(*open)(char const *target, char *err, size_t len);
+	void *(*open)(char const *target, bool writable, char *err, size_t len);
 	int (*query)(void *handle, char const *sql, db_param const *params, size_t count, db_table *out,
 		     char *err, size_t len);
+	/* Statements separated by semicolons, without parameters or results (a migration file). */
+	int (*exec)(void *handle, char const *script, char *err, size_t len);
+	/* Starts a transaction that no other writer, and no other migration, runs beside. */
+	char const *begin_exclusive;
+	/* count(*) of tables named $1 (in the schema queries use). */
+	char const *table_exists;
 	/* Where the data comes from, for the report's header (no password). malloc'd. */
 	char *(*describe)(void *handle);
 	void (*close)(void *handle);
@@ -59,14 +71,35 @@ typedef struct inventory_db inventory_db;
  */
 bool db_url_check(char const *url, char *err, size_t len);
 
-/* Open (or connect to) the inventory. NULL with err on failure. */
-inventory_db *db_open(char const *url, char *err, size_t len);
+/* Open (or connect to) the inventory, SQLite read-only unless writable. NULL with err on failure. */
+inventory_db *db_open(char const *url, bool writable, char *err, size_t len);
 void db_close(inventory_db *db);
 
 /* "sqlite:/var/lib/freeradius/phonecert-inventory.sqlite", "postgresql://phonecert@db1:5432/phonecert". */
 char const *db_description(inventory_db const *db);
 
-/* Run one statement; *out holds the rows (free with db_table_free). -1 with err on failure. */
+/* "sqlite" or "postgresql": where its SQL files are, mods-config/sql/phonecert/DIALECT/. */
+char const *db_dialect(inventory_db const *db);
+
+/*
+ * The inventory's schema: the version this phonecert reads and writes
+ * (mods-config/sql/phonecert/DIALECT/schema.sql), and the numbered files
+ * beside it that bring an older one up to it (phonecert inventory migrate).
+ */
+#define INVENTORY_SCHEMA_VERSION 2
+
+/*
+ * The schema version of the database: phonecert_schema's, 1 for an
+ * inventory made before it existed (phonecert_phone without it), 0 for no
+ * phonecert inventory at all. -1 with err when the database cannot say.
+ */
+int db_schema_version(inventory_db *db, long long *version, char *err, size_t len);
+
+/* A script of statements (no parameters, no results); the transaction's own: begin, commit, roll back. */
+int db_exec(inventory_db *db, char const *script, char *err, size_t len);
+int db_begin_exclusive(inventory_db *db, char *err, size_t len);
+
+/* Run one statement; *out holds the rows, decoded (free with db_table_free). -1 with err on failure. */
 int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
 	     char *err, size_t len);
 

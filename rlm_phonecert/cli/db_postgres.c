@@ -48,7 +48,7 @@ static void postgres_close(void *opaque)
 	free(h);
 }
 
-static void *postgres_open(char const *url, char *err, size_t len)
+static void *postgres_open(char const *url, bool writable, char *err, size_t len)
 {
 	/*
 	 * The URL's own settings win over these defaults (expand_dbname: the URL
@@ -67,6 +67,7 @@ static void *postgres_open(char const *url, char *err, size_t len)
 		return NULL;
 	}
 	PQconninfoFree(parsed);
+	(void)writable;		/* what the role may do is the database's business */
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		snprintf(err, len, "out of memory");
@@ -137,6 +138,21 @@ done:
 	return rc;
 }
 
+static int postgres_exec(void *opaque, char const *script, char *err, size_t len)
+{
+	postgres_handle *h = opaque;
+	PGresult *result = PQexec(h->conn, script);
+	ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+	int rc = 0;
+
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+		copy_message(err, len, "PostgreSQL: ", result ? PQresultErrorMessage(result) : PQerrorMessage(h->conn));
+		rc = -1;
+	}
+	PQclear(result);
+	return rc;
+}
+
 /* postgresql://user@host:port/dbname as connected, without the password. */
 static char *postgres_describe(void *opaque)
 {
@@ -160,6 +176,15 @@ db_backend const db_backend_postgres = {
 	.scheme = "postgresql",
 	.open = postgres_open,
 	.query = postgres_query,
+	.exec = postgres_exec,
+	/*
+	 * Servers keep writing during a migration (each statement takes the locks
+	 * it needs); another migration waits for this lock, a number of
+	 * phonecert's own for pg_advisory_xact_lock.
+	 */
+	.begin_exclusive = "BEGIN; SELECT pg_advisory_xact_lock(7079684572826813300)",
+	.table_exists = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+			"AND table_name = $1",
 	.describe = postgres_describe,
 	.close = postgres_close,
 };

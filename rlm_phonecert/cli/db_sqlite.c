@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The inventory in SQLite (rlm_sql_sqlite's file), opened read-only through
- * a URI ("file:PATH?mode=ro"): the report never creates or changes the file
- * the server writes, and a missing file is an error rather than a new empty
- * database.
+ * The inventory in SQLite (rlm_sql_sqlite's file), opened through a URI,
+ * read-only ("file:PATH?mode=ro") for the report, read-write for a
+ * migration ("mode=rw"): never created, so a missing file is an error rather
+ * than a new empty database.
  */
 #include "db.h"
 
@@ -21,8 +21,8 @@ typedef struct {
 	char *path;
 } sqlite_handle;
 
-/* "file:PATH?mode=ro", PATH percent-encoded where a URI needs it (%, ?, #, spaces...). */
-static char *read_only_uri(char const *path)
+/* "file:PATH?mode=ro" (or rw), PATH percent-encoded where a URI needs it (%, ?, #, spaces...). */
+static char *database_uri(char const *path, bool writable)
 {
 	static char const hex[] = "0123456789ABCDEF";
 	size_t size = strlen(path) * 3 + sizeof("file:?mode=ro");
@@ -42,7 +42,7 @@ static char *read_only_uri(char const *path)
 			*out++ = hex[*p & 0x0F];
 		}
 	}
-	strcpy(out, "?mode=ro");
+	strcpy(out, writable ? "?mode=rw" : "?mode=ro");
 	return uri;
 }
 
@@ -56,10 +56,10 @@ static void sqlite_close(void *opaque)
 	free(h);
 }
 
-static void *sqlite_open(char const *path, char *err, size_t len)
+static void *sqlite_open(char const *path, bool writable, char *err, size_t len)
 {
 	sqlite_handle *h = calloc(1, sizeof(*h));
-	char *uri = read_only_uri(path);
+	char *uri = database_uri(path, writable);
 	int rc;
 
 	if (!h || !uri || !(h->path = strdup(path))) {
@@ -68,7 +68,7 @@ static void *sqlite_open(char const *path, char *err, size_t len)
 		sqlite_close(h);
 		return NULL;
 	}
-	rc = sqlite3_open_v2(uri, &h->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	rc = sqlite3_open_v2(uri, &h->db, (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI, NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
 		snprintf(err, len, "cannot open the SQLite inventory %s: %s", path,
@@ -148,6 +148,17 @@ failed:
 	return -1;
 }
 
+static int sqlite_exec(void *opaque, char const *script, char *err, size_t len)
+{
+	sqlite_handle *h = opaque;
+	char *message = NULL;
+
+	if (sqlite3_exec(h->db, script, NULL, NULL, &message) == SQLITE_OK) return 0;
+	snprintf(err, len, "%s: %s", h->path, message ? message : sqlite3_errmsg(h->db));
+	sqlite3_free(message);
+	return -1;
+}
+
 static char *sqlite_describe(void *opaque)
 {
 	sqlite_handle *h = opaque;
@@ -162,6 +173,10 @@ db_backend const db_backend_sqlite = {
 	.scheme = "sqlite",
 	.open = sqlite_open,
 	.query = sqlite_query,
+	.exec = sqlite_exec,
+	/* The write lock at once: a server's writer waits (its busy_timeout), another migration too. */
+	.begin_exclusive = "BEGIN IMMEDIATE",
+	.table_exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
 	.describe = sqlite_describe,
 	.close = sqlite_close,
 };

@@ -8,7 +8,7 @@
  * inventory the server writes, whether a rotation is done (report).
  *
  * This file parses the command line and hands each command its options;
- * inspect.c, capture.c, lint.c, report.c and block.c do the work.
+ * inspect.c, capture.c, lint.c, report.c, block.c and inventory.c do the work.
  */
 #include "commands.h"
 #include "db.h"
@@ -43,6 +43,7 @@ static char const main_usage[] =
 	"  report    what the phone inventory says: is it safe to remove the old CAPF?\n"
 	"  block     add a phone (MAC, device name, certificate serial) to the block list\n"
 	"  unblock   remove it\n"
+	"  inventory migrate   bring an inventory made by an older phonecert up to date\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (phonecert COMMAND --help: the command's)\n"
@@ -157,6 +158,21 @@ static char const block_usage[] =
 	"The file is replaced atomically, keeping its mode and owner; the server reads it on reload.\n"
 	"Exit status: 0 done (or already blocked), 1 unblock: not in the list, 2 usage or I/O error,\n"
 	"or a block list that does not parse.\n";
+
+static char const inventory_usage[] =
+	"Usage: phonecert inventory migrate --db sqlite:PATH | --db postgresql://USER@HOST:PORT/DBNAME\n"
+	"                                   [--config RADDB_DIR] [--check]\n"
+	"Bring the phone inventory's schema up to the one this phonecert reads (phonecert report says\n"
+	"when it is older), with the numbered SQL files of RADDB_DIR/mods-config/sql/phonecert/DIALECT/,\n"
+	"each in a transaction of its own. Servers may keep writing meanwhile.\n"
+	"\n"
+	"  --db URL              the inventory, as for phonecert report (SQLite: opened read-write)\n"
+	"  --config RADDB_DIR    where the migration files are (default " DEFAULT_RADDB_DIR ")\n"
+	"  --check               only say what is to apply\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 up to date (now), 1 --check: a migration is due, 2 usage, I/O or database error\n"
+	"(a migration that failed was rolled back).\n";
 
 /* Long-only options: values outside the character range. */
 enum { OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
@@ -510,6 +526,45 @@ static int run_block(int argc, char **argv)
 	return block_run(&options);
 }
 
+/* phonecert inventory migrate: the one subcommand so far. */
+static int run_inventory(int argc, char **argv)
+{
+	static struct option const long_options[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	inventory_options options = { .raddb_dir = DEFAULT_RADDB_DIR };
+	char err[512];
+	int option;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(inventory_usage, stdout);
+		return EXIT_CLEAN;
+	}
+	if (argc < 2 || strcmp(argv[1], "migrate") != 0) return usage_error("inventory", "the subcommand is migrate");
+	while ((option = getopt_long(argc - 1, argv + 1, ":h", long_options, NULL)) != -1) {
+		if (option == 'h') {
+			fputs(inventory_usage, stdout);
+			return EXIT_CLEAN;
+		} else if (option == OPT_DB) {
+			if (!db_url_check(optarg, err, sizeof(err))) return usage_error("inventory", "--db %s", err);
+			options.db_url = optarg;
+		} else if (option == OPT_CONFIG) {
+			options.raddb_dir = optarg;
+		} else if (option == OPT_CHECK) {
+			options.check = true;
+		} else {
+			return option_error("inventory", option, argv + 1);
+		}
+	}
+	if (optind < argc - 1) return usage_error("inventory", "unexpected argument '%s'", argv[optind + 1]);
+	if (!options.db_url) return usage_error("inventory", "no inventory: give --db sqlite:PATH or --db postgresql://...");
+	return inventory_migrate_run(&options);
+}
+
 static int show_version(void)
 {
 	printf("phonecert %s (rlm_phonecert), built with %s, running %s\n", PHONECERT_VERSION,
@@ -522,13 +577,14 @@ int main(int argc, char **argv)
 	char const *command = argc > 1 ? argv[1] : NULL;
 
 	opterr = 0;	/* our own messages, which name the command */
-	if (!command) return usage_error(NULL, "no command: inspect, capture, lint, report, block or unblock");
+	if (!command) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock or inventory");
 	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
 		if (argc > 2 && strcmp(argv[2], "inspect") == 0) fputs(inspect_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "capture") == 0) fputs(capture_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "lint") == 0) fputs(lint_usage, stdout);
 		else if (argc > 2 && strcmp(argv[2], "report") == 0) fputs(report_usage, stdout);
 		else if (argc > 2 && (strcmp(argv[2], "block") == 0 || strcmp(argv[2], "unblock") == 0)) fputs(block_usage, stdout);
+		else if (argc > 2 && strcmp(argv[2], "inventory") == 0) fputs(inventory_usage, stdout);
 		else fputs(main_usage, stdout);
 		return EXIT_CLEAN;
 	}
@@ -539,6 +595,7 @@ int main(int argc, char **argv)
 	if (strcmp(command, "lint") == 0) return run_lint(argc - 1, argv + 1);
 	if (strcmp(command, "report") == 0) return run_report(argc - 1, argv + 1);
 	if (strcmp(command, "block") == 0 || strcmp(command, "unblock") == 0) return run_block(argc - 1, argv + 1);
+	if (strcmp(command, "inventory") == 0) return run_inventory(argc - 1, argv + 1);
 	if (command[0] == '-') return usage_error(NULL, "unknown option '%s'", command);
-	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block or unblock", command);
+	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock or inventory", command);
 }

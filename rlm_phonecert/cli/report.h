@@ -42,7 +42,7 @@ typedef struct {
 	bool retiring;			/* configured with accept_until */
 	bool issues_lsc;		/* capf or lsc_ca (a name not configured: anything but "manufacturing") */
 	long long phones;		/* phones whose latest authentication used it */
-	bool used;			/* any row in phonecert_phone_day */
+	bool used;			/* a day recorded (phonecert_phone_day, or kept of it in phonecert_phone_anchor) */
 	long long last_day;		/* the last Unix day any phone used it */
 	report_verdict verdict;		/* VERDICT_NONE: not retiring, or no configuration */
 	char verdict_text[512];
@@ -66,7 +66,7 @@ typedef struct {
 	bool has_last_seen;
 } report_claim;
 
-/* Distinct MACs per anchor and day (the HTML chart). */
+/* Distinct MACs per anchor and day (the HTML chart), of the days retention keeps. */
 typedef struct {
 	long long day;
 	size_t anchor;			/* index into report.anchors */

@@ -3,8 +3,9 @@
  * phonecert report, gathering: is it safe to remove the old CAPF? The phone inventory
  * that FreeRADIUS' rlm_sql writes on every phone authentication
  * (phonecert_phone: the latest state per MAC; phonecert_phone_day:
- * authentications per Unix day, MAC, anchor and result), read against the
- * anchors of the phonecert configuration:
+ * authentications per Unix day, MAC, anchor and result, kept for a while;
+ * phonecert_phone_anchor: per MAC and anchor the last day of the days
+ * pruned from it), read against the anchors of the phonecert configuration:
  *
  *   1. per anchor: the phones whose latest authentication used it, the last
  *      day any phone used it, and for a retiring anchor (accept_until) the
@@ -38,17 +39,26 @@
 #define SECONDS_PER_DAY 86400
 
 
-/* The queries: the same text for both databases ($N: parameters). */
+/*
+ * The queries: the same text for both databases ($N: parameters).
+ *
+ * Which anchors each phone used, and when last, is what retention keeps of
+ * the days it deletes (phonecert_phone_anchor, written before the days go,
+ * queries-prune.conf), together with the days not pruned yet: USED_DAYS,
+ * read by the verdicts. Only the daily chart reads the days alone.
+ */
+#define USED_DAYS \
+	"(SELECT mac, anchor, last_day AS day FROM phonecert_phone_anchor " \
+	"UNION ALL SELECT mac, anchor, day FROM phonecert_phone_day WHERE anchor <> '') used"
 static char const sql_phone_count[] = "SELECT count(*) FROM phonecert_phone";
 static char const sql_day_count[] = "SELECT count(*) FROM phonecert_phone_day";
 static char const sql_unverified_count[] = "SELECT count(*) FROM phonecert_unverified";
 static char const sql_anchor_names[] =
 	"SELECT anchor FROM phonecert_phone WHERE anchor IS NOT NULL AND anchor <> '' "
-	"UNION SELECT anchor FROM phonecert_phone_day WHERE anchor <> ''";
+	"UNION SELECT anchor FROM " USED_DAYS;
 static char const sql_anchor_phones[] =
 	"SELECT anchor, count(*) FROM phonecert_phone WHERE anchor IS NOT NULL AND anchor <> '' GROUP BY anchor";
-static char const sql_anchor_last_day[] =
-	"SELECT anchor, max(day) FROM phonecert_phone_day WHERE anchor <> '' GROUP BY anchor";
+static char const sql_anchor_last_day[] = "SELECT anchor, max(day) FROM " USED_DAYS " GROUP BY anchor";
 static char const sql_anchor_phone_list[] =
 	"SELECT device_name, mac, model, anchor, not_after, last_seen, last_result "
 	"FROM phonecert_phone WHERE anchor = $1";
@@ -57,8 +67,8 @@ static char const sql_mic_phones[] =
 	"FROM phonecert_phone WHERE cert_type = 'MIC'";
 /* The anchors each of those phones was ever seen with: an LSC one makes it not MIC-only. */
 static char const sql_mic_phone_anchors[] =
-	"SELECT DISTINCT d.mac, d.anchor FROM phonecert_phone_day d "
-	"JOIN phonecert_phone p ON p.mac = d.mac WHERE p.cert_type = 'MIC' AND d.anchor <> ''";
+	"SELECT DISTINCT used.mac, used.anchor FROM " USED_DAYS " "
+	"JOIN phonecert_phone p ON p.mac = used.mac WHERE p.cert_type = 'MIC'";
 static char const sql_rejected[] =
 	"SELECT last_reason, count(*) FROM phonecert_phone "
 	"WHERE last_result = 'reject' AND last_seen > $1 AND last_seen <= $2 GROUP BY last_reason";
@@ -568,6 +578,31 @@ static int daily_points(reporter *rp)
  *	Reading it all
  */
 
+/* The inventory's schema is the one this phonecert reads: else it says what to do. */
+static int check_schema(reporter *rp)
+{
+	char const *url = rp->options->db_url;
+	long long version;
+
+	if (db_schema_version(rp->db, &version, rp->err, sizeof(rp->err)) < 0) {
+		fprintf(stderr, "phonecert report: %s: %s\n", db_description(rp->db), rp->err);
+		return -1;
+	}
+	if (version < INVENTORY_SCHEMA_VERSION) {
+		fprintf(stderr, "phonecert report: %s needs migrating: its schema is version %lld, this phonecert reads "
+			"version %d. Run: phonecert inventory migrate --db %s (see phonecert(1), RETENTION AND MIGRATION)\n",
+			db_description(rp->db), version, INVENTORY_SCHEMA_VERSION, url);
+		return -1;
+	}
+	if (version > INVENTORY_SCHEMA_VERSION) {
+		fprintf(stderr, "phonecert report: %s has schema version %lld, made by a newer phonecert than this one "
+			"(version %d): use that phonecert's report\n", db_description(rp->db), version,
+			INVENTORY_SCHEMA_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
 /* The tables exist and can be read: else this is not (yet) a phonecert inventory. */
 static int check_inventory(reporter *rp)
 {
@@ -580,15 +615,14 @@ static int check_inventory(reporter *rp)
 			db_table_free(&t);
 			if (db_query(rp->db, sql_unverified_count, NULL, 0, &t, rp->err, sizeof(rp->err)) == 0) {
 				db_table_free(&t);
-				return 0;
+				return check_schema(rp);
 			}
 		}
 	}
 	fprintf(stderr, "phonecert report: %s is not a phonecert inventory: %s\n", db_description(rp->db), rp->err);
 	fprintf(stderr, "phonecert report: FreeRADIUS creates the SQLite inventory on its first start with "
 		"sql_phonecert enabled; a PostgreSQL one needs mods-config/sql/phonecert/postgresql/schema.sql "
-		"loaded once. An inventory made by an older phonecert lacks phonecert_unverified: load its "
-		"schema.sql again (CREATE TABLE IF NOT EXISTS adds only the missing tables)\n");
+		"loaded once\n");
 	return -1;
 }
 
@@ -611,7 +645,7 @@ report const *report_gather(report_options const *options, report_source **sourc
 	rp->options = options;
 	rp->r.now = options->now;
 	rp->r.with_phones = options->phones;
-	rp->db = db_open(options->db_url, rp->err, sizeof(rp->err));
+	rp->db = db_open(options->db_url, false, rp->err, sizeof(rp->err));
 	if (!rp->db) {
 		fprintf(stderr, "phonecert report: %s\n", rp->err);
 		return NULL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "blocklist.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -70,26 +71,47 @@ static int parse_device(char const *value, pc_block_entry *entry, char *err, siz
 	return 0;
 }
 
-/* What a comment or an anchor name may hold: they end up in reasons and in quoted log fields. */
-static bool plain_char(unsigned char c)
+/*
+ * What a comment or an anchor name may hold: they end up in reasons, in
+ * quoted log fields and in the file's one line. NULL when the len bytes of
+ * text are plain (*chars: how many characters), else the problem, with its
+ * place in detail.
+ */
+static char const *text_problem(char const *text, size_t len, size_t *chars, char *detail, size_t detail_len)
 {
-	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+	unsigned char const *p = (unsigned char const *)text, *end = p + len;
+
+	for (*chars = 0; p < end; (*chars)++) {
+		unsigned long cp;
+		int n = pc_utf8_decode(p, &cp);
+
+		if (n <= 0 || n > end - p) {
+			snprintf(detail, detail_len, "byte 0x%02x at byte %zu", *p, (size_t)(p - (unsigned char const *)text) + 1);
+			return "is not valid UTF-8";
+		}
+		if (pc_char_unsafe(cp) || cp == '"' || cp == '\\') {
+			snprintf(detail, detail_len, "U+%04lX at character %zu", cp, *chars + 1);
+			return "has a control character, a quote or a backslash";
+		}
+		p += n;
+	}
+	return NULL;
 }
 
 static int parse_serial(char const *value, pc_block_entry *entry, char *err, size_t len)
 {
 	char const *colon = strchr(value, ':');
-	size_t anchor_len = colon ? (size_t)(colon - value) : 0;
+	size_t anchor_len = colon ? (size_t)(colon - value) : 0, chars;
+	char const *problem;
+	char detail[64];
 
 	if (!colon || anchor_len == 0) {
 		return fail(err, len, "serial '%.80s' is not ANCHOR:HEX (the anchor's section name, a colon, "
 			    "the certificate's serial number in hex)", value);
 	}
 	if (anchor_len > PC_BLOCK_ANCHOR_MAX) return fail(err, len, "serial: the anchor name is too long");
-	for (size_t i = 0; i < anchor_len; i++) {
-		if (!plain_char((unsigned char)value[i])) {
-			return fail(err, len, "serial: the anchor name has a control character, a quote or a backslash");
-		}
+	if ((problem = text_problem(value, anchor_len, &chars, detail, sizeof(detail)))) {
+		return fail(err, len, "serial: the anchor name %s (%s)", problem, detail);
 	}
 	if (!normalise_serial(colon + 1, strlen(colon + 1), entry->serial)) {
 		return fail(err, len, "serial '%.80s': '%.70s' is not a serial number in hex (at most %d digits)",
@@ -125,7 +147,24 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* The comment after '#': trimmed, printable (it ends up in reasons and log lines). */
+int pc_block_comment_check(char const *text, size_t len, char *err, size_t err_len)
+{
+	char detail[64];
+	size_t chars;
+	char const *problem = text_problem(text, len, &chars, detail, sizeof(detail));
+
+	if (problem) return fail(err, err_len, "the comment %s (%s)", problem, detail);
+	if (chars > PC_BLOCK_COMMENT_MAX) {
+		return fail(err, err_len, "the comment has %zu characters, more than %d", chars, PC_BLOCK_COMMENT_MAX);
+	}
+	if (len > PC_BLOCK_COMMENT_BYTES) {
+		return fail(err, err_len, "the comment takes %zu bytes in UTF-8, more than the %zu a reason holds after "
+			    "\"" PC_BLOCK_REASON_PREFIX "\"", len, (size_t)PC_BLOCK_COMMENT_BYTES);
+	}
+	return 0;
+}
+
+/* The comment after '#': trimmed, then checked (it ends up in reasons and log lines). */
 static int parse_comment(char const *text, pc_block_entry *entry, char *err, size_t len)
 {
 	size_t n;
@@ -133,12 +172,7 @@ static int parse_comment(char const *text, pc_block_entry *entry, char *err, siz
 	while (is_blank(*text)) text++;
 	n = strlen(text);
 	while (n > 0 && is_blank(text[n - 1])) n--;
-	if (n > PC_BLOCK_COMMENT_MAX) return fail(err, len, "comment longer than %d characters", PC_BLOCK_COMMENT_MAX);
-	for (size_t i = 0; i < n; i++) {
-		if (!plain_char((unsigned char)text[i])) {
-			return fail(err, len, "comment with a control character, a quote or a backslash");
-		}
-	}
+	if (pc_block_comment_check(text, n, err, len) < 0) return -1;
 	memcpy(entry->comment, text, n);
 	entry->comment[n] = '\0';
 	return 0;
@@ -339,7 +373,7 @@ void pc_block_reason(pc_block_entry const *entry, char *reason, size_t len)
 {
 	char text[PC_BLOCK_ANCHOR_MAX + PC_BLOCK_SERIAL_MAX + 16];
 
-	if (entry->comment[0]) snprintf(reason, len, "blocked: %s", entry->comment);
-	else snprintf(reason, len, "blocked: %s (block_file line %d)", pc_block_entry_text(entry, text, sizeof(text)),
-		      entry->line);
+	if (entry->comment[0]) snprintf(reason, len, PC_BLOCK_REASON_PREFIX "%s", entry->comment);
+	else snprintf(reason, len, PC_BLOCK_REASON_PREFIX "%s (block_file line %d)",
+		      pc_block_entry_text(entry, text, sizeof(text)), entry->line);
 }

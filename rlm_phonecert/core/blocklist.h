@@ -8,7 +8,9 @@
  *   serial harbour-2026:5c9fe6ad74a1   # one certificate of one anchor
  *
  * An entry is KIND VALUE, then optionally "#" and a comment to the end of
- * the line (the reason a rejected phone gets: "blocked: <comment>").
+ * the line (the reason a rejected phone gets: "blocked: <comment>"). A
+ * comment stays one line of plain text wherever it is shown: see
+ * pc_block_comment_check.
  *   mac     a MAC in any form switches send (aa-bb-cc-dd-ee-ff, AA:BB:..., aabb.ccdd.eeff, aabbccddeeff);
  *           it blocks the certificate's MAC and that Calling-Station-Id
  *   device  SEP and 12 hex digits: the phone of that MAC, as mac does
@@ -25,9 +27,13 @@
 #include <stddef.h>
 
 #include "phone.h"
+#include "verify.h"
 
 #define PC_BLOCK_LINE_MAX 1024		/* longest line read */
-#define PC_BLOCK_COMMENT_MAX 160	/* longest comment: it must fit a reason */
+#define PC_BLOCK_COMMENT_MAX 160	/* longest comment, in characters */
+#define PC_BLOCK_REASON_PREFIX "blocked: "
+/* Longest comment in bytes (UTF-8): "blocked: <comment>" fits a reason (PC_REASON_LEN with its NUL). */
+#define PC_BLOCK_COMMENT_BYTES (PC_REASON_LEN - sizeof(PC_BLOCK_REASON_PREFIX))
 #define PC_BLOCK_SERIAL_MAX 64		/* hex digits: RFC 5280 serials have at most 20 bytes */
 #define PC_BLOCK_ANCHOR_MAX 128		/* longest anchor (section) name */
 
@@ -39,7 +45,7 @@ typedef struct {
 	char mac[PC_MAC_LEN];			/* mac and device: "2C-31-24-C9-F8-E1" */
 	char anchor[PC_BLOCK_ANCHOR_MAX + 1];	/* serial: the anchor's name */
 	char serial[PC_BLOCK_SERIAL_MAX + 1];	/* serial: lower-case hex without leading zeros */
-	char comment[PC_BLOCK_COMMENT_MAX + 1];	/* may be empty */
+	char comment[PC_BLOCK_COMMENT_BYTES + 1];	/* may be empty */
 	int line;				/* in the file; 0 for an entry not read from one */
 } pc_block_entry;
 
@@ -67,6 +73,16 @@ pc_block_entry const *pc_blocklist_entry(pc_blocklist const *list, size_t index)
  * -1 with the problem in err.
  */
 int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *entry, char *err, size_t err_len);
+
+/*
+ * Whether text (len bytes, trimmed) may be a comment: valid UTF-8 of at most
+ * PC_BLOCK_COMMENT_MAX characters and PC_BLOCK_COMMENT_BYTES bytes, none of
+ * them a character no output shows as it is (pc_char_unsafe: C0 and C1
+ * controls, DEL, U+2028/2029, bidirectional and invisible format
+ * characters), a quote or a backslash. The file's reader and phonecert
+ * block --comment apply this one rule. 0, or -1 with the problem in err.
+ */
+int pc_block_comment_check(char const *text, size_t len, char *err, size_t err_len);
 
 /* Whether two entries block the same thing (a device and a mac entry of one MAC do). */
 bool pc_block_entry_same(pc_block_entry const *a, pc_block_entry const *b);

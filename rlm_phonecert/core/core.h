@@ -16,6 +16,7 @@
  *   blocklist.h the block list (block_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
  *   text.h      untrusted text made safe to show; the one log line
+ *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
  *   suggest.h   "did you mean ...?" for misspelt options and sections
  *   writers.h   who can change the files the trust rests on
  *
@@ -56,6 +57,7 @@
 #include "phone.h"
 #include "policy.h"
 #include "problem.h"
+#include "sqlescape.h"
 #include "suggest.h"
 #include "text.h"
 #include "timeutil.h"

@@ -82,31 +82,41 @@ void pc_hex(char *out, size_t size, unsigned char const *data, size_t n)
 	out[pos] = '\0';
 }
 
+void pc_pieces_init(pc_pieces *pieces, char *out, size_t size)
+{
+	*pieces = (pc_pieces) { .out = out, .size = size };
+	if (size > 0) out[0] = '\0';
+}
+
+void pc_pieces_add(pc_pieces *pieces, char const *piece, size_t n)
+{
+	/* Once a piece does not fit, nothing after it is written: the text is cut between whole pieces. */
+	if (!pieces->cut && pieces->written + n < pieces->size) {
+		memcpy(pieces->out + pieces->written, piece, n);
+		pieces->written += n;
+		pieces->out[pieces->written] = '\0';
+	} else {
+		pieces->cut = true;
+	}
+	pieces->needed += n;
+}
+
 size_t pc_escape(char *out, size_t size, char const *in, pc_escape_mode mode)
 {
 	unsigned char const *p = (unsigned char const *)(in ? in : "");
-	size_t needed = 0, written = 0;
-	bool cut = false;
+	pc_pieces pieces;
 
+	pc_pieces_init(&pieces, out, size);
 	while (*p) {
 		unsigned long cp = 0;
 		int length = pc_utf8_decode(p, &cp);
 		bool valid = length > 0;
 		char piece[17];
-		size_t n = escape_char(p, valid ? length : 1, valid, cp, mode, piece);
 
-		/* Once a piece does not fit, nothing after it is written: the text is cut between whole pieces. */
-		if (!cut && written + n < size) {
-			memcpy(out + written, piece, n);
-			written += n;
-		} else {
-			cut = true;
-		}
-		needed += n;
+		pc_pieces_add(&pieces, piece, escape_char(p, valid ? length : 1, valid, cp, mode, piece));
 		p += valid ? length : 1;
 	}
-	if (size > 0) out[written] = '\0';
-	return needed;
+	return pieces.needed;
 }
 
 void pc_log_init(pc_log_line *line, char *buf, size_t size)

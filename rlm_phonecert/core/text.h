@@ -45,6 +45,23 @@ typedef enum {
  */
 size_t pc_escape(char *out, size_t size, char const *in, pc_escape_mode mode);
 
+/*
+ * An escaped text written piece by piece (a character or an escape) into a
+ * buffer, as snprintf does: out always NUL-terminated when size > 0, cut
+ * only between whole pieces; needed counts the whole text's length. For
+ * pc_escape and pc_sql_escape: init, add each piece, then needed.
+ */
+typedef struct {
+	char *out;
+	size_t size;
+	size_t written;
+	size_t needed;
+	bool cut;
+} pc_pieces;
+
+void pc_pieces_init(pc_pieces *pieces, char *out, size_t size);
+void pc_pieces_add(pc_pieces *pieces, char const *piece, size_t n);
+
 /* data as lower-case hex into out, NUL-terminated when size > 0: as many whole bytes as fit. */
 void pc_hex(char *out, size_t size, unsigned char const *data, size_t n);
 

@@ -20,9 +20,13 @@
  *                            PC_ESCAPE_TEXT output holds no unsafe character nor
  *                            invalid UTF-8; a cut output is a prefix of the whole
  *   pc_log_*                 the input as a pair's value reads back from the line
+ *   pc_sql_escape/unescape   the input, escaped as rlm_sql does, decodes back to
+ *                            itself (unless it ends in LF, CR or TAB); read as
+ *                            stored, it decodes only when it escapes back to itself
  *   pc_blocklist_parse       on the whole input (NULs included): when it parses,
  *                            every entry written back parses to the same entry,
- *                            and its reason and comment stay printable
+ *                            and its reason and comment stay printable (the comment
+ *                            keeps to pc_block_comment_check)
  *
  * A broken property is an abort().
  */
@@ -38,6 +42,7 @@
 #include "core/blocklist.h"
 #include "core/phone.h"
 #include "core/policy.h"
+#include "core/sqlescape.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 
@@ -286,6 +291,29 @@ static void log_line(char const *text)
 	free(decoded);
 }
 
+static void sql_escaping(char const *text, size_t len)
+{
+	size_t size = len * 5 + 1;
+	char *stored = malloc(size), *decoded = malloc(size), *again = malloc(size);
+
+	if (!stored || !decoded || !again) goto done;
+	CHECK(pc_sql_escape(stored, size, text) < size, "'%s' escapes beyond 5 bytes a byte", text);
+	if (!len || !strchr("\n\r\t", text[len - 1])) {
+		CHECK(pc_sql_unescape(stored, decoded) && strcmp(decoded, text) == 0, "'%s' stored as '%s' decodes to '%s'",
+		      text, stored, decoded);
+	}
+	if (pc_sql_unescape(text, decoded)) {
+		pc_sql_escape(again, size, decoded);
+		CHECK(strcmp(again, text) == 0, "'%s' decodes to '%s', which rlm_sql stores as '%s'", text, decoded, again);
+	} else {
+		CHECK(strcmp(decoded, text) == 0, "'%s' not decoded, yet given as '%s'", text, decoded);
+	}
+done:
+	free(stored);
+	free(decoded);
+	free(again);
+}
+
 static void blocklist(uint8_t const *data, size_t size)
 {
 	char err[256], text[PC_BLOCK_LINE_MAX], reason[256];
@@ -308,7 +336,8 @@ static void blocklist(uint8_t const *data, size_t size)
 		CHECK(pc_blocklist_find(list, entry->kind == PC_BLOCK_SERIAL ? NULL : entry->mac, NULL, entry->anchor,
 					entry->serial) != NULL, "entry '%s' does not block itself", text);
 		pc_blocklist_free(again);
-		CHECK(printable(entry->comment), "comment '%s'", entry->comment);
+		CHECK(printable(entry->comment) && pc_block_comment_check(entry->comment, strlen(entry->comment), err,
+									    sizeof(err)) == 0, "comment '%s'", entry->comment);
 		memset(reason, 'X', sizeof(reason));
 		pc_block_reason(entry, reason, sizeof(reason));
 		CHECK(TERMINATED(reason) && printable(reason), "reason '%.*s'", (int)sizeof(reason), reason);
@@ -334,6 +363,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	policy(text);
 	escape(text, size);
 	log_line(text);
+	sql_escaping(text, strlen(text));
 	blocklist(data, size);
 
 	free(text);

@@ -37,3 +37,17 @@ expect_json() {
 	if jq -e "$@" "$filter" <<<"$OUT" >/dev/null 2>&1; then pass "$label"
 	else fail "$label (jq '$filter' does not hold)"; jq -c . <<<"$OUT" 2>&1 | head -c 600 | sed 's/^/#   /'; fi
 }
+
+# What two reports of the same authentications must agree on, whatever the
+# database and the moment: anchors, verdicts, MICs, rejects (report --format
+# json in $1). Nothing (a failure to compare) when it is not a report.
+report_summary() {
+	jq -S '{anchors: [.anchors[] | {name, kind, configured, retiring, phones, last_used, safe_to_remove, verdict}],
+		mic_only: [.mic_only.phones[].mac], mic_expiring: [.mic_expiring.phones[] | {mac, expired}],
+		rejected: .rejected_24h.reasons, summary, phones}' <<<"$1"
+}
+
+# The same without the rejects of the last 24 hours: the verdicts and what they rest on.
+report_verdicts() {
+	report_summary "$1" | jq -S 'del(.rejected)'
+}

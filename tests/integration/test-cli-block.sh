@@ -58,8 +58,36 @@ echo "# nothing the module would refuse is written"
 before=$(cat "$F")
 run block mac 2c:31:24:c9:f8:e1 --comment 'say "accept"' --file "$F"
 expect_rc 2 "a comment with a quote"
-expect_err "the change would make it invalid: line 4: comment with a control character, a quote or a backslash" "says why"
+expect_err "^phonecert: --comment: the comment has a control character, a quote or a backslash \(U\+0022 at character 5\); nothing was changed$" "says why"
 expect_file "$before" "the file is unchanged"
+
+echo "# a comment stays one line of text: the rule the module's reader applies"
+refused_comment() {	# COMMENT PATTERN LABEL
+	run block mac 2c:31:24:c9:f8:e1 --comment "$1" --file "$F"
+	expect_rc 2 "$3"
+	expect_err "$2" "$3: says why"
+	expect_file "$before" "$3: the file is unchanged"
+}
+refused_comment $'line1\nmac 00-11-22-33-44-66' 'U\+000A at character 6' "a newline in the comment (it would add an entry)"
+refused_comment $'line1\rmac 00-11-22-33-44-66' 'U\+000D at character 6' "a carriage return"
+refused_comment $'lost\xc2\x85mac 00-11-22-33-44-66' 'U\+0085 at character 5' "U+0085 (NEL)"
+refused_comment $'a\xe2\x80\xa8b' 'U\+2028 at character 2' "U+2028 (line separator)"
+refused_comment $'a\xe2\x80\xa9b' 'U\+2029 at character 2' "U+2029 (paragraph separator)"
+refused_comment $'esc\x1b[2J' 'U\+001B at character 4' "an escape sequence"
+refused_comment $'del\x7f' 'U\+007F at character 4' "DEL"
+refused_comment $'caf\xe9' 'the comment is not valid UTF-8 \(byte 0xe9 at byte 4\)' "Latin-1, not UTF-8"
+refused_comment $'\xed\xa0\x80' 'not valid UTF-8' "a UTF-16 surrogate in UTF-8"
+refused_comment "$(printf 'x%.0s' $(seq 1 161))" 'the comment has 161 characters, more than 160' "161 characters"
+long_utf8=$(printf '\xc3\xa9%.0s' $(seq 1 100))	# 100 characters, 200 bytes
+run block mac 2c:31:24:c9:f8:e1 --comment "$long_utf8" --file "$F"
+expect_rc 0 "100 accented characters (200 bytes) are 100 characters: accepted"
+if [ "$(grep -c '^mac' "$F")" = 2 ] && grep -qF "mac 2C-31-24-C9-F8-E1  # $long_utf8" "$F"; then
+	pass "one line added, the comment whole"
+else
+	fail "the file after a long UTF-8 comment:"; sed 's/^/#   /' "$F"
+fi
+run unblock mac 2c:31:24:c9:f8:e1 --file "$F"
+expect_rc 0 "and unblocked again"
 run block ip 10.0.0.1 --file "$F"
 expect_rc 2 "an unknown kind"
 expect_err "unknown entry 'ip': expected mac, device or serial" "names the kinds"
@@ -116,6 +144,15 @@ if server_check && grep -q '2 blocked' <<<"$IT_CHECK_OUT"; then pass "freeradius
 run inspect --config "$IT_RUN/raddb" "$IT_PKI/lsc-new-rsa.pem"
 expect_rc 1 "inspect --config: a blocked phone"
 expect_out "blocked: lost in transit" "inspect gives the server's reason"
+# Edited by hand: a comment with a line break of its own (U+0085) is refused at start-up with the file and line.
+cp "$IT_RUN/raddb/phonecert-blocked" "$EXTRA/blocked.good"
+printf 'mac 00-11-22-33-44-66  # lost\xc2\x85mac 00-11-22-33-44-77\n' >> "$IT_RUN/raddb/phonecert-blocked"
+expect_check_refused "phonecert-blocked\[3\]: the comment has a control character, a quote or a backslash \(U\+0085 at character 5\)" \
+	"freeradius -C refuses a hand-edited comment with U+0085, naming the file and line"
+run block mac 00:11:22:33:44:88 --config "$IT_RUN/raddb"
+expect_rc 2 "phonecert block leaves that file alone"
+expect_err "phonecert-blocked\[3\]: the comment has a control character.*fix the block list first" "and says where"
+cp "$EXTRA/blocked.good" "$IT_RUN/raddb/phonecert-blocked"
 run lint --json "$IT_RUN/raddb"
 expect_json '[.findings[] | select(.check == "block-file")] | length == 0' "lint: entries of configured anchors are fine"
 echo "serial no-such-anchor:01" >> "$IT_RUN/raddb/phonecert-blocked"

@@ -24,6 +24,9 @@ for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.ph
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries.conf etc/freeradius/3.0/mods-config/sql/phonecert/queries-count.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-unverified.conf etc/freeradius/3.0/sites-available/phonecert-inventory \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-prune.conf \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/0002-retention.sql \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/0002-retention.sql \
 	    usr/local/bin/phonecert usr/local/bin/phonecert-test usr/local/share/man/man1/phonecert.1 \
 	    usr/local/share/man/man1/phonecert-test.1 usr/local/share/man/man5/phonecert.5; do
 	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi

@@ -2,15 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The phone inventory in PostgreSQL, for several RADIUS servers: two real
 # freeradius instances write into one real PostgreSQL server (started here on
-# a loopback port) at the same time, and no update is lost; a forged
-# certificate's reject is kept apart from the verified phones; with the
-# database down, phones are still accepted. The upserts themselves are under
-# test: the servers' cache_phonecert is made to miss, so every authentication
-# is written (test-inventory-writes.sh tests the cache).
+# a loopback port) at the same time, and no update is lost, while both prune
+# every second; a flood of made-up stranger MACs through both leaves the row
+# cap, and old days leave their summary; a forged certificate's reject is
+# kept apart from the verified phones; an inventory of the previous schema
+# (from git) is migrated, by two migrations at once, to the schema of a new
+# one; with the database down, phones are still accepted. The upserts
+# themselves are under test: the servers' cache_phonecert is made to miss, so
+# every authentication is written (test-inventory-writes.sh tests the cache).
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
+source "$(dirname "$0")/inventory-lib.sh"
 it_init
+PHONECERT=$IT_BUILD/phonecert
+EXTRA=$IT_BUILD/it/pg-extra
+rm -rf "$EXTRA"
+mkdir -p "$EXTRA"
+source "$(dirname "$0")/cli-lib.sh"
 
 ROUNDS=${PG_ROUNDS:-25}
 other_pid=
@@ -27,11 +36,18 @@ trap cleanup_all EXIT
 pg_start || { fail "PostgreSQL did not start"; it_finish; exit 1; }
 pg_create_inventory && pass "inventory database created from the shipped postgresql/schema.sql" || fail "cannot load the schema"
 
+# Both servers prune every second (cache_phonecert_prune's ttl), unverified claims capped at 30 rows.
+prune_often() {
+	sed -i -e '/^cache cache_phonecert_prune {/,/^}/s/^\([[:space:]]*ttl = \).*/\11/' \
+	       -e 's/^\([[:space:]]*unverified_max_rows = \).*/\130/' "$IT_RUN/raddb/mods-available/sql_phonecert"
+	grep -q '^[[:space:]]*unverified_max_rows = 30$' "$IT_RUN/raddb/mods-available/sql_phonecert"
+}
+
 # Server A, kept aside while server B starts.
-server_prepare pg-a && pg_configure_run && inventory_write_every_authentication && server_start || exit 1
+server_prepare pg-a && pg_configure_run && inventory_write_every_authentication && prune_often && server_start || exit 1
 other_pid=$IT_SERVER_PID port_a=$IT_PORT run_a=$IT_RUN
 IT_SERVER_PID=
-server_prepare pg-b && pg_configure_run && inventory_write_every_authentication && server_start || exit 1
+server_prepare pg-b && pg_configure_run && inventory_write_every_authentication && prune_often && server_start || exit 1
 port_b=$IT_PORT
 
 inventory_flush_all() { IT_RUN=$run_a inventory_flush; inventory_flush; }
@@ -77,6 +93,44 @@ expect_pg "SELECT sum(rejects) FROM phonecert_unverified WHERE mac = '00-00-0A-0
 	"$(decided reject SEP00000A0B0C0D)" "no lost update: every reject of both servers counted"
 expect_pg "SELECT device_name, last_reason FROM phonecert_unverified WHERE mac = '00-00-0A-0B-0C-0D'" \
 	"SEP00000A0B0C0D|certificate expired on 2025-01-01T00:00:00Z" "the rejected phone's claim says why"
+no_prune_errors() {	# LABEL
+	if grep -h 'sql_phonecert_prune' "$run_a/log/debug.log" "$IT_RUN/log/debug.log" | grep -qiE 'ERROR|deadlock'; then
+		fail "$1:"; grep -h 'sql_phonecert_prune' "$run_a/log/debug.log" "$IT_RUN/log/debug.log" | grep -iE 'ERROR|deadlock' | head -n 5 | sed 's/^/#   /'
+	else
+		pass "$1"
+	fi
+}
+pruned=$(cat "$run_a/log/debug.log" "$IT_RUN/log/debug.log" | grep -c 'sql_phonecert_prune: Executing query: DELETE FROM phonecert_phone_day')
+if [ "$pruned" -ge 4 ]; then pass "both servers pruned while they wrote ($pruned day-pruning queries)"; else fail "only $pruned day-pruning queries ran"; fi
+no_prune_errors "pruning at once on two servers: no error, no deadlock"
+
+echo "# a flood of made-up stranger MACs through both servers: the row cap holds"
+NOW=$(date +%s)
+for i in $(seq 1 200); do printf '%d 02-F1-00-00-%02X-%02X - reject -\n' $((NOW - 200 + i)) $((i / 256)) $((i % 256)); done |
+	spool_entries > "$EXTRA/flood"
+awk 'BEGIN { RS = ""; ORS = "\n\n" } NR % 2' "$EXTRA/flood" > "$EXTRA/flood-a"
+awk 'BEGIN { RS = ""; ORS = "\n\n" } !(NR % 2)' "$EXTRA/flood" > "$EXTRA/flood-b"
+spool_deliver "$EXTRA/flood-a" "$run_a/log/radacct/phonecert-inventory/detail" &&
+	spool_deliver "$EXTRA/flood-b" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush_all
+sleep 2.1	# one more entry each prunes after the flood's last ones (rlm_cache: an entry of ttl 1 made in second S is gone in S + 2)
+printf '%d 00-AA-BB-CC-DD-EE demo-cluster-2025 accept LSC\n' "$NOW" | spool_entries > "$EXTRA/one"
+spool_deliver "$EXTRA/one" "$run_a/log/radacct/phonecert-inventory/detail" &&
+	spool_deliver "$EXTRA/one" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush_all
+expect_pg "SELECT count(*), $NOW - min(last_seen) FROM phonecert_unverified" "30|29" \
+	"200 made-up MACs through two servers: the 30 most recently seen claims are left"
+no_prune_errors "pruning a flood at once on two servers: no error"
+
+echo "# old days: pruned, their last day kept in the summary"
+printf '%d 00-11-22-33-44-55 demo-cluster-2021 accept LSC\n%d 00-11-22-33-44-55 demo-cluster-2025 accept LSC\n' \
+	$((NOW - 200 * 86400)) $((NOW - 199 * 86400)) | spool_entries > "$EXTRA/old"
+spool_deliver "$EXTRA/old" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
+sleep 2.1	# the next entry prunes, after the old ones (rlm_cache: an entry of ttl 1 made in second S is gone in S + 2)
+spool_deliver "$EXTRA/one" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
+expect_pg "SELECT count(*) FROM phonecert_phone_day WHERE mac = '00-11-22-33-44-55'" "0" \
+	"days older than phone_day_days are deleted"
+expect_pg "SELECT anchor, $((NOW / 86400)) - last_day FROM phonecert_phone_anchor WHERE mac = '00-11-22-33-44-55' ORDER BY anchor" \
+	"demo-cluster-2021|200
+demo-cluster-2025|199" "and the last day of each anchor the phone used is kept"
 
 echo "# a stranger's certificate with a phone's CN changes nothing that verified authentications recorded"
 eap_tls forged-lsc.pem forged-lsc.key	# CN=CP-8861-SEP2C3124C9F8E1, signed by no anchor
@@ -86,6 +140,67 @@ expect_pg "SELECT cert_type, anchor, last_result FROM phonecert_phone WHERE mac 
 	"LSC|demo-cluster-2025|accept" "the phone's row still says what its verified LSC recorded"
 expect_pg "SELECT device_name, rejects, last_reason LIKE 'signature not verified%' FROM phonecert_unverified WHERE mac = '2C-31-24-C9-F8-E1'" \
 	"SEP2C3124C9F8E1|1|t" "the forged reject is recorded apart, as an unverified claim"
+
+echo "# an inventory of the previous schema (schema.sql from git): written, refused by the report, migrated twice at once"
+previous_schema postgresql > "$EXTRA/schema-v1.sql"
+if [ ! -s "$EXTRA/schema-v1.sql" ]; then
+	skip "no git history with the previous schema.sql here: the migration from it is not tested"
+else
+	server_stop
+	pg_sql postgres "CREATE DATABASE phonecert_v1 OWNER phonecert" >/dev/null
+	pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U phonecert -d phonecert_v1 -q -v ON_ERROR_STOP=1 \
+		<"$EXTRA/schema-v1.sql" >/dev/null && pass "a database with the previous schema" || fail "cannot load the previous schema"
+	server_prepare pg-v1 && pg_configure_run && prune_often || exit 1
+	sed -i 's/^radius_db = .*/radius_db = "phonecert_v1"/' "$IT_RUN/raddb/mods-config/sql/phonecert/connection.conf"
+	server_start || exit 1
+	eap_tls lsc-old-rsa.pem lsc-old-rsa.key
+	eap_tls mic-expired.pem mic-expired.key
+	eap_tls forged-lsc.pem forged-lsc.key
+	printf '%d 00-11-22-33-44-55 demo-cluster-2021 accept LSC\n' $((NOW - 200 * 86400)) | spool_entries > "$EXTRA/old"
+	sleep 2.1
+	spool_deliver "$EXTRA/old" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
+	V1_URL="postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert_v1"
+	expect_log_file 'sql_phonecert_prune: rlm_sql_postgresql: ERROR: +relation "phonecert_phone_anchor" does not exist' \
+		"on the old schema, pruning the days fails (no summary)"
+	if [ "$(pg_sql phonecert_v1 "SELECT count(*) FROM phonecert_phone_day WHERE day < $((NOW / 86400)) - 100")" = 1 ]; then
+		pass "and the old day stays until the inventory is migrated"
+	else
+		fail "pruning deleted a day of a schema-1 inventory"
+	fi
+	run report --db "$V1_URL" --config "$IT_RUN/raddb"
+	expect_rc 2 "report on the previous schema"
+	expect_err "needs migrating: its schema is version 1.*phonecert inventory migrate --db $V1_URL" "says it needs migrating"
+	"$PHONECERT" inventory migrate --db "$V1_URL" --config "$IT_RUN/raddb" > "$EXTRA/migrate-1" 2>&1 & m1=$!
+	"$PHONECERT" inventory migrate --db "$V1_URL" --config "$IT_RUN/raddb" > "$EXTRA/migrate-2" 2>&1 & m2=$!
+	wait "$m1"; rc1=$?
+	wait "$m2"; rc2=$?
+	applied=$(cat "$EXTRA/migrate-1" "$EXTRA/migrate-2" | grep -c 'applied 0002-retention.sql: schema 2$')
+	if [ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$applied" = 1 ]; then
+		pass "two migrations at once: both succeed, one applies it"
+	else
+		fail "two migrations at once: exit $rc1 and $rc2, $applied applied it:"; cat "$EXTRA/migrate-1" "$EXTRA/migrate-2" | sed 's/^/#   /'
+	fi
+	if [ "$(pg_sql phonecert_v1 "SELECT version FROM phonecert_schema")" = 2 ]; then pass "phonecert_schema holds version 2, once"
+	else fail "phonecert_schema holds '$(pg_sql phonecert_v1 "SELECT version FROM phonecert_schema")'"; fi
+	schema_of() { pg_as "$PG_BIN/pg_dump" -h 127.0.0.1 -p "$PG_PORT" -U postgres -s -O -x "$1" | grep -vE '^(--|SET |SELECT pg_catalog|\\(un)?restrict )' | grep -v '^$'; }
+	if [ "$(schema_of phonecert_v1)" = "$(schema_of phonecert)" ] && [ -n "$(schema_of phonecert)" ]; then
+		pass "the migrated inventory has the schema of one made with schema.sql"
+	else
+		fail "migrated and new schemas differ:"; diff <(schema_of phonecert) <(schema_of phonecert_v1) | head -n 20 | sed 's/^/#   /'
+	fi
+	sleep 2.1
+	spool_deliver "$EXTRA/one" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
+	if [ "$(pg_sql phonecert_v1 "SELECT count(*) FROM phonecert_phone_day WHERE day < $((NOW / 86400)) - 100")" = 0 ]; then
+		pass "once migrated, the server prunes the old day"
+	else
+		fail "the migrated inventory was not pruned"
+	fi
+	run report --db "$V1_URL" --config "$IT_RUN/raddb" --format json
+	expect_rc 1 "report after migrating: the old CAPF's phone is still on it"
+	expect_json "[.anchors[] | select(.name == \"demo-cluster-2021\")][0] | .phones == 1 and .last_used == \"$(date -u +%Y-%m-%d)\"" \
+		"the old CAPF: 1 phone, used today"
+	expect_json '[.mic_only.phones[].mac] == ["00-00-0A-0B-0C-0D"]' "MIC-only: the expired MIC's phone"
+fi
 
 echo "# a PostgreSQL that accepts connections but never answers costs a phone no time (threaded server)"
 server_stop

@@ -111,14 +111,6 @@ else
 	fail "cannot forge the LSC:"; sed 's/^/#   /' "$EXTRA/openssl.log"
 fi
 
-# What both databases must agree on: the report without times, places and the database's name.
-# Nothing (a failure to compare) when the input is not a report.
-summary() {
-	jq -S '{anchors: [.anchors[] | {name, kind, configured, retiring, phones, last_used, safe_to_remove, verdict}],
-		mic_only: [.mic_only.phones[].mac], mic_expiring: [.mic_expiring.phones[] | {mac, expired}],
-		rejected: .rejected_24h.reasons, summary, phones}' <<<"$1"
-}
-
 #
 #	SQLite (the default inventory)
 #
@@ -146,6 +138,16 @@ expect_out "^Phones rejected in the last 24 hours: 3$" "three rejects in the las
 expect_out "^ +1  certificate expired on 2025-01-01T00:00:00Z \[" "a reject reason with its count"
 expect_out "^ +1  signature not verified: .* \[unverified: no anchor signed the certificate, its phone identity is only claimed\]$" \
 	"the forged LSC's reject is shown, marked unverified"
+# rlm_sql stored "=28capf =27demo-cluster-2025=27=2C ...": the report shows what the server had.
+FORGED_REASON="signature not verified: no key of the anchors named $(openssl x509 -in "$IT_PKI/capf-old.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= *//p') (capf '$NEW', capf '$OLD') signed this certificate"
+if [ "$(sqlite3 "$DB" "SELECT last_reason FROM phonecert_unverified WHERE mac = '00-11-22-33-44-55'")" = \
+     "$(sed "s/(/=28/g; s/)/=29/g; s/'/=27/g; s/,/=2C/g" <<<"$FORGED_REASON")" ]; then
+	pass "rlm_sql stored the forged LSC's reason escaped: ( ) ' , as =28 =29 =27 =2C"
+else
+	fail "the stored reason is not rlm_sql's escaping of '$FORGED_REASON': $(sqlite3 "$DB" "SELECT last_reason FROM phonecert_unverified WHERE mac = '00-11-22-33-44-55'")"
+fi
+expect_out "^ +1  $(sed 's/[().]/\\&/g' <<<"$FORGED_REASON") \[unverified: " "text: the reason decoded, as the server had it"
+expect_no_out '=2[0-9A-F]' "text: no =XX escape of rlm_sql's left"
 expect_no_out "SEP001122334455" "without --phones no phone is listed"
 
 run report --db "sqlite:$DB" --config "$R" --phones
@@ -211,7 +213,7 @@ expect_out "^section,reason,phones,verified$" "CSV: the rejects header"
 expect_out "^rejected_24h,certificate expired on 2025-01-01T00:00:00Z,1,false$" "CSV: a reject reason row"
 expect_out "^rejected_24h,LSC from another cluster: issuer CAPF-a7fb32bf is not a configured CAPF,1,false$" "CSV: an unverified reject row"
 expect_out "^section,device_name,mac,verified,rejects,last_seen,reason$" "CSV --phones: the unverified claims header"
-expect_out "^unverified_claim,SEP001122334455,00-11-22-33-44-55,false,1,${OLD_DAY}T[0-9:]{8}Z,signature not verified" "CSV --phones: the forged LSC's claim"
+expect_out "^unverified_claim,SEP001122334455,00-11-22-33-44-55,false,1,${OLD_DAY}T[0-9:]{8}Z,\"signature not verified" "CSV --phones: the forged LSC's claim (its reason has commas: quoted)"
 tables=$(grep -c '^section,' <<<"$CSV")
 rows_ok=$(grep -v '^$' <<<"$CSV" | awk -F, '$1 !~ /^(section|anchor|anchor_phone|mic_only|mic_expiring|rejected_24h|unverified_claim)$/' | wc -l)
 if [ "$tables" -eq 6 ] && [ "$rows_ok" -eq 0 ]; then pass "CSV: 6 tables, every row starts with its section"
@@ -359,12 +361,53 @@ eap_tls "$CRAFTED/bidi-lsc.pem" "$CRAFTED/bidi-lsc.key"
 expect_result accept "an LSC whose PID holds U+202E and U+009B"
 eap_tls "$CRAFTED/forged-issuer-lsc.pem" "$CRAFTED/forged-issuer-lsc.key"
 expect_result reject "a certificate of an issuer whose CN holds quotes and a newline"
+# What rlm_sql writes as =XX, written as the text =XX itself: the report must show it as typed, not decode it twice.
+TYPED="=28 (capf 'x',) =3D caf"$'\xc3\xa9'
+eap_tls -i "$TYPED" lsc-new-ec.pem lsc-new-ec.key
+expect_result reject "an EAP identity (User-Name) holding =28, =3D, ( ' , and UTF-8, not the certificate's CN"
 inventory_flush
 server_stop
+IDENTITY_REASON="identity mismatch: User-Name '$TYPED' is not the certificate CN 'CP-8845-SEP00AABBCCDDEE'"
+STORED_IDENTITY=$(sqlite3 "$HDB" "SELECT last_reason FROM phonecert_phone WHERE mac = '00-AA-BB-CC-DD-EE' UNION ALL
+	SELECT last_reason FROM phonecert_unverified WHERE mac = '00-AA-BB-CC-DD-EE'")
+if [ "$STORED_IDENTITY" = "identity mismatch: User-Name =27=3D28 =28capf =27x=27=2C=29 =3D3D caf"$'\xc3\xa9'"=27 is not the certificate CN =27CP-8845-SEP00AABBCCDDEE=27" ]; then
+	pass "rlm_sql stored the identity's =28 as =3D28 and its ( as =28"
+else
+	fail "rlm_sql stored the identity's reason as '$STORED_IDENTITY'"
+fi
+ISSUER_REASON=$(sqlite3 "$HDB" "SELECT last_reason FROM phonecert_unverified WHERE mac = '0A-1B-2C-3D-4E-5F'")
+if grep -qF '\n=28' <<<"$ISSUER_REASON"; then pass "rlm_sql stored the issuer CN's newline as \\n, the ( after it as =28"
+else fail "the issuer CN's newline is not stored as rlm_sql's \\n: '$ISSUER_REASON'"; fi
+
+echo "# every format shows values decoded: what the server had, escaped for that format"
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format json --phones
+expect_json '[.rejected_24h.reasons[].reason] | index($r) != null' "JSON: the identity's reason exactly as the server had it" --arg r "$IDENTITY_REASON"
+expect_json '[.rejected_24h.reasons[].reason | select(contains($cn))] | length == 1' \
+	"JSON: the issuer CN with its quotes and newline exactly as the certificate had it" --arg cn "$HOSTILE_ISSUER_CN"
+expect_no_out '=2[79C]|=5C' "JSON: no escape of rlm_sql's left (=28 and =3D are the identity's own text)"
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb"
+expect_out "^ +1  identity mismatch: User-Name '=28 \(capf 'x',\) =3D caf"$'\xc3\xa9'"' is not the certificate CN" \
+	"text: =28 and =3D as typed, ( ' , decoded"
+expect_out "^ +1  .*x\" reason=\"-\"\\\\x0a\(9\) phonecert: accept" \
+	"text: the issuer CN decoded, its newline shown as \\x0a on the reason's line"
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format csv
+expect_out "^rejected_24h,\"identity mismatch: User-Name '=28 \(capf 'x',\) =3D caf"$'\xc3\xa9'"' is not the certificate CN 'CP-8845-SEP00AABBCCDDEE'\"," \
+	"CSV: the identity's reason decoded (quoted: it has commas)"
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format prometheus
+expect_out "^phonecert_rejected_phones\{reason=\"identity mismatch: User-Name '=28 \(capf 'x',\) =3D caf"$'\xc3\xa9'"' is not the certificate CN 'CP-8845-SEP00AABBCCDDEE'\"\} 1$" \
+	"Prometheus: the reason label decoded"
+expect_out '^phonecert_rejected_phones\{reason=".*x\\" reason=\\"-\\"\\n\(9\) phonecert: accept' \
+	"Prometheus: the issuer CN decoded, its quotes and newline escaped as a label's"
+run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --html "$EXTRA/decoded.html"
+if grep -qF "identity mismatch: User-Name &#39;=28 (capf &#39;x&#39;,) =3D caf"$'\xc3\xa9'"&#39; is not" "$EXTRA/decoded.html"; then
+	pass "HTML: the identity's reason decoded"
+else
+	fail "HTML: the identity's reason is not shown decoded"; grep -o 'identity mismatch[^<]*' "$EXTRA/decoded.html" | sed 's/^/#   /'
+fi
 sqlite3 "$HDB" "SELECT mac, model, last_reason FROM phonecert_phone ORDER BY mac" | sed 's/^/#   stored: /'
 FORMULA_MODEL=$(sqlite3 "$HDB" "SELECT model FROM phonecert_phone WHERE mac = '0A-1B-2C-3D-4E-62'")
 case $FORMULA_MODEL in
-=*) pass "the inventory holds the formula PID as the phone's model, starting with = ($FORMULA_MODEL)" ;;
+=3D*) pass "the inventory holds the formula PID as the phone's model, escaped by rlm_sql ($FORMULA_MODEL)" ;;
 *) fail "the formula phone's model is '$FORMULA_MODEL'" ;;
 esac
 run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format csv --phones
@@ -377,7 +420,7 @@ else
 fi
 run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format json --phones
 expect_json '[.anchors[] | select(.name == $n) | .phone_list[] | select(.mac == "0A-1B-2C-3D-4E-62") | .model] == [$m]' \
-	"JSON: the formula model as stored, unchanged" --arg n "$NEW" --arg m "$FORMULA_MODEL"
+	"JSON: the formula model as the certificate had it, decoded from rlm_sql's escaping" --arg n "$NEW" --arg m "$HOSTILE_FORMULA_PID"
 
 # rlm_sql keeps UTF-8 as it is: the PID's controls reach the inventory.
 BIDI_MODEL="CP-8861${RLO}gpj.exe${CSI}2J"
@@ -449,10 +492,10 @@ expect_out "verdict: +NOT safe: 1 phone still uses it" "PostgreSQL: NOT safe, 1 
 expect_out "^  database: +postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert$" "PostgreSQL: the database is named"
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
 expect_rc 1 "PostgreSQL: report --format json"
-if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_BEFORE")" ]; then
+if [ -n "$(report_summary "$OUT")" ] && [ "$(report_summary "$OUT")" = "$(report_summary "$SQLITE_BEFORE")" ]; then
 	pass "PostgreSQL and SQLite give the same report (anchors, verdicts, MICs, rejects)"
 else
-	fail "PostgreSQL and SQLite differ:"; diff <(summary "$SQLITE_BEFORE") <(summary "$OUT") | head -n 20 | sed 's/^/#   /'
+	fail "PostgreSQL and SQLite differ:"; diff <(report_summary "$SQLITE_BEFORE") <(report_summary "$OUT") | head -n 20 | sed 's/^/#   /'
 fi
 anchor_json "$OLD" '[.phone_list[].device_name] == ["SEP001122334455"]' "PostgreSQL: --phones lists SEP001122334455"
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format csv
@@ -467,10 +510,10 @@ expect_result accept "PostgreSQL: the phone with its new LSC"
 inventory_flush
 run report --db "$PG_URL" --config "$IT_RUN/raddb" --format json --phones
 expect_rc 0 "PostgreSQL: report after the rotation"
-if [ -n "$(summary "$OUT")" ] && [ "$(summary "$OUT")" = "$(summary "$SQLITE_AFTER")" ]; then
+if [ -n "$(report_summary "$OUT")" ] && [ "$(report_summary "$OUT")" = "$(report_summary "$SQLITE_AFTER")" ]; then
 	pass "PostgreSQL and SQLite agree after the rotation: safe to remove"
 else
-	fail "PostgreSQL and SQLite differ after the rotation:"; diff <(summary "$SQLITE_AFTER") <(summary "$OUT") | head -n 20 | sed 's/^/#   /'
+	fail "PostgreSQL and SQLite differ after the rotation:"; diff <(report_summary "$SQLITE_AFTER") <(report_summary "$OUT") | head -n 20 | sed 's/^/#   /'
 fi
 
 run report --db "postgresql://nobody@127.0.0.1:$PG_PORT/phonecert" --config "$IT_RUN/raddb"

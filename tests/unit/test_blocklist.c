@@ -167,17 +167,82 @@ static void test_errors_name_the_line(void **state)
 
 static void test_comment_must_be_plain(void **state)
 {
-	char long_comment[PC_BLOCK_COMMENT_MAX + 32];
-
 	(void)state;
-	assert_refused("mac " PHONE_MAC " # say \"accept\"\n", "a quote or a backslash");
+	assert_refused("mac " PHONE_MAC " # say \"accept\"\n", "a quote or a backslash (U+0022 at character 5)");
 	assert_refused("mac " PHONE_MAC " # a\\b\n", "a quote or a backslash");
-	assert_refused("mac " PHONE_MAC " # bell \a\n", "control character");
-	assert_refused("mac " PHONE_MAC " # tab\tinside\n", "control character");
+	assert_refused("mac " PHONE_MAC " # bell \a\n", "the comment has a control character");
+	assert_refused("mac " PHONE_MAC " # tab\tinside\n", "control character, a quote or a backslash (U+0009 at character 4)");
+	assert_refused("mac " PHONE_MAC " # del\x7f\n", "(U+007F at character 4)");
 	assert_refused("serial a\x06" "b:01\n", "the anchor name has a control character");
 	assert_refused("serial a\"b:01\n", "the anchor name has a control character, a quote");
-	snprintf(long_comment, sizeof(long_comment), "mac %s # %0*d", PHONE_MAC, PC_BLOCK_COMMENT_MAX + 1, 0);
-	assert_refused(long_comment, "comment longer than");
+	assert_refused("serial a\xc2\x85" "b:01\n", "the anchor name has a control character, a quote or a backslash (U+0085");
+	assert_refused("serial a\xff:01\n", "the anchor name is not valid UTF-8");
+}
+
+/* C1 controls (NEL, U+0085, is a line break to some readers), the Unicode line and paragraph separators, bidi controls. */
+static void test_comment_without_line_breaks(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_refused("mac " PHONE_MAC " # line1\xc2\x85mac " OTHER_MAC "\n", "a control character, a quote or a backslash (U+0085 at character 6)");
+	assert_refused("mac " PHONE_MAC " # a\xe2\x80\xa8" "b\n", "(U+2028 at character 2)");
+	assert_refused("mac " PHONE_MAC " # a\xe2\x80\xa9" "b\n", "(U+2029 at character 2)");
+	assert_refused("mac " PHONE_MAC " # \xc2\x9b" "2J\n", "(U+009B at character 1)");
+	assert_refused("mac " PHONE_MAC " # gpj\xe2\x80\xae" "exe\n", "(U+202E at character 4)");
+	/* What phonecert block --comment is given: a newline would start a line, and an entry, of its own. */
+	assert_int_equal(pc_block_comment_check("line1\nmac " OTHER_MAC, strlen("line1\nmac " OTHER_MAC), err, sizeof(err)), -1);
+	assert_string_equal(err, "the comment has a control character, a quote or a backslash (U+000A at character 6)");
+	assert_int_equal(pc_block_comment_check("a\rb", 3, err, sizeof(err)), -1);
+	assert_int_equal(pc_block_comment_check("a\0b", 3, err, sizeof(err)), -1);
+	assert_int_equal(pc_block_comment_check("gestohlen am Empfang", 20, err, sizeof(err)), 0);
+}
+
+static void test_comment_must_be_utf8(void **state)
+{
+	(void)state;
+	assert_refused("mac " PHONE_MAC " # caf\xe9\n", "the comment is not valid UTF-8 (byte 0xe9 at byte 4)");
+	assert_refused("mac " PHONE_MAC " # \xc0\xaf\n", "not valid UTF-8 (byte 0xc0 at byte 1)");		/* overlong '/' */
+	assert_refused("mac " PHONE_MAC " # \xed\xa0\x80\n", "not valid UTF-8");				/* a surrogate */
+	assert_refused("mac " PHONE_MAC " # \xf4\x90\x80\x80\n", "not valid UTF-8");			/* beyond U+10FFFF */
+	assert_refused("mac " PHONE_MAC " # ab\xc3\n", "not valid UTF-8 (byte 0xc3 at byte 3)");		/* cut short */
+	assert_refused("mac " PHONE_MAC " # \x80\n", "not valid UTF-8");
+}
+
+/* a comment of count copies of utf8 then ascii_count 'a' */
+static void comment_line(char *line, size_t size, char const *utf8, int count, int ascii_count)
+{
+	size_t n = (size_t)snprintf(line, size, "mac %s # ", PHONE_MAC);
+
+	for (int i = 0; i < count; i++) n += (size_t)snprintf(line + n, size - n, "%s", utf8);
+	for (int i = 0; i < ascii_count; i++) n += (size_t)snprintf(line + n, size - n, "a");
+}
+
+/* The limit counts characters; the bytes must also fit the reason "blocked: <comment>". */
+static void test_comment_limit_in_characters(void **state)
+{
+	char line[PC_BLOCK_LINE_MAX], reason[PC_REASON_LEN];
+	pc_blocklist *list;
+
+	(void)state;
+	/* 100 characters, 200 bytes: refused before, when the limit counted bytes. */
+	comment_line(line, sizeof(line), "\xc3\xa9", 100, 0);
+	list = parse_ok(line);
+	assert_int_equal(strlen(pc_blocklist_entry(list, 0)->comment), 200);
+	pc_blocklist_free(list);
+	/* 160 characters in 214 bytes: as long as a comment can be, and its reason is whole. */
+	comment_line(line, sizeof(line), "\xc3\xa9", 54, 106);
+	list = parse_ok(line);
+	pc_block_reason(pc_blocklist_entry(list, 0), reason, sizeof(reason));
+	assert_int_equal(strlen(reason), strlen(PC_BLOCK_REASON_PREFIX) + 214);
+	assert_string_equal(reason + strlen(PC_BLOCK_REASON_PREFIX), pc_blocklist_entry(list, 0)->comment);
+	pc_blocklist_free(list);
+	comment_line(line, sizeof(line), "", 0, PC_BLOCK_COMMENT_MAX + 1);
+	assert_refused(line, "the comment has 161 characters, more than 160");
+	comment_line(line, sizeof(line), "\xc3\xa9", 55, 105);
+	assert_refused(line, "the comment takes 215 bytes in UTF-8, more than the 214 a reason holds after \"blocked: \"");
+	comment_line(line, sizeof(line), "\xe6\xbc\xa2", 72, 0);	/* U+6F22, 3 bytes each: 216 */
+	assert_refused(line, "216 bytes");
 }
 
 static void test_line_too_long_and_nul(void **state)
@@ -235,6 +300,15 @@ static void test_load_names_file_and_line(void **state)
 	assert_int_equal(pc_blocklist_count(list), 1);
 	pc_blocklist_free(list);
 
+	/* A comment edited by hand with a line break of its own (U+0085) is refused with its file and line. */
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fputs("mac " PHONE_MAC " # ok\nmac " OTHER_MAC " # lost\xc2\x85mac 00-00-00-00-00-01\n", file);
+	fclose(file);
+	assert_null(pc_blocklist_load(path, err, sizeof(err)));
+	snprintf(expected, sizeof(expected), "%s[2]: the comment has a control character, a quote or a backslash (U+0085", path);
+	if (strncmp(err, expected, strlen(expected)) != 0) fail_msg("expected \"%s...\", got \"%s\"", expected, err);
+
 	assert_null(pc_blocklist_load(scratch_file("missing"), err, sizeof(err)));
 	assert_non_null(strstr(err, "No such file or directory"));
 }
@@ -253,6 +327,9 @@ int main(void)
 		cmocka_unit_test(test_null_list_blocks_nothing),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_comment_must_be_plain),
+		cmocka_unit_test(test_comment_without_line_breaks),
+		cmocka_unit_test(test_comment_must_be_utf8),
+		cmocka_unit_test(test_comment_limit_in_characters),
 		cmocka_unit_test(test_line_too_long_and_nul),
 		cmocka_unit_test(test_entry_parse_and_same),
 		cmocka_unit_test(test_load_names_file_and_line),
