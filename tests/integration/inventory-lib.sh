@@ -14,9 +14,11 @@
 #   TIME MAC ANCHOR RESULT TYPE
 #
 # TIME in Unix seconds; MAC as AA-BB-CC-DD-EE-FF; ANCHOR the anchor's
-# section name, or - for a certificate no anchor verified (its entry has no
-# Phonecert-Anchor, so the writer puts it in phonecert_unverified); RESULT
-# accept or reject; TYPE LSC, MIC or - (none). A reject carries a reason.
+# section name, for an authentication whose handshake finished (the module
+# set Phonecert-Key-Proven = yes: the writer puts it in phonecert_phone and
+# the days), or - for a certificate no anchor verified (no Phonecert-Anchor,
+# key unproven: the writer puts it in phonecert_unverified); RESULT accept or
+# reject; TYPE LSC, MIC or - (none). A reject carries a reason.
 #
 # spool_deliver FILE SPOOL: hand a copy of FILE to the writer as its spool
 # (renamed in the spool's directory, so the writer never reads half an
@@ -36,6 +38,7 @@ spool_entries() {
 		field("Phonecert-Certificate-Type", $5)
 		field("Phonecert-Certificate-Serial", sprintf("%x", NR))
 		field("Phonecert-Result", $4)
+		if ($3 != "-") print "\tPhonecert-Key-Proven = yes"
 		if ($4 == "reject") field("Phonecert-Reason", $3 == "-" ? "signature not verified: made up" : "blocked: test")
 		field("Phonecert-Inventory-State", int($1 / 3600) " " $4 " " $5 " " $3 " " NR)
 		print "\tTimestamp = " $1

@@ -123,7 +123,7 @@ check_phonecert() {
 		check_options "$where" phonecert "$(usage_of phonecert "$PHONECERT" --help)" "$MAN_PHONECERT" "${@:2}"
 	elif ! grep -qE "^  $sub " <<<"$(usage_of phonecert "$PHONECERT" --help)"; then
 		fail "$where: phonecert has no subcommand '$sub'"
-	elif ! grep -qE "^\.SS (.*[ ,])?$sub(,|$)" <<<"$MAN_PHONECERT"; then
+	elif ! grep -qE "^\.SS (.*[ ,])?$sub(,| |$)" <<<"$MAN_PHONECERT"; then
 		fail "$where: phonecert(1) has no section for '$sub'"
 	else
 		check_options "$where" "phonecert $sub" "$(usage_of "phonecert $sub" "$PHONECERT" "$sub" --help)" \
