@@ -196,6 +196,35 @@ bool phone_attribute_is_yes(phone_attributes const *found, phonecert_attr_t attr
 	return vp && vp->da->type == PW_TYPE_INTEGER && vp->vp_integer == 1;
 }
 
+/* value with its unsafe characters as \xHH, talloc'd under ctx; NULL when it has none (or out of memory). */
+static char *escaped(TALLOC_CTX *ctx, char const *value)
+{
+	size_t needed = pc_escape(NULL, 0, value, PC_ESCAPE_TEXT);
+	char *out;
+
+	if (needed == strlen(value)) return NULL;
+	out = talloc_array(ctx, char, needed + 1);
+	if (out) pc_escape(out, needed + 1, value, PC_ESCAPE_TEXT);
+	return out;
+}
+
+void attributes_make_safe(REQUEST *request)
+{
+	vp_cursor_t cursor;
+	char const *port = request_string(request, PW_NAS_PORT_ID);
+	char *safe;
+
+	for (VALUE_PAIR *vp = fr_cursor_init(&cursor, &request->packet->vps); vp; vp = fr_cursor_next(&cursor)) {
+		if (attribute_index(vp->da) < 0 || vp->da->type != PW_TYPE_STRING) continue;
+		safe = escaped(vp, vp->vp_strvalue);
+		if (safe) fr_pair_value_strsteal(vp, safe);
+	}
+	if (!port) return;
+	safe = escaped(request, port);
+	attribute_add(request->packet, &request->packet->vps, ATTR_NAS_PORT_ID, safe ? safe : port);
+	talloc_free(safe);
+}
+
 char const *request_string(REQUEST *request, unsigned int attr)
 {
 	VALUE_PAIR *vp = fr_pair_find_by_num(request->packet->vps, attr, 0, TAG_ANY);

@@ -51,6 +51,15 @@ char const *phone_attribute_value(phone_attributes const *found, phonecert_attr_
 /* True when a yes/no attr (Phonecert-Expired...) was found, and is yes. */
 bool phone_attribute_is_yes(phone_attributes const *found, phonecert_attr_t attr);
 
+/*
+ * Ours in the request, made safe for whatever reads them after the log line,
+ * the inventory's SQL first (FreeRADIUS 3.2's rlm_sql reads past the end of a
+ * value that ends in a newline, carriage return or tab): every unsafe
+ * character (core/text.h) as \xHH. The switch's NAS-Port-Id, which the
+ * inventory stores too, is copied so into Phonecert-NAS-Port-Id.
+ */
+void attributes_make_safe(REQUEST *request);
+
 /* A string attribute of the request (User-Name, Calling-Station-Id...), or NULL. */
 char const *request_string(REQUEST *request, unsigned int attr);
 

@@ -242,6 +242,7 @@ rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request, bool log_a
 	if (phone_attribute_value(&found, ATTR_REASON) || request->reply->code == PW_CODE_ACCESS_REJECT) {
 		reply_as_reject(request);
 		log_earlier_reject(request, &found, resumed);
+		attributes_make_safe(request);
 		return RLM_MODULE_NOOP;
 	}
 
@@ -250,5 +251,6 @@ rlm_rcode_t post_auth_phone(phonecert_hook_t *hook, REQUEST *request, bool log_a
 	generation = hook_acquire(hook);
 	rcode = recheck(generation, request, &found, resumed, log_accepts);
 	hook_release(hook, generation);
+	attributes_make_safe(request);	/* after the log line, which escapes them itself */
 	return rcode;
 }
