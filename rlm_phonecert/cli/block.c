@@ -64,11 +64,11 @@ static int find_path(block_options const *options, raddb **db, char const **path
 		*path = options->file;
 		return EXIT_CLEAN;
 	}
-	*db = raddb_open(options->raddb_dir, err, sizeof(err));
+	*db = raddb_open(options->common.raddb_dir, err, sizeof(err));
 	if (!*db || raddb_read_block_file(*db, path, err, sizeof(err)) < 0) return trouble("%s", err);
 	if (!*path) {
 		return trouble("the phonecert section of %s has no block_file: add e.g. 'block_file = "
-			       "${confdir}/phonecert-blocked' to it, or give --file", options->raddb_dir);
+			       "${confdir}/phonecert-blocked' to it, or give --file", options->common.raddb_dir);
 	}
 	return EXIT_CLEAN;
 }

@@ -50,7 +50,7 @@ static void report_handshake(void *ctx, cap_handshake const *hs)
 	char *files[EXTRACT_MAX_FILES];
 	int file_count = 0;
 
-	entry_build(&entry, hs, run->decider, options->now, run->reported + 1);
+	entry_build(&entry, hs, run->decider, options->common.now_given ? options->common.now : 0, run->reported + 1);
 	if (options->phone_mac[0] && !is_the_phone(&entry, options->phone_mac)) {
 		entry_free(&entry);
 		return;
@@ -63,7 +63,7 @@ static void report_handshake(void *ctx, cap_handshake const *hs)
 			file_count = 0;
 		}
 	}
-	if (options->json) {
+	if (options->common.json) {
 		print_entry_json(stdout, &entry, (char const *const *)files, file_count);
 	} else {
 		if (run->reported > 1) putchar('\n');
@@ -100,7 +100,7 @@ int capture_run(capture_options const *options)
 	cap_engine *engine = NULL;
 	char err[1024];
 
-	if (decider_load(&d, options->raddb_dir, options->instance, options->anchors, options->anchor_count) < 0) {
+	if (decider_load(&d, &options->common) < 0) {
 		decider_free(&d);
 		return EXIT_TROUBLE;
 	}

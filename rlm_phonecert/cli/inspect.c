@@ -225,8 +225,8 @@ static int inspect_all(decider const *d, inspect_options const *options)
 	int rc = EXIT_CLEAN;
 	size_t printed = 0;
 
-	pc_time_format(options->now, now, sizeof(now));
-	if (options->json) {
+	pc_time_format(options->common.now, now, sizeof(now));
+	if (options->common.json) {
 		json_init(&w, stdout);
 		json_object_begin(&w, NULL);
 		json_string(&w, "now", now);
@@ -235,16 +235,16 @@ static int inspect_all(decider const *d, inspect_options const *options)
 	for (size_t i = 0; i < options->cert_count; i++) {
 		inspection in = { 0 };
 
-		inspect_file(d, options->certs[i], options->now, &in);
+		inspect_file(d, options->certs[i], options->common.now, &in);
 		if (in.error[0]) fprintf(stderr, "phonecert: %s\n", in.error);
-		if (options->json) print_json(&w, &in, options->now);
+		if (options->common.json) print_json(&w, &in, options->common.now);
 		else if (!in.error[0]) {
 			if (printed++) putchar('\n');
-			print_text(&in, options->now, stdout);
+			print_text(&in, options->common.now, stdout);
 		}
 		rc = worse(rc, exit_code_of(&in));
 	}
-	if (options->json) {
+	if (options->common.json) {
 		json_array_end(&w);
 		json_object_end(&w);
 	}
@@ -256,7 +256,7 @@ int inspect_run(inspect_options const *options)
 	decider d = { 0 };
 	int rc = EXIT_TROUBLE;
 
-	if (decider_load(&d, options->raddb_dir, options->instance, options->anchors, options->anchor_count) == 0) rc = inspect_all(&d, options);
+	if (decider_load(&d, &options->common) == 0) rc = inspect_all(&d, options);
 	decider_free(&d);
 	return rc;
 }

@@ -196,9 +196,9 @@ static int migrate(inventory_db *db, inventory_options const *options, long long
 	size_t count, pending = 0;
 	int rc;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/mods-config/sql/phonecert/%s", options->raddb_dir, db_dialect(db)) >=
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/mods-config/sql/phonecert/%s", options->common.raddb_dir, db_dialect(db)) >=
 	    sizeof(dir)) {
-		return trouble("%s: the path is too long", options->raddb_dir);
+		return trouble("%s: the path is too long", options->common.raddb_dir);
 	}
 	if (list_migrations(dir, &list, &count) != EXIT_CLEAN) {
 		free(list);
@@ -220,7 +220,7 @@ static int migrate(inventory_db *db, inventory_options const *options, long long
 int inventory_migrate_run(inventory_options const *options)
 {
 	char err[1024];
-	inventory_db *db = db_open(options->db_url, !options->check, err, sizeof(err));
+	inventory_db *db = db_open(options->common.db_url, !options->check, err, sizeof(err));
 	long long version = 0;
 	int rc;
 
