@@ -186,11 +186,7 @@ static void print_json(json_writer *w, inspection const *in, time_t now)
 		json_object_end(w);
 		return;
 	}
-	json_string(w, "subject", r->subject);
-	json_string(w, "issuer", r->issuer);
-	json_string(w, "serial", r->serial);
-	json_string(w, "not_before", r->not_before);
-	json_string(w, "not_after", r->not_after);
+	json_certificate(w, r);
 	json_string(w, "validity", in->validity);
 	json_int(w, "chain_length", in->chain_length);
 	json_bool(w, "phone", r->verdict != PC_VERDICT_NOT_PHONE);

@@ -29,11 +29,8 @@ static void json_time(json_writer *w, char const *key, bool known, long long whe
 static void json_phone(json_writer *w, report_phone const *p, bool expiring)
 {
 	json_object_begin(w, NULL);
-	json_string(w, "device_name", p->device_name);
-	json_string(w, "mac", p->mac);
-	json_string(w, "model", p->model);
-	json_string(w, "anchor", p->anchor);
-	json_string(w, "not_after", p->not_after);
+	json_strings(w, "device_name", p->device_name, "mac", p->mac, "model", p->model, "anchor", p->anchor,
+		     "not_after", p->not_after, NULL);
 	if (expiring) {
 		json_int(w, "days_left", p->days_left);
 		json_bool(w, "expired", p->expired);
