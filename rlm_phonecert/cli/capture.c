@@ -92,15 +92,40 @@ static void print_summary(cap_stats const *stats, capture_run_state const *run)
 	}
 }
 
+/*
+ * Where RADIUS is, besides 1812 and 1645: --radius-port, else the ports the
+ * configuration's auth listeners use (none without a configuration).
+ */
+static int radius_ports(capture_options const *options, decider const *d, cap_limits *limits)
+{
+	char err[1024];
+
+	if (options->radius_port) {
+		limits->radius_ports[limits->radius_port_count++] = (uint16_t)options->radius_port;
+		return 0;
+	}
+	if (!d->db) return 0;
+	if (raddb_auth_ports(d->db, limits->radius_ports, CAP_MAX_RADIUS_PORTS, &limits->radius_port_count, err,
+			     sizeof(err)) < 0) {
+		fprintf(stderr, "phonecert: %s\n", err);
+		return -1;
+	}
+	if (limits->radius_port_count > CAP_MAX_RADIUS_PORTS) {
+		fprintf(stderr, "phonecert: the configuration listens for RADIUS on %zu ports: only the first %d are read "
+			"(--radius-port names another)\n", limits->radius_port_count, CAP_MAX_RADIUS_PORTS);
+	}
+	return 0;
+}
+
 int capture_run(capture_options const *options)
 {
 	decider d = { 0 };
 	capture_run_state run = { .options = options, .decider = &d, .rc = EXIT_CLEAN };
-	cap_limits limits = { .max_flows = options->max_flows, .extra_radius_port = (uint16_t)options->radius_port };
+	cap_limits limits = { .max_flows = options->max_flows };
 	cap_engine *engine = NULL;
 	char err[1024];
 
-	if (decider_load(&d, &options->common) < 0) {
+	if (decider_load(&d, &options->common) < 0 || radius_ports(options, &d, &limits) < 0) {
 		decider_free(&d);
 		return EXIT_TROUBLE;
 	}

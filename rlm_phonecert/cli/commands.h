@@ -66,7 +66,7 @@ typedef struct {
 	common_options common;
 	char const *extract_dir;	/* --extract, or NULL */
 	char phone_mac[18];		/* --phone as AA-BB-CC-DD-EE-FF, or "" */
-	unsigned radius_port;		/* --radius-port, or 0 */
+	unsigned radius_port;		/* --radius-port, or 0: the ports the configuration listens on */
 	size_t max_flows;		/* --max-flows, or 0 for the default */
 	char const *file;		/* FILE, "-" for standard input */
 } capture_options;

@@ -7,6 +7,7 @@ RCSID("$Id$")
 #include <freeradius/radiusd.h>
 
 #include <fnmatch.h>
+#include <netdb.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -412,6 +413,68 @@ int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, pc_pro
 
 	if (!in) return -1;	/* cannot happen: phonecert was read from db */
 	return phonecert_conf_file_writers(in->cs, &in->options, &in->anchors, refuse, warn, ctx);
+}
+
+/* A listen section of RADIUS authentications over UDP: type auth, auth+acct, auth+coa, auth+acct+coa. */
+static bool listens_for_auth_udp(CONF_SECTION *listen)
+{
+	CONF_PAIR *type_pair = cf_pair_find(listen, "type"), *proto = cf_pair_find(listen, "proto");
+	char const *type = type_pair ? cf_pair_value(type_pair) : NULL;
+
+	if (!type || (strcmp(type, "auth") != 0 && strncmp(type, "auth+", 5) != 0)) return false;
+	return !proto || !cf_pair_value(proto) || strcmp(cf_pair_value(proto), "udp") == 0;
+}
+
+/* Its port as radiusd binds it: 0 is the radius service of /etc/services, or 1812. */
+static int listen_port(CONF_SECTION *listen, uint16_t *port, char *err, size_t len)
+{
+	struct servent *service;
+
+	if (cf_item_parse(listen, "port", FR_ITEM_POINTER(PW_TYPE_SHORT, port), "0") < 0) {
+		return pc_fail(err, len, "%s[%d]: the port of this listen section cannot be read (FreeRADIUS says why above)",
+			       cf_section_filename(listen), cf_section_lineno(listen));
+	}
+	if (*port) return 0;
+	service = getservbyname("radius", "udp");
+	*port = service ? ntohs(service->s_port) : PW_AUTH_UDP_PORT;
+	return 0;
+}
+
+/* port into ports[] (max of them) unless it is there already; *count goes past max when it does not fit. */
+static void add_port(uint16_t port, uint16_t *ports, size_t max, size_t *count)
+{
+	size_t stored = *count < max ? *count : max;
+
+	for (size_t i = 0; i < stored; i++) {
+		if (ports[i] == port) return;
+	}
+	if (*count < max) ports[*count] = port;
+	(*count)++;
+}
+
+/* The ports of cs's listen sections (cs: the main section, or a virtual server). */
+static int add_auth_ports(CONF_SECTION *cs, uint16_t *ports, size_t max, size_t *count, char *err, size_t len)
+{
+	for (CONF_SECTION *listen = cf_subsection_find_next(cs, NULL, "listen"); listen;
+	     listen = cf_subsection_find_next(cs, listen, "listen")) {
+		uint16_t port;
+
+		if (!listens_for_auth_udp(listen)) continue;
+		if (listen_port(listen, &port, err, len) < 0) return -1;
+		add_port(port, ports, max, count);
+	}
+	return 0;
+}
+
+int raddb_auth_ports(raddb *db, uint16_t *ports, size_t max, size_t *count, char *err, size_t len)
+{
+	*count = 0;
+	if (add_auth_ports(db->main, ports, max, count, err, len) < 0) return -1;
+	for (CONF_SECTION *server = cf_subsection_find_next(db->main, NULL, "server"); server;
+	     server = cf_subsection_find_next(db->main, server, "server")) {
+		if (add_auth_ports(server, ports, max, count, err, len) < 0) return -1;
+	}
+	return 0;
 }
 
 /* The name sql_phonecert gives the spool, which the phonecert_inventory policy calls. */
