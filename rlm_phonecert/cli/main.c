@@ -8,10 +8,11 @@
  * inventory the server writes, whether a rotation is done (report).
  *
  * This file parses the command line and hands each command its options;
- * inspect.c, capture.c, lint.c, report.c, block.c and inventory.c do the work.
+ * inspect.c, lint.c and block.c, and capture/, report/ and inventory/ (the
+ * database and inventory migrate) do the work.
  */
 #include "commands.h"
-#include "db.h"
+#include "inventory/db.h"
 
 #include <ctype.h>
 #include <getopt.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "output.h"
+#include "commands.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -174,4 +175,16 @@ char const *text_escape(char const *value, char *buf, size_t len)
 {
 	pc_escape(buf, len, value, PC_ESCAPE_TEXT);
 	return buf;
+}
+
+int trouble(char const *command, char const *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "phonecert%s%s: ", command ? " " : "", command ? command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_TROUBLE;
 }

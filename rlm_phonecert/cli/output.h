@@ -64,6 +64,9 @@ void json_write_string(FILE *out, char const *value);
 /* value (NULL: "") escaped for a person (pc_escape, PC_ESCAPE_TEXT) into buf, cut to fit; returns buf. */
 char const *text_escape(char const *value, char *buf, size_t len);
 
+/* "phonecert: message" (command NULL) or "phonecert COMMAND: message" on stderr; returns EXIT_TROUBLE. */
+int trouble(char const *command, char const *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "  label:      value" with the values of one block aligned, value escaped; nothing for a NULL or empty value. */
 void text_field(FILE *out, char const *label, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert capture: every EAP-TLS or TLS handshake of a packet capture
- * judged like the server would (issue 13). capture/ does the reading:
- * pcap_source (libpcap) -> engine (flows: RADIUS, EAPOL, TCP; dissect, eap,
+ * judged like the server would (issue 13). The files beside this one do
+ * the reading: pcap_source (libpcap) -> engine (flows: RADIUS, EAPOL, TCP; dissect, eap,
  * radius, tcp, tls) -> entry (the decision, the wire, the diagnosis) ->
  * print / extract. Entries are printed as their handshakes end, so a
  * capture streams through.
  */
-#include "commands.h"
-#include "decider.h"
+#include "../commands.h"
+#include "../decider.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "capture/engine.h"
-#include "capture/entry.h"
-#include "capture/extract.h"
-#include "capture/pcap_source.h"
-#include "capture/print.h"
+#include "engine.h"
+#include "entry.h"
+#include "extract.h"
+#include "pcap_source.h"
+#include "print.h"
 
-#include "../core/policy.h"
+#include "../../core/phone.h"
 
 typedef struct {
 	capture_options const *options;

@@ -22,11 +22,11 @@
  *
  * The SQL is the same text for SQLite and PostgreSQL; orderings that depend
  * on a database's collation are done here, so both give the same report.
- * The renderers (report_text.c, report_json.c, report_csv.c,
- * report_prometheus.c, html.c) only format what this file gathered.
+ * The renderers (text.c, json.c, csv.c, prometheus.c, html.c) only format
+ * what this file gathered.
  */
-#include "db.h"
-#include "raddb.h"
+#include "../inventory/db.h"
+#include "../raddb.h"
 #include "report.h"
 
 #include <stdarg.h>
@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
+#include "../../core/timeutil.h"
 
 #define SECONDS_PER_DAY 86400
 

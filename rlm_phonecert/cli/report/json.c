@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert report as JSON: what report_gather.c gathered, formatted.
+ * phonecert report as JSON: what gather.c gathered, formatted.
  */
-#include "output.h"
+#include "../output.h"
 #include "report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
+#include "../../core/timeutil.h"
 
 /*
  *	JSON
@@ -71,7 +71,7 @@ static void json_anchor(json_writer *w, report const *r, report_anchor const *a)
 	json_object_end(w);
 }
 
-void report_write_json(FILE *out, report const *r)
+int report_write_json(FILE *out, report const *r)
 {
 	json_writer w;
 	char now[PC_TIME_STRLEN], horizon[PC_TIME_STRLEN], since[PC_TIME_STRLEN];
@@ -142,4 +142,5 @@ void report_write_json(FILE *out, report const *r)
 	else json_bool(&w, "all_safe", r->not_safe_count == 0);
 	json_object_end(&w);
 	json_object_end(&w);
+	return ferror(out) ? -1 : 0;
 }
