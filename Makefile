@@ -182,9 +182,13 @@ deb: $(BUILD)/fr-include/.stamp
 # installed with its man page by `install`.
 $(BUILD)/rlm_phonecert/cli/main.o: CORE_CFLAGS += $(VERSION_CFLAGS)
 $(BUILD)/rlm_phonecert/cli/main.o: debian/changelog
-# cli/capture/: phonecert capture's packet parsing (no libpcap but pcap_source.c) and reporting.
+# cli/: main.c, the commands of one file (inspect, lint, block) and what they
+# share; a folder each for capture/ (its packet parsing, no libpcap but
+# pcap_source.c, is also the fuzzer's), report/ (gathering and one renderer
+# per format) and inventory/ (the database, SQLite and PostgreSQL, and migrate).
 CAPTURE_PARSE_SRC := $(addprefix rlm_phonecert/cli/capture/,buf.c dissect.c eap.c engine.c radius.c tcp.c tls.c)
-CLI_SRC := $(wildcard rlm_phonecert/cli/*.c rlm_phonecert/cli/capture/*.c)
+CLI_SRC := $(wildcard rlm_phonecert/cli/*.c rlm_phonecert/cli/capture/*.c rlm_phonecert/cli/report/*.c \
+	rlm_phonecert/cli/inventory/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI     := $(BUILD)/phonecert
 
@@ -201,7 +205,7 @@ FR_PCRE     = $(shell grep -q '^\#define HAVE_PCRE 1' /usr/include/freeradius/au
 FR_LDLIBS   = -L$(FR_LIBDIR) -Wl,-rpath,$(FR_LIBDIR) -lfreeradius-server -lfreeradius-radius -ltalloc $(FR_PCRE)
 CLI_LDLIBS  = -lsqlite3 -lpq -lpcap $(FR_LDLIBS)
 PQ_INCLUDE  = $(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
-$(BUILD)/rlm_phonecert/cli/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
+$(BUILD)/rlm_phonecert/cli/inventory/db_postgres.o: CORE_CFLAGS += -I$(PQ_INCLUDE)
 
 # lint checks the CertificateRequest against the installed FreeRADIUS' TLS record size.
 FR_TLS_H       := /usr/include/freeradius/tls.h

@@ -10,13 +10,13 @@
  * the directory is locked from reading the file to renaming the new one.
  */
 #include "commands.h"
+#include "output.h"
 #include "raddb.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,19 +42,6 @@ typedef struct {
 	pc_blocklist *list;
 } block_file;
 
-static int trouble(char const *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int trouble(char const *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "phonecert: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_TROUBLE;
-}
-
 /* --file, or the block_file option of the configuration's phonecert section. */
 static int find_path(block_options const *options, raddb **db, char const **path)
 {
@@ -64,11 +51,11 @@ static int find_path(block_options const *options, raddb **db, char const **path
 		*path = options->file;
 		return EXIT_CLEAN;
 	}
-	*db = raddb_open(options->raddb_dir, err, sizeof(err));
-	if (!*db || raddb_read_block_file(*db, path, err, sizeof(err)) < 0) return trouble("%s", err);
+	*db = raddb_open(options->common.raddb_dir, err, sizeof(err));
+	if (!*db || raddb_read_block_file(*db, path, err, sizeof(err)) < 0) return trouble(NULL, "%s", err);
 	if (!*path) {
-		return trouble("the phonecert section of %s has no block_file: add e.g. 'block_file = "
-			       "${confdir}/phonecert-blocked' to it, or give --file", options->raddb_dir);
+		return trouble(NULL, "the phonecert section of %s has no block_file: add e.g. 'block_file = "
+			       "${confdir}/phonecert-blocked' to it, or give --file", options->common.raddb_dir);
 	}
 	return EXIT_CLEAN;
 }
@@ -80,23 +67,23 @@ static int read_file(block_file *file)
 	long size;
 
 	if (stat(file->path, &file->st) != 0) {
-		if (errno != ENOENT) return trouble("%s: %s", file->path, strerror(errno));
+		if (errno != ENOENT) return trouble(NULL, "%s: %s", file->path, strerror(errno));
 		file->list = pc_blocklist_parse("", 0, err, sizeof(err));
-		return file->list ? EXIT_CLEAN : trouble("%s", err);
+		return file->list ? EXIT_CLEAN : trouble(NULL, "%s", err);
 	}
 	file->exists = true;
-	if (!S_ISREG(file->st.st_mode)) return trouble("%s: not a regular file", file->path);
+	if (!S_ISREG(file->st.st_mode)) return trouble(NULL, "%s: not a regular file", file->path);
 	in = fopen(file->path, "rb");
 	if (!in || fseek(in, 0, SEEK_END) != 0 || (size = ftell(in)) < 0 || fseek(in, 0, SEEK_SET) != 0 ||
 	    !(file->text = malloc((size_t)size + 1)) || fread(file->text, 1, (size_t)size, in) != (size_t)size) {
 		if (in) fclose(in);
-		return trouble("%s: cannot read: %s", file->path, strerror(errno));
+		return trouble(NULL, "%s: cannot read: %s", file->path, strerror(errno));
 	}
 	fclose(in);
 	file->len = (size_t)size;
 	/* As the module reads it: a file it refuses is not edited. */
 	file->list = pc_blocklist_parse_named(file->path, file->text, file->len, err, sizeof(err));
-	if (!file->list) return trouble("%s: fix the block list first", err);
+	if (!file->list) return trouble(NULL, "%s: fix the block list first", err);
 	return EXIT_CLEAN;
 }
 
@@ -173,15 +160,15 @@ static int lock_directory(block_file *file, int *fd)
 	int tries = 0;
 
 	if (target_path(file->path, file->target, file->dir) < 0) {
-		return trouble("%s: %s", file->path, strerror(errno));
+		return trouble(NULL, "%s: %s", file->path, strerror(errno));
 	}
 	*fd = open(file->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*fd < 0) return trouble("%s: %s", file->dir, strerror(errno));
+	if (*fd < 0) return trouble(NULL, "%s: %s", file->dir, strerror(errno));
 	while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EINTR) continue;
-		if (errno != EWOULDBLOCK) return trouble("cannot lock %s: %s", file->dir, strerror(errno));
+		if (errno != EWOULDBLOCK) return trouble(NULL, "cannot lock %s: %s", file->dir, strerror(errno));
 		if (++tries > LOCK_WAIT_TENTHS) {
-			return trouble("%s: another phonecert block or unblock has held the lock on %s for %d s; "
+			return trouble(NULL, "%s: another phonecert block or unblock has held the lock on %s for %d s; "
 				       "nothing was changed, try again", file->path, file->dir, LOCK_WAIT_TENTHS / 10);
 		}
 		nanosleep(&(struct timespec) { .tv_nsec = 100 * 1000 * 1000 }, NULL);
@@ -225,19 +212,19 @@ static int replace_file(block_file const *file, char const *text)
 
 	snprintf(temp, sizeof(temp), "%s.XXXXXX", file->target);
 	fd = mkstemp(temp);
-	if (fd < 0) return trouble("cannot create a temporary file in %s: %s", file->dir, strerror(errno));
+	if (fd < 0) return trouble(NULL, "cannot create a temporary file in %s: %s", file->dir, strerror(errno));
 	if (set_mode_and_owner(fd, file) < 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
 		int saved = errno;
 
 		close(fd);
 		unlink(temp);
-		return trouble("cannot write %s: %s", temp, strerror(saved));
+		return trouble(NULL, "cannot write %s: %s", temp, strerror(saved));
 	}
 	if (close(fd) != 0 || rename(temp, file->target) != 0) {
 		int saved = errno;
 
 		unlink(temp);
-		return trouble("cannot replace %s: %s", file->target, strerror(saved));
+		return trouble(NULL, "cannot replace %s: %s", file->target, strerror(saved));
 	}
 	return EXIT_CLEAN;
 }
@@ -248,7 +235,7 @@ static int check_new_text(block_file const *file, char const *text)
 	char err[512];
 	pc_blocklist *list = pc_blocklist_parse(text, strlen(text), err, sizeof(err));
 
-	if (!list) return trouble("%s: the change would make it invalid: %s", file->path, err);
+	if (!list) return trouble(NULL, "%s: the change would make it invalid: %s", file->path, err);
 	pc_blocklist_free(list);
 	return EXIT_CLEAN;
 }
@@ -285,7 +272,7 @@ static int edit(block_options const *options, block_file *file, pc_block_entry c
 			 options->comment ? options->comment : "");
 		text = with_entry(file, line);
 	}
-	if (!text) return trouble("out of memory");
+	if (!text) return trouble(NULL, "out of memory");
 	rc = check_new_text(file, text);
 	if (rc == EXIT_CLEAN) rc = replace_file(file, text);
 	free(text);
@@ -305,11 +292,11 @@ int block_run(block_options const *options)
 	int rc, lock = -1;
 
 	if (pc_block_entry_parse(options->kind, options->value, &entry, err, sizeof(err)) < 0) {
-		return trouble("%s", err);
+		return trouble(NULL, "%s", err);
 	}
 	/* The rule the file's reader applies: a newline, say, would otherwise start an entry of its own. */
 	if (options->comment && pc_block_comment_check(options->comment, strlen(options->comment), err, sizeof(err)) < 0) {
-		return trouble("--comment: %s; nothing was changed", err);
+		return trouble(NULL, "--comment: %s; nothing was changed", err);
 	}
 	rc = find_path(options, &db, &file.path);
 	if (rc == EXIT_CLEAN) rc = lock_directory(&file, &lock);

@@ -25,63 +25,63 @@ typedef struct {
 	char const *file;
 } anchor_file;
 
+/*
+ * The options that mean the same in every command that takes them (main.c
+ * says which takes which). Each command's options start with them.
+ */
 typedef struct {
-	char const *raddb_dir;		/* --config, or NULL */
-	char const *instance;		/* --instance: a phonecert instance of raddb_dir, or NULL for the only one */
-	anchor_file *anchors;		/* --capf/--lsc-ca/--manufacturing, in order */
+	char const *raddb_dir;		/* --config (lint: or its RADDB_DIR); without it /etc/freeradius/3.0,
+					   but for inspect and capture, where anchor files may stand for it (NULL) */
+	char const *instance;		/* --instance: a phonecert instance of raddb_dir, or NULL for the only one
+					   (lint: each in turn) */
+	anchor_file *anchors;		/* inspect, capture: --capf/--lsc-ca/--manufacturing, in order */
 	size_t anchor_count;
-	time_t now;
-	bool json;
+	time_t now;			/* --now, else the time the command started */
+	bool now_given;			/* capture: else each handshake is decided at its own time */
+	bool json;			/* --json */
+	char const *db_url;		/* report, inventory migrate: --db, sqlite:PATH or postgresql://... */
+} common_options;
+
+typedef struct {
+	common_options common;
 	char **certs;			/* the CERT files */
 	size_t cert_count;
 } inspect_options;
 
 typedef struct {
-	char const *raddb_dir;
-	char const *instance;		/* --instance, or NULL: every phonecert instance */
+	common_options common;
 	char const *check;		/* --check: only the findings of this check (and the exit status they make), or NULL */
-	time_t now;
-	bool json;
 } lint_options;
 
 typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_CSV, REPORT_PROMETHEUS } report_format;
 
 typedef struct {
-	char const *db_url;		/* --db: sqlite:PATH or postgresql://... */
-	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
-	char const *instance;		/* --instance, or NULL for the only one */
-	time_t now;
+	common_options common;
 	report_format format;
 	char const *html_file;		/* --html, or NULL */
 	bool phones;			/* --phones: list the phones of each anchor */
 } report_options;
 
 typedef struct {
-	char const *raddb_dir;		/* --config, or NULL */
-	char const *instance;		/* --instance: a phonecert instance of raddb_dir, or NULL for the only one */
-	anchor_file *anchors;		/* --capf/--lsc-ca/--manufacturing, in order */
-	size_t anchor_count;
-	time_t now;			/* --now, or 0: decide each handshake at its own time */
-	bool json;
+	common_options common;
 	char const *extract_dir;	/* --extract, or NULL */
 	char phone_mac[18];		/* --phone as AA-BB-CC-DD-EE-FF, or "" */
-	unsigned radius_port;		/* --radius-port, or 0 */
+	unsigned radius_port;		/* --radius-port, or 0: the ports the configuration listens on */
 	size_t max_flows;		/* --max-flows, or 0 for the default */
 	char const *file;		/* FILE, "-" for standard input */
 } capture_options;
 
 typedef struct {
+	common_options common;		/* raddb_dir: whose block_file, unless file */
 	bool unblock;			/* phonecert unblock: remove the entry */
 	char const *kind;		/* mac, device, serial */
 	char const *value;
 	char const *comment;		/* --comment, or NULL */
 	char const *file;		/* --file, or NULL: block_file of raddb_dir */
-	char const *raddb_dir;		/* --config, default /etc/freeradius/3.0 */
 } block_options;
 
 typedef struct {
-	char const *db_url;		/* --db: sqlite:PATH or postgresql://... */
-	char const *raddb_dir;		/* --config: where the migration files are, default /etc/freeradius/3.0 */
+	common_options common;		/* raddb_dir: where the migration files are */
 	bool check;			/* --check: say what is to apply, change nothing */
 } inventory_options;
 

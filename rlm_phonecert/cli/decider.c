@@ -67,13 +67,13 @@ static void print_warning(void *ctx, pc_problem const *problem)
 	print_problem("warning: ", problem);
 }
 
-int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor_file const *anchors,
-		 size_t anchor_count)
+int decider_load(decider *d, common_options const *options)
 {
 	bool refused;
 
-	if (raddb_dir ? anchors_from_raddb(d, raddb_dir, instance) < 0 : anchors_from_files(d, anchors, anchor_count) < 0) {
-		if (!raddb_dir) fprintf(stderr, "phonecert: out of memory\n");
+	if (options->raddb_dir ? anchors_from_raddb(d, options->raddb_dir, options->instance) < 0 :
+	    anchors_from_files(d, options->anchors, options->anchor_count) < 0) {
+		if (!options->raddb_dir) fprintf(stderr, "phonecert: out of memory\n");
 		return -1;
 	}
 	d->trust = pc_trust_build(d->anchors, d->anchor_count, d->phonecert ? d->phonecert->file : NULL,

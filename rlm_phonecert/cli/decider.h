@@ -29,14 +29,15 @@ typedef struct {
 } decider;
 
 /*
- * Load the anchors and policy of raddb_dir's phonecert instance (NULL: the
- * only one) when raddb_dir is not NULL, else the anchor files with the
- * default policy. Returns 0, or -1 after saying why on stderr
- * (every anchor the module would refuse is named, and from a raddb every
- * file it refuses because others can change it). decider_free() either way.
+ * Load the anchors and policy that options name (inspect's and capture's
+ * --config and --instance, or --capf/--lsc-ca/--manufacturing): those of
+ * the raddb's phonecert instance (NULL: the only one), else the anchor
+ * files with the default policy. Returns 0, or -1 after saying why on
+ * stderr (every anchor the module would refuse is named, and from a raddb
+ * every file it refuses because others can change it). decider_free()
+ * either way.
  */
-int decider_load(decider *d, char const *raddb_dir, char const *instance, anchor_file const *anchors,
-		 size_t anchor_count);
+int decider_load(decider *d, common_options const *options);
 void decider_free(decider *d);
 
 #endif

@@ -186,11 +186,7 @@ static void print_json(json_writer *w, inspection const *in, time_t now)
 		json_object_end(w);
 		return;
 	}
-	json_string(w, "subject", r->subject);
-	json_string(w, "issuer", r->issuer);
-	json_string(w, "serial", r->serial);
-	json_string(w, "not_before", r->not_before);
-	json_string(w, "not_after", r->not_after);
+	json_certificate(w, r);
 	json_string(w, "validity", in->validity);
 	json_int(w, "chain_length", in->chain_length);
 	json_bool(w, "phone", r->verdict != PC_VERDICT_NOT_PHONE);
@@ -225,8 +221,8 @@ static int inspect_all(decider const *d, inspect_options const *options)
 	int rc = EXIT_CLEAN;
 	size_t printed = 0;
 
-	pc_time_format(options->now, now, sizeof(now));
-	if (options->json) {
+	pc_time_format(options->common.now, now, sizeof(now));
+	if (options->common.json) {
 		json_init(&w, stdout);
 		json_object_begin(&w, NULL);
 		json_string(&w, "now", now);
@@ -235,16 +231,16 @@ static int inspect_all(decider const *d, inspect_options const *options)
 	for (size_t i = 0; i < options->cert_count; i++) {
 		inspection in = { 0 };
 
-		inspect_file(d, options->certs[i], options->now, &in);
+		inspect_file(d, options->certs[i], options->common.now, &in);
 		if (in.error[0]) fprintf(stderr, "phonecert: %s\n", in.error);
-		if (options->json) print_json(&w, &in, options->now);
+		if (options->common.json) print_json(&w, &in, options->common.now);
 		else if (!in.error[0]) {
 			if (printed++) putchar('\n');
-			print_text(&in, options->now, stdout);
+			print_text(&in, options->common.now, stdout);
 		}
 		rc = worse(rc, exit_code_of(&in));
 	}
-	if (options->json) {
+	if (options->common.json) {
 		json_array_end(&w);
 		json_object_end(&w);
 	}
@@ -256,7 +252,7 @@ int inspect_run(inspect_options const *options)
 	decider d = { 0 };
 	int rc = EXIT_TROUBLE;
 
-	if (decider_load(&d, options->raddb_dir, options->instance, options->anchors, options->anchor_count) == 0) rc = inspect_all(&d, options);
+	if (decider_load(&d, &options->common) == 0) rc = inspect_all(&d, options);
 	decider_free(&d);
 	return rc;
 }

@@ -248,7 +248,7 @@ static void check_same_subject(linter *l, pc_anchor const *anchor, pc_anchor_con
 /* (b) An expired anchor certificate verifies nothing; one about to expire soon will not. */
 static void check_expiry(linter *l, pc_anchor const *anchor, pc_anchor_config const *config, X509 *cert)
 {
-	time_t now = l->options->now, from, until;
+	time_t now = l->options->common.now, from, until;
 	char subject[512], when[PC_TIME_STRLEN];
 
 	(void)anchor;
@@ -325,7 +325,7 @@ static void check_gap(linter *l, pc_anchor const *anchor, pc_anchor_config const
 
 static void check_window(linter *l, pc_anchor const *anchor, pc_anchor_config const *config)
 {
-	time_t now = l->options->now, from, until;
+	time_t now = l->options->common.now, from, until;
 	char when[PC_TIME_STRLEN];
 
 	if (pc_anchor_accept_until(anchor, &until)) {
@@ -505,8 +505,8 @@ static void print_text(linter const *l, FILE *out)
 {
 	char now[PC_TIME_STRLEN], label[160];
 
-	pc_time_format(l->options->now, now, sizeof(now));
-	fprintf(out, "phonecert lint: %s, phonecert instance %s (%s) at %s\n", l->options->raddb_dir,
+	pc_time_format(l->options->common.now, now, sizeof(now));
+	fprintf(out, "phonecert lint: %s, phonecert instance %s (%s) at %s\n", l->options->common.raddb_dir,
 		l->phonecert->instance, l->phonecert->file, now);
 	if (l->first_flight) {
 		fprintf(out, "CertificateRequest of eap tls-config %s: %d CA names, about %d bytes with the server's "
@@ -533,9 +533,9 @@ static void print_json(linter const *l, json_writer *w)
 {
 	char now[PC_TIME_STRLEN];
 
-	pc_time_format(l->options->now, now, sizeof(now));
+	pc_time_format(l->options->common.now, now, sizeof(now));
 	json_object_begin(w, NULL);
-	json_string(w, "raddb", l->options->raddb_dir);
+	json_string(w, "raddb", l->options->common.raddb_dir);
 	json_string(w, "instance", l->phonecert->instance);
 	json_string(w, "phonecert_file", l->phonecert->file);
 	json_string(w, "now", now);
@@ -611,7 +611,7 @@ static int lint_instance(raddb *db, char const *instance, lint_options const *op
 
 	if (load(&l, instance) == 0) {
 		run_checks(&l);
-		if (options->json) print_json(&l, w);
+		if (options->common.json) print_json(&l, w);
 		else print_text(&l, stdout);
 		if (!l.trouble) rc = l.counts[SEVERITY_ERROR] + l.counts[SEVERITY_WARNING] ? EXIT_FINDINGS : EXIT_CLEAN;
 	}
@@ -630,7 +630,7 @@ static int worse(int a, int b)
 int lint_run(lint_options const *options)
 {
 	char err[1024];
-	raddb *db = raddb_open(options->raddb_dir, err, sizeof(err));
+	raddb *db = raddb_open(options->common.raddb_dir, err, sizeof(err));
 	size_t count;
 	json_writer w;
 	int rc = EXIT_CLEAN;
@@ -642,18 +642,18 @@ int lint_run(lint_options const *options)
 	json_init(&w, stdout);
 	count = raddb_instance_count(db);
 	/* --instance, or the only one: one report. Several: each in turn, in JSON {"instances": [...]}. */
-	if (options->instance || count <= 1) {
-		rc = lint_instance(db, options->instance, options, &w);
+	if (options->common.instance || count <= 1) {
+		rc = lint_instance(db, options->common.instance, options, &w);
 	} else {
-		if (options->json) {
+		if (options->common.json) {
 			json_object_begin(&w, NULL);
 			json_array_begin(&w, "instances");
 		}
 		for (size_t i = 0; i < count; i++) {
-			if (i && !options->json) putchar('\n');
+			if (i && !options->common.json) putchar('\n');
 			rc = worse(rc, lint_instance(db, raddb_instance_name(db, i), options, &w));
 		}
-		if (options->json) {
+		if (options->common.json) {
 			json_array_end(&w);
 			json_object_end(&w);
 		}

@@ -8,10 +8,11 @@
  * inventory the server writes, whether a rotation is done (report).
  *
  * This file parses the command line and hands each command its options;
- * inspect.c, capture.c, lint.c, report.c, block.c and inventory.c do the work.
+ * inspect.c, lint.c and block.c, and capture/, report/ and inventory/ (the
+ * database and inventory migrate) do the work.
  */
 #include "commands.h"
-#include "db.h"
+#include "inventory/db.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -23,7 +24,7 @@
 
 #include <openssl/crypto.h>
 
-#include "../core/policy.h"
+#include "../core/phone.h"
 #include "../core/timeutil.h"
 
 #ifndef PHONECERT_VERSION
@@ -66,7 +67,7 @@ static char const inspect_usage[] =
 	"  --lsc-ca FILE         an external LSC CA anchor, named likewise (repeatable)\n"
 	"  --manufacturing FILE  the manufacturing CA bundle (MICs)\n"
 	"  --now TIME            decide at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
-	"  --json                JSON output\n"
+	"  --json                JSON output (JSON Lines: one object, on one line)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"The MAC and identity bindings are checked as a correctly configured switch would send them:\n"
@@ -79,9 +80,10 @@ static char const capture_usage[] =
 	"                         [--now TIME] [--json] [--extract DIR] [--phone MAC|SEPxxxxxxxxxxxx]\n"
 	"                         [--radius-port PORT] [--max-flows N] FILE|-\n"
 	"Find every TLS handshake of a phone in a pcap or pcapng capture (- reads standard input):\n"
-	"EAP-TLS in RADIUS (UDP 1812, 1645) or EAPOL (802.1X, VLAN tagged too), and TLS over TCP on\n"
-	"any port. For each: the RADIUS facts, the TLS version, the phone's certificate, LSC or MIC,\n"
-	"the decision this configuration would take, what happened on the wire, and a diagnosis.\n"
+	"EAP-TLS in RADIUS (UDP 1812, 1645 and the auth ports of --config's listen sections) or EAPOL\n"
+	"(802.1X, VLAN tagged too), and TLS over TCP on any port. For each: the RADIUS facts, the TLS\n"
+	"version, the phone's certificate, LSC or MIC, the decision this configuration would take,\n"
+	"what happened on the wire, and a diagnosis.\n"
 	"\n"
 	"  --config RADDB_DIR    anchors and policy of a FreeRADIUS configuration (as inspect)\n"
 	"  --instance NAME       the phonecert instance when there are several\n"
@@ -89,10 +91,10 @@ static char const capture_usage[] =
 	"  --lsc-ca FILE         an external LSC CA anchor, named likewise (repeatable)\n"
 	"  --manufacturing FILE  the manufacturing CA bundle (MICs)\n"
 	"  --now TIME            decide at TIME, RFC 3339 UTC; default: each handshake's own time\n"
-	"  --json                one JSON object per handshake\n"
+	"  --json                JSON output (JSON Lines: one object per handshake, a line each)\n"
 	"  --extract DIR         write each certificate the phones sent to DIR as PEM\n"
 	"  --phone MAC|SEP...    only the handshakes of this phone\n"
-	"  --radius-port PORT    RADIUS also on this UDP port\n"
+	"  --radius-port PORT    RADIUS also on this UDP port, instead of the configuration's\n"
 	"  --max-flows N         flows in progress at once (default 1024; the oldest is reported early)\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -100,7 +102,8 @@ static char const capture_usage[] =
 	"(TLS 1.3, damaged) or none found, 2 usage, I/O or configuration error.\n";
 
 static char const lint_usage[] =
-	"Usage: phonecert lint [--instance NAME] [--check CHECK] [--now TIME] [--json] [RADDB_DIR]\n"
+	"Usage: phonecert lint [--config RADDB_DIR] [--instance NAME] [--check CHECK] [--now TIME] [--json]\n"
+	"       phonecert lint [OPTION]... RADDB_DIR\n"
 	"Check the phonecert anchors of a FreeRADIUS configuration (default " DEFAULT_RADDB_DIR ")\n"
 	"for what the module would refuse and for risks: files others than root and radiusd's user\n"
 	"can change, CAPF certificates sharing a DN, expired or expiring CA certificates, closed\n"
@@ -108,12 +111,13 @@ static char const lint_usage[] =
 	"phone CAs in eap's ca_file, eap's check_crl locking phones out, block_file entries that\n"
 	"block nothing.\n"
 	"\n"
-	"  --instance NAME  check only this phonecert instance (default: each in turn)\n"
-	"  --check CHECK    report only the findings of this check (file-writers, expiry, ...: the\n"
-	"                   names of phonecert(1)); the exit status counts only them\n"
-	"  --now TIME       check at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
-	"  --json           JSON output\n"
-	"  -h, --help       show this help\n"
+	"  --config RADDB_DIR  the configuration; RADDB_DIR after the options says the same\n"
+	"  --instance NAME     check only this phonecert instance (default: each in turn)\n"
+	"  --check CHECK       report only the findings of this check (file-writers, expiry, ...: the\n"
+	"                      names of phonecert(1)); the exit status counts only them\n"
+	"  --now TIME          check at TIME, RFC 3339 UTC (2026-12-31T23:59:59Z); default: now\n"
+	"  --json              JSON output (JSON Lines: one object, on one line)\n"
+	"  -h, --help          show this help\n"
 	"\n"
 	"The configuration is read by FreeRADIUS' own parser, as radiusd reads it.\n"
 	"Exit status: 0 no error or warning, 1 errors or warnings, 2 usage or I/O error, or a\n"
@@ -174,12 +178,59 @@ static char const inventory_usage[] =
 	"Exit status: 0 up to date (now), 1 --check: a migration is due, 2 usage, I/O or database error\n"
 	"(a migration that failed was rolled back).\n";
 
-/* Long-only options: values outside the character range. */
-enum { OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML,
-       OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS, OPT_COMMENT, OPT_FILE, OPT_CHECK };
+/*
+ *	The options: one table, one parser. Each command names the options it
+ *	takes; those of common_options mean the same in every command.
+ */
 
-/* An option handler's "parse the next one"; anything else is the exit code (--help: EXIT_CLEAN). */
+/* What getopt_long returns for each option: --help is also -h, the others are long only (outside the character range). */
+enum { OPT_END = 0, OPT_HELP = 'h', OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW,
+       OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML, OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS,
+       OPT_COMMENT, OPT_FILE, OPT_CHECK, OPT_CHECK_ONLY };
+
+static struct option const every_option[] = {
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "instance", required_argument, NULL, OPT_INSTANCE },
+	{ "capf", required_argument, NULL, OPT_CAPF },
+	{ "lsc-ca", required_argument, NULL, OPT_LSC_CA },
+	{ "manufacturing", required_argument, NULL, OPT_MANUFACTURING },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "phones", no_argument, NULL, OPT_PHONES },
+	{ "extract", required_argument, NULL, OPT_EXTRACT },
+	{ "phone", required_argument, NULL, OPT_PHONE },
+	{ "radius-port", required_argument, NULL, OPT_RADIUS_PORT },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "comment", required_argument, NULL, OPT_COMMENT },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "check", required_argument, NULL, OPT_CHECK },	/* lint: --check CHECK */
+	{ "check", no_argument, NULL, OPT_CHECK_ONLY },		/* inventory migrate: --check */
+};
+#define OPTION_COUNT (sizeof(every_option) / sizeof(every_option[0]))
+
+/* An option handler's "parse the next one", and the common options' "not one of mine"; anything else is the exit code (--help: EXIT_CLEAN). */
 #define GO_ON (-1)
+#define NOT_COMMON (-2)
+
+/*
+ * A command: the options it takes, what it does with its own, then with the
+ * words after them. options points to the command's options struct, which
+ * starts with common_options.
+ */
+typedef struct {
+	char const *name;		/* the word after phonecert */
+	char const *verb;		/* the word after that, or NULL: inventory migrate */
+	char const *usage;
+	int takes[OPTION_COUNT];	/* the options it takes besides --help, ending in OPT_END */
+	size_t options_size;
+	int (*option)(void *options, int option);	/* one of its own (optarg: the value): GO_ON, or the exit code;
+							   NULL when it takes only common ones */
+	int (*run)(void *options, int argc, char **argv);	/* the words at argv[optind..], what must go together, then the command */
+} cli_command;
 
 static int usage_error(char const *command, char const *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_error(char const *command, char const *fmt, ...)
@@ -204,103 +255,128 @@ static int option_error(char const *command, int result, char **argv)
 	return usage_error(command, "unknown option '%s'", word);
 }
 
-/* --now TIME of command: GO_ON, or the exit code. */
-static int now_option(char const *command, time_t *now)
+static bool add_anchor_file(common_options *common, pc_anchor_kind kind, char const *file)
 {
-	if (pc_time_parse(optarg, now)) return GO_ON;
-	return usage_error(command, "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
-}
-
-static bool add_anchor_file(anchor_file **anchors, size_t *count, pc_anchor_kind kind, char const *file)
-{
-	anchor_file *grown = realloc(*anchors, (*count + 1) * sizeof(*grown));
+	anchor_file *grown = realloc(common->anchors, (common->anchor_count + 1) * sizeof(*grown));
 
 	if (!grown) return false;
-	*anchors = grown;
-	grown[(*count)++] = (anchor_file) { .kind = kind, .file = file };
+	common->anchors = grown;
+	grown[common->anchor_count++] = (anchor_file) { .kind = kind, .file = file };
 	return true;
 }
 
 /* --capf, --lsc-ca, --manufacturing: GO_ON, or the exit code. */
-static int anchor_option(int option, anchor_file **anchors, size_t *count)
+static int anchor_option(common_options *common, int option)
 {
 	pc_anchor_kind kind = option == OPT_CAPF ? PC_ANCHOR_CAPF :
 			      option == OPT_LSC_CA ? PC_ANCHOR_LSC_CA : PC_ANCHOR_MANUFACTURING;
 
-	if (!add_anchor_file(anchors, count, kind, optarg)) {
+	if (!add_anchor_file(common, kind, optarg)) {
 		fprintf(stderr, "phonecert: out of memory\n");
 		return EXIT_TROUBLE;
 	}
 	return GO_ON;
 }
 
-/* One inspect option; returns GO_ON, or the exit code. */
-static int inspect_option(int option, inspect_options *options, char **argv)
+/* One of common_options' options: GO_ON, the exit code, or NOT_COMMON. */
+static int common_option(char const *command, common_options *common, int option)
 {
+	char err[512];
+
 	switch (option) {
-	case 'h':
-		fputs(inspect_usage, stdout);
-		return EXIT_CLEAN;
-	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
-	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
-	case OPT_NOW: return now_option("inspect", &options->now);
-	case OPT_JSON: options->json = true; return GO_ON;
+	case OPT_CONFIG: common->raddb_dir = optarg; return GO_ON;
+	case OPT_INSTANCE: common->instance = optarg; return GO_ON;
+	case OPT_JSON: common->json = true; return GO_ON;
+	case OPT_NOW:
+		common->now_given = true;
+		if (pc_time_parse(optarg, &common->now)) return GO_ON;
+		return usage_error(command, "--now %s is not an RFC 3339 UTC time such as 2026-12-31T23:59:59Z", optarg);
+	case OPT_DB:
+		if (!db_url_check(optarg, err, sizeof(err))) return usage_error(command, "--db %s", err);
+		common->db_url = optarg;
+		return GO_ON;
 	case OPT_CAPF:
 	case OPT_LSC_CA:
 	case OPT_MANUFACTURING:
-		return anchor_option(option, &options->anchors, &options->anchor_count);
+		return anchor_option(common, option);
 	}
-	return option_error("inspect", option, argv);
+	return NOT_COMMON;
 }
 
-/* The anchors come from a raddb or from files: one of them, not both. */
-static int check_anchor_source(char const *command, char const *raddb_dir, char const *instance, size_t anchor_count)
+/* The struct option of each option the command takes, for getopt_long. */
+static void long_options_of(cli_command const *c, struct option out[OPTION_COUNT + 1])
 {
-	if (raddb_dir && anchor_count) {
+	size_t n = 0;
+
+	out[n++] = every_option[0];	/* --help */
+	for (int const *id = c->takes; *id != OPT_END; id++) {
+		for (size_t i = 0; i < OPTION_COUNT; i++) {
+			if (every_option[i].val == *id) out[n++] = every_option[i];
+		}
+	}
+	out[n] = (struct option) { 0 };
+}
+
+/* The options of a command line: GO_ON, or the exit code (--help: EXIT_CLEAN). */
+static int parse_options(cli_command const *c, void *options, int argc, char **argv)
+{
+	struct option long_options[OPTION_COUNT + 1];
+	int option, rc = GO_ON;
+
+	long_options_of(c, long_options);
+	while (rc == GO_ON && (option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		if (option == OPT_HELP) {
+			fputs(c->usage, stdout);
+			return EXIT_CLEAN;
+		}
+		if (option == ':' || option == '?') return option_error(c->name, option, argv);
+		rc = common_option(c->name, options, option);
+		if (rc == NOT_COMMON) rc = c->option(options, option);
+	}
+	return rc;
+}
+
+/* The configuration of a command that has a default one. */
+static void default_config(common_options *common)
+{
+	if (!common->raddb_dir) common->raddb_dir = DEFAULT_RADDB_DIR;
+}
+
+/* report and inventory migrate: an inventory (--db), and no words after the options. */
+static int check_inventory_command(char const *command, common_options *common, int argc, char **argv)
+{
+	if (optind < argc) return usage_error(command, "unexpected argument '%s'", argv[optind]);
+	if (!common->db_url) return usage_error(command, "no inventory: give --db sqlite:PATH or --db postgresql://...");
+	default_config(common);
+	return GO_ON;
+}
+
+/*
+ *	inspect and capture: the anchors come from a raddb or from files, one of
+ *	them, not both.
+ */
+static int check_anchor_source(char const *command, common_options const *common)
+{
+	if (common->raddb_dir && common->anchor_count) {
 		return usage_error(command, "--config and --capf/--lsc-ca/--manufacturing exclude each other");
 	}
-	if (instance && !raddb_dir) return usage_error(command, "--instance goes with --config");
-	if (!raddb_dir && !anchor_count) {
+	if (common->instance && !common->raddb_dir) return usage_error(command, "--instance goes with --config");
+	if (!common->raddb_dir && !common->anchor_count) {
 		return usage_error(command, "no anchors: give --config RADDB_DIR, or --capf/--lsc-ca/--manufacturing FILE");
 	}
 	return GO_ON;
 }
 
-/* After the options: the combination must make sense before anything is read. */
-static int inspect_arguments(inspect_options *options, int argc, char **argv)
+static int inspect_command(void *options, int argc, char **argv)
 {
-	int rc = check_anchor_source("inspect", options->raddb_dir, options->instance, options->anchor_count);
+	inspect_options *o = options;
+	int rc = check_anchor_source("inspect", &o->common);
 
-	options->certs = argv + optind;
-	options->cert_count = (size_t)(argc - optind);
 	if (rc != GO_ON) return rc;
-	if (options->cert_count == 0) return usage_error("inspect", "no certificate file to inspect");
-	return GO_ON;
-}
-
-static int run_inspect(int argc, char **argv)
-{
-	static struct option const long_options[] = {
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "instance", required_argument, NULL, OPT_INSTANCE },
-		{ "capf", required_argument, NULL, OPT_CAPF },
-		{ "lsc-ca", required_argument, NULL, OPT_LSC_CA },
-		{ "manufacturing", required_argument, NULL, OPT_MANUFACTURING },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	inspect_options options = { .now = time(NULL) };
-	int option, rc = GO_ON;
-
-	while (rc == GO_ON && (option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		rc = inspect_option(option, &options, argv);
-	}
-	if (rc == GO_ON) rc = inspect_arguments(&options, argc, argv);
-	if (rc == GO_ON) rc = inspect_run(&options);
-	free(options.anchors);
-	return rc;
+	o->certs = argv + optind;
+	o->cert_count = (size_t)(argc - optind);
+	if (o->cert_count == 0) return usage_error("inspect", "no certificate file to inspect");
+	return inspect_run(o);
 }
 
 /* --phone: a MAC in any switch form, or a CUCM device name SEP<12 hex digits>. */
@@ -322,247 +398,201 @@ static bool parse_count(char const *text, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/* One capture option; returns GO_ON, or the exit code. */
-static int capture_option(int option, capture_options *options, char **argv)
+static int capture_option(void *options, int option)
 {
+	capture_options *o = options;
 	unsigned long value;
 
 	switch (option) {
-	case 'h':
-		fputs(capture_usage, stdout);
-		return EXIT_CLEAN;
-	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
-	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
-	case OPT_NOW: return now_option("capture", &options->now);
-	case OPT_JSON: options->json = true; return GO_ON;
-	case OPT_EXTRACT: options->extract_dir = optarg; return GO_ON;
+	case OPT_EXTRACT: o->extract_dir = optarg; return GO_ON;
 	case OPT_PHONE:
-		if (!parse_phone(optarg, options->phone_mac)) {
-			return usage_error("capture", "--phone %s is neither a MAC address nor a device name SEP<12 hex digits>", optarg);
-		}
-		return GO_ON;
+		if (parse_phone(optarg, o->phone_mac)) return GO_ON;
+		return usage_error("capture", "--phone %s is neither a MAC address nor a device name SEP<12 hex digits>", optarg);
 	case OPT_RADIUS_PORT:
 		if (!parse_count(optarg, 65535, &value)) return usage_error("capture", "--radius-port %s is not a port (1-65535)", optarg);
-		options->radius_port = (unsigned)value;
+		o->radius_port = (unsigned)value;
 		return GO_ON;
-	case OPT_MAX_FLOWS:
-		if (!parse_count(optarg, 1000000, &value)) return usage_error("capture", "--max-flows %s: 1 to 1000000", optarg);
-		options->max_flows = value;
-		return GO_ON;
-	case OPT_CAPF:
-	case OPT_LSC_CA:
-	case OPT_MANUFACTURING:
-		return anchor_option(option, &options->anchors, &options->anchor_count);
 	}
-	return option_error("capture", option, argv);
-}
-
-static int capture_arguments(capture_options *options, int argc, char **argv)
-{
-	int rc = check_anchor_source("capture", options->raddb_dir, options->instance, options->anchor_count);
-
-	if (rc != GO_ON) return rc;
-	if (argc - optind != 1) return usage_error("capture", "one capture FILE (or - for standard input)");
-	options->file = argv[optind];
+	/* OPT_MAX_FLOWS */
+	if (!parse_count(optarg, 1000000, &value)) return usage_error("capture", "--max-flows %s: 1 to 1000000", optarg);
+	o->max_flows = value;
 	return GO_ON;
 }
 
-static int run_capture(int argc, char **argv)
+static int capture_command(void *options, int argc, char **argv)
 {
-	static struct option const long_options[] = {
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "instance", required_argument, NULL, OPT_INSTANCE },
-		{ "capf", required_argument, NULL, OPT_CAPF },
-		{ "lsc-ca", required_argument, NULL, OPT_LSC_CA },
-		{ "manufacturing", required_argument, NULL, OPT_MANUFACTURING },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "extract", required_argument, NULL, OPT_EXTRACT },
-		{ "phone", required_argument, NULL, OPT_PHONE },
-		{ "radius-port", required_argument, NULL, OPT_RADIUS_PORT },
-		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	capture_options options = { 0 };
-	int option, rc = GO_ON;
+	capture_options *o = options;
+	int rc = check_anchor_source("capture", &o->common);
 
-	while (rc == GO_ON && (option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		rc = capture_option(option, &options, argv);
-	}
-	if (rc == GO_ON) rc = capture_arguments(&options, argc, argv);
-	if (rc == GO_ON) rc = capture_run(&options);
-	free(options.anchors);
-	return rc;
+	if (rc != GO_ON) return rc;
+	if (argc - optind != 1) return usage_error("capture", "one capture FILE (or - for standard input)");
+	o->file = argv[optind];
+	return capture_run(o);
 }
 
-static int run_lint(int argc, char **argv)
+/* --check CHECK */
+static int lint_option(void *options, int option)
 {
-	static struct option const long_options[] = {
-		{ "instance", required_argument, NULL, OPT_INSTANCE },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "check", required_argument, NULL, OPT_CHECK },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	lint_options options = { .raddb_dir = DEFAULT_RADDB_DIR, .now = time(NULL) };
-	int option;
+	lint_options *o = options;
 
-	while ((option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		if (option == 'h') {
-			fputs(lint_usage, stdout);
-			return EXIT_CLEAN;
-		} else if (option == OPT_JSON) {
-			options.json = true;
-		} else if (option == OPT_INSTANCE) {
-			options.instance = optarg;
-		} else if (option == OPT_CHECK) {
-			if (!lint_check_known(optarg)) return usage_error("lint", "unknown check '%s' (see phonecert(1), lint)", optarg);
-			options.check = optarg;
-		} else if (option == OPT_NOW) {
-			int rc = now_option("lint", &options.now);
+	(void)option;
+	if (!lint_check_known(optarg)) return usage_error("lint", "unknown check '%s' (see phonecert(1), lint)", optarg);
+	o->check = optarg;
+	return GO_ON;
+}
 
-			if (rc != GO_ON) return rc;
-		} else {
-			return option_error("lint", option, argv);
-		}
-	}
+/* lint's RADDB_DIR after the options: another way to say --config, as scripts written before it say it. */
+static int lint_command(void *options, int argc, char **argv)
+{
+	lint_options *o = options;
+
 	if (argc - optind > 1) return usage_error("lint", "one RADDB_DIR at most, got '%s' and '%s'", argv[optind], argv[optind + 1]);
-	if (argc - optind == 1) options.raddb_dir = argv[optind];
-	return lint_run(&options);
+	if (argc - optind == 1) {
+		if (o->common.raddb_dir) {
+			return usage_error("lint", "--config %s and RADDB_DIR %s: give one of them", o->common.raddb_dir, argv[optind]);
+		}
+		o->common.raddb_dir = argv[optind];
+	}
+	default_config(&o->common);
+	return lint_run(o);
 }
 
-/* One report option; returns GO_ON, or the exit code. */
-static int report_option(int option, report_options *options, char **argv)
+static int report_option(void *options, int option)
 {
-	char err[512];
+	report_options *o = options;
 
 	switch (option) {
-	case 'h':
-		fputs(report_usage, stdout);
-		return EXIT_CLEAN;
-	case OPT_DB:
-		if (!db_url_check(optarg, err, sizeof(err))) return usage_error("report", "--db %s", err);
-		options->db_url = optarg;
-		return GO_ON;
-	case OPT_CONFIG: options->raddb_dir = optarg; return GO_ON;
-	case OPT_INSTANCE: options->instance = optarg; return GO_ON;
-	case OPT_NOW: return now_option("report", &options->now);
 	case OPT_FORMAT:
-		if (strcmp(optarg, "text") == 0) options->format = REPORT_TEXT;
-		else if (strcmp(optarg, "json") == 0) options->format = REPORT_JSON;
-		else if (strcmp(optarg, "csv") == 0) options->format = REPORT_CSV;
-		else if (strcmp(optarg, "prometheus") == 0) options->format = REPORT_PROMETHEUS;
+		if (strcmp(optarg, "text") == 0) o->format = REPORT_TEXT;
+		else if (strcmp(optarg, "json") == 0) o->format = REPORT_JSON;
+		else if (strcmp(optarg, "csv") == 0) o->format = REPORT_CSV;
+		else if (strcmp(optarg, "prometheus") == 0) o->format = REPORT_PROMETHEUS;
 		else return usage_error("report", "--format %s: text, json, csv or prometheus", optarg);
 		return GO_ON;
 	case OPT_HTML:
 		if (!optarg[0]) return usage_error("report", "--html needs a file name");
-		options->html_file = optarg;
+		o->html_file = optarg;
 		return GO_ON;
-	case OPT_PHONES: options->phones = true; return GO_ON;
 	}
-	return option_error("report", option, argv);
+	/* OPT_PHONES */
+	o->phones = true;
+	return GO_ON;
 }
 
-static int run_report(int argc, char **argv)
+static int report_command(void *options, int argc, char **argv)
 {
-	static struct option const long_options[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "instance", required_argument, NULL, OPT_INSTANCE },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "html", required_argument, NULL, OPT_HTML },
-		{ "phones", no_argument, NULL, OPT_PHONES },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	report_options options = { .raddb_dir = DEFAULT_RADDB_DIR, .now = time(NULL), .format = REPORT_TEXT };
-	int option, rc = GO_ON;
+	int rc = check_inventory_command("report", options, argc, argv);
 
-	while (rc == GO_ON && (option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		rc = report_option(option, &options, argv);
-	}
-	if (rc != GO_ON) return rc;
-	if (optind < argc) return usage_error("report", "unexpected argument '%s'", argv[optind]);
-	if (!options.db_url) return usage_error("report", "no inventory: give --db sqlite:PATH or --db postgresql://...");
-	return report_run(&options);
+	return rc == GO_ON ? report_run(options) : rc;
 }
 
-/* phonecert block / unblock (argv[0] says which). */
-static int run_block(int argc, char **argv)
+/* --comment (block only: unblock does not take it) and --file. */
+static int block_option(void *options, int option)
 {
-	static struct option const long_options[] = {
-		{ "comment", required_argument, NULL, OPT_COMMENT },
-		{ "file", required_argument, NULL, OPT_FILE },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	block_options options = { .unblock = strcmp(argv[0], "unblock") == 0, .raddb_dir = DEFAULT_RADDB_DIR };
-	bool config_given = false;
-	int option;
+	block_options *o = options;
 
-	while ((option = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		if (option == 'h') {
-			fputs(block_usage, stdout);
+	if (option == OPT_COMMENT) o->comment = optarg;
+	else o->file = optarg;
+	return GO_ON;
+}
+
+static int block_or_unblock(block_options *o, char const *command, int argc, char **argv)
+{
+	o->unblock = strcmp(command, "unblock") == 0;
+	if (o->file && o->common.raddb_dir) return usage_error(command, "--file and --config exclude each other");
+	if (argc - optind != 2) return usage_error(command, "give KIND VALUE: mac MAC, device SEP<MAC> or serial ANCHOR:HEX");
+	o->kind = argv[optind];
+	o->value = argv[optind + 1];
+	default_config(&o->common);
+	return block_run(o);
+}
+
+static int block_command(void *options, int argc, char **argv)
+{
+	return block_or_unblock(options, "block", argc, argv);
+}
+
+static int unblock_command(void *options, int argc, char **argv)
+{
+	return block_or_unblock(options, "unblock", argc, argv);
+}
+
+/* --check (a flag here) */
+static int inventory_option(void *options, int option)
+{
+	inventory_options *o = options;
+
+	(void)option;
+	o->check = true;
+	return GO_ON;
+}
+
+static int inventory_command(void *options, int argc, char **argv)
+{
+	int rc = check_inventory_command("inventory", options, argc, argv);
+
+	return rc == GO_ON ? inventory_migrate_run(options) : rc;
+}
+
+static cli_command const commands[] = {
+	{ "inspect", NULL, inspect_usage,
+	  { OPT_CONFIG, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON },
+	  sizeof(inspect_options), NULL, inspect_command },
+	{ "capture", NULL, capture_usage,
+	  { OPT_CONFIG, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW, OPT_JSON, OPT_EXTRACT, OPT_PHONE,
+	    OPT_RADIUS_PORT, OPT_MAX_FLOWS },
+	  sizeof(capture_options), capture_option, capture_command },
+	{ "lint", NULL, lint_usage, { OPT_CONFIG, OPT_INSTANCE, OPT_CHECK, OPT_NOW, OPT_JSON },
+	  sizeof(lint_options), lint_option, lint_command },
+	{ "report", NULL, report_usage, { OPT_DB, OPT_CONFIG, OPT_INSTANCE, OPT_NOW, OPT_FORMAT, OPT_HTML, OPT_PHONES },
+	  sizeof(report_options), report_option, report_command },
+	{ "block", NULL, block_usage, { OPT_COMMENT, OPT_FILE, OPT_CONFIG },
+	  sizeof(block_options), block_option, block_command },
+	{ "unblock", NULL, block_usage, { OPT_FILE, OPT_CONFIG },
+	  sizeof(block_options), block_option, unblock_command },
+	{ "inventory", "migrate", inventory_usage, { OPT_DB, OPT_CONFIG, OPT_CHECK_ONLY },
+	  sizeof(inventory_options), inventory_option, inventory_command },
+};
+
+static cli_command const *find_command(char const *name)
+{
+	for (size_t i = 0; name && i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name) == 0) return &commands[i];
+	}
+	return NULL;
+}
+
+static bool is_help(char const *word)
+{
+	return strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0;
+}
+
+/* A command's own arguments, with the command (or its verb) in argv[0]'s place for getopt. */
+static int run_command(cli_command const *c, int argc, char **argv)
+{
+	common_options *options;
+	int rc;
+
+	if (c->verb) {
+		if (argc >= 2 && is_help(argv[1])) {
+			fputs(c->usage, stdout);
 			return EXIT_CLEAN;
-		} else if (option == OPT_COMMENT && !options.unblock) {
-			options.comment = optarg;
-		} else if (option == OPT_FILE) {
-			options.file = optarg;
-		} else if (option == OPT_CONFIG) {
-			options.raddb_dir = optarg;
-			config_given = true;
-		} else {
-			return option_error(argv[0], option, argv);
 		}
+		if (argc < 2 || strcmp(argv[1], c->verb) != 0) return usage_error(c->name, "the subcommand is %s", c->verb);
+		argc--;
+		argv++;
 	}
-	if (options.file && config_given) return usage_error(argv[0], "--file and --config exclude each other");
-	if (argc - optind != 2) return usage_error(argv[0], "give KIND VALUE: mac MAC, device SEP<MAC> or serial ANCHOR:HEX");
-	options.kind = argv[optind];
-	options.value = argv[optind + 1];
-	return block_run(&options);
-}
-
-/* phonecert inventory migrate: the one subcommand so far. */
-static int run_inventory(int argc, char **argv)
-{
-	static struct option const long_options[] = {
-		{ "db", required_argument, NULL, OPT_DB },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	inventory_options options = { .raddb_dir = DEFAULT_RADDB_DIR };
-	char err[512];
-	int option;
-
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(inventory_usage, stdout);
-		return EXIT_CLEAN;
+	options = calloc(1, c->options_size);
+	if (!options) {
+		fprintf(stderr, "phonecert: out of memory\n");
+		return EXIT_TROUBLE;
 	}
-	if (argc < 2 || strcmp(argv[1], "migrate") != 0) return usage_error("inventory", "the subcommand is migrate");
-	while ((option = getopt_long(argc - 1, argv + 1, ":h", long_options, NULL)) != -1) {
-		if (option == 'h') {
-			fputs(inventory_usage, stdout);
-			return EXIT_CLEAN;
-		} else if (option == OPT_DB) {
-			if (!db_url_check(optarg, err, sizeof(err))) return usage_error("inventory", "--db %s", err);
-			options.db_url = optarg;
-		} else if (option == OPT_CONFIG) {
-			options.raddb_dir = optarg;
-		} else if (option == OPT_CHECK) {
-			options.check = true;
-		} else {
-			return option_error("inventory", option, argv + 1);
-		}
-	}
-	if (optind < argc - 1) return usage_error("inventory", "unexpected argument '%s'", argv[optind + 1]);
-	if (!options.db_url) return usage_error("inventory", "no inventory: give --db sqlite:PATH or --db postgresql://...");
-	return inventory_migrate_run(&options);
+	options->now = time(NULL);
+	rc = parse_options(c, options, argc, argv);
+	if (rc == GO_ON) rc = c->run(options, argc, argv);
+	free(options->anchors);
+	free(options);
+	return rc;
 }
 
 static int show_version(void)
@@ -574,28 +604,18 @@ static int show_version(void)
 
 int main(int argc, char **argv)
 {
-	char const *command = argc > 1 ? argv[1] : NULL;
+	char const *name = argc > 1 ? argv[1] : NULL;
+	cli_command const *c = find_command(name);
 
 	opterr = 0;	/* our own messages, which name the command */
-	if (!command) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock or inventory");
-	if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
-		if (argc > 2 && strcmp(argv[2], "inspect") == 0) fputs(inspect_usage, stdout);
-		else if (argc > 2 && strcmp(argv[2], "capture") == 0) fputs(capture_usage, stdout);
-		else if (argc > 2 && strcmp(argv[2], "lint") == 0) fputs(lint_usage, stdout);
-		else if (argc > 2 && strcmp(argv[2], "report") == 0) fputs(report_usage, stdout);
-		else if (argc > 2 && (strcmp(argv[2], "block") == 0 || strcmp(argv[2], "unblock") == 0)) fputs(block_usage, stdout);
-		else if (argc > 2 && strcmp(argv[2], "inventory") == 0) fputs(inventory_usage, stdout);
-		else fputs(main_usage, stdout);
+	if (!name) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock or inventory");
+	if (is_help(name) || strcmp(name, "help") == 0) {
+		c = argc > 2 ? find_command(argv[2]) : NULL;
+		fputs(c ? c->usage : main_usage, stdout);
 		return EXIT_CLEAN;
 	}
-	if (strcmp(command, "--version") == 0 || strcmp(command, "-V") == 0) return show_version();
-	/* The command's own arguments, with the command in argv[0]'s place for getopt. */
-	if (strcmp(command, "inspect") == 0) return run_inspect(argc - 1, argv + 1);
-	if (strcmp(command, "capture") == 0) return run_capture(argc - 1, argv + 1);
-	if (strcmp(command, "lint") == 0) return run_lint(argc - 1, argv + 1);
-	if (strcmp(command, "report") == 0) return run_report(argc - 1, argv + 1);
-	if (strcmp(command, "block") == 0 || strcmp(command, "unblock") == 0) return run_block(argc - 1, argv + 1);
-	if (strcmp(command, "inventory") == 0) return run_inventory(argc - 1, argv + 1);
-	if (command[0] == '-') return usage_error(NULL, "unknown option '%s'", command);
-	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock or inventory", command);
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) return show_version();
+	if (c) return run_command(c, argc - 1, argv + 1);
+	if (name[0] == '-') return usage_error(NULL, "unknown option '%s'", name);
+	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock or inventory", name);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "output.h"
+#include "commands.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -55,23 +56,16 @@ void json_write_string(FILE *out, char const *value)
 	fputc('"', out);
 }
 
-static void indent(json_writer *w)
-{
-	for (int i = 0; i < w->depth; i++) fputs("  ", w->out);
-}
-
-/* The comma, line break, indentation and "key": before a value. Nesting deeper than JSON_MAX_DEPTH is a caller's bug. */
+/* The comma and "key": before a value. Nesting deeper than JSON_MAX_DEPTH is a caller's bug. */
 static void begin_value(json_writer *w, char const *key)
 {
 	if (w->depth > 0 && w->depth <= JSON_MAX_DEPTH) {
 		if (w->has_members[w->depth - 1]) fputc(',', w->out);
 		w->has_members[w->depth - 1] = true;
-		fputc('\n', w->out);
-		indent(w);
 	}
 	if (key) {
 		json_write_string(w->out, key);
-		fputs(": ", w->out);
+		fputc(':', w->out);
 	}
 }
 
@@ -83,15 +77,10 @@ static void open_container(json_writer *w, char const *key, char bracket)
 	w->depth++;
 }
 
+/* A value at the top ends its line: JSON Lines. */
 static void close_container(json_writer *w, char bracket)
 {
-	bool had_members = w->depth <= JSON_MAX_DEPTH && w->has_members[w->depth - 1];
-
 	w->depth--;
-	if (had_members) {
-		fputc('\n', w->out);
-		indent(w);
-	}
 	fputc(bracket, w->out);
 	if (w->depth == 0) fputc('\n', w->out);
 }
@@ -125,16 +114,47 @@ void json_optional(json_writer *w, char const *key, char const *value)
 	json_string(w, key, value && *value ? value : NULL);
 }
 
+static void string_members(json_writer *w, bool optional, va_list ap)
+{
+	char const *key, *value;
+
+	while ((key = va_arg(ap, char const *))) {
+		value = va_arg(ap, char const *);
+		if (optional) json_optional(w, key, value);
+		else json_string(w, key, value);
+	}
+}
+
+void json_strings(json_writer *w, ...)
+{
+	va_list ap;
+
+	va_start(ap, w);
+	string_members(w, false, ap);
+	va_end(ap);
+}
+
+void json_optionals(json_writer *w, ...)
+{
+	va_list ap;
+
+	va_start(ap, w);
+	string_members(w, true, ap);
+	va_end(ap);
+}
+
 void json_identity(json_writer *w, char const *key, pc_identity const *id)
 {
 	json_object_begin(w, key);
-	json_optional(w, "common_name", id->cn);
-	json_optional(w, "device_name", id->device_name);
-	json_optional(w, "model", id->model);
-	json_optional(w, "mac", id->mac);
-	json_optional(w, "pid", id->pid);
-	json_optional(w, "sn", id->sn);
+	json_optionals(w, "common_name", id->cn, "device_name", id->device_name, "model", id->model, "mac", id->mac,
+		       "pid", id->pid, "sn", id->sn, NULL);
 	json_object_end(w);
+}
+
+void json_certificate(json_writer *w, pc_result const *r)
+{
+	json_strings(w, "subject", r->subject, "issuer", r->issuer, "serial", r->serial, "not_before", r->not_before,
+		     "not_after", r->not_after, NULL);
 }
 
 void text_field(FILE *out, char const *label, char const *fmt, ...)
@@ -155,4 +175,16 @@ char const *text_escape(char const *value, char *buf, size_t len)
 {
 	pc_escape(buf, len, value, PC_ESCAPE_TEXT);
 	return buf;
+}
+
+int trouble(char const *command, char const *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "phonecert%s%s: ", command ? " " : "", command ? command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_TROUBLE;
 }

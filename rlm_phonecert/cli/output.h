@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Output for the phonecert tool: aligned "label: value" text for people, and
- * a small streaming JSON writer for scripts.
+ * a small streaming JSON writer for scripts. The JSON is JSON Lines: each
+ * object at the top is written compact, on one line of its own (what
+ * --json and report --format json write, in every command), so that any
+ * JSON parser reads each line, and a stream can be read line by line.
  *
  * The JSON writer always produces valid JSON, whatever the strings hold:
  * certificate subjects, file names and config values come from outside, so
@@ -17,6 +20,7 @@
 #include <stdio.h>
 
 #include "../core/phone.h"
+#include "../core/verify.h"
 
 #define JSON_MAX_DEPTH 16
 
@@ -41,8 +45,15 @@ void json_int(json_writer *w, char const *key, long long value);
 /* value, or null when it is NULL or empty. */
 void json_optional(json_writer *w, char const *key, char const *value);
 
+/* String members in a row: key, value, key, value..., NULL; json_string's, or json_optional's. */
+void json_strings(json_writer *w, ...) __attribute__((sentinel));
+void json_optionals(json_writer *w, ...) __attribute__((sentinel));
+
 /* A phone's identity parsed from its certificate: common_name, device_name, model, mac, pid, sn. */
 void json_identity(json_writer *w, char const *key, pc_identity const *id);
+
+/* The certificate a decision was made on (inspect, capture): subject, issuer, serial, not_before, not_after. */
+void json_certificate(json_writer *w, pc_result const *r);
 
 /* value as a JSON string literal, quotes included. */
 void json_write_string(FILE *out, char const *value);
@@ -52,6 +63,9 @@ void json_write_string(FILE *out, char const *value);
 
 /* value (NULL: "") escaped for a person (pc_escape, PC_ESCAPE_TEXT) into buf, cut to fit; returns buf. */
 char const *text_escape(char const *value, char *buf, size_t len);
+
+/* "phonecert: message" (command NULL) or "phonecert COMMAND: message" on stderr; returns EXIT_TROUBLE. */
+int trouble(char const *command, char const *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "  label:      value" with the values of one block aligned, value escaped; nothing for a NULL or empty value. */
 void text_field(FILE *out, char const *label, char const *fmt, ...) __attribute__((format(printf, 3, 4)));

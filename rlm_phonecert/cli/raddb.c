@@ -7,11 +7,13 @@ RCSID("$Id$")
 #include <freeradius/radiusd.h>
 
 #include <fnmatch.h>
+#include <netdb.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "../config/dictionary.h"
 #include "../config/phonecert_conf.h"
+#include "../core/text.h"
 #include "raddb.h"
 
 /* Debian's FreeRADIUS keeps its dictionaries here (radiusd.conf's dictdir). */
@@ -44,17 +46,6 @@ struct raddb {
 	size_t		count;
 };
 
-static int fail(char *err, size_t len, char const *fmt, ...) CC_HINT(format (printf, 3, 4));
-static int fail(char *err, size_t len, char const *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* As radmin does: FreeRADIUS' messages on stderr, plain, without timestamps. */
 static int start_freeradius(char const *dir, char *err, size_t len)
 {
@@ -62,7 +53,7 @@ static int start_freeradius(char const *dir, char *err, size_t len)
 
 	if (started) return 0;
 	if (fr_check_lib_magic(RADIUSD_MAGIC_NUMBER) < 0) {
-		return fail(err, len, "libfreeradius is not the FreeRADIUS phonecert was built against "
+		return pc_fail(err, len, "libfreeradius is not the FreeRADIUS phonecert was built against "
 			    "(rebuild phonecert after upgrading FreeRADIUS): %s", fr_strerror());
 	}
 	default_log.dst = L_DST_STDERR;
@@ -70,10 +61,10 @@ static int start_freeradius(char const *dir, char *err, size_t len)
 	rad_debug_lvl = 1;	/* FreeRADIUS prints no timestamps at debug levels 1 and 2 */
 	/* Unlang in the virtual servers is compiled while it is read: the dictionaries come first. */
 	if (dict_init(FREERADIUS_DICTDIR, RADIUS_DICTIONARY) < 0) {
-		return fail(err, len, "cannot read the dictionaries in " FREERADIUS_DICTDIR ": %s", fr_strerror());
+		return pc_fail(err, len, "cannot read the dictionaries in " FREERADIUS_DICTDIR ": %s", fr_strerror());
 	}
 	if (dict_read(dir, RADIUS_DICTIONARY) == -1) {
-		return fail(err, len, "cannot read %s/" RADIUS_DICTIONARY ": %s", dir, fr_strerror());
+		return pc_fail(err, len, "cannot read %s/" RADIUS_DICTIONARY ": %s", dir, fr_strerror());
 	}
 	started = true;
 	return 0;
@@ -205,13 +196,13 @@ static int read_in_child(char const *path, char *err, size_t len)
 	int status;
 	pid_t pid;
 
-	if (!log) return fail(err, len, "cannot make a temporary file: %s", strerror(errno));
+	if (!log) return pc_fail(err, len, "cannot make a temporary file: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) read_and_exit(path, log);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
 		fclose(log);
-		return fail(err, len, "cannot read %s in a child process: %s", path, strerror(errno));
+		return pc_fail(err, len, "cannot read %s in a child process: %s", path, strerror(errno));
 	}
 	if (WIFSIGNALED(status)) explain_crash(log, path, WTERMSIG(status), err, len);
 	fclose(log);
@@ -225,11 +216,11 @@ raddb *raddb_open(char const *dir, char *err, size_t len)
 
 	if (start_freeradius(dir, err, len) < 0) return NULL;
 	if ((size_t)snprintf(path, sizeof(path), "%s/radiusd.conf", dir) >= sizeof(path)) {
-		fail(err, len, "%s: path too long", dir);
+		pc_fail(err, len, "%s: path too long", dir);
 		return NULL;
 	}
 	if (access(path, R_OK) != 0) {
-		fail(err, len, "cannot read %s: %s", path, strerror(errno));
+		pc_fail(err, len, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (read_in_child(path, err, len) < 0) return NULL;
@@ -238,16 +229,16 @@ raddb *raddb_open(char const *dir, char *err, size_t len)
 	if (db) db->dir = talloc_strdup(db, dir);
 	if (!db || !db->main || !db->dir) {
 		talloc_free(db);
-		fail(err, len, "out of memory");
+		pc_fail(err, len, "out of memory");
 		return NULL;
 	}
 	if (cf_file_read(db->main, path) < 0) {
-		fail(err, len, "FreeRADIUS cannot read the configuration %s (its errors are above)", path);
+		pc_fail(err, len, "FreeRADIUS cannot read the configuration %s (its errors are above)", path);
 		talloc_free(db);
 		return NULL;
 	}
 	if (find_instances(db) < 0) {
-		fail(err, len, "out of memory");
+		pc_fail(err, len, "out of memory");
 		talloc_free(db);
 		return NULL;
 	}
@@ -286,20 +277,20 @@ static instance_t *find_instance(raddb *db, char const *name, char *err, size_t 
 	char names[512];
 
 	if (db->count == 0) {
-		fail(err, len, "no phonecert module in %s: its modules section has no phonecert section "
+		pc_fail(err, len, "no phonecert module in %s: its modules section has no phonecert section "
 		     "(enable it: ln -s ../mods-available/phonecert mods-enabled/)", db->dir);
 		return NULL;
 	}
 	instance_names(db, names, sizeof(names));
 	if (!name) {
 		if (db->count == 1) return &db->instances[0];
-		fail(err, len, "%zu phonecert instances (%s): choose one with --instance NAME", db->count, names);
+		pc_fail(err, len, "%zu phonecert instances (%s): choose one with --instance NAME", db->count, names);
 		return NULL;
 	}
 	for (size_t i = 0; i < db->count; i++) {
 		if (strcmp(raddb_instance_name(db, i), name) == 0) return &db->instances[i];
 	}
-	fail(err, len, "no phonecert instance '%s' (the configuration has: %s)", name, names);
+	pc_fail(err, len, "no phonecert instance '%s' (the configuration has: %s)", name, names);
 	return NULL;
 }
 
@@ -324,7 +315,7 @@ static int read_anchors(instance_t *in, char *err, size_t len)
 	first_problem_t first = { .err = err, .len = len };
 
 	if (phonecert_conf_anchors(in->cs, &in->anchors, keep_first, &first) < 0) {
-		if (!first.told) fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
+		if (!first.told) pc_fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs));
 		return -1;
 	}
@@ -340,13 +331,13 @@ static int read_instance(instance_t *in, char *err, size_t len)
 	char problem[256];
 
 	if (phonecert_conf_options(in->cs, &in->options, keep_first, &first) < 0) {
-		if (!first.told) fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
+		if (!first.told) pc_fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs),
 				      phonecert_conf_instance_name(in->cs));
 		return -1;
 	}
 	if (phonecert_dictionary_problem(problem, sizeof(problem))) {
-		return fail(err, len, "%s[%d]: %s", cf_section_filename(in->cs), cf_section_lineno(in->cs), problem);
+		return pc_fail(err, len, "%s[%d]: %s", cf_section_filename(in->cs), cf_section_lineno(in->cs), problem);
 	}
 	if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0 ||
 	    phonecert_conf_blocklist(in->cs, &in->options, &in->blocklist, keep_first, &first) < 0 ||
@@ -389,7 +380,7 @@ int raddb_read_block_file(raddb *db, char const **path, char *err, size_t len)
 	/* A plain string: the file may not exist yet (the module's option is a file that must). */
 	*path = NULL;
 	if (cf_item_parse(in->cs, "block_file", PW_TYPE_STRING, path, NULL) < 0) {
-		return fail(err, len, "%s[%d]: block_file cannot be read (FreeRADIUS says why above)",
+		return pc_fail(err, len, "%s[%d]: block_file cannot be read (FreeRADIUS says why above)",
 			    cf_section_filename(in->cs), cf_section_lineno(in->cs));
 	}
 	return 0;
@@ -408,7 +399,7 @@ int raddb_read_eap_tls_option(raddb *db, raddb_phonecert const *phonecert, char 
 	/* As eap's own parser reads it: $template and references resolved. */
 	*value = NULL;
 	if (cf_item_parse(tls_cs, option, PW_TYPE_STRING, value, NULL) < 0) {
-		return fail(err, len, "%s[%d]: %s of tls-config %s cannot be read (FreeRADIUS says why above)",
+		return pc_fail(err, len, "%s[%d]: %s of tls-config %s cannot be read (FreeRADIUS says why above)",
 			    cf_section_filename(tls_cs), cf_section_lineno(tls_cs), option, phonecert->tls_config_name);
 	}
 	return 0;
@@ -422,6 +413,68 @@ int raddb_check_file_writers(raddb *db, raddb_phonecert const *phonecert, pc_pro
 
 	if (!in) return -1;	/* cannot happen: phonecert was read from db */
 	return phonecert_conf_file_writers(in->cs, &in->options, &in->anchors, refuse, warn, ctx);
+}
+
+/* A listen section of RADIUS authentications over UDP: type auth, auth+acct, auth+coa, auth+acct+coa. */
+static bool listens_for_auth_udp(CONF_SECTION *listen)
+{
+	CONF_PAIR *type_pair = cf_pair_find(listen, "type"), *proto = cf_pair_find(listen, "proto");
+	char const *type = type_pair ? cf_pair_value(type_pair) : NULL;
+
+	if (!type || (strcmp(type, "auth") != 0 && strncmp(type, "auth+", 5) != 0)) return false;
+	return !proto || !cf_pair_value(proto) || strcmp(cf_pair_value(proto), "udp") == 0;
+}
+
+/* Its port as radiusd binds it: 0 is the radius service of /etc/services, or 1812. */
+static int listen_port(CONF_SECTION *listen, uint16_t *port, char *err, size_t len)
+{
+	struct servent *service;
+
+	if (cf_item_parse(listen, "port", FR_ITEM_POINTER(PW_TYPE_SHORT, port), "0") < 0) {
+		return pc_fail(err, len, "%s[%d]: the port of this listen section cannot be read (FreeRADIUS says why above)",
+			       cf_section_filename(listen), cf_section_lineno(listen));
+	}
+	if (*port) return 0;
+	service = getservbyname("radius", "udp");
+	*port = service ? ntohs(service->s_port) : PW_AUTH_UDP_PORT;
+	return 0;
+}
+
+/* port into ports[] (max of them) unless it is there already; *count goes past max when it does not fit. */
+static void add_port(uint16_t port, uint16_t *ports, size_t max, size_t *count)
+{
+	size_t stored = *count < max ? *count : max;
+
+	for (size_t i = 0; i < stored; i++) {
+		if (ports[i] == port) return;
+	}
+	if (*count < max) ports[*count] = port;
+	(*count)++;
+}
+
+/* The ports of cs's listen sections (cs: the main section, or a virtual server). */
+static int add_auth_ports(CONF_SECTION *cs, uint16_t *ports, size_t max, size_t *count, char *err, size_t len)
+{
+	for (CONF_SECTION *listen = cf_subsection_find_next(cs, NULL, "listen"); listen;
+	     listen = cf_subsection_find_next(cs, listen, "listen")) {
+		uint16_t port;
+
+		if (!listens_for_auth_udp(listen)) continue;
+		if (listen_port(listen, &port, err, len) < 0) return -1;
+		add_port(port, ports, max, count);
+	}
+	return 0;
+}
+
+int raddb_auth_ports(raddb *db, uint16_t *ports, size_t max, size_t *count, char *err, size_t len)
+{
+	*count = 0;
+	if (add_auth_ports(db->main, ports, max, count, err, len) < 0) return -1;
+	for (CONF_SECTION *server = cf_subsection_find_next(db->main, NULL, "server"); server;
+	     server = cf_subsection_find_next(db->main, server, "server")) {
+		if (add_auth_ports(server, ports, max, count, err, len) < 0) return -1;
+	}
+	return 0;
 }
 
 /* The name sql_phonecert gives the spool, which the phonecert_inventory policy calls. */

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/policy.h"
 #include "../core/problem.h"
@@ -86,6 +87,18 @@ typedef struct {
 } raddb_inventory_spool;
 
 void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out);
+
+/*
+ * The UDP ports the configuration takes RADIUS authentications on (phonecert
+ * capture reads RADIUS there): the listen sections of the main section and
+ * of every virtual server whose type is auth (auth+acct...) and proto udp,
+ * their port read as FreeRADIUS reads it (port = ${auth_port} expanded; 0
+ * or none: /etc/services' radius, else 1812). Each port once, in the order
+ * of the configuration, into ports[], at most max of them; *count is how
+ * many, more than max when there were more than fit. -1 with err when a
+ * port cannot be read (FreeRADIUS says why above).
+ */
+int raddb_auth_ports(raddb *db, uint16_t *ports, size_t max, size_t *count, char *err, size_t len);
 
 /*
  * Who can change the files the trust rests on, decided by the module's own

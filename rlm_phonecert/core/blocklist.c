@@ -4,7 +4,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +17,6 @@ struct pc_blocklist {
 
 /* A block file larger than this is not a list of phones an admin wrote. */
 #define PC_BLOCK_FILE_MAX (16 * 1024 * 1024)
-
-static int fail(char *err, size_t len, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, char const *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static char const *kind_name(pc_block_kind kind)
 {
@@ -61,12 +49,12 @@ static int parse_device(char const *value, pc_block_entry *entry, char *err, siz
 	char hex[13];
 
 	if (strlen(value) != 15 || strncasecmp(value, "SEP", 3) != 0) {
-		return fail(err, len, "device '%.40s' is not SEP followed by 12 hex digits", value);
+		return pc_fail(err, len, "device '%.40s' is not SEP followed by 12 hex digits", value);
 	}
 	memcpy(hex, value + 3, 12);
 	hex[12] = '\0';
 	if (!pc_mac_normalise(hex, entry->mac)) {
-		return fail(err, len, "device '%.40s' is not SEP followed by 12 hex digits", value);
+		return pc_fail(err, len, "device '%.40s' is not SEP followed by 12 hex digits", value);
 	}
 	return 0;
 }
@@ -106,15 +94,15 @@ static int parse_serial(char const *value, pc_block_entry *entry, char *err, siz
 	char detail[64];
 
 	if (!colon || anchor_len == 0) {
-		return fail(err, len, "serial '%.80s' is not ANCHOR:HEX (the anchor's section name, a colon, "
+		return pc_fail(err, len, "serial '%.80s' is not ANCHOR:HEX (the anchor's section name, a colon, "
 			    "the certificate's serial number in hex)", value);
 	}
-	if (anchor_len > PC_BLOCK_ANCHOR_MAX) return fail(err, len, "serial: the anchor name is too long");
+	if (anchor_len > PC_BLOCK_ANCHOR_MAX) return pc_fail(err, len, "serial: the anchor name is too long");
 	if ((problem = text_problem(value, anchor_len, &chars, detail, sizeof(detail)))) {
-		return fail(err, len, "serial: the anchor name %s (%s)", problem, detail);
+		return pc_fail(err, len, "serial: the anchor name %s (%s)", problem, detail);
 	}
 	if (!normalise_serial(colon + 1, strlen(colon + 1), entry->serial)) {
-		return fail(err, len, "serial '%.80s': '%.70s' is not a serial number in hex (at most %d digits)",
+		return pc_fail(err, len, "serial '%.80s': '%.70s' is not a serial number in hex (at most %d digits)",
 			    value, colon + 1, PC_BLOCK_SERIAL_MAX);
 	}
 	memcpy(entry->anchor, value, anchor_len);
@@ -125,10 +113,10 @@ static int parse_serial(char const *value, pc_block_entry *entry, char *err, siz
 int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *entry, char *err, size_t err_len)
 {
 	*entry = (pc_block_entry) { 0 };
-	if (!kind || !value || !*value) return fail(err, err_len, "an entry is KIND VALUE: mac, device or serial, and its value");
+	if (!kind || !value || !*value) return pc_fail(err, err_len, "an entry is KIND VALUE: mac, device or serial, and its value");
 	if (strcmp(kind, "mac") == 0) {
 		entry->kind = PC_BLOCK_MAC;
-		if (!pc_mac_normalise(value, entry->mac)) return fail(err, err_len, "mac '%.40s' is not a MAC address", value);
+		if (!pc_mac_normalise(value, entry->mac)) return pc_fail(err, err_len, "mac '%.40s' is not a MAC address", value);
 		return 0;
 	}
 	if (strcmp(kind, "device") == 0) {
@@ -139,7 +127,7 @@ int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *en
 		entry->kind = PC_BLOCK_SERIAL;
 		return parse_serial(value, entry, err, err_len);
 	}
-	return fail(err, err_len, "unknown entry '%.40s': expected mac, device or serial", kind);
+	return pc_fail(err, err_len, "unknown entry '%.40s': expected mac, device or serial", kind);
 }
 
 static bool is_blank(char c)
@@ -153,12 +141,12 @@ int pc_block_comment_check(char const *text, size_t len, char *err, size_t err_l
 	size_t chars;
 	char const *problem = text_problem(text, len, &chars, detail, sizeof(detail));
 
-	if (problem) return fail(err, err_len, "the comment %s (%s)", problem, detail);
+	if (problem) return pc_fail(err, err_len, "the comment %s (%s)", problem, detail);
 	if (chars > PC_BLOCK_COMMENT_MAX) {
-		return fail(err, err_len, "the comment has %zu characters, more than %d", chars, PC_BLOCK_COMMENT_MAX);
+		return pc_fail(err, err_len, "the comment has %zu characters, more than %d", chars, PC_BLOCK_COMMENT_MAX);
 	}
 	if (len > PC_BLOCK_COMMENT_BYTES) {
-		return fail(err, err_len, "the comment takes %zu bytes in UTF-8, more than the %zu a reason holds after "
+		return pc_fail(err, err_len, "the comment takes %zu bytes in UTF-8, more than the %zu a reason holds after "
 			    "\"" PC_BLOCK_REASON_PREFIX "\"", len, (size_t)PC_BLOCK_COMMENT_BYTES);
 	}
 	return 0;
@@ -188,9 +176,9 @@ static int parse_line(char *line, pc_block_entry *entry, bool *has_entry, char *
 	kind = strtok_r(line, " \t", &save);
 	if (!kind) return 0;	/* blank or comment line */
 	value = strtok_r(NULL, " \t", &save);
-	if (!value) return fail(err, len, "'%.40s' without a value: an entry is KIND VALUE [# comment]", kind);
+	if (!value) return pc_fail(err, len, "'%.40s' without a value: an entry is KIND VALUE [# comment]", kind);
 	extra = strtok_r(NULL, " \t", &save);
-	if (extra) return fail(err, len, "unexpected text after the entry: '%.40s' (a comment starts with #)", extra);
+	if (extra) return pc_fail(err, len, "unexpected text after the entry: '%.40s' (a comment starts with #)", extra);
 	if (pc_block_entry_parse(kind, value, entry, err, len) < 0) return -1;
 	if (hash && parse_comment(hash + 1, entry, err, len) < 0) return -1;
 	*has_entry = true;
@@ -218,7 +206,7 @@ pc_blocklist *pc_blocklist_parse(char const *text, size_t len, char *err, size_t
 	int line_no = 0;
 
 	if (!list) {
-		fail(err, err_len, "out of memory");
+		pc_fail(err, err_len, "out of memory");
 		return NULL;
 	}
 	while (pos < len) {
@@ -231,11 +219,11 @@ pc_blocklist *pc_blocklist_parse(char const *text, size_t len, char *err, size_t
 		line_no++;
 		if (line_len > 0 && text[pos + line_len - 1] == '\r') line_len--;
 		if (line_len > PC_BLOCK_LINE_MAX) {
-			fail(err, err_len, "line %d: longer than %d characters", line_no, PC_BLOCK_LINE_MAX);
+			pc_fail(err, err_len, "line %d: longer than %d characters", line_no, PC_BLOCK_LINE_MAX);
 			goto fail;
 		}
 		if (memchr(text + pos, '\0', line_len)) {
-			fail(err, err_len, "line %d: a NUL byte", line_no);
+			pc_fail(err, err_len, "line %d: a NUL byte", line_no);
 			goto fail;
 		}
 		memcpy(line, text + pos, line_len);
@@ -243,13 +231,13 @@ pc_blocklist *pc_blocklist_parse(char const *text, size_t len, char *err, size_t
 		pos += (nl ? (size_t)(nl - (text + pos)) + 1 : len - pos);
 
 		if (parse_line(line, &entry, &has_entry, why, sizeof(why)) < 0) {
-			fail(err, err_len, "line %d: %s", line_no, why);
+			pc_fail(err, err_len, "line %d: %s", line_no, why);
 			goto fail;
 		}
 		if (!has_entry) continue;
 		entry.line = line_no;
 		if (add_entry(list, &entry, &capacity) < 0) {
-			fail(err, err_len, "out of memory");
+			pc_fail(err, err_len, "out of memory");
 			goto fail;
 		}
 	}
@@ -268,8 +256,8 @@ pc_blocklist *pc_blocklist_parse_named(char const *name, char const *text, size_
 
 	if (list) return list;
 	/* "line N: problem" becomes "NAME[N]: problem". */
-	if (sscanf(why, "line %d:", &line) == 1) fail(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
-	else fail(err, err_len, "%s: %s", name, why);
+	if (sscanf(why, "line %d:", &line) == 1) pc_fail(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
+	else pc_fail(err, err_len, "%s: %s", name, why);
 	return NULL;
 }
 
@@ -282,25 +270,25 @@ pc_blocklist *pc_blocklist_load(char const *path, char *err, size_t err_len)
 	long size;
 
 	if (!file) {
-		fail(err, err_len, "%s: %s", path, strerror(errno));
+		pc_fail(err, err_len, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 || fseek(file, 0, SEEK_SET) != 0) {
-		fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+		pc_fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
 		goto done;
 	}
 	if (size > PC_BLOCK_FILE_MAX) {
-		fail(err, err_len, "%s: larger than %d bytes", path, PC_BLOCK_FILE_MAX);
+		pc_fail(err, err_len, "%s: larger than %d bytes", path, PC_BLOCK_FILE_MAX);
 		goto done;
 	}
 	text = malloc((size_t)size + 1);
 	if (!text) {
-		fail(err, err_len, "%s: out of memory", path);
+		pc_fail(err, err_len, "%s: out of memory", path);
 		goto done;
 	}
 	len = fread(text, 1, (size_t)size, file);
 	if (ferror(file)) {
-		fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+		pc_fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
 		goto done;
 	}
 	list = pc_blocklist_parse_named(path, text, len, err, err_len);

@@ -15,7 +15,7 @@
  *   policy.h    the rules for a verified phone: block list, window, mic, bindings
  *   blocklist.h the block list (block_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
- *   text.h      untrusted text made safe to show; the one log line
+ *   text.h      untrusted text made safe to show; the one log line; pc_fail
  *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
  *   suggest.h   "did you mean ...?" for misspelt options and sections
  *   writers.h   who can change the files the trust rests on
@@ -23,7 +23,7 @@
  * Errors. A function that can fail returns -1, NULL or false, and says why in
  * words for an admin, in one of three places, written in its header:
  *   - an (err, len) buffer the caller passes: always NUL-terminated when len
- *     is not 0, cut to fit, never written past len;
+ *     is not 0, cut to fit, never written past len (pc_fail fills it);
  *   - the object's own last error for the trust set (pc_trust_error());
  *   - for a configuration, each of its problems told to a pc_problem_fn
  *     (problem.h) with the file[line] of the section it is about, as

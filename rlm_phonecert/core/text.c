@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -195,4 +196,14 @@ char const *pc_log_end(pc_log_line *line)
 {
 	if (line->truncated) append(line, PC_LOG_TRUNCATED);
 	return line->buf;
+}
+
+int pc_fail(char *err, size_t len, char const *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
 }

@@ -10,6 +10,8 @@
  * escaped value put between double quotes can never end early, and "key="
  * can never appear inside it: the one log line per phone is built with it
  * (pc_log_*), a grep or a parser can rely on that.
+ *
+ * And the one way to fill an (err, len) buffer (core.h, Errors): pc_fail.
  */
 #ifndef PHONECERT_TEXT_H
 #define PHONECERT_TEXT_H
@@ -61,6 +63,12 @@ typedef struct {
 
 void pc_pieces_init(pc_pieces *pieces, char *out, size_t size);
 void pc_pieces_add(pc_pieces *pieces, char const *piece, size_t n);
+
+/*
+ * fmt's message in err, cut to fit (nothing written when len is 0); returns
+ * -1, so that a function failing with an (err, len) buffer can return it.
+ */
+int pc_fail(char *err, size_t len, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* data as lower-case hex into out, NUL-terminated when size > 0: as many whole bytes as fit. */
 void pc_hex(char *out, size_t size, unsigned char const *data, size_t n);

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	if (size < 2) return 0;
 	link_type = link_types[data[0] % (sizeof(link_types) / sizeof(link_types[0]))];
 	limits.max_flows = 1 + data[1] % 8;
-	limits.extra_radius_port = data[1] & 0x80 ? 18120 : 0;
+	if (data[1] & 0x80) limits.radius_ports[limits.radius_port_count++] = 18120;
 	CHECK((engine = cap_engine_new(&limits, check_handshake, &handshakes)) != NULL);
 	for (unsigned frame = 0; at + 2 <= size; frame++) {
 		size_t len = ((size_t)(data[at] & 0x7F) << 8) | data[at + 1];

@@ -15,6 +15,7 @@
                                              so that all are in progress at once
   pcap-edit.py repeat IN OUT N PORT          the capture N times over, each copy from other switches
                                              (client address 10.x.y.z) and a second later: a big capture
+  pcap-edit.py port IN OUT FROM TO           UDP port FROM becomes TO, both ways (a server on another port)
   pcap-edit.py fuzz-seed IN OUT FRAMES [PORT]  the first FRAMES frames as a fuzz_capture input; UDP PORT
                                              becomes 1812 (RADIUS on a random test port)
 
@@ -204,6 +205,23 @@ def cmd_repeat(args):
                 f.write(struct.pack('<IIII', sec + k * span, usec, len(frame), wirelen) + bytes(frame))
 
 
+def moved_udp_port(frame, old, new):
+    """The frame with UDP port old (source or destination) as new (the UDP checksum is not checked)."""
+    frame = bytearray(frame)
+    _, _, proto, t = ip_parts(frame)
+    for at in (t, t + 2):
+        if proto == 17 and struct.unpack('>H', frame[at:at + 2])[0] == old:
+            struct.pack_into('>H', frame, at, new)
+    return bytes(frame)
+
+
+def cmd_port(args):
+    linktype, frames = read_pcap(args[0])
+    old, new = int(args[2]), int(args[3])
+    write_pcap(args[1], linktype, [[sec, usec, moved_udp_port(frame, old, new), wirelen]
+                                   for sec, usec, frame, wirelen in frames])
+
+
 def cmd_fuzz_seed(args):
     """tests/fuzz/fuzz_capture.c's input: link type index (0: Ethernet), flow cap byte, length-prefixed frames."""
     _, frames = read_pcap(args[0])
@@ -211,11 +229,8 @@ def cmd_fuzz_seed(args):
     with open(args[1], 'wb') as f:
         f.write(bytes([0, 0x07]))    # Ethernet; 8 flows
         for _, _, frame, _ in frames[:count]:
-            frame = bytearray(frame)
-            _, _, proto, t = ip_parts(frame)
-            for at in (t, t + 2):
-                if proto == 17 and port and struct.unpack('>H', frame[at:at + 2])[0] == port:
-                    struct.pack_into('>H', frame, at, 1812)
+            if port:
+                frame = moved_udp_port(frame, port, 1812)
             f.write(struct.pack('>H', len(frame)) + frame)
 
 

@@ -131,9 +131,55 @@ expect_out '^  on the wire: +Access-Reject, EAP-Failure$' "text: the wire outcom
 expect_out '^  diagnosis: +LSC issued by CAPF-a7fb32bf, which this server does not trust: the phone holds an LSC from another cluster$' "text: the diagnosis"
 [ "$(grep -c '^handshake ' <<<"$OUT")" -eq 6 ] && pass "text: six handshakes" || fail "text: $(grep -c '^handshake ' <<<"$OUT") handshakes"
 
-run capture --config "$RADDB" "$RADIUS_PCAP"
-expect_rc 1 "without --radius-port: port $IT_PORT is not RADIUS"
-expect_err 'no TLS handshake in [0-9]+ frames' "without --radius-port: says nothing was found"
+# Where RADIUS is: the ports the configuration listens on (the server's listen
+# section: port = ${auth_port}, here IT_PORT), unless --radius-port says.
+run capture --config "$RADDB" --json "$RADIUS_PCAP"
+expect_rc 1 "--config without --radius-port (rejects in it)"
+expect_json 'length == 6 and all(.[]; .via == "radius")' "--config: RADIUS on the server's own port $IT_PORT, read from its listen section" -s
+run capture --config "$RADDB" --radius-port 1812 "$RADIUS_PCAP"
+expect_rc 1 "--radius-port 1812 wins over the configuration's port"
+expect_err 'no TLS handshake in [0-9]+ frames' "--radius-port 1812: nothing found on port $IT_PORT"
+run capture --capf "$P/capf-new.pem" "$RADIUS_PCAP"
+expect_rc 1 "anchor files, no configuration: port $IT_PORT is not RADIUS"
+expect_err 'no TLS handshake in [0-9]+ frames' "anchor files, no configuration: says nothing was found"
+
+# A virtual server's listeners: auth+acct on a port of a ${variable} (RADIUS
+# is read there), acct only, and auth over TCP (RADIUS over UDP is not).
+PORTS_RADDB=$EXTRA/raddb-ports
+rm -rf "$PORTS_RADDB"
+cp -a "$RADDB" "$PORTS_RADDB"
+AUTH_PORT2=$((IT_PORT + 10)) ACCT_PORT2=$((IT_PORT + 11)) TCP_PORT2=$((IT_PORT + 12))
+echo "extra_auth_port = $AUTH_PORT2" >> "$PORTS_RADDB/local.conf"
+cat > "$PORTS_RADDB/sites-enabled/ports" <<EOF
+server ports {
+	listen {
+		type = auth+acct
+		ipaddr = 127.0.0.1
+		port = \${extra_auth_port}
+	}
+	listen {
+		type = acct
+		ipaddr = 127.0.0.1
+		port = $ACCT_PORT2
+	}
+	listen {
+		type = auth
+		proto = tcp
+		ipaddr = 127.0.0.1
+		port = $TCP_PORT2
+	}
+	authorize {
+		ok
+	}
+}
+EOF
+for port in "$AUTH_PORT2" "$ACCT_PORT2" "$TCP_PORT2"; do $EDIT port "$RADIUS_PCAP" "$EXTRA/port-$port.pcap" "$IT_PORT" "$port"; done
+run capture --config "$PORTS_RADDB" --json "$EXTRA/port-$AUTH_PORT2.pcap"
+expect_json 'length == 6 and .[1].decision == "REJECT"' "a virtual server's auth+acct listener, port = \${extra_auth_port}: RADIUS read on $AUTH_PORT2" -s
+run capture --config "$PORTS_RADDB" "$EXTRA/port-$ACCT_PORT2.pcap"
+expect_err 'no TLS handshake in [0-9]+ frames' "an acct listener's port is not one of authentication"
+run capture --config "$PORTS_RADDB" "$EXTRA/port-$TCP_PORT2.pcap"
+expect_err 'no TLS handshake in [0-9]+ frames' "an auth listener over TCP: its port is not RADIUS over UDP"
 
 run capture --config "$RADDB" --radius-port "$IT_PORT" --json --phone SEPB000B4BA0AEE "$RADIUS_PCAP"
 expect_json 'length == 1 and .[0].identity.device_name == "SEPB000B4BA0AEE"' "--phone SEP...: that phone only" -s

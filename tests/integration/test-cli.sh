@@ -318,6 +318,12 @@ expect_rc 0 "clean configuration"
 expect_out "^0 error\(s\), 0 warning\(s\), 0 info$" "clean: no findings"
 run lint --now "$NOW" --json "$R"
 expect_json '.findings == [] and .counts == {"error": 0, "warning": 0, "info": 0} and .module_would_refuse == false' "clean: JSON"
+run lint --now "$NOW" --config "$R" --json
+expect_rc 0 "--config RADDB_DIR, as every command takes it"
+expect_json '.raddb == $r and .findings == []' "--config: the same configuration as RADDB_DIR" --arg r "$R"
+run lint --config "$R" "$R"
+expect_rc 2 "--config and RADDB_DIR both"
+expect_err "give one of them" "--config and RADDB_DIR: says to give one"
 
 echo "# lint: the shipped demo configuration"
 lint_raddb cli-lint-shipped ""

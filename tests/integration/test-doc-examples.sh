@@ -9,6 +9,10 @@
 # doc/ is in its index; every option of doc/configuration.md is in the
 # commented raddb/mods-available/phonecert and in phonecert(5).
 #
+# Every command's options are the same in its --help (the options it lists
+# and its Usage line), in its SYNOPSIS in phonecert(1), and in what the
+# program takes.
+#
 # Examples that are safe on loopback run: phonecert inspect, lint, block and
 # unblock on a demo configuration in build/it (scripts/demo-raddb.sh; the
 # pages' /etc/freeradius/3.0 and build/demo/raddb stand for it, build/demo-pki
@@ -66,6 +70,61 @@ while read -r option default; do
 	else fail "option $option of doc/configuration.md is not in phonecert(5)"; fi
 done < <("${EXTRACT[@]}" options doc/configuration.md)
 [ "$options" -ge 10 ] || fail "doc/configuration.md: only $options options found in its option tables"
+
+# ---- each command's options: its --help, phonecert(1), the program -----------
+
+# The long options a text names, one a line, sorted; --help goes without saying.
+long_options() { grep -oE -- '--[a-z][a-z-]*' | grep -vx -- --help | sort -u; }
+
+# phonecert(1)'s SYNOPSIS of a command: from ".B phonecert COMMAND" to the next .br.
+synopsis_of() {
+	awk -v start=".B phonecert $1" '$0 == start { on = 1; next } on && /^\.br/ { exit } on' <<<"$MAN_PHONECERT"
+}
+
+# Of a command's --help: its Usage lines (until the description), and the options it lists ("  --x ...").
+help_usage() { awk 'NR > 1 && !/^ / { exit } { print }' <<<"$1"; }
+help_listed() { grep -E -- '^  (-h, )?--' <<<"$1"; }
+
+# Does phonecert WORDS... take OPTION? It is parsed (with a value if the
+# command's --help gives it one) before an option no command has, which
+# stops the command before it reads anything; taken when the complaint is
+# not about OPTION itself.
+takes_option() {	# HELP OPTION WORDS...
+	local help=$1 option=$2 err value=(); shift 2
+	grep -qE -- "^  (-h, )?$option [A-Za-z]" <<<"$help" && value=(x)
+	err=$("$PHONECERT" "$@" "$option" "${value[@]}" --no-such-option 2>&1 >/dev/null)
+	! grep -qE -- "unknown option '$option'|option '$option' needs a value" <<<"$err"
+}
+
+ALL_OPTIONS=$("$PHONECERT" --help; for c in inspect capture lint report block inventory; do "$PHONECERT" "$c" --help; done)
+ALL_OPTIONS=$(help_listed "$ALL_OPTIONS" | long_options)
+for words in inspect capture lint report block unblock "inventory migrate"; do
+	help=$("$PHONECERT" $words --help)
+	synopsis=$(synopsis_of "$words" | long_options)
+	[ -n "$synopsis" ] || fail "phonecert(1) has no SYNOPSIS line for phonecert $words"
+	# block and unblock share one --help, which lists the options of both.
+	[ "$words" = block ] && synopsis=$( (echo "$synopsis"; synopsis_of unblock | long_options) | sort -u)
+	if [ "$words" != unblock ]; then
+		if [ "$(help_listed "$help" | long_options)" = "$synopsis" ]; then
+			pass "phonecert $words: --help lists the options of its phonecert(1) SYNOPSIS: $(tr '\n' ' ' <<<"$synopsis")"
+		else
+			fail "phonecert $words: --help lists $(help_listed "$help" | long_options | tr '\n' ' '), its SYNOPSIS $(tr '\n' ' ' <<<"$synopsis")"
+		fi
+		if [ "$(help_usage "$help" | long_options)" = "$synopsis" ]; then pass "phonecert $words: --help's Usage names the same"
+		else fail "phonecert $words: --help's Usage names $(help_usage "$help" | long_options | tr '\n' ' ')"; fi
+	fi
+	[ "$words" = block ] && synopsis=$(synopsis_of block | long_options)
+	wrong=
+	for option in $ALL_OPTIONS; do
+		if grep -qx -- "$option" <<<"$synopsis"; then
+			takes_option "$help" "$option" $words || wrong+=" $option (refused)"
+		elif ! grep -q -- "^$option" <<<"$synopsis"; then	# a prefix of one it takes is an abbreviation of it
+			takes_option "$help" "$option" $words && wrong+=" $option (taken, not in its SYNOPSIS)"
+		fi
+	done
+	if [ -z "$wrong" ]; then pass "phonecert $words takes the options of its SYNOPSIS, and no other"
+	else fail "phonecert $words:$wrong"; fi
+done
 
 # ---- names: subcommands, options, targets ------------------------------------
 
@@ -232,8 +291,7 @@ run_phonecert() {	# WHERE WORDS... (after the program)
 	done
 	# Never the machine's /etc/freeradius/3.0, the tools' default.
 	case $sub in
-	block | unblock | report) [ $config = yes ] || args+=(--config "$TOOL_RADDB") ;;
-	lint) [ $positional = yes ] || args+=("$TOOL_RADDB") ;;
+	block | unblock | report | lint) [ $config = yes ] || [ $positional = yes ] || args+=(--config "$TOOL_RADDB") ;;
 	esac
 	OK_STATUS="0 1" run_example "$where" "" "$PHONECERT" "${args[@]}"
 }

@@ -182,7 +182,7 @@ expect_out '^  PID: +CP-8861\\xe2\\x80\\xaegpj\.exe\\xc2\\x9b2J$' "inspect text:
 no_raw_controls "inspect text, bidi PID"
 run inspect --capf "$IT_PKI/capf-new.pem" --json "$crafted/bidi-lsc.pem"
 expect_json '.certificates[0].identity.pid == $pid' "inspect JSON: valid, and the PID reads back exactly" --arg pid "$HOSTILE_BIDI_PID"
-expect_out '"pid": "CP-8861\\u202egpj\.exe\\u009b2J"' "inspect JSON: U+202E and U+009B as \\u escapes"
+expect_out '"pid":"CP-8861\\u202egpj\.exe\\u009b2J"' "inspect JSON: U+202E and U+009B as \\u escapes"
 no_raw_controls "inspect JSON, bidi PID"
 run inspect --capf "$IT_PKI/capf-new.pem" "$crafted/forged-issuer-lsc.pem"
 expect_rc 1 "inspect: the certificate of the forged issuer"

@@ -459,7 +459,7 @@ run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format json --phones
 expect_json '([.anchors[] | select(.name == $n) | .phone_list[] | select(.mac == "0A-1B-2C-3D-4E-61") | .model] == [$m])
 	and ([.rejected_24h.reasons[].reason] | index("=HYPERLINK(\"x\")" + $rlo + $csi + "\nPhones rejected: 0") != null)' \
 	"JSON: valid, model and reason read back exactly" --arg n "$NEW" --arg m "$BIDI_MODEL" --arg rlo "$RLO" --arg csi "$CSI"
-expect_out '"model": "CP-8861\\\\xe2\\\\x80\\\\xaegpj\.exe\\\\xc2\\\\x9b2J"' "JSON: the server's \\xHH, its \\ escaped"
+expect_out '"model":"CP-8861\\\\xe2\\\\x80\\\\xaegpj\.exe\\\\xc2\\\\x9b2J"' "JSON: the server's \\xHH, its \\ escaped"
 no_raw_controls "JSON" -
 run report --db "sqlite:$HDB" --config "$IT_RUN/raddb" --format csv --phones
 expect_out '^anchor_phone,'"$NEW"',SEP0A1B2C3D4E61,0A-1B-2C-3D-4E-61,CP-8861\\xe2\\x80\\xaegpj\.exe\\xc2\\x9b2J,' "CSV: the model's controls as \\xHH"

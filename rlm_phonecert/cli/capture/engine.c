@@ -234,7 +234,11 @@ static bool same_way(flow const *f, cap_addr const *a, uint16_t aport, cap_addr 
  */
 static bool is_radius_port(cap_engine const *e, uint16_t port)
 {
-	return port == RADIUS_PORT || port == RADIUS_PORT_OLD || (e->limits.extra_radius_port && port == e->limits.extra_radius_port);
+	if (port == RADIUS_PORT || port == RADIUS_PORT_OLD) return true;
+	for (size_t i = 0; i < e->limits.radius_port_count; i++) {
+		if (port == e->limits.radius_ports[i]) return true;
+	}
+	return false;
 }
 
 static flow *radius_request_flow(cap_engine *e, cap_packet const *pkt, char const *station)
@@ -555,6 +559,7 @@ cap_engine *cap_engine_new(cap_limits const *limits, cap_handshake_fn *report, v
 	if (!e) return NULL;
 	e->limits = *limits;
 	if (!e->limits.max_flows) e->limits.max_flows = CAP_DEFAULT_MAX_FLOWS;
+	if (e->limits.radius_port_count > CAP_MAX_RADIUS_PORTS) e->limits.radius_port_count = CAP_MAX_RADIUS_PORTS;
 	e->report = report;
 	e->ctx = ctx;
 	return e;

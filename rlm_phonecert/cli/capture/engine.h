@@ -24,6 +24,7 @@ typedef enum { CAP_VIA_RADIUS, CAP_VIA_EAPOL, CAP_VIA_TCP } cap_via;
 
 #define CAP_MAX_NOTES 4
 #define CAP_DEFAULT_MAX_FLOWS 1024
+#define CAP_MAX_RADIUS_PORTS 16
 
 typedef struct {
 	int64_t sec;
@@ -57,9 +58,11 @@ typedef struct {
 
 typedef void cap_handshake_fn(void *ctx, cap_handshake const *hs);
 
+/* What to read, and how much at once. */
 typedef struct {
 	size_t max_flows;		/* flows in progress at once */
-	uint16_t extra_radius_port;	/* --radius-port, 0 for none */
+	uint16_t radius_ports[CAP_MAX_RADIUS_PORTS];	/* RADIUS on these UDP ports too, besides 1812 and 1645 */
+	size_t radius_port_count;
 } cap_limits;
 
 typedef struct {

@@ -83,11 +83,7 @@ static void print_certificate_json(json_writer *w, capture_entry const *entry)
 	pc_result const *r = &entry->result;
 
 	json_object_begin(w, "certificate");
-	json_string(w, "subject", r->subject);
-	json_string(w, "issuer", r->issuer);
-	json_string(w, "serial", r->serial);
-	json_string(w, "not_before", r->not_before);
-	json_string(w, "not_after", r->not_after);
+	json_certificate(w, r);
 	json_string(w, "key", entry->key);
 	json_int(w, "chain_length", entry->chain ? sk_X509_num(entry->chain) : 0);
 	json_object_end(w);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/sqlescape.h"
+#include "../../core/sqlescape.h"
 
 struct inventory_db {
 	db_backend const *backend;

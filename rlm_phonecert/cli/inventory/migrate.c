@@ -12,14 +12,14 @@
  * committed only when it set its version: a file that fails changes nothing.
  * Servers keep writing meanwhile; they wait for what the file locks.
  */
-#include "commands.h"
+#include "../commands.h"
+#include "../output.h"
 #include "db.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,19 +30,6 @@ typedef struct {
 	long number;
 	char name[256];
 } migration;
-
-static int trouble(char const *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int trouble(char const *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "phonecert inventory: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_TROUBLE;
-}
 
 /* NNNN-what.sql: its number, or -1 for another file. */
 static long migration_number(char const *name)
@@ -71,7 +58,7 @@ static int list_migrations(char const *dir, migration **list, size_t *count)
 
 	*list = NULL;
 	*count = 0;
-	if (!d) return trouble("%s: %s", dir, strerror(errno));
+	if (!d) return trouble("inventory", "%s: %s", dir, strerror(errno));
 	while ((entry = readdir(d))) {
 		long number = migration_number(entry->d_name);
 		migration *grown;
@@ -79,7 +66,7 @@ static int list_migrations(char const *dir, migration **list, size_t *count)
 		if (number < 0) continue;
 		if (!(grown = realloc(*list, (*count + 1) * sizeof(**list)))) {
 			closedir(d);
-			return trouble("out of memory");
+			return trouble("inventory", "out of memory");
 		}
 		*list = grown;
 		(*list)[*count].number = number;
@@ -90,7 +77,7 @@ static int list_migrations(char const *dir, migration **list, size_t *count)
 	qsort(*list, *count, sizeof(**list), compare_migrations);
 	for (size_t i = 0; i + 1 < *count; i++) {
 		if ((*list)[i].number == (*list)[i + 1].number) {
-			return trouble("%s: %s and %s have the same number", dir, (*list)[i].name, (*list)[i + 1].name);
+			return trouble("inventory", "%s: %s and %s have the same number", dir, (*list)[i].name, (*list)[i + 1].name);
 		}
 	}
 	return EXIT_CLEAN;
@@ -104,12 +91,12 @@ static char *read_migration(char const *path)
 	size_t len;
 
 	if (!file) {
-		trouble("%s: %s", path, strerror(errno));
+		trouble("inventory", "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (!(text = malloc(MIGRATION_FILE_MAX + 1))) trouble("out of memory");
+	if (!(text = malloc(MIGRATION_FILE_MAX + 1))) trouble("inventory", "out of memory");
 	else if ((len = fread(text, 1, MIGRATION_FILE_MAX + 1, file)) > MIGRATION_FILE_MAX || ferror(file)) {
-		trouble("%s: %s", path, ferror(file) ? strerror(errno) : "larger than 1 MB");
+		trouble("inventory", "%s: %s", path, ferror(file) ? strerror(errno) : "larger than 1 MB");
 		free(text);
 		text = NULL;
 	} else {
@@ -156,13 +143,13 @@ static int apply(inventory_db *db, char const *dir, migration const *m)
 	int rc;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, m->name) >= sizeof(path)) {
-		return trouble("%s/%s: the path is too long", dir, m->name);
+		return trouble("inventory", "%s/%s: the path is too long", dir, m->name);
 	}
 	if (!(script = read_migration(path))) return EXIT_TROUBLE;
 	rc = apply_in_transaction(db, m, script, &applied, err, sizeof(err));
 	free(script);
 	if (rc < 0) {
-		return trouble("%s: %s: %s; nothing of it was applied (schema %ld)", db_description(db), path, err,
+		return trouble("inventory", "%s: %s: %s; nothing of it was applied (schema %ld)", db_description(db), path, err,
 			       m->number - 1);
 	}
 	if (applied) printf("%s: applied %s: schema %ld\n", db_description(db), m->name, m->number);
@@ -178,12 +165,12 @@ static int check_sequence(char const *dir, migration const *list, size_t count, 
 	for (size_t i = 0; i < count; i++) {
 		if (list[i].number <= version) continue;
 		if (list[i].number != expected) {
-			return trouble("%s: no migration to schema %lld (next is %s)", dir, expected, list[i].name);
+			return trouble("inventory", "%s: no migration to schema %lld (next is %s)", dir, expected, list[i].name);
 		}
 		expected++;
 	}
 	if (expected - 1 != INVENTORY_SCHEMA_VERSION) {
-		return trouble("%s brings the inventory to schema %lld, this phonecert reads %d: its raddb files and "
+		return trouble("inventory", "%s brings the inventory to schema %lld, this phonecert reads %d: its raddb files and "
 			       "its program are not of the same version", dir, expected - 1, INVENTORY_SCHEMA_VERSION);
 	}
 	return EXIT_CLEAN;
@@ -196,9 +183,9 @@ static int migrate(inventory_db *db, inventory_options const *options, long long
 	size_t count, pending = 0;
 	int rc;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/mods-config/sql/phonecert/%s", options->raddb_dir, db_dialect(db)) >=
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/mods-config/sql/phonecert/%s", options->common.raddb_dir, db_dialect(db)) >=
 	    sizeof(dir)) {
-		return trouble("%s: the path is too long", options->raddb_dir);
+		return trouble("inventory", "%s: the path is too long", options->common.raddb_dir);
 	}
 	if (list_migrations(dir, &list, &count) != EXIT_CLEAN) {
 		free(list);
@@ -220,18 +207,18 @@ static int migrate(inventory_db *db, inventory_options const *options, long long
 int inventory_migrate_run(inventory_options const *options)
 {
 	char err[1024];
-	inventory_db *db = db_open(options->db_url, !options->check, err, sizeof(err));
+	inventory_db *db = db_open(options->common.db_url, !options->check, err, sizeof(err));
 	long long version = 0;
 	int rc;
 
-	if (!db) return trouble("%s", err);
-	if (db_schema_version(db, &version, err, sizeof(err)) < 0) rc = trouble("%s: %s", db_description(db), err);
+	if (!db) return trouble("inventory", "%s", err);
+	if (db_schema_version(db, &version, err, sizeof(err)) < 0) rc = trouble("inventory", "%s: %s", db_description(db), err);
 	else if (version == 0) {
-		rc = trouble("%s is not a phonecert inventory (no phonecert_phone): FreeRADIUS creates a SQLite one, "
+		rc = trouble("inventory", "%s is not a phonecert inventory (no phonecert_phone): FreeRADIUS creates a SQLite one, "
 			     "a PostgreSQL one is made by loading mods-config/sql/phonecert/postgresql/schema.sql",
 			     db_description(db));
 	} else if (version > INVENTORY_SCHEMA_VERSION) {
-		rc = trouble("%s has schema %lld, newer than this phonecert's %d: nothing to do here", db_description(db),
+		rc = trouble("inventory", "%s has schema %lld, newer than this phonecert's %d: nothing to do here", db_description(db),
 			     version, INVENTORY_SCHEMA_VERSION);
 	} else {
 		rc = migrate(db, options, version);

@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert capture: every EAP-TLS or TLS handshake of a packet capture
- * judged like the server would (issue 13). capture/ does the reading:
- * pcap_source (libpcap) -> engine (flows: RADIUS, EAPOL, TCP; dissect, eap,
+ * judged like the server would (issue 13). The files beside this one do
+ * the reading: pcap_source (libpcap) -> engine (flows: RADIUS, EAPOL, TCP; dissect, eap,
  * radius, tcp, tls) -> entry (the decision, the wire, the diagnosis) ->
  * print / extract. Entries are printed as their handshakes end, so a
  * capture streams through.
  */
-#include "commands.h"
-#include "decider.h"
+#include "../commands.h"
+#include "../decider.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "capture/engine.h"
-#include "capture/entry.h"
-#include "capture/extract.h"
-#include "capture/pcap_source.h"
-#include "capture/print.h"
+#include "engine.h"
+#include "entry.h"
+#include "extract.h"
+#include "pcap_source.h"
+#include "print.h"
 
-#include "../core/policy.h"
+#include "../../core/phone.h"
 
 typedef struct {
 	capture_options const *options;
@@ -50,7 +50,7 @@ static void report_handshake(void *ctx, cap_handshake const *hs)
 	char *files[EXTRACT_MAX_FILES];
 	int file_count = 0;
 
-	entry_build(&entry, hs, run->decider, options->now, run->reported + 1);
+	entry_build(&entry, hs, run->decider, options->common.now_given ? options->common.now : 0, run->reported + 1);
 	if (options->phone_mac[0] && !is_the_phone(&entry, options->phone_mac)) {
 		entry_free(&entry);
 		return;
@@ -63,7 +63,7 @@ static void report_handshake(void *ctx, cap_handshake const *hs)
 			file_count = 0;
 		}
 	}
-	if (options->json) {
+	if (options->common.json) {
 		print_entry_json(stdout, &entry, (char const *const *)files, file_count);
 	} else {
 		if (run->reported > 1) putchar('\n');
@@ -92,15 +92,40 @@ static void print_summary(cap_stats const *stats, capture_run_state const *run)
 	}
 }
 
+/*
+ * Where RADIUS is, besides 1812 and 1645: --radius-port, else the ports the
+ * configuration's auth listeners use (none without a configuration).
+ */
+static int radius_ports(capture_options const *options, decider const *d, cap_limits *limits)
+{
+	char err[1024];
+
+	if (options->radius_port) {
+		limits->radius_ports[limits->radius_port_count++] = (uint16_t)options->radius_port;
+		return 0;
+	}
+	if (!d->db) return 0;
+	if (raddb_auth_ports(d->db, limits->radius_ports, CAP_MAX_RADIUS_PORTS, &limits->radius_port_count, err,
+			     sizeof(err)) < 0) {
+		fprintf(stderr, "phonecert: %s\n", err);
+		return -1;
+	}
+	if (limits->radius_port_count > CAP_MAX_RADIUS_PORTS) {
+		fprintf(stderr, "phonecert: the configuration listens for RADIUS on %zu ports: only the first %d are read "
+			"(--radius-port names another)\n", limits->radius_port_count, CAP_MAX_RADIUS_PORTS);
+	}
+	return 0;
+}
+
 int capture_run(capture_options const *options)
 {
 	decider d = { 0 };
 	capture_run_state run = { .options = options, .decider = &d, .rc = EXIT_CLEAN };
-	cap_limits limits = { .max_flows = options->max_flows, .extra_radius_port = (uint16_t)options->radius_port };
+	cap_limits limits = { .max_flows = options->max_flows };
 	cap_engine *engine = NULL;
 	char err[1024];
 
-	if (decider_load(&d, options->raddb_dir, options->instance, options->anchors, options->anchor_count) < 0) {
+	if (decider_load(&d, &options->common) < 0 || radius_ports(options, &d, &limits) < 0) {
 		decider_free(&d);
 		return EXIT_TROUBLE;
 	}

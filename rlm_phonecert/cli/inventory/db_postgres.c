@@ -158,25 +158,21 @@ static char *postgres_describe(void *opaque)
 {
 	postgres_handle *h = opaque;
 	char const *user = PQuser(h->conn), *host = PQhost(h->conn), *port = PQport(h->conn), *db = PQdb(h->conn);
-	size_t size;
 	char *text;
 
 	user = user ? user : "";
 	host = host ? host : "";
 	port = port ? port : "";
 	db = db ? db : "";
-	size = strlen(user) + strlen(host) + strlen(port) + strlen(db) + sizeof("postgresql://@:/");
-	text = malloc(size);
-	if (text) snprintf(text, size, "postgresql://%s%s%s%s%s/%s", user, user[0] ? "@" : "", host,
-			   port[0] ? ":" : "", port, db);
+	if (asprintf(&text, "postgresql://%s%s%s%s%s/%s", user, user[0] ? "@" : "", host, port[0] ? ":" : "", port, db) < 0) {
+		return NULL;
+	}
 	return text;
 }
 
 db_backend const db_backend_postgres = {
 	.scheme = "postgresql",
-	.open = postgres_open,
-	.query = postgres_query,
-	.exec = postgres_exec,
+	DB_BACKEND_FUNCTIONS(postgres),
 	/*
 	 * Servers keep writing during a migration (each statement takes the locks
 	 * it needs); another migration waits for this lock, a number of
@@ -185,6 +181,4 @@ db_backend const db_backend_postgres = {
 	.begin_exclusive = "BEGIN; SELECT pg_advisory_xact_lock(7079684572826813300)",
 	.table_exists = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
 			"AND table_name = $1",
-	.describe = postgres_describe,
-	.close = postgres_close,
 };

@@ -60,6 +60,10 @@ typedef struct {
 	void (*close)(void *handle);
 } db_backend;
 
+/* A backend's functions, each named after it: NAME_open, NAME_query, NAME_exec, NAME_describe, NAME_close. */
+#define DB_BACKEND_FUNCTIONS(name) \
+	.open = name##_open, .query = name##_query, .exec = name##_exec, .describe = name##_describe, .close = name##_close
+
 extern db_backend const db_backend_sqlite;
 extern db_backend const db_backend_postgres;
 

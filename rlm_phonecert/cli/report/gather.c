@@ -22,11 +22,11 @@
  *
  * The SQL is the same text for SQLite and PostgreSQL; orderings that depend
  * on a database's collation are done here, so both give the same report.
- * The renderers (report_text.c, report_json.c, report_csv.c,
- * report_prometheus.c, html.c) only format what this file gathered.
+ * The renderers (text.c, json.c, csv.c, prometheus.c, html.c) only format
+ * what this file gathered.
  */
-#include "db.h"
-#include "raddb.h"
+#include "../inventory/db.h"
+#include "../raddb.h"
 #include "report.h"
 
 #include <stdarg.h>
@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
+#include "../../core/timeutil.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -205,9 +205,9 @@ static void read_config(reporter *rp)
 {
 	report *r = &rp->r;
 
-	r->config_dir = rp->options->raddb_dir;
-	rp->raddb = raddb_open(rp->options->raddb_dir, rp->err, sizeof(rp->err));
-	if (rp->raddb && raddb_read_phonecert(rp->raddb, rp->options->instance, &rp->phonecert, rp->err, sizeof(rp->err)) == 0) return;
+	r->config_dir = rp->options->common.raddb_dir;
+	rp->raddb = raddb_open(rp->options->common.raddb_dir, rp->err, sizeof(rp->err));
+	if (rp->raddb && raddb_read_phonecert(rp->raddb, rp->options->common.instance, &rp->phonecert, rp->err, sizeof(rp->err)) == 0) return;
 	rp->phonecert = NULL;
 	snprintf(r->config_error, sizeof(r->config_error), "%s", rp->err);
 	fprintf(stderr, "phonecert report: cannot read the phonecert configuration: %s\n", rp->err);
@@ -581,7 +581,7 @@ static int daily_points(reporter *rp)
 /* The inventory's schema is the one this phonecert reads: else it says what to do. */
 static int check_schema(reporter *rp)
 {
-	char const *url = rp->options->db_url;
+	char const *url = rp->options->common.db_url;
 	long long version;
 
 	if (db_schema_version(rp->db, &version, rp->err, sizeof(rp->err)) < 0) {
@@ -643,9 +643,9 @@ report const *report_gather(report_options const *options, report_source **sourc
 		return NULL;
 	}
 	rp->options = options;
-	rp->r.now = options->now;
+	rp->r.now = options->common.now;
 	rp->r.with_phones = options->phones;
-	rp->db = db_open(options->db_url, false, rp->err, sizeof(rp->err));
+	rp->db = db_open(options->common.db_url, false, rp->err, sizeof(rp->err));
 	if (!rp->db) {
 		fprintf(stderr, "phonecert report: %s\n", rp->err);
 		return NULL;

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report: gather the inventory against the configuration
- * (report_gather.c), then write it in the format asked for (report_text.c,
- * report_json.c, report_csv.c, report_prometheus.c) and, with --html, as a
- * page (html.c). The exit status is the verdict.
+ * (gather.c), then write it with the renderer of the format asked for
+ * (text.c, json.c, csv.c, prometheus.c) and, with --html, as a page
+ * (html.c). The exit status is the verdict.
  */
-#include "commands.h"
-#include "html.h"
+#include "../commands.h"
 #include "report.h"
 
 #include <stdio.h>
+
+static report_renderer *const renderers[] = {
+	[REPORT_TEXT] = report_write_text,
+	[REPORT_JSON] = report_write_json,
+	[REPORT_CSV] = report_write_csv,
+	[REPORT_PROMETHEUS] = report_write_prometheus,
+};
 
 static int write_html_file(report const *r, char const *path)
 {
@@ -20,8 +26,7 @@ static int write_html_file(report const *r, char const *path)
 		fprintf(stderr, "phonecert report: cannot write %s: %m\n", path);
 		return -1;
 	}
-	rc = html_write(r, out);
-	if (ferror(out)) rc = -1;
+	rc = report_write_html(out, r);
 	if (fclose(out) != 0) rc = -1;
 	if (rc < 0) fprintf(stderr, "phonecert report: cannot write %s\n", path);
 	return rc;
@@ -34,13 +39,7 @@ int report_run(report_options const *options)
 	int rc = EXIT_TROUBLE;
 
 	if (!r) goto done;
-	switch (options->format) {
-	case REPORT_JSON: report_write_json(stdout, r); break;
-	case REPORT_CSV: report_write_csv(stdout, r); break;
-	case REPORT_TEXT: report_write_text(stdout, r); break;
-	case REPORT_PROMETHEUS: prometheus_write(r, stdout); break;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (renderers[options->format](stdout, r) < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "phonecert report: cannot write the report: %m\n");
 		goto done;
 	}

@@ -9,16 +9,16 @@
  * markup characters as entities, so the page stays valid HTML and reads as
  * it is whatever a certificate held.
  */
-#include "html.h"
-#include "output.h"
+#include "../output.h"
+#include "report.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/text.h"
-#include "../core/timeutil.h"
+#include "../../core/text.h"
+#include "../../core/timeutil.h"
 
 /* The chart's geometry (SVG user units). */
 #define CHART_WIDTH 920
@@ -500,7 +500,7 @@ static void write_summary(FILE *out, report const *r)
 	}
 }
 
-int html_write(report const *r, FILE *out)
+int report_write_html(FILE *out, report const *r)
 {
 	char now[PC_TIME_STRLEN];
 	int rc;
@@ -528,5 +528,5 @@ int html_write(report const *r, FILE *out)
 	write_mics(out, r);
 	write_rejected(out, r);
 	fputs("</main>\n<footer><p class=\"muted\">phonecert report (rlm_phonecert)</p></footer>\n</body>\n</html>\n", out);
-	return rc;
+	return rc < 0 || ferror(out) ? -1 : 0;
 }

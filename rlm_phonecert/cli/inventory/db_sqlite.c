@@ -162,21 +162,15 @@ static int sqlite_exec(void *opaque, char const *script, char *err, size_t len)
 static char *sqlite_describe(void *opaque)
 {
 	sqlite_handle *h = opaque;
-	size_t size = strlen(h->path) + sizeof("sqlite:");
-	char *text = malloc(size);
+	char *text;
 
-	if (text) snprintf(text, size, "sqlite:%s", h->path);
-	return text;
+	return asprintf(&text, "sqlite:%s", h->path) < 0 ? NULL : text;
 }
 
 db_backend const db_backend_sqlite = {
 	.scheme = "sqlite",
-	.open = sqlite_open,
-	.query = sqlite_query,
-	.exec = sqlite_exec,
+	DB_BACKEND_FUNCTIONS(sqlite),
 	/* The write lock at once: a server's writer waits (its busy_timeout), another migration too. */
 	.begin_exclusive = "BEGIN IMMEDIATE",
 	.table_exists = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
-	.describe = sqlite_describe,
-	.close = sqlite_close,
 };

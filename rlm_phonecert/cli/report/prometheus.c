@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert report --format prometheus: the report (gathered by report.c) in
+ * phonecert report --format prometheus: the report (gathered by gather.c) in
  * Prometheus' text exposition format, for node-exporter's textfile collector.
  *
  * Label values come from the configuration and from the inventory, where a
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/text.h"
-#include "../core/timeutil.h"
-#include "output.h"
+#include "../../core/text.h"
+#include "../../core/timeutil.h"
+#include "../output.h"
 #include "report.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
@@ -116,7 +116,7 @@ static void write_phones(FILE *out, report const *r)
 	fprintf(out, "phonecert_mic_only_phones %zu\n", r->mic_only_count);
 }
 
-void prometheus_write(report const *r, FILE *out)
+int report_write_prometheus(FILE *out, report const *r)
 {
 	write_anchors(out, r);
 	write_phones(out, r);
@@ -124,4 +124,5 @@ void prometheus_write(report const *r, FILE *out)
 	fprintf(out, "phonecert_report_config_ok %d\n", r->config_error[0] ? 0 : 1);
 	family(out, "phonecert_report_timestamp_seconds", "When the report was made, Unix seconds.");
 	fprintf(out, "phonecert_report_timestamp_seconds %lld\n", (long long)r->now);
+	return ferror(out) ? -1 : 0;
 }

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert report as CSV: what report_gather.c gathered, formatted.
+ * phonecert report as CSV: what gather.c gathered, formatted.
  */
-#include "output.h"
+#include "../output.h"
 #include "report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
+#include "../../core/timeutil.h"
 
 /*
  *	CSV (RFC 4180): one table per section, each with a header line whose
@@ -68,7 +68,7 @@ static void csv_time(FILE *out, bool known, long long when, bool last)
 	csv_field(out, known ? buf : NULL, last);
 }
 
-void report_write_csv(FILE *out, report const *r)
+int report_write_csv(FILE *out, report const *r)
 {
 	char day[32];
 
@@ -155,4 +155,5 @@ void report_write_csv(FILE *out, report const *r)
 			csv_field(out, r->claims[i].reason, true);
 		}
 	}
+	return ferror(out) ? -1 : 0;
 }

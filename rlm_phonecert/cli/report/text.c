@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert report as text for people: what report_gather.c gathered, formatted.
+ * phonecert report as text for people: what gather.c gathered, formatted.
  */
-#include "output.h"
+#include "../output.h"
 #include "report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
+#include "../../core/timeutil.h"
 
 /*
  *	Text
@@ -128,7 +128,7 @@ static void text_anchor(FILE *out, report const *r, report_anchor const *a)
 	if (a->list_count) text_table(out, "      ", headers, 5, a->list, sizeof(*a->list), a->list_count, anchor_phone_row);
 }
 
-void report_write_text(FILE *out, report const *r)
+int report_write_text(FILE *out, report const *r)
 {
 	static char const *const mic_headers[] = { "DEVICE", "MAC", "MODEL", "NOT AFTER", "LAST SEEN", "RESULT" };
 	static char const *const expiring_headers[] = { "DEVICE", "MAC", "MODEL", "NOT AFTER", "LEFT", "LAST SEEN", "RESULT" };
@@ -183,4 +183,5 @@ void report_write_text(FILE *out, report const *r)
 		}
 		fputc('\n', out);
 	}
+	return ferror(out) ? -1 : 0;
 }

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert report as JSON: what report_gather.c gathered, formatted.
+ * phonecert report as JSON: what gather.c gathered, formatted.
  */
-#include "output.h"
+#include "../output.h"
 #include "report.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/timeutil.h"
+#include "../../core/timeutil.h"
 
 /*
  *	JSON
@@ -29,11 +29,8 @@ static void json_time(json_writer *w, char const *key, bool known, long long whe
 static void json_phone(json_writer *w, report_phone const *p, bool expiring)
 {
 	json_object_begin(w, NULL);
-	json_string(w, "device_name", p->device_name);
-	json_string(w, "mac", p->mac);
-	json_string(w, "model", p->model);
-	json_string(w, "anchor", p->anchor);
-	json_string(w, "not_after", p->not_after);
+	json_strings(w, "device_name", p->device_name, "mac", p->mac, "model", p->model, "anchor", p->anchor,
+		     "not_after", p->not_after, NULL);
 	if (expiring) {
 		json_int(w, "days_left", p->days_left);
 		json_bool(w, "expired", p->expired);
@@ -74,7 +71,7 @@ static void json_anchor(json_writer *w, report const *r, report_anchor const *a)
 	json_object_end(w);
 }
 
-void report_write_json(FILE *out, report const *r)
+int report_write_json(FILE *out, report const *r)
 {
 	json_writer w;
 	char now[PC_TIME_STRLEN], horizon[PC_TIME_STRLEN], since[PC_TIME_STRLEN];
@@ -145,4 +142,5 @@ void report_write_json(FILE *out, report const *r)
 	else json_bool(&w, "all_safe", r->not_safe_count == 0);
 	json_object_end(&w);
 	json_object_end(&w);
+	return ferror(out) ? -1 : 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * phonecert report: what the phone inventory says about a CAPF rotation,
- * gathered once (report.c) and written as text, JSON or CSV (report.c), as
- * Prometheus metrics (report_prometheus.c) and as an HTML page (html.c).
+ * gathered once from the inventory and the configuration (gather.c) into a
+ * report, then written by one renderer per format: text.c, json.c, csv.c,
+ * prometheus.c (--format) and html.c (--html). report.c runs them.
  */
 #ifndef PHONECERT_CLI_REPORT_H
 #define PHONECERT_CLI_REPORT_H
@@ -12,7 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "commands.h"
+#include "../commands.h"
 
 #define REPORT_MIC_DAYS 180		/* MICs expiring within this many days are listed */
 #define REPORT_REJECT_SECONDS 86400	/* phones rejected within this long before now */
@@ -115,10 +116,16 @@ typedef struct report_source report_source;
 report const *report_gather(report_options const *options, report_source **source);
 void report_source_free(report_source *source);
 
-/* The formats of --format: text (report_text.c), JSON, CSV, Prometheus' text exposition format. */
-void report_write_text(FILE *out, report const *r);
-void report_write_json(FILE *out, report const *r);
-void report_write_csv(FILE *out, report const *r);
-void prometheus_write(report const *r, FILE *out);
+/*
+ * A renderer: the report written to out in one format. Returns 0, or -1
+ * when it could not be written (out's error, or out of memory).
+ */
+typedef int report_renderer(FILE *out, report const *r);
+
+int report_write_text(FILE *out, report const *r);		/* --format text: for people */
+int report_write_json(FILE *out, report const *r);		/* --format json: one line, JSON Lines */
+int report_write_csv(FILE *out, report const *r);		/* --format csv: one table per section */
+int report_write_prometheus(FILE *out, report const *r);	/* --format prometheus: Prometheus' text exposition format */
+int report_write_html(FILE *out, report const *r);		/* --html: a self-contained page with a chart, no script */
 
 #endif
