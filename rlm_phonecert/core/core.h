@@ -37,7 +37,7 @@
  *
  * Threads. A sealed trust set, a policy and a block list are read-only and
  * may be shared between threads, but for the trust set's signer memory
- * (trust_internal.h): a bounded table of hints under its own lock, which can
+ * (signer_memory.h): a bounded table of hints under its own lock, which can
  * only save a signature check, never accept. Nothing in the core keeps global
  * state.
  *
@@ -46,7 +46,8 @@
  *
  * Internals. trust_internal.h hands OpenSSL's types (the signers, the
  * anchors' certificate stacks and CRLs) to the core's own files and to the
- * tests and fuzzers that check them; nothing else includes it.
+ * tests and fuzzers that check them; pem.h (an anchor's PEM files) and
+ * signer_memory.h serve trust.c alone. Nothing else includes them.
  */
 #ifndef PHONECERT_CORE_H
 #define PHONECERT_CORE_H

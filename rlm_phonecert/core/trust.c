@@ -1,21 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "trust_internal.h"
+#include "pem.h"
+#include "signer_memory.h"
 #include "text.h"
 #include "timeutil.h"
 
-#include <errno.h>
-#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 struct pc_anchor {
@@ -30,35 +27,13 @@ struct pc_anchor {
 	bool advertised;
 };
 
-/*
- * Which signer verified a certificate before, by the certificate's SHA-1
- * fingerprint (OpenSSL computes it once per certificate with its extensions,
- * see memo_key, so it costs nothing more). A hint only: pc_verify still has
- * X509_verify_cert check the signature with the remembered signer's key, so a
- * wrong hint can reject a certificate but never accept one. Fixed size (a
- * newer certificate replaces an older one in its slot), so memory stays flat
- * however many phones.
- */
-#define SIGNER_MEMO_BITS 12
-#define SIGNER_MEMO_SLOTS (1u << SIGNER_MEMO_BITS)
-
-typedef struct {
-	unsigned char fingerprint[SHA_DIGEST_LENGTH];
-	pc_signer const *signer;
-} memo_slot;
-
-typedef struct {
-	CRYPTO_RWLOCK *lock;
-	memo_slot slots[SIGNER_MEMO_SLOTS];
-} signer_memo;
-
 struct pc_trust {
 	pc_anchor **anchors;
 	size_t anchor_count;
 	pc_signer *signers;
 	size_t signer_count;
 	pc_signer const **by_subject;	/* the signers sorted by subject name (issuer index), then configuration order */
-	signer_memo *memo;		/* written by pc_trust_remember_signer after sealing, under its lock */
+	pc_signer_memory *memory;	/* written by pc_trust_remember_signer after sealing (signer_memory.h) */
 	bool sealed;
 	char error[1024];
 };
@@ -100,9 +75,8 @@ static void free_signers(pc_trust *trust)
 	free(trust->signers);
 	free(trust->by_subject);
 	trust->by_subject = NULL;
-	if (trust->memo) CRYPTO_THREAD_lock_free(trust->memo->lock);
-	free(trust->memo);
-	trust->memo = NULL;
+	pc_signer_memory_free(trust->memory);
+	trust->memory = NULL;
 	trust->signers = NULL;
 	trust->signer_count = 0;
 }
@@ -149,158 +123,6 @@ char const *pc_anchor_config_label(pc_anchor_config const *config, char *buf, si
 	if (config->kind == PC_ANCHOR_MANUFACTURING) snprintf(buf, len, "manufacturing");
 	else snprintf(buf, len, "%s '%s'", pc_anchor_kind_name(config->kind), config->name);
 	return buf;
-}
-
-static bool bundle_contains(STACK_OF(X509) *certs, X509 *cert)
-{
-	for (int i = 0; i < sk_X509_num(certs); i++) {
-		if (X509_cmp(sk_X509_value(certs, i), cert) == 0) return true;
-	}
-	return false;
-}
-
-/* Open the PEM file of option (ca_file, crl_file) for reading, or NULL with the error set. */
-static BIO *open_pem(pc_trust *trust, char const *label, char const *option, char const *path)
-{
-	struct stat st;
-	BIO *bio;
-
-	if (!path || !*path) {
-		set_error(trust, "%s: %s is not set", label, option);
-		return NULL;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		set_error(trust, "%s: %s %s is a directory, not a PEM file", label, option, path);
-		return NULL;
-	}
-	errno = 0;
-	bio = BIO_new_file(path, "r");
-	if (!bio) {
-		set_error(trust, "%s: cannot read %s %s: %s", label, option, path, errno ? strerror(errno) : "open failed");
-		ERR_clear_error();
-	}
-	return bio;
-}
-
-/* PEM_read stops at end of file with "no start line"; anything else is a damaged file. */
-static bool pem_damaged(unsigned long *err)
-{
-	*err = ERR_peek_last_error();
-	return *err && !(ERR_GET_LIB(*err) == ERR_LIB_PEM && ERR_GET_REASON(*err) == PEM_R_NO_START_LINE);
-}
-
-/* Read every certificate of a PEM file; each must be a CA. Duplicates inside one bundle are harmless and dropped. */
-static int load_bundle(pc_trust *trust, char const *label, char const *path, STACK_OF(X509) **out)
-{
-	BIO *bio;
-	STACK_OF(X509) *certs;
-	X509 *cert;
-	char subject[512];
-	unsigned long err;
-
-	if (!(bio = open_pem(trust, label, "ca_file", path))) return -1;
-
-	certs = sk_X509_new_null();
-	while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		if (X509_check_ca(cert) == 0) {
-			subject_text(cert, subject, sizeof(subject));
-			set_error(trust, "%s: ca_file %s: certificate %d (%s) is not a CA certificate "
-				  "(it needs basicConstraints CA:TRUE and, if keyUsage is present, keyCertSign)",
-				  label, path, sk_X509_num(certs) + 1, subject);
-			X509_free(cert);
-			goto fail;
-		}
-		if (bundle_contains(certs, cert) || !sk_X509_push(certs, cert)) X509_free(cert);
-	}
-
-	if (pem_damaged(&err)) {
-		set_error(trust, "%s: ca_file %s: damaged PEM after certificate %d: %s",
-			  label, path, sk_X509_num(certs), ERR_reason_error_string(err));
-		goto fail;
-	}
-	ERR_clear_error();
-	if (sk_X509_num(certs) == 0) {
-		set_error(trust, "%s: ca_file %s contains no PEM certificate", label, path);
-		goto fail;
-	}
-	BIO_free(bio);
-	*out = certs;
-	return 0;
-
-fail:
-	ERR_clear_error();
-	BIO_free(bio);
-	sk_X509_pop_free(certs, X509_free);
-	return -1;
-}
-
-/* The certificate of certs that signed crl (name and signature), or NULL. */
-static X509 *crl_signer(STACK_OF(X509) *certs, X509_CRL *crl)
-{
-	for (int i = 0; i < sk_X509_num(certs); i++) {
-		X509 *cert = sk_X509_value(certs, i);
-
-		if (X509_NAME_cmp(X509_get_subject_name(cert), X509_CRL_get_issuer(crl)) == 0 &&
-		    X509_CRL_verify(crl, X509_get0_pubkey(cert)) == 1) return cert;
-	}
-	ERR_clear_error();
-	return NULL;
-}
-
-/*
- * Read every CRL of crl_file; each must be signed by a certificate of the
- * anchor's own bundle, with cRLSign if it has a keyUsage, or OpenSSL would
- * ignore or refuse it while phones wait.
- */
-static int load_crls(pc_trust *trust, char const *label, char const *path, STACK_OF(X509) *certs,
-		     STACK_OF(X509_CRL) **out)
-{
-	STACK_OF(X509_CRL) *crls;
-	X509_CRL *crl;
-	BIO *bio;
-	char issuer[512];
-	unsigned long err;
-
-	if (!(bio = open_pem(trust, label, "crl_file", path))) return -1;
-	crls = sk_X509_CRL_new_null();
-	while (crls && (crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
-		X509 *signer = crl_signer(certs, crl);
-
-		X509_NAME_oneline(X509_CRL_get_issuer(crl), issuer, sizeof(issuer));
-		if (!signer || !(X509_get_key_usage(signer) & KU_CRL_SIGN)) {
-			set_error(trust, "%s: crl_file %s: CRL %d (issuer %s) is %s", label, path, sk_X509_CRL_num(crls) + 1,
-				  issuer, signer ? "signed by a certificate without cRLSign in its keyUsage" :
-				  "not signed by any certificate of the anchor's ca_file");
-			X509_CRL_free(crl);
-			goto fail;
-		}
-		if (!sk_X509_CRL_push(crls, crl)) {
-			X509_CRL_free(crl);
-			goto oom;
-		}
-	}
-	if (!crls) goto oom;
-	if (pem_damaged(&err)) {
-		set_error(trust, "%s: crl_file %s: damaged PEM after CRL %d: %s", label, path, sk_X509_CRL_num(crls),
-			  ERR_reason_error_string(err));
-		goto fail;
-	}
-	if (sk_X509_CRL_num(crls) == 0) {
-		set_error(trust, "%s: crl_file %s contains no PEM CRL", label, path);
-		goto fail;
-	}
-	ERR_clear_error();
-	BIO_free(bio);
-	*out = crls;
-	return 0;
-
-oom:
-	set_error(trust, "%s: out of memory", label);
-fail:
-	ERR_clear_error();
-	BIO_free(bio);
-	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-	return -1;
 }
 
 static int parse_window_end(pc_trust *trust, char const *label, char const *option,
@@ -366,10 +188,12 @@ int pc_trust_add(pc_trust *trust, pc_anchor_config const *config)
 			  label, config->accept_from, config->accept_until);
 		goto fail;
 	}
-	if (load_bundle(trust, label, config->ca_file, &anchor->certs) < 0) goto fail;
+	if (pc_pem_read_cas(label, config->ca_file, &anchor->certs, trust->error, sizeof(trust->error)) < 0) goto fail;
 	if (config->crl_file) {
 		if (!(anchor->crl_file = strdup(config->crl_file))) goto oom;
-		if (load_crls(trust, label, config->crl_file, anchor->certs, &anchor->crls) < 0) goto fail;
+		if (pc_pem_read_crls(label, config->crl_file, anchor->certs, &anchor->crls, trust->error, sizeof(trust->error)) < 0) {
+			goto fail;
+		}
 	}
 
 	pc_anchor **grown = realloc(trust->anchors, (trust->anchor_count + 1) * sizeof(*grown));
@@ -406,7 +230,7 @@ static STACK_OF(X509) *path_in_bundle(STACK_OF(X509) *bundle, X509 *cert)
 	X509 *current = cert;
 
 	if (!path) return NULL;
-	while (current && !bundle_contains(path, current) && sk_X509_num(path) <= sk_X509_num(bundle)) {
+	while (current && !pc_bundle_contains(path, current) && sk_X509_num(path) <= sk_X509_num(bundle)) {
 		if (!sk_X509_push(path, current)) {
 			sk_X509_free(path);
 			return NULL;
@@ -493,58 +317,14 @@ pc_signer const *const *pc_trust_signers_named(pc_trust const *trust, X509_NAME 
 	return *count ? &trust->by_subject[low] : NULL;
 }
 
-static int memo_new(pc_trust *trust)
-{
-	trust->memo = calloc(1, sizeof(*trust->memo));
-	if (!trust->memo) return -1;
-	trust->memo->lock = CRYPTO_THREAD_lock_new();
-	return trust->memo->lock ? 0 : -1;
-}
-
-/* cert's fingerprint and its slot; false when OpenSSL cannot give one. */
-static bool memo_key(X509 *cert, unsigned char fingerprint[SHA_DIGEST_LENGTH], size_t *slot)
-{
-	unsigned int len = 0;
-
-	/*
-	 * OpenSSL computes the fingerprint when it caches the extensions, which
-	 * X509_verify_cert does anyway: have it cached now, or X509_digest hashes
-	 * the whole certificate a second time.
-	 */
-	if (X509_check_purpose(cert, -1, 0) != 1 || !X509_digest(cert, EVP_sha1(), fingerprint, &len) ||
-	    len != SHA_DIGEST_LENGTH) {
-		ERR_clear_error();
-		return false;
-	}
-	*slot = ((size_t)fingerprint[0] << 8 | fingerprint[1]) & (SIGNER_MEMO_SLOTS - 1);
-	return true;
-}
-
 pc_signer const *pc_trust_recall_signer(pc_trust const *trust, X509 *cert)
 {
-	unsigned char fingerprint[SHA_DIGEST_LENGTH];
-	pc_signer const *signer = NULL;
-	size_t slot;
-
-	if (!trust->memo || !memo_key(cert, fingerprint, &slot)) return NULL;
-	if (!CRYPTO_THREAD_read_lock(trust->memo->lock)) return NULL;
-	if (memcmp(trust->memo->slots[slot].fingerprint, fingerprint, sizeof(fingerprint)) == 0) {
-		signer = trust->memo->slots[slot].signer;
-	}
-	CRYPTO_THREAD_unlock(trust->memo->lock);
-	return signer;
+	return trust->memory ? pc_signer_memory_recall(trust->memory, cert) : NULL;
 }
 
 void pc_trust_remember_signer(pc_trust const *trust, X509 *cert, pc_signer const *signer)
 {
-	unsigned char fingerprint[SHA_DIGEST_LENGTH];
-	size_t slot;
-
-	if (!trust->memo || !memo_key(cert, fingerprint, &slot)) return;
-	if (!CRYPTO_THREAD_write_lock(trust->memo->lock)) return;
-	memcpy(trust->memo->slots[slot].fingerprint, fingerprint, sizeof(fingerprint));
-	trust->memo->slots[slot].signer = signer;
-	CRYPTO_THREAD_unlock(trust->memo->lock);
+	if (trust->memory) pc_signer_memory_remember(trust->memory, cert, signer);
 }
 
 int pc_trust_seal(pc_trust *trust)
@@ -586,7 +366,7 @@ int pc_trust_seal(pc_trust *trust)
 		}
 	}
 	if (check_no_shared_certificates(trust) < 0) goto fail;
-	if (index_by_subject(trust) < 0 || memo_new(trust) < 0) {
+	if (index_by_subject(trust) < 0 || !(trust->memory = pc_signer_memory_new())) {
 		set_error(trust, "out of memory");
 		goto fail;
 	}
