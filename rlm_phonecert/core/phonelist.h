@@ -87,4 +87,21 @@ void pc_phonelist_free(pc_phonelist *list);
 /* Devices that are no phone, all prefixes together. */
 unsigned long pc_phonelist_skipped_total(pc_phonelist const *list);
 
+/*
+ * Which lists phonecert report reads: the expected_phones section of a
+ * phonecert configuration (config/phonecert_conf.c), or the command line.
+ */
+typedef struct {
+	char const *anchor;		/* the capf or lsc_ca section its phones move to; NULL: a list of every one */
+	char const *file;
+	char const *retiring;		/* the retiring sections it covers, names separated by blanks; NULL: every other one */
+} pc_list_config;
+
+typedef struct {
+	pc_list_config *lists;
+	size_t list_count;
+	char const *waivers;		/* a list of phones known to be retired, or NULL */
+	char const *since;		/* when the rotation began, RFC 3339, or NULL */
+} pc_expected_config;
+
 #endif
