@@ -182,7 +182,7 @@ expect_json '.rejected_24h.count == 3 and ([.rejected_24h.reasons[] | select(.re
 	"JSON: rejects grouped by reason, verified or not"
 expect_json '[.rejected_24h.unverified_claims[] | .mac] == ["00-00-0A-0B-0C-0D", "00-11-22-33-44-55", "B0-00-B4-BA-0A-EE"]
 	and ([.rejected_24h.unverified_claims[] | .verified] | all(. == false))' "JSON --phones: the unverified claims, verified false"
-expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false}' "JSON: summary"
+expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false, "verdicts_count": "phones seen on 802.1X"}' "JSON: summary (the verdicts count the phones seen: no list)"
 
 echo "# --now"
 run report --db "sqlite:$DB" --config "$R" --format json --now "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)"

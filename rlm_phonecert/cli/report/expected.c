@@ -170,9 +170,9 @@ static int rotation_start(report *r, report_list *list, char const *since, char 
 		snprintf(list->start_source, sizeof(list->start_source), "accept_from of %s %s", current->kind, current->name);
 	}
 	if (list->has_start || !list->cover_count) return 0;
-	fprintf(stderr, "phonecert report: phone list %s: when did the rotation begin? %s%s has no accept_from: give "
+	fprintf(stderr, "phonecert report: phone list %s: when did the rotation begin? %s%s%s has no accept_from: give "
 		"--since TIME (the day the new CAPF was made), or since in expected_phones; the report does not guess\n",
-		shown(list->file), current ? current->kind : "the current capf section",
+		shown(list->file), current ? current->kind : "no single current capf section", current ? " " : "",
 		current ? shown(current->name) : "");
 	return -1;
 }
