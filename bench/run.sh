@@ -40,6 +40,8 @@
 #                     BENCH_SAMPLES_HZ, default 3999): bench/cpu-samples.sh
 #   BENCH_FLOOD=1     also bench/flood.sh: BENCH_FLOOD_N (default 100000)
 #                     made-up stranger MACs through the writer site (section 5)
+#   BENCH_EXPECTED=1  also bench/expected.sh: report --expected with CUCM's list
+#                     of BENCH_EXPECTED_N (default 50000) phones (section 6)
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #   BENCH_SEED=1      seeds the shuffled order of the sides in the job lists
 #
@@ -81,6 +83,7 @@ SAMPLES=${BENCH_SAMPLES:-1}
 SAMPLES_N=${BENCH_SAMPLES_N:-2000}
 SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
 FLOOD=${BENCH_FLOOD:-1}
+EXPECTED=${BENCH_EXPECTED:-1}
 SEED=${BENCH_SEED:-1}
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED must be a number, not '$SEED'" >&2; exit 2; }
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
@@ -388,6 +391,11 @@ if [ "$FLOOD" = 1 ]; then
 	flood_md=$("$repo/bench/flood.sh") || die "bench/flood.sh failed"
 fi
 
+if [ "$EXPECTED" = 1 ]; then
+	echo "bench: CUCM's phone lists at scale (bench/expected.sh, BENCH_EXPECTED_N=${BENCH_EXPECTED_N:-50000})"
+	expected_md=$("$repo/bench/expected.sh") || die "bench/expected.sh failed"
+fi
+
 # ---------------------------------------------------------------- results
 
 # The R values of CPU, RATE or RATIO ($1) for side $2, one a line.
@@ -663,6 +671,9 @@ server's signature, the chain's verification): $(fmt "${MED_CPU[stock]}" %.3f) s
 for stock FreeRADIUS in section 1, $(awk -v h="${MED_CPU[stock]}" -v w="$flood_cpu" 'BEGIN { printf "%.1f", h / w }') times what writing its entry costs, and
 this machine served $rate_median authentications a second there ($P clients at a time).
 END
+	fi
+	if [ -n "${expected_md:-}" ]; then
+		printf "\n## 6. CUCM's phone lists at scale\n\n%s\n" "$expected_md"
 	fi
 } > "$tmp"
 mv "$tmp" "$results"

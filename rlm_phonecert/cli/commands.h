@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "../core/phonelist.h"
 #include "../core/trust.h"
 
 enum {
@@ -60,6 +61,10 @@ typedef struct {
 	report_format format;
 	char const *html_file;		/* --html, or NULL */
 	bool phones;			/* --phones: list the phones of each anchor */
+	pc_list_config *lists;		/* --expected [ANCHOR=]FILE, in order; none: expected_phones' lists */
+	size_t list_count;
+	char const *waivers;		/* --waivers FILE, or NULL: expected_phones' */
+	char const *since;		/* --since TIME (RFC 3339, checked), or NULL: expected_phones' */
 } report_options;
 
 typedef struct {

@@ -128,10 +128,14 @@ static char const report_usage[] =
 	"                        [--config RADDB_DIR [--instance NAME]] [--now TIME]\n"
 	"                        [--format text|json|csv|prometheus]\n"
 	"                        [--html FILE] [--phones]\n"
+	"                        [--expected [ANCHOR=]FILE]... [--waivers FILE] [--since TIME]\n"
 	"What the phone inventory (written by FreeRADIUS' sql_phonecert) says about a CAPF rotation:\n"
 	"per anchor the phones whose latest authentication used it, the last day it was used and, for\n"
 	"a retiring anchor (accept_until), whether it is safe to remove; MIC-only phones and MICs\n"
 	"expiring within 180 days; phones rejected in the last 24 hours, by reason (verified or not).\n"
+	"With CUCM's phone lists, a retiring anchor is safe only when every listed phone was also seen\n"
+	"since the rotation began; the report lists those never seen, those seen before, and the\n"
+	"phones seen but in no list.\n"
 	"\n"
 	"  --db URL              the inventory: sqlite:PATH (opened read-only) or a PostgreSQL URL\n"
 	"  --config RADDB_DIR    the anchors and windows (default " DEFAULT_RADDB_DIR ")\n"
@@ -141,10 +145,18 @@ static char const report_usage[] =
 	"  --html FILE           also write a self-contained HTML page with a chart to FILE\n"
 	"  --phones              list the phones that still use each anchor, and the identities\n"
 	"                        that rejected certificates no anchor verified claimed\n"
+	"  --expected [ANCHOR=]FILE  a CUCM cluster's phones (Bulk Administration's Export Phones, CSV\n"
+	"                        with a Device Name column); ANCHOR: the capf section they move to\n"
+	"                        (default: one list for every capf section); repeatable. Default:\n"
+	"                        the lists of expected_phones in the configuration\n"
+	"  --waivers FILE        phones known to be retired (a list of the same form)\n"
+	"  --since TIME          when the rotation began, RFC 3339 UTC (default: ANCHOR's accept_from)\n"
 	"  -h, --help            show this help\n"
 	"\n"
-	"Exit status: 0 every retiring anchor is safe to remove, 1 a retiring anchor is still in use,\n"
-	"2 usage, I/O or database error, or a configuration that cannot be read (no verdicts).\n";
+	"Exit status: 0 every retiring anchor is safe to remove, 1 a retiring anchor is still in use\n"
+	"(or a listed phone was not seen since the rotation began), 2 usage, I/O or database error, a\n"
+	"phone list that cannot be read, is empty or of which no phone was ever seen, or a\n"
+	"configuration that cannot be read (no verdicts).\n";
 
 static char const block_usage[] =
 	"Usage: phonecert block KIND VALUE [--comment TEXT] [--file FILE | --config RADDB_DIR]\n"
@@ -186,7 +198,7 @@ static char const inventory_usage[] =
 /* What getopt_long returns for each option: --help is also -h, the others are long only (outside the character range). */
 enum { OPT_END = 0, OPT_HELP = 'h', OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW,
        OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML, OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS,
-       OPT_COMMENT, OPT_FILE, OPT_CHECK, OPT_CHECK_ONLY };
+       OPT_COMMENT, OPT_FILE, OPT_CHECK, OPT_CHECK_ONLY, OPT_EXPECTED, OPT_WAIVERS, OPT_SINCE };
 
 static struct option const every_option[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -209,6 +221,9 @@ static struct option const every_option[] = {
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "check", required_argument, NULL, OPT_CHECK },	/* lint: --check CHECK */
 	{ "check", no_argument, NULL, OPT_CHECK_ONLY },		/* inventory migrate: --check */
+	{ "expected", required_argument, NULL, OPT_EXPECTED },
+	{ "waivers", required_argument, NULL, OPT_WAIVERS },
+	{ "since", required_argument, NULL, OPT_SINCE },
 };
 #define OPTION_COUNT (sizeof(every_option) / sizeof(every_option[0]))
 
@@ -457,11 +472,48 @@ static int lint_command(void *options, int argc, char **argv)
 	return lint_run(o);
 }
 
+/*
+ * --expected [ANCHOR=]FILE: ANCHOR when what comes before the first = is a
+ * section name, not a path (./a=b.csv is a file). The = of argv becomes the
+ * end of ANCHOR: the lists point into argv.
+ */
+static int add_expected_list(report_options *o, char *value)
+{
+	char *equals = strchr(value, '=');
+	pc_list_config list = { .file = value };
+	pc_list_config *grown;
+
+	if (equals && equals > value && !memchr(value, '/', (size_t)(equals - value))) {
+		*equals = '\0';
+		list = (pc_list_config) { .anchor = value, .file = equals + 1 };
+	}
+	if (!list.file[0]) return usage_error("report", "--expected %s=: give the list's FILE", value);
+	if (!(grown = realloc(o->lists, (o->list_count + 1) * sizeof(*grown)))) {
+		fprintf(stderr, "phonecert: out of memory\n");
+		return EXIT_TROUBLE;
+	}
+	o->lists = grown;
+	o->lists[o->list_count++] = list;
+	return GO_ON;
+}
+
 static int report_option(void *options, int option)
 {
 	report_options *o = options;
+	time_t since;
 
 	switch (option) {
+	case OPT_EXPECTED: return add_expected_list(o, optarg);
+	case OPT_WAIVERS:
+		if (o->waivers) return usage_error("report", "--waivers once: one list of the phones known to be retired");
+		o->waivers = optarg;
+		return GO_ON;
+	case OPT_SINCE:
+		if (!pc_time_parse(optarg, &since)) {
+			return usage_error("report", "--since %s is not an RFC 3339 UTC time such as 2026-06-01T00:00:00Z", optarg);
+		}
+		o->since = optarg;
+		return GO_ON;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "text") == 0) o->format = REPORT_TEXT;
 		else if (strcmp(optarg, "json") == 0) o->format = REPORT_JSON;
@@ -481,9 +533,12 @@ static int report_option(void *options, int option)
 
 static int report_command(void *options, int argc, char **argv)
 {
+	report_options *o = options;
 	int rc = check_inventory_command("report", options, argc, argv);
 
-	return rc == GO_ON ? report_run(options) : rc;
+	if (rc == GO_ON) rc = report_run(o);
+	free(o->lists);
+	return rc;
 }
 
 /* --comment (block only: unblock does not take it) and --file. */
@@ -544,7 +599,8 @@ static cli_command const commands[] = {
 	  sizeof(capture_options), capture_option, capture_command },
 	{ "lint", NULL, lint_usage, { OPT_CONFIG, OPT_INSTANCE, OPT_CHECK, OPT_NOW, OPT_JSON },
 	  sizeof(lint_options), lint_option, lint_command },
-	{ "report", NULL, report_usage, { OPT_DB, OPT_CONFIG, OPT_INSTANCE, OPT_NOW, OPT_FORMAT, OPT_HTML, OPT_PHONES },
+	{ "report", NULL, report_usage, { OPT_DB, OPT_CONFIG, OPT_INSTANCE, OPT_NOW, OPT_FORMAT, OPT_HTML, OPT_PHONES,
+					  OPT_EXPECTED, OPT_WAIVERS, OPT_SINCE },
 	  sizeof(report_options), report_option, report_command },
 	{ "block", NULL, block_usage, { OPT_COMMENT, OPT_FILE, OPT_CONFIG },
 	  sizeof(block_options), block_option, block_command },

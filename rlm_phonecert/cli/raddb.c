@@ -35,6 +35,7 @@ typedef struct {
 	phonecert_options_t	options;
 	phonecert_anchors_t	anchors;	/* as the module reads them; public.anchors are their configs */
 	pc_blocklist		*blocklist;
+	pc_expected_config	expected;	/* phonecert_conf_expected's */
 	raddb_phonecert		public;		/* filled by raddb_read_phonecert */
 	bool			read;
 } instance_t;
@@ -341,7 +342,10 @@ static int read_instance(instance_t *in, char *err, size_t len)
 	}
 	if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0 ||
 	    phonecert_conf_blocklist(in->cs, &in->options, &in->blocklist, keep_first, &first) < 0 ||
-	    read_anchors(in, err, len) < 0) {
+	    read_anchors(in, err, len) < 0 || phonecert_conf_expected(in->cs, &in->expected, keep_first, &first) < 0) {
+		if (!first.told) pc_fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
+				      cf_section_filename(in->cs), cf_section_lineno(in->cs),
+				      phonecert_conf_instance_name(in->cs));
 		return -1;
 	}
 	in->public = (raddb_phonecert) {
@@ -354,6 +358,7 @@ static int read_instance(instance_t *in, char *err, size_t len)
 		.policy = in->public.policy,
 		.anchors = in->public.anchors,
 		.anchor_count = in->public.anchor_count,
+		.expected = in->expected,
 	};
 	in->public.policy.blocklist = in->blocklist;
 	return 0;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/phonelist.h"
 #include "../core/policy.h"
 #include "../core/problem.h"
 #include "../core/trust.h"
@@ -33,6 +34,7 @@ typedef struct {
 	pc_policy policy;		/* policy.blocklist: block_file read, or NULL */
 	pc_anchor_config const *anchors;	/* the capf / lsc_ca / manufacturing sections, values expanded */
 	size_t anchor_count;
+	pc_expected_config expected;	/* expected_phones: phonecert report's phone lists (none: all zero) */
 } raddb_phonecert;
 
 typedef struct raddb raddb;
@@ -52,7 +54,8 @@ char const *raddb_instance_name(raddb const *db, size_t index);
  * Read the phonecert instance of that name (NULL: the only one) into *out
  * (owned by db). Fails, like the module at start-up, on an unknown section, a
  * capf/lsc_ca without a name, a named manufacturing section, an invalid,
- * unknown or duplicated option, or a block_file that does not parse. The
+ * unknown or duplicated option, a block_file that does not parse, or an
+ * expected_phones section the report would not read. The
  * anchors are not loaded yet: pc_trust_build loads them as the module does.
  */
 int raddb_read_phonecert(raddb *db, char const *instance, raddb_phonecert const **out, char *err, size_t len);

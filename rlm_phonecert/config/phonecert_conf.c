@@ -251,19 +251,115 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_pr
 		return -1;
 	}
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
-		static char const *const anchor_kinds[] = { "capf", "lsc_ca", "manufacturing" };
+		static char const *const anchor_kinds[] = { "capf", "lsc_ca", "manufacturing", PHONECERT_EXPECTED_SECTION };
 		CONF_SECTION *sub;
 		pc_anchor_kind kind;
 		char label[160];
 
 		if (!cf_item_is_section(ci)) continue;
 		sub = cf_item_to_section(ci);
+		if (strcmp(cf_section_name1(sub), PHONECERT_EXPECTED_SECTION) == 0) continue;	/* phonecert_conf_expected's */
 		if (!pc_anchor_kind_parse(cf_section_name1(sub), &kind)) {
 			return refuse_unknown_section(sub, section_label(cs, label, sizeof(label)), anchor_kinds,
 						      sizeof(anchor_kinds) / sizeof(anchor_kinds[0]), sink, ctx);
 		}
 		if (parse_anchor(sub, kind, &anchors->configs[anchors->count], sink, ctx) < 0) return -1;
 		anchors->sections[anchors->count++] = sub;
+	}
+	return 0;
+}
+
+/*
+ *	expected_phones: phonecert report's phone lists (doc/cucm.md)
+ */
+
+static const CONF_PARSER expected_config[] = {
+	{ "waivers", FR_CONF_OFFSET(PW_TYPE_STRING, pc_expected_config, waivers), NULL },
+	{ "since", FR_CONF_OFFSET(PW_TYPE_STRING, pc_expected_config, since), NULL },
+	CONF_PARSER_TERMINATOR
+};
+
+static const CONF_PARSER list_config[] = {
+	{ "file", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_REQUIRED, pc_list_config, file), NULL },
+	{ "retiring", FR_CONF_OFFSET(PW_TYPE_STRING, pc_list_config, retiring), NULL },
+	CONF_PARSER_TERMINATOR
+};
+
+/* name is a capf or lsc_ca section of the phonecert section cs. */
+static bool lsc_anchor_named(CONF_SECTION *cs, char const *name)
+{
+	return cf_section_sub_find_name2(cs, "capf", name) || cf_section_sub_find_name2(cs, "lsc_ca", name);
+}
+
+/* Every name of retiring = is another capf or lsc_ca section than the list's own. */
+static int check_retiring(CONF_SECTION *cs, CONF_SECTION *list_cs, pc_list_config const *list, pc_problem_fn *sink,
+			  void *ctx)
+{
+	char names[1024], *save = NULL;
+
+	snprintf(names, sizeof(names), "%s", list->retiring);
+	for (char *name = strtok_r(names, " \t", &save); name; name = strtok_r(NULL, " \t", &save)) {
+		if (!lsc_anchor_named(cs, name) || (list->anchor && strcmp(name, list->anchor) == 0)) {
+			tell_option(sink, ctx, list_cs, "retiring", NULL, "retiring = %s: %s is not another capf or lsc_ca "
+				    "section of %s", list->retiring, name, cf_section_name1(cs));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_list(CONF_SECTION *cs, CONF_SECTION *list_cs, pc_list_config *list, pc_problem_fn *sink, void *ctx)
+{
+	CONF_SECTION *sub = cf_subsection_find_next(list_cs, NULL, NULL);
+
+	*list = (pc_list_config) { .anchor = cf_section_name2(list_cs) };
+	if (sub) return refuse_unknown_section(sub, "list", NULL, 0, sink, ctx);
+	if (list->anchor && !lsc_anchor_named(cs, list->anchor)) {
+		phonecert_conf_tell_section(sink, ctx, list_cs, "list %s: no capf or lsc_ca section of %s is named %s (the "
+					    "name is the section the list's phones move to; no name: every one)",
+					    list->anchor, cf_section_name1(cs), list->anchor);
+		return -1;
+	}
+	if (check_options(list_cs, list_config, sink, ctx) < 0 || cf_section_parse(list_cs, list, list_config) < 0) return -1;
+	return list->retiring ? check_retiring(cs, list_cs, list, sink, ctx) : 0;
+}
+
+int phonecert_conf_expected(CONF_SECTION *cs, pc_expected_config *expected, pc_problem_fn *sink, void *ctx)
+{
+	static char const *const list_names[] = { "list" };
+	CONF_SECTION *section = cf_section_sub_find(cs, PHONECERT_EXPECTED_SECTION), *sub;
+	time_t since;
+	size_t n = 0;
+
+	*expected = (pc_expected_config) { 0 };
+	if (!section) return 0;
+	if (cf_subsection_find_next(cs, section, PHONECERT_EXPECTED_SECTION)) {
+		phonecert_conf_tell_section(sink, ctx, cf_subsection_find_next(cs, section, PHONECERT_EXPECTED_SECTION),
+					    "A second " PHONECERT_EXPECTED_SECTION " section: give every list in the first");
+		return -1;
+	}
+	if (check_options(section, expected_config, sink, ctx) < 0 || cf_section_parse(section, expected, expected_config) < 0) {
+		return -1;
+	}
+	if (expected->since && !pc_time_parse(expected->since, &since)) {
+		tell_option(sink, ctx, section, "since", NULL, "since = %s: not an RFC 3339 UTC time such as "
+			    "2026-06-01T00:00:00Z", expected->since);
+		return -1;
+	}
+	for (sub = cf_subsection_find_next(section, NULL, NULL); sub; sub = cf_subsection_find_next(section, sub, NULL)) {
+		if (strcmp(cf_section_name1(sub), "list") != 0) {
+			return refuse_unknown_section(sub, PHONECERT_EXPECTED_SECTION, list_names, 1, sink, ctx);
+		}
+		n++;
+	}
+	expected->lists = talloc_zero_array(section, pc_list_config, n ? n : 1);
+	if (!expected->lists) {
+		phonecert_conf_tell_section(sink, ctx, section, "Out of memory");
+		return -1;
+	}
+	for (sub = cf_subsection_find_next(section, NULL, "list"); sub; sub = cf_subsection_find_next(section, sub, "list")) {
+		if (parse_list(cs, sub, &expected->lists[expected->list_count], sink, ctx) < 0) return -1;
+		expected->list_count++;
 	}
 	return 0;
 }

@@ -69,11 +69,33 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
 
 /*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
- * Unknown subsections (of cs, or of an anchor section, which holds options
- * only), an unnamed capf/lsc_ca, a named manufacturing section and unknown
- * or duplicated options in them are refused.
+ * Unknown subsections (of cs but expected_phones, or of an anchor section,
+ * which holds options only), an unnamed capf/lsc_ca, a named manufacturing
+ * section and unknown or duplicated options in them are refused.
  */
 int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_problem_fn *sink, void *ctx);
+
+/*
+ * The expected_phones section of cs, phonecert report's phone lists
+ * (doc/cucm.md), into *expected (all zero without one; talloc'd under cs):
+ *
+ *   expected_phones {
+ *       list harbour-2026 {                 the capf or lsc_ca section its phones move to;
+ *           file = /path/cucm-harbour.csv   no name: a list of every such section's phones
+ *           retiring = "harbour-2021"       optional: the retiring sections it covers
+ *       }
+ *       waivers = /path/retired.csv         optional: phones known to be retired
+ *       since = "2026-06-01T00:00:00Z"      optional: when the rotation began
+ *   }
+ *
+ * The module reads nothing more of it than to refuse, at start-up and on
+ * reload as lint does, what the report would not read: an unknown option or
+ * section, one set twice, a second expected_phones, a list or retiring name
+ * that is not a capf or lsc_ca section of cs, a since that is not RFC 3339.
+ * The files are the report's to read: a missing one stops no server.
+ */
+#define PHONECERT_EXPECTED_SECTION "expected_phones"
+int phonecert_conf_expected(CONF_SECTION *cs, pc_expected_config *expected, pc_problem_fn *sink, void *ctx);
 
 /*
  * Who can change the files the trust rests on: block_file, and each anchor's

@@ -7,6 +7,7 @@
  *
  *   timeutil.h  RFC 3339 UTC times
  *   phone.h     what a phone certificate says: device name, MAC, model, PID/SN
+ *   phonelist.h a CUCM phone list (its CSV export): the phones a cluster knows
  *   trust.h     the trust set: anchors, windows, CRLs, signers' fingerprints
  *   problem.h   a configuration problem (where, which anchor, what): one way to tell it
  *   decide.h    THE decision: trust then policy in the handshake, the policy again
@@ -56,6 +57,7 @@
 #include "certreq.h"
 #include "decide.h"
 #include "phone.h"
+#include "phonelist.h"
 #include "policy.h"
 #include "problem.h"
 #include "sqlescape.h"

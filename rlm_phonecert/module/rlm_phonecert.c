@@ -54,6 +54,7 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 {
 	phonecert_generation_t *generation = calloc(1, sizeof(*generation));
 	phonecert_anchors_t anchors;
+	pc_expected_config expected;	/* phonecert report's: only checked here */
 	bool refused;
 
 	if (!generation) {
@@ -62,7 +63,8 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 	}
 	if (phonecert_conf_policy(conf, &inst->options, &generation->policy, log_problem, NULL) == 0 &&
 	    phonecert_conf_blocklist(conf, &inst->options, &generation->blocklist, log_problem, NULL) == 0 &&
-	    phonecert_conf_anchors(conf, &anchors, log_problem, NULL) == 0) {
+	    phonecert_conf_anchors(conf, &anchors, log_problem, NULL) == 0 &&
+	    phonecert_conf_expected(conf, &expected, log_problem, NULL) == 0) {
 		generation->policy.blocklist = generation->blocklist;
 		/* Every anchor's problem is logged, so that all are fixed at once. */
 		generation->trust = pc_trust_build(anchors.configs, anchors.count, cf_section_filename(conf),
@@ -75,6 +77,7 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 		}
 		talloc_free(anchors.configs);
 		talloc_free(anchors.sections);
+		talloc_free(expected.lists);
 	}
 	if (!generation->trust) {
 		generation_free(generation);

@@ -27,6 +27,10 @@
  *                            every entry written back parses to the same entry,
  *                            and its reason and comment stay printable (the comment
  *                            keeps to pc_block_comment_check)
+ *   pc_phonelist_read        on the whole input as a file: refused with "NAME[LINE]: ...",
+ *                            or every phone is SEP + 12 upper-case hex digits and
+ *                            its MAC, every carried cell valid UTF-8 within
+ *                            PC_LIST_MAX_CELL bytes, every line number within the file
  *
  * A broken property is an abort().
  */
@@ -41,6 +45,7 @@
 
 #include "core/blocklist.h"
 #include "core/phone.h"
+#include "core/phonelist.h"
 #include "core/policy.h"
 #include "core/sqlescape.h"
 #include "core/text.h"
@@ -345,6 +350,53 @@ static void blocklist(uint8_t const *data, size_t size)
 	pc_blocklist_free(list);
 }
 
+/* A carried cell: NULL, or non-empty valid UTF-8 of at most PC_LIST_MAX_CELL bytes. */
+static bool carried_ok(char const *cell)
+{
+	size_t n;
+
+	if (!cell) return true;
+	n = strlen(cell);
+	for (size_t i = 0; i < n;) {
+		unsigned long cp;
+		int length = pc_utf8_decode((unsigned char const *)cell + i, &cp);
+
+		if (!length) return false;
+		i += (size_t)length;
+	}
+	return n > 0 && n <= PC_LIST_MAX_CELL;
+}
+
+static void phonelist(uint8_t const *data, size_t size)
+{
+	char err[512];
+	FILE *in = fmemopen((void *)data, size, "r");
+	pc_phonelist *list;
+
+	if (!in) return;	/* size 0 */
+	memset(err, 'X', sizeof(err));
+	list = pc_phonelist_read(in, "list.csv", err, sizeof(err));
+	fclose(in);
+	if (!list) {
+		CHECK(TERMINATED(err) && strncmp(err, "list.csv", 8) == 0, "refused with '%.*s'", (int)sizeof(err), err);
+		return;
+	}
+	for (size_t i = 0; i < list->phone_count; i++) {
+		pc_listed_phone const *p = &list->phones[i];
+		char mac[PC_MAC_LEN];
+
+		CHECK(strlen(p->device_name) == 15 && strncmp(p->device_name, "SEP", 3) == 0 &&
+		      pc_mac_normalise(p->device_name + 3, mac) && strcmp(mac, p->mac) == 0, "phone '%s'", p->device_name);
+		for (int k = 3; k < 15; k++) CHECK(!islower((unsigned char)p->device_name[k]), "'%s' not upper case", p->device_name);
+		CHECK(carried_ok(p->description) && carried_ok(p->device_pool) && carried_ok(p->model), "a carried cell");
+		CHECK(p->line >= 2 && p->line <= list->lines + 1, "line %lu of %lu", p->line, list->lines);
+	}
+	for (size_t i = 0; i < list->invalid_count; i++) {
+		CHECK(strlen(list->invalid[i].device) <= PC_LIST_MAX_CELL, "an invalid row's device");
+	}
+	pc_phonelist_free(list);
+}
+
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 {
 	char *text;
@@ -365,6 +417,7 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	log_line(text);
 	sql_escaping(text, strlen(text));
 	blocklist(data, size);
+	phonelist(data, size);
 
 	free(text);
 	return 0;

@@ -71,7 +71,7 @@ expect_config_error "misspelt section" \
 	"Unknown section 'cafp' in phonecert: did you mean capf\?"
 expect_config_error "unknown section in phonecert, nothing close" \
 	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'rotation' capf-old.pem)")" \
-	"Unknown section 'rotation' in phonecert: expected capf, lsc_ca or manufacturing$"
+	"Unknown section 'rotation' in phonecert: expected capf, lsc_ca, manufacturing or expected_phones$"
 # FreeRADIUS ignores a section no one reads: this window would never close.
 expect_config_error "a section inside a capf section" \
 	"$(config "$(anchor 'capf harbour-2021' capf-old.pem '		rotation {
@@ -126,6 +126,55 @@ expect_config_error "misspelt option in an anchor section" \
 expect_config_error "option set twice in an anchor section" \
 	"$(config "$(anchor 'manufacturing' mfg-bundle.pem '		ca_file = ${certdir}/phonecert/capf-new.pem')")" \
 	"Option 'ca_file' is set twice in manufacturing"
+
+# expected_phones, phonecert report's phone lists (doc/cucm.md): the module reads
+# nothing of it, but refuses what the report would not read, where it is.
+expected() {	# $1: the section's body
+	printf '\texpected_phones {\n%s\n\t}\n' "$1"
+}
+TWO_CAPF="$(anchor 'capf harbour-2026' capf-new.pem)$(anchor 'capf harbour-2021' capf-old.pem '		accept_until = "2030-01-01T00:00:00Z"')"
+expect_config_error "expected_phones: a list naming no anchor" \
+	"$(config "$TWO_CAPF$(expected '		list harbour-2025 {
+			file = /var/lib/phonecert/cucm.csv
+		}')")" \
+	"list harbour-2025: no capf or lsc_ca section of phonecert is named harbour-2025"
+expect_config_error "expected_phones: retiring names no other anchor" \
+	"$(config "$TWO_CAPF$(expected '		list harbour-2026 {
+			file = /var/lib/phonecert/cucm.csv
+			retiring = "harbour-2021 harbour-2026"
+		}')")" \
+	"retiring = harbour-2021 harbour-2026: harbour-2026 is not another capf or lsc_ca section of phonecert$"
+expect_config_error "expected_phones: a misspelt option in a list" \
+	"$(config "$TWO_CAPF$(expected '		list {
+			file = /var/lib/phonecert/cucm.csv
+			retirng = harbour-2021
+		}')")" \
+	"Unknown option 'retirng' in list: did you mean retiring\?"
+expect_config_error "expected_phones: a list without its file" \
+	"$(config "$TWO_CAPF$(expected '		list {
+		}')")" \
+	'Configuration item "file" must have a value'
+expect_config_error "expected_phones: since not RFC 3339" \
+	"$(config "$TWO_CAPF$(expected '		since = "01/06/2026"')")" \
+	"since = 01/06/2026: not an RFC 3339 UTC time"
+expect_config_error "expected_phones: an unknown section" \
+	"$(config "$TWO_CAPF$(expected '		lists {
+		}')")" \
+	"Unknown section 'lists' in expected_phones: did you mean list\?"
+server_prepare expected-phones "$(config "$TWO_CAPF$(anchor manufacturing manufacturing.pem)$(expected '		list harbour-2026 {
+			file = /nonexistent/cucm-harbour.csv
+			retiring = harbour-2021
+		}
+		list {
+			file = /nonexistent/cucm-other.csv
+		}
+		waivers = /nonexistent/retired.csv
+		since = "2026-06-01T00:00:00Z"')")"
+if server_check && grep -q 'Configuration appears to be OK' <<<"$IT_CHECK_OUT"; then
+	pass "expected_phones with two lists, waivers and since: the server starts (the files are the report's to read)"
+else
+	fail "expected_phones refused by freeradius -C:"; tail -n 5 <<<"$IT_CHECK_OUT" | sed 's/^/#   /'
+fi
 
 # TLS session resumption without phonecert in post-auth would let resumed
 # phone sessions skip the policy: refused.

@@ -77,7 +77,7 @@ EOF
 # The verdicts this history gives (checked on the first report; later ones must equal it).
 expect_history_verdicts() {
 	expect_json "[.anchors[] | select(.name == \"$OLD\")][0] | .phones == 0 and .safe_to_remove and
-		.verdict == \"safe to remove: no phone has used $OLD since $(day 9)\"" "$1: the old CAPF is safe to remove, not used since $(day 9)"
+		.verdict == \"safe to remove: no phone has used $OLD since $(day 9) (of the phones seen on 802.1X only: no phone list, see --expected)\"" "$1: the old CAPF is safe to remove, not used since $(day 9)"
 	expect_json '[.mic_only.phones[].mac] == ["00-00-0A-0B-0C-0D"]' "$1: MIC-only: the MIC phone never seen with an LSC, not the one seen with one 20 days ago"
 	expect_json "[.anchors[] | select(.name == \"$NEW\")][0].last_used == \"$(day 0)\"" "$1: the new CAPF used today"
 }

@@ -22,6 +22,7 @@ EXTRA=$IT_BUILD/it/report-extra	# files made by this suite
 rm -rf "$EXTRA"
 mkdir -p "$EXTRA"
 OLD=demo-cluster-2021	# the shipped config's retiring CAPF (capf-old, accept_until 2030-01-01)
+SEEN_ONLY=" (of the phones seen on 802.1X only: no phone list, see --expected)"	# what a safe verdict without a phone list says
 NEW=demo-cluster-2025	# its current CAPF (capf-new)
 
 cleanup_all() {
@@ -181,7 +182,7 @@ expect_json '.rejected_24h.count == 3 and ([.rejected_24h.reasons[] | select(.re
 	"JSON: rejects grouped by reason, verified or not"
 expect_json '[.rejected_24h.unverified_claims[] | .mac] == ["00-00-0A-0B-0C-0D", "00-11-22-33-44-55", "B0-00-B4-BA-0A-EE"]
 	and ([.rejected_24h.unverified_claims[] | .verified] | all(. == false))' "JSON --phones: the unverified claims, verified false"
-expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false}' "JSON: summary"
+expect_json '.summary == {"retiring_anchors": 1, "not_safe": 1, "all_safe": false, "verdicts_count": "phones seen on 802.1X"}' "JSON: summary (the verdicts count the phones seen: no list)"
 
 echo "# --now"
 run report --db "sqlite:$DB" --config "$R" --format json --now "$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)"
@@ -334,18 +335,19 @@ inventory_flush
 expect_log "phonecert: accept device=SEP001122334455 .* anchor=$NEW " "the server names the new CAPF for it"
 run report --db "sqlite:$DB" --config "$R"
 expect_rc 0 "report after the rotation"
-expect_out "verdict: +safe to remove: no phone has used $OLD since $OLD_DAY$" "verdict: safe to remove"
-expect_out "^Result: every retiring anchor is safe to remove$" "the result line"
+expect_out "verdict: +safe to remove: no phone has used $OLD since $OLD_DAY \(of the phones seen on 802.1X only: no phone list, see --expected\)$" \
+	"verdict: safe to remove, of the phones seen (no phone list)"
+expect_out "^Result: every retiring anchor is safe to remove \(of the phones seen on 802.1X\)$" "the result line"
 run report --db "sqlite:$DB" --config "$R" --format json --phones
 expect_rc 0 "report --format json after the rotation"
 SQLITE_AFTER=$OUT
-anchor_json "$OLD" ".phones == 0 and .safe_to_remove == true and .verdict == \"safe to remove: no phone has used $OLD since $OLD_DAY\"
+anchor_json "$OLD" ".phones == 0 and .safe_to_remove == true and .verdict == \"safe to remove: no phone has used $OLD since $OLD_DAY$SEEN_ONLY\"
 	and .phone_list == []" "JSON: the old CAPF is safe to remove"
 anchor_json "$NEW" '.phones == 2 and ([.phone_list[].device_name] | index("SEP001122334455") != null)' \
 	"JSON: the phone now counts for the new CAPF"
 expect_json '.summary.all_safe == true and .summary.not_safe == 0' "JSON: all safe"
 run report --db "sqlite:$DB" --config "$R" --format csv
-expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,0,$OLD_DAY,true,safe to remove: no phone has used $OLD since $OLD_DAY.?$" \
+expect_out "^anchor,$OLD,capf,true,true,2030-01-01T00:00:00Z,0,$OLD_DAY,true,\"safe to remove: no phone has used $OLD since $OLD_DAY \(of the phones seen on 802.1X only: no phone list, see --expected\)\".?$" \
 	"CSV: the old CAPF's row says safe"
 server_stop
 

@@ -68,6 +68,94 @@ static void csv_time(FILE *out, bool known, long long when, bool last)
 	csv_field(out, known ? buf : NULL, last);
 }
 
+static void csv_listed_table(FILE *out, report const *r, char const *section, report_listed const *listed, size_t count)
+{
+	csv_header(out, "");
+	csv_header(out, "section,device_name,mac,list,line,description,device_pool,model,last_seen,last_anchor,last_result,waiver");
+	for (size_t i = 0; i < count; i++) {
+		report_listed const *l = &listed[i];
+
+		csv_field(out, section, false);
+		csv_field(out, l->phone->device_name, false);
+		csv_field(out, l->phone->mac, false);
+		csv_field(out, r->lists[l->list].file, false);
+		csv_int(out, (long long)l->phone->line, false);
+		csv_field(out, l->phone->description, false);
+		csv_field(out, l->phone->device_pool, false);
+		csv_field(out, l->phone->model, false);
+		csv_time(out, l->seen && l->last.has_last_seen, l->last.last_seen, false);
+		csv_field(out, l->last.anchor, false);
+		csv_field(out, l->last.last_result, false);
+		csv_field(out, l->waiver == WAIVER_NONE ? NULL : report_waiver_words(l->waiver), true);
+	}
+}
+
+static void csv_lists(FILE *out, report const *r)
+{
+	char start[PC_TIME_STRLEN], covers[1024];
+
+	csv_header(out, "");
+	csv_header(out, "section,file,anchor,covers,rotation_began,rotation_began_from,phones,seen,never_seen,"
+		   "before_rotation,waived,unreadable_rows");
+	for (size_t i = 0; i < r->list_count; i++) {
+		report_list const *list = &r->lists[i];
+
+		if (list->has_start) pc_time_format(list->start, start, sizeof(start));
+		csv_field(out, "phone_list", false);
+		csv_field(out, list->file, false);
+		csv_field(out, list->anchor, false);
+		csv_field(out, report_list_covers(list, covers, sizeof(covers)), false);
+		csv_field(out, list->has_start ? start : NULL, false);
+		csv_field(out, list->has_start ? list->start_source : NULL, false);
+		csv_int(out, (long long)list->phones->phone_count, false);
+		csv_int(out, list->seen, false);
+		csv_int(out, list->never_seen, false);
+		csv_int(out, list->before_rotation, false);
+		csv_int(out, list->waived, false);
+		csv_int(out, (long long)list->phones->invalid_count, true);
+	}
+	csv_header(out, "");
+	csv_header(out, "section,file,prefix,devices");
+	for (size_t i = 0; i < r->list_count; i++) {
+		for (size_t k = 0; k < r->lists[i].phones->skipped_count; k++) {
+			csv_field(out, "not_phones", false);
+			csv_field(out, r->lists[i].file, false);
+			csv_field(out, r->lists[i].phones->skipped[k].prefix, false);
+			csv_int(out, (long long)r->lists[i].phones->skipped[k].devices, true);
+		}
+	}
+	csv_listed_table(out, r, "never_seen", r->never_seen, r->never_seen_count);
+	csv_listed_table(out, r, "before_rotation", r->before_rotation, r->before_rotation_count);
+	csv_listed_table(out, r, "waived", r->waived, r->waived_count);
+	csv_header(out, "");
+	csv_header(out, "section,device_name,mac,model,anchor,last_seen,last_result");
+	for (size_t i = 0; i < r->unlisted_count; i++) {
+		report_phone const *p = &r->unlisted[i];
+
+		csv_field(out, "unlisted", false);
+		csv_field(out, p->device_name, false);
+		csv_field(out, p->mac, false);
+		csv_field(out, p->model, false);
+		csv_field(out, p->anchor, false);
+		csv_time(out, p->has_last_seen, p->last_seen, false);
+		csv_field(out, p->last_result, true);
+	}
+	csv_header(out, "");
+	csv_header(out, "section,file,line,device,problem,first_file,first_line");
+	for (size_t i = 0; i < r->problem_count; i++) {
+		report_problem const *p = &r->problems[i];
+
+		csv_field(out, "list_problem", false);
+		csv_field(out, p->file, false);
+		csv_int(out, (long long)p->line, false);
+		csv_field(out, p->device, false);
+		csv_field(out, p->problem, false);
+		csv_field(out, p->kind == PROBLEM_TWICE ? p->first_file : NULL, false);
+		if (p->kind == PROBLEM_TWICE) csv_int(out, (long long)p->first_line, true);
+		else csv_field(out, NULL, true);
+	}
+}
+
 int report_write_csv(FILE *out, report const *r)
 {
 	char day[32];
@@ -155,5 +243,6 @@ int report_write_csv(FILE *out, report const *r)
 			csv_field(out, r->claims[i].reason, true);
 		}
 	}
+	if (r->list_count) csv_lists(out, r);
 	return ferror(out) ? -1 : 0;
 }

@@ -27,6 +27,7 @@
  */
 #include "../inventory/db.h"
 #include "../raddb.h"
+#include "gather.h"
 #include "report.h"
 
 #include <stdarg.h>
@@ -60,11 +61,9 @@ static char const sql_anchor_phones[] =
 	"SELECT anchor, count(*) FROM phonecert_phone WHERE anchor IS NOT NULL AND anchor <> '' GROUP BY anchor";
 static char const sql_anchor_last_day[] = "SELECT anchor, max(day) FROM " USED_DAYS " GROUP BY anchor";
 static char const sql_anchor_phone_list[] =
-	"SELECT device_name, mac, model, anchor, not_after, last_seen, last_result "
-	"FROM phonecert_phone WHERE anchor = $1";
+	"SELECT " REPORT_PHONE_COLUMNS " FROM phonecert_phone WHERE anchor = $1";
 static char const sql_mic_phones[] =
-	"SELECT device_name, mac, model, anchor, not_after, last_seen, last_result "
-	"FROM phonecert_phone WHERE cert_type = 'MIC'";
+	"SELECT " REPORT_PHONE_COLUMNS " FROM phonecert_phone WHERE cert_type = 'MIC'";
 /* The anchors each of those phones was ever seen with: an LSC one makes it not MIC-only. */
 static char const sql_mic_phone_anchors[] =
 	"SELECT DISTINCT used.mac, used.anchor FROM " USED_DAYS " "
@@ -81,8 +80,6 @@ static char const sql_unverified_claims[] =
 static char const sql_daily[] =
 	"SELECT day, anchor, count(DISTINCT mac) FROM phonecert_phone_day WHERE anchor <> '' GROUP BY day, anchor";
 
-/* The columns of sql_anchor_phone_list and sql_mic_phones. */
-enum { COL_DEVICE, COL_MAC, COL_MODEL, COL_ANCHOR, COL_NOT_AFTER, COL_LAST_SEEN, COL_LAST_RESULT };
 
 struct report_source {
 	report_options const *options;
@@ -115,14 +112,13 @@ static char *copy(char const *text)
 	return text ? strdup(text) : NULL;
 }
 
-/* strcmp, with NULL first. */
-static int compare_text(char const *a, char const *b)
+int report_compare_text(char const *a, char const *b)
 {
 	if (!a || !b) return (a != NULL) - (b != NULL);
 	return strcmp(a, b);
 }
 
-static void free_phone(report_phone *p)
+void report_phone_free(report_phone *p)
 {
 	free(p->device_name);
 	free(p->mac);
@@ -132,9 +128,9 @@ static void free_phone(report_phone *p)
 	free(p->last_result);
 }
 
-static void free_phones(report_phone *phones, size_t count)
+void report_phones_free(report_phone *phones, size_t count)
 {
-	for (size_t i = 0; i < count; i++) free_phone(&phones[i]);
+	for (size_t i = 0; i < count; i++) report_phone_free(&phones[i]);
 	free(phones);
 }
 
@@ -142,11 +138,11 @@ static void report_free(report *r)
 {
 	for (size_t i = 0; i < r->anchor_count; i++) {
 		free(r->anchors[i].name);
-		free_phones(r->anchors[i].list, r->anchors[i].list_count);
+		report_phones_free(r->anchors[i].list, r->anchors[i].list_count);
 	}
 	free(r->anchors);
-	free_phones(r->mic_only, r->mic_only_count);
-	free_phones(r->mic_expiring, r->mic_expiring_count);
+	report_phones_free(r->mic_only, r->mic_only_count);
+	report_phones_free(r->mic_expiring, r->mic_expiring_count);
 	for (size_t i = 0; i < r->reason_count; i++) free(r->reasons[i].reason);
 	free(r->reasons);
 	for (size_t i = 0; i < r->claim_count; i++) {
@@ -156,24 +152,25 @@ static void report_free(report *r)
 	}
 	free(r->claims);
 	free(r->points);
+	report_expected_free(r);
 }
 
-static int out_of_memory(void)
+int report_out_of_memory(void)
 {
 	fprintf(stderr, "phonecert report: out of memory\n");
 	return -1;
 }
 
-/* A query that must work: on failure, the database error on stderr. */
-static int query(reporter *rp, char const *sql, db_param const *params, size_t count, db_table *out)
+int report_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out)
 {
-	if (db_query(rp->db, sql, params, count, out, rp->err, sizeof(rp->err)) == 0) return 0;
-	fprintf(stderr, "phonecert report: %s: %s\n", db_description(rp->db), rp->err);
+	char err[1024];
+
+	if (db_query(db, sql, params, count, out, err, sizeof(err)) == 0) return 0;
+	fprintf(stderr, "phonecert report: %s: %s\n", db_description(db), err);
 	return -1;
 }
 
-/* A phonecert_phone row (the columns of sql_anchor_phone_list) as a report_phone. */
-static int phone_from_row(db_table const *t, size_t row, report_phone *p)
+int report_phone_from_row(db_table const *t, size_t row, report_phone *p)
 {
 	*p = (report_phone) { 0 };
 	p->has_last_seen = db_cell_int(t, row, COL_LAST_SEEN, &p->last_seen);
@@ -183,18 +180,18 @@ static int phone_from_row(db_table const *t, size_t row, report_phone *p)
 	    (db_cell(t, row, COL_ANCHOR) && !(p->anchor = copy(db_cell(t, row, COL_ANCHOR)))) ||
 	    (db_cell(t, row, COL_NOT_AFTER) && !(p->not_after = copy(db_cell(t, row, COL_NOT_AFTER)))) ||
 	    (db_cell(t, row, COL_LAST_RESULT) && !(p->last_result = copy(db_cell(t, row, COL_LAST_RESULT))))) {
-		free_phone(p);
+		report_phone_free(p);
 		return -1;
 	}
 	return 0;
 }
 
-static int compare_phones(void const *a, void const *b)
+int report_compare_phones(void const *a, void const *b)
 {
 	report_phone const *x = a, *y = b;
-	int c = compare_text(x->device_name, y->device_name);
+	int c = report_compare_text(x->device_name, y->device_name);
 
-	return c ? c : compare_text(x->mac, y->mac);
+	return c ? c : report_compare_text(x->mac, y->mac);
 }
 
 /*
@@ -214,7 +211,7 @@ static void read_config(reporter *rp)
 	fprintf(stderr, "phonecert report: without it no anchor's window is known: no verdicts (exit 2)\n");
 }
 
-static report_anchor *find_anchor(report *r, char const *name)
+report_anchor *report_find_anchor(report *r, char const *name)
 {
 	for (size_t i = 0; i < r->anchor_count; i++) {
 		if (strcmp(r->anchors[i].name, name) == 0) return &r->anchors[i];
@@ -255,8 +252,8 @@ static int collect_anchors(reporter *rp)
 		pc_anchor_config const *config = &rp->phonecert->anchors[i];
 		report_anchor *a;
 
-		if (!config->name || find_anchor(r, config->name)) continue;
-		if (!(a = add_anchor(r, config->name))) return out_of_memory();
+		if (!config->name || report_find_anchor(r, config->name)) continue;
+		if (!(a = add_anchor(r, config->name))) return report_out_of_memory();
 		a->configured = true;
 		a->kind = pc_anchor_kind_name(config->kind);
 		a->issues_lsc = config->kind != PC_ANCHOR_MANUFACTURING;
@@ -265,14 +262,14 @@ static int collect_anchors(reporter *rp)
 		a->retiring = config->accept_until != NULL;
 	}
 	configured = r->anchor_count;
-	if (query(rp, sql_anchor_names, NULL, 0, &names) < 0) return -1;
+	if (report_query(rp->db, sql_anchor_names, NULL, 0, &names) < 0) return -1;
 	for (size_t row = 0; row < names.rows; row++) {
 		char const *name = db_cell(&names, row, 0);
 
-		if (!name || find_anchor(r, name)) continue;
+		if (!name || report_find_anchor(r, name)) continue;
 		if (!add_anchor(r, name)) {
 			db_table_free(&names);
-			return out_of_memory();
+			return report_out_of_memory();
 		}
 	}
 	db_table_free(&names);
@@ -289,16 +286,16 @@ static int anchor_usage(reporter *rp)
 	report *r = &rp->r;
 	db_table phones, days;
 
-	if (query(rp, sql_anchor_phones, NULL, 0, &phones) < 0) return -1;
+	if (report_query(rp->db, sql_anchor_phones, NULL, 0, &phones) < 0) return -1;
 	for (size_t row = 0; row < phones.rows; row++) {
-		report_anchor *a = db_cell(&phones, row, 0) ? find_anchor(r, db_cell(&phones, row, 0)) : NULL;
+		report_anchor *a = db_cell(&phones, row, 0) ? report_find_anchor(r, db_cell(&phones, row, 0)) : NULL;
 
 		if (a) db_cell_int(&phones, row, 1, &a->phones);
 	}
 	db_table_free(&phones);
-	if (query(rp, sql_anchor_last_day, NULL, 0, &days) < 0) return -1;
+	if (report_query(rp->db, sql_anchor_last_day, NULL, 0, &days) < 0) return -1;
 	for (size_t row = 0; row < days.rows; row++) {
-		report_anchor *a = db_cell(&days, row, 0) ? find_anchor(r, db_cell(&days, row, 0)) : NULL;
+		report_anchor *a = db_cell(&days, row, 0) ? report_find_anchor(r, db_cell(&days, row, 0)) : NULL;
 
 		if (a) a->used = db_cell_int(&days, row, 1, &a->last_day);
 	}
@@ -311,44 +308,99 @@ static int anchor_phone_list(reporter *rp, report_anchor *a)
 	db_param const param[] = { DB_TEXT(a->name) };
 	db_table t;
 
-	if (query(rp, sql_anchor_phone_list, param, 1, &t) < 0) return -1;
+	if (report_query(rp->db, sql_anchor_phone_list, param, 1, &t) < 0) return -1;
 	a->list = calloc(t.rows + 1, sizeof(*a->list));
 	if (!a->list) {
 		db_table_free(&t);
-		return out_of_memory();
+		return report_out_of_memory();
 	}
 	for (size_t row = 0; row < t.rows; row++) {
-		if (phone_from_row(&t, row, &a->list[a->list_count]) < 0) {
+		if (report_phone_from_row(&t, row, &a->list[a->list_count]) < 0) {
 			db_table_free(&t);
-			return out_of_memory();
+			return report_out_of_memory();
 		}
 		a->list_count++;
 	}
 	db_table_free(&t);
-	qsort(a->list, a->list_count, sizeof(*a->list), compare_phones);
+	qsort(a->list, a->list_count, sizeof(*a->list), report_compare_phones);
 	return 0;
+}
+
+/* What a safe verdict rests on: the phones seen, and every listed one when a list covers the anchor. */
+static void safe_because(report const *r, report_anchor const *a, char *buf, size_t len)
+{
+	if (a->listed) snprintf(buf, len, ", and every listed phone was seen since the rotation began");
+	else if (r->list_count) snprintf(buf, len, " (of the phones seen on 802.1X: no phone list covers %s)", a->name);
+	else snprintf(buf, len, " (of the phones seen on 802.1X only: no phone list, see --expected)");
+}
+
+/* text += the message, cut to fit. */
+static void append(char *text, size_t len, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *text, size_t len, char const *fmt, ...)
+{
+	size_t used = strlen(text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (used < len) vsnprintf(text + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+#define NAMED_UNSEEN 5	/* a verdict names this many listed phones not seen at most (the sections list them all) */
+
+/* ": SEP... (never seen), SEP... (last seen before)": the first listed phones not seen that keep a from safe. */
+static void name_unseen(report const *r, report_anchor const *a, char *text, size_t len)
+{
+	struct { report_listed const *listed; size_t count; char const *why; } const kinds[] = {
+		{ r->never_seen, r->never_seen_count, "never seen" },
+		{ r->before_rotation, r->before_rotation_count, "last seen before the rotation" },
+	};
+	int named = 0;
+
+	if (a->unseen > NAMED_UNSEEN) return;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (size_t i = 0; i < kinds[k].count; i++) {
+			if (!report_listed_counts_for(r, kinds[k].listed, i, a)) continue;
+			append(text, len, "%s%s (%s)", named++ ? ", " : ": ", kinds[k].listed[i].phone->device_name, kinds[k].why);
+		}
+	}
 }
 
 static void decide(report *r, report_anchor *a)
 {
+	char *text = a->verdict_text;
+	size_t len = sizeof(a->verdict_text);
+
 	if (!a->retiring || r->config_error[0]) return;
 	r->retiring_count++;
-	if (a->phones == 0) {
-		char day[32];
+	if (a->phones == 0 && a->unseen == 0 && a->unreadable == 0) {
+		char day[32], because[160];
 
 		a->verdict = VERDICT_SAFE;
+		safe_because(r, a, because, sizeof(because));
 		if (a->used) {
 			report_day(a->last_day, day, sizeof(day));
-			snprintf(a->verdict_text, sizeof(a->verdict_text), "safe to remove: no phone has used %s since %s",
-				 a->name, day);
+			snprintf(text, len, "safe to remove: no phone has used %s since %s%s", a->name, day, because);
 		} else {
-			snprintf(a->verdict_text, sizeof(a->verdict_text), "safe to remove: %s has never been used", a->name);
+			snprintf(text, len, "safe to remove: %s has never been used%s", a->name, because);
 		}
-	} else {
-		a->verdict = VERDICT_NOT_SAFE;
-		r->not_safe_count++;
-		snprintf(a->verdict_text, sizeof(a->verdict_text), "NOT safe: %lld phone%s still use%s it%s", a->phones,
-			 a->phones == 1 ? "" : "s", a->phones == 1 ? "s" : "", r->with_phones ? "" : " (list with --phones)");
+		return;
+	}
+	a->verdict = VERDICT_NOT_SAFE;
+	r->not_safe_count++;
+	snprintf(text, len, "NOT safe: ");
+	if (a->phones || !a->listed) {
+		append(text, len, "%lld phone%s still use%s it%s", a->phones, a->phones == 1 ? "" : "s",
+		       a->phones == 1 ? "s" : "", r->with_phones ? "" : " (list with --phones)");
+	}
+	if (a->unseen) {
+		append(text, len, "%s%lld listed phone%s not seen since the rotation began", a->phones ? "; " : "", a->unseen,
+		       a->unseen == 1 ? "" : "s");
+		name_unseen(r, a, text, len);
+	}
+	if (a->unreadable) {
+		append(text, len, "%s%lld row%s of its phone lists unreadable", a->phones || a->unseen ? "; " : "",
+		       a->unreadable, a->unreadable == 1 ? "" : "s");
 	}
 }
 
@@ -356,7 +408,8 @@ static int anchors_section(reporter *rp)
 {
 	report *r = &rp->r;
 
-	if (collect_anchors(rp) < 0 || anchor_usage(rp) < 0) return -1;
+	if (collect_anchors(rp) < 0 || anchor_usage(rp) < 0 ||
+	    report_expected_gather(r, rp->options, rp->phonecert, rp->db) < 0) return -1;
 	for (size_t i = 0; i < r->anchor_count; i++) {
 		decide(r, &r->anchors[i]);
 		if (r->with_phones && r->anchors[i].phones > 0 && anchor_phone_list(rp, &r->anchors[i]) < 0) return -1;
@@ -374,8 +427,8 @@ static bool seen_with_lsc(report *r, db_table const *seen, char const *mac)
 	for (size_t row = 0; mac && row < seen->rows; row++) {
 		report_anchor const *a;
 
-		if (compare_text(db_cell(seen, row, 0), mac) != 0 || !db_cell(seen, row, 1)) continue;
-		a = find_anchor(r, db_cell(seen, row, 1));
+		if (report_compare_text(db_cell(seen, row, 0), mac) != 0 || !db_cell(seen, row, 1)) continue;
+		a = report_find_anchor(r, db_cell(seen, row, 1));
 		if (a && a->issues_lsc) return true;
 	}
 	return false;
@@ -394,7 +447,7 @@ static int compare_expiring(void const *a, void const *b)
 	report_phone const *x = a, *y = b;
 
 	if (x->days_left != y->days_left) return x->days_left < y->days_left ? -1 : 1;
-	return compare_phones(a, b);
+	return report_compare_phones(a, b);
 }
 
 static int mic_sections(reporter *rp)
@@ -404,15 +457,15 @@ static int mic_sections(reporter *rp)
 	int rc = -1;
 
 	r->mic_horizon = r->now + (time_t)REPORT_MIC_DAYS * SECONDS_PER_DAY;
-	if (query(rp, sql_mic_phones, NULL, 0, &mics) < 0) return -1;
-	if (query(rp, sql_mic_phone_anchors, NULL, 0, &seen) < 0) {
+	if (report_query(rp->db, sql_mic_phones, NULL, 0, &mics) < 0) return -1;
+	if (report_query(rp->db, sql_mic_phone_anchors, NULL, 0, &seen) < 0) {
 		db_table_free(&mics);
 		return -1;
 	}
 	r->mic_only = calloc(mics.rows + 1, sizeof(*r->mic_only));
 	r->mic_expiring = calloc(mics.rows + 1, sizeof(*r->mic_expiring));
 	if (!r->mic_only || !r->mic_expiring) {
-		out_of_memory();
+		report_out_of_memory();
 		goto done;
 	}
 	for (size_t row = 0; row < mics.rows; row++) {
@@ -420,8 +473,8 @@ static int mic_sections(reporter *rp)
 		time_t end;
 
 		if (!seen_with_lsc(r, &seen, db_cell(&mics, row, COL_MAC))) {
-			if (phone_from_row(&mics, row, &r->mic_only[r->mic_only_count]) < 0) {
-				out_of_memory();
+			if (report_phone_from_row(&mics, row, &r->mic_only[r->mic_only_count]) < 0) {
+				report_out_of_memory();
 				goto done;
 			}
 			r->mic_only_count++;
@@ -430,8 +483,8 @@ static int mic_sections(reporter *rp)
 		if (not_after && pc_time_parse(not_after, &end) && end < r->mic_horizon) {
 			report_phone *p = &r->mic_expiring[r->mic_expiring_count];
 
-			if (phone_from_row(&mics, row, p) < 0) {
-				out_of_memory();
+			if (report_phone_from_row(&mics, row, p) < 0) {
+				report_out_of_memory();
 				goto done;
 			}
 			p->expired = end <= r->now;
@@ -439,7 +492,7 @@ static int mic_sections(reporter *rp)
 			r->mic_expiring_count++;
 		}
 	}
-	qsort(r->mic_only, r->mic_only_count, sizeof(*r->mic_only), compare_phones);
+	qsort(r->mic_only, r->mic_only_count, sizeof(*r->mic_only), report_compare_phones);
 	qsort(r->mic_expiring, r->mic_expiring_count, sizeof(*r->mic_expiring), compare_expiring);
 	rc = 0;
 done:
@@ -458,7 +511,7 @@ static int compare_reasons(void const *a, void const *b)
 
 	if (x->phones != y->phones) return x->phones > y->phones ? -1 : 1;
 	if (x->verified != y->verified) return x->verified ? -1 : 1;
-	return compare_text(x->reason, y->reason);
+	return report_compare_text(x->reason, y->reason);
 }
 
 /* The rows (reason, phones) of sql, added to r->reasons. */
@@ -469,11 +522,11 @@ static int add_reasons(reporter *rp, char const *sql, bool verified)
 	report_reason *grown;
 	db_table t;
 
-	if (query(rp, sql, params, 2, &t) < 0) return -1;
+	if (report_query(rp->db, sql, params, 2, &t) < 0) return -1;
 	grown = realloc(r->reasons, (r->reason_count + t.rows + 1) * sizeof(*grown));
 	if (!grown) {
 		db_table_free(&t);
-		return out_of_memory();
+		return report_out_of_memory();
 	}
 	r->reasons = grown;
 	for (size_t row = 0; row < t.rows; row++) {
@@ -484,7 +537,7 @@ static int add_reasons(reporter *rp, char const *sql, bool verified)
 		/* An empty reason is no reason (the server writes NULLIF(reason, '')). */
 		if (text && text[0] && !(reason->reason = strdup(text))) {
 			db_table_free(&t);
-			return out_of_memory();
+			return report_out_of_memory();
 		}
 		db_cell_int(&t, row, 1, &reason->phones);
 		r->rejected += reason->phones;
@@ -496,7 +549,7 @@ static int add_reasons(reporter *rp, char const *sql, bool verified)
 
 static int compare_claims(void const *a, void const *b)
 {
-	return compare_text(((report_claim const *)a)->mac, ((report_claim const *)b)->mac);
+	return report_compare_text(((report_claim const *)a)->mac, ((report_claim const *)b)->mac);
 }
 
 /* --phones: the MACs that certificates no anchor verified claimed in the last 24 hours. */
@@ -506,11 +559,11 @@ static int unverified_claims(reporter *rp)
 	db_param const params[] = { DB_INT((long long)r->now - REPORT_REJECT_SECONDS), DB_INT((long long)r->now) };
 	db_table t;
 
-	if (query(rp, sql_unverified_claims, params, 2, &t) < 0) return -1;
+	if (report_query(rp->db, sql_unverified_claims, params, 2, &t) < 0) return -1;
 	r->claims = calloc(t.rows + 1, sizeof(*r->claims));
 	if (!r->claims) {
 		db_table_free(&t);
-		return out_of_memory();
+		return report_out_of_memory();
 	}
 	for (size_t row = 0; row < t.rows; row++) {
 		report_claim *c = &r->claims[r->claim_count++];
@@ -521,7 +574,7 @@ static int unverified_claims(reporter *rp)
 		    (db_cell(&t, row, 1) && !(c->mac = copy(db_cell(&t, row, 1)))) ||
 		    (db_cell(&t, row, 2) && !(c->reason = copy(db_cell(&t, row, 2))))) {
 			db_table_free(&t);
-			return out_of_memory();
+			return report_out_of_memory();
 		}
 	}
 	db_table_free(&t);
@@ -555,15 +608,15 @@ static int daily_points(reporter *rp)
 	report *r = &rp->r;
 	db_table t;
 
-	if (query(rp, sql_daily, NULL, 0, &t) < 0) return -1;
+	if (report_query(rp->db, sql_daily, NULL, 0, &t) < 0) return -1;
 	r->points = calloc(t.rows + 1, sizeof(*r->points));
 	if (!r->points) {
 		db_table_free(&t);
-		return out_of_memory();
+		return report_out_of_memory();
 	}
 	for (size_t row = 0; row < t.rows; row++) {
 		report_point *p = &r->points[r->point_count];
-		report_anchor const *a = db_cell(&t, row, 1) ? find_anchor(r, db_cell(&t, row, 1)) : NULL;
+		report_anchor const *a = db_cell(&t, row, 1) ? report_find_anchor(r, db_cell(&t, row, 1)) : NULL;
 
 		if (!a || !db_cell_int(&t, row, 0, &p->day) || !db_cell_int(&t, row, 2, &p->phones)) continue;
 		p->anchor = (size_t)(a - r->anchors);
@@ -639,7 +692,7 @@ report const *report_gather(report_options const *options, report_source **sourc
 
 	*source = rp;
 	if (!rp) {
-		out_of_memory();
+		report_out_of_memory();
 		return NULL;
 	}
 	rp->options = options;

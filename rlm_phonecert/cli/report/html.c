@@ -478,6 +478,117 @@ static void write_rejected(FILE *out, report const *r)
 	fputs("</section>\n", out);
 }
 
+static void listed_rows(FILE *out, report const *r, report_listed const *listed, size_t count, size_t cols)
+{
+	char where[TEXT_ESCAPED_LEN];
+
+	for (size_t i = 0; i < count; i++) {
+		report_listed const *l = &listed[i];
+
+		report_listed_where(r, l, where, sizeof(where));
+		fputs("<tr>", out);
+		cell(out, "mono", l->phone->device_name);
+		cell(out, "mono", l->phone->mac);
+		cell(out, NULL, l->phone->description);
+		cell(out, NULL, l->phone->device_pool);
+		cell(out, NULL, l->phone->model);
+		cell_time(out, l->seen && l->last.has_last_seen, l->last.last_seen);
+		cell(out, "mono", l->last.anchor);
+		cell(out, "mono", where);
+		if (cols > 8) cell(out, l->waiver == WAIVER_IN_USE ? "bad" : NULL, report_waiver_words(l->waiver));
+		fputs("</tr>\n", out);
+	}
+	if (!count) fprintf(out, "<tr><td colspan=\"%zu\">None.</td></tr>\n", cols);
+	fputs("</tbody>\n</table>\n", out);
+}
+
+static void write_list_table(FILE *out, report const *r)
+{
+	static char const *const headers[] = { "List", "Phones of", "Retiring anchors it covers", "Rotation began",
+					       "Phones", "Seen since", "Never seen", "Seen before", "Waived", "Unreadable rows" };
+	char start[PC_TIME_STRLEN], covers[1024];
+
+	fputs("<table>\n", out);
+	header_row(out, headers, 10);
+	for (size_t i = 0; i < r->list_count; i++) {
+		report_list const *list = &r->lists[i];
+
+		if (list->has_start) pc_time_format(list->start, start, sizeof(start));
+		fputs("<tr>", out);
+		cell(out, "mono", list->file);
+		cell(out, "mono", list->anchor ? list->anchor : "every capf and lsc_ca section");
+		cell(out, "mono", report_list_covers(list, covers, sizeof(covers)));
+		cell(out, "mono", list->has_start ? start : NULL);
+		cell_int(out, (long long)list->phones->phone_count);
+		cell_int(out, list->seen);
+		cell_int(out, list->never_seen);
+		cell_int(out, list->before_rotation);
+		cell_int(out, list->waived);
+		cell_int(out, (long long)list->phones->invalid_count);
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n", out);
+}
+
+/* The phone lists' sections (doc/cucm.md). */
+static void write_lists(FILE *out, report const *r)
+{
+	static char const *const listed_headers[] = { "Device", "MAC", "Description", "Device pool", "Model", "Last seen",
+						      "Last anchor", "Listed at", "Waiver" };
+	static char const *const unlisted_headers[] = { "Device", "MAC", "Model", "Anchor", "Last seen", "Last result" };
+	static char const *const problem_headers[] = { "Where", "Device", "Problem" };
+	struct { char const *id, *title; report_listed const *listed; size_t count, cols; } const sections[] = {
+		{ "never-seen", "Listed phones never seen on 802.1X", r->never_seen, r->never_seen_count, 8 },
+		{ "before-rotation", "Listed phones last seen before the rotation began", r->before_rotation,
+		  r->before_rotation_count, 8 },
+		{ "waived", "Waived phones (known to be retired)", r->waived, r->waived_count, 9 },
+	};
+
+	fputs("<section id=\"phone-lists\">\n<h2>Phone lists</h2>\n<p>CUCM's phones, one list per cluster. A retiring "
+	      "anchor a list covers is safe to remove only when every listed phone was seen (a verified authentication "
+	      "with a proven key) since the rotation began, or is waived.</p>\n", out);
+	write_list_table(out, r);
+	for (size_t k = 0; k < sizeof(sections) / sizeof(sections[0]); k++) {
+		fprintf(out, "<h3 id=\"%s\">%s: %zu</h3>\n<table>\n", sections[k].id, sections[k].title, sections[k].count);
+		header_row(out, listed_headers, sections[k].cols);
+		listed_rows(out, r, sections[k].listed, sections[k].count, sections[k].cols);
+	}
+	fprintf(out, "<h3 id=\"unlisted\">Phones seen on 802.1X but in no list: %zu</h3>\n<p>Verified by an anchor but "
+		"unknown to CUCM: a stale LSC, or a phone of another cluster.</p>\n<table>\n", r->unlisted_count);
+	header_row(out, unlisted_headers, 6);
+	for (size_t i = 0; i < r->unlisted_count; i++) {
+		report_phone const *p = &r->unlisted[i];
+
+		fputs("<tr>", out);
+		cell(out, "mono", p->device_name);
+		cell(out, "mono", p->mac);
+		cell(out, NULL, p->model);
+		cell(out, "mono", p->anchor);
+		cell_time(out, p->has_last_seen, p->last_seen);
+		cell(out, NULL, p->last_result);
+		fputs("</tr>\n", out);
+	}
+	if (!r->unlisted_count) fputs("<tr><td colspan=\"6\">None.</td></tr>\n", out);
+	fprintf(out, "</tbody>\n</table>\n<h3 id=\"list-problems\">Rows of the lists to look at: %zu</h3>\n<table>\n",
+		r->problem_count);
+	header_row(out, problem_headers, 3);
+	for (size_t i = 0; i < r->problem_count; i++) {
+		report_problem const *p = &r->problems[i];
+		char where[TEXT_ESCAPED_LEN], problem[TEXT_ESCAPED_LEN];
+
+		snprintf(where, sizeof(where), "%s[%lu]", p->file, p->line);
+		if (p->kind == PROBLEM_TWICE) snprintf(problem, sizeof(problem), "%s (first: %s[%lu])", p->problem, p->first_file, p->first_line);
+		else snprintf(problem, sizeof(problem), "%s", p->problem);
+		fputs("<tr>", out);
+		cell(out, "mono", where);
+		cell(out, "mono", p->device);
+		cell(out, NULL, problem);
+		fputs("</tr>\n", out);
+	}
+	if (!r->problem_count) fputs("<tr><td colspan=\"3\">None.</td></tr>\n", out);
+	fputs("</tbody>\n</table>\n</section>\n", out);
+}
+
 static void write_summary(FILE *out, report const *r)
 {
 	if (r->config_error[0]) {
@@ -487,14 +598,17 @@ static void write_summary(FILE *out, report const *r)
 	} else if (!r->retiring_count) {
 		fputs("<p class=\"summary ok\">No retiring anchor: no <code>accept_until</code> in the configuration.</p>\n", out);
 	} else if (!r->not_safe_count) {
-		fputs("<p class=\"summary ok\">Every retiring anchor is safe to remove.</p>\n", out);
+		fprintf(out, "<p class=\"summary ok\">Every retiring anchor is safe to remove (%s).</p>\n",
+			report_all_listed(r) ? "every listed phone was seen since the rotation began" : "of the phones seen on 802.1X");
 	} else {
 		fputs("<p class=\"summary bad\">NOT safe to remove:", out);
 		for (size_t i = 0, n = 0; i < r->anchor_count; i++) {
 			if (r->anchors[i].verdict != VERDICT_NOT_SAFE) continue;
 			fputs(n++ ? ", " : " ", out);
 			esc(out, r->anchors[i].name);
-			fprintf(out, " (%lld phone%s)", r->anchors[i].phones, r->anchors[i].phones == 1 ? "" : "s");
+			fprintf(out, " (%lld phone%s", r->anchors[i].phones, r->anchors[i].phones == 1 ? "" : "s");
+			if (r->anchors[i].unseen) fprintf(out, ", %lld listed not seen", r->anchors[i].unseen);
+			fputc(')', out);
 		}
 		fputs(".</p>\n", out);
 	}
@@ -527,6 +641,7 @@ int report_write_html(FILE *out, report const *r)
 	write_anchors(out, r);
 	write_mics(out, r);
 	write_rejected(out, r);
+	if (r->list_count) write_lists(out, r);
 	fputs("</main>\n<footer><p class=\"muted\">phonecert report (rlm_phonecert)</p></footer>\n</body>\n</html>\n", out);
 	return rc < 0 || ferror(out) ? -1 : 0;
 }

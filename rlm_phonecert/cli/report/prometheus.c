@@ -78,7 +78,7 @@ static void write_anchors(FILE *out, report const *r)
 	family(out, "phonecert_anchor_retiring", "1 if the anchor is configured with accept_until (a rotation window), else 0.");
 	for (i = 0; i < r->anchor_count; i++) anchor_sample(out, "phonecert_anchor_retiring", &r->anchors[i], r->anchors[i].retiring);
 
-	family(out, "phonecert_anchor_safe_to_remove", "Retiring anchors: 1 if no phone uses it any more, 0 if phones still do.");
+	family(out, "phonecert_anchor_safe_to_remove", "Retiring anchors: 1 if no phone uses it any more (and every listed phone was seen since the rotation began), else 0.");
 	for (i = 0; i < r->anchor_count; i++) {
 		if (r->anchors[i].verdict == VERDICT_NONE) continue;
 		anchor_sample(out, "phonecert_anchor_safe_to_remove", &r->anchors[i], r->anchors[i].verdict == VERDICT_SAFE);
@@ -116,10 +116,49 @@ static void write_phones(FILE *out, report const *r)
 	fprintf(out, "phonecert_mic_only_phones %zu\n", r->mic_only_count);
 }
 
+static void list_sample(FILE *out, char const *name, report_list const *list, char const *seen, double value)
+{
+	fprintf(out, "%s{list=", name);
+	label_value(out, list->file);
+	fputs(",to_anchor=", out);
+	label_value(out, list->anchor);
+	if (seen) {
+		fputs(",seen=", out);
+		label_value(out, seen);
+	}
+	fprintf(out, "} %.15g\n", value);
+}
+
+/* The phone lists (doc/cucm.md): only with one. */
+static void write_lists(FILE *out, report const *r)
+{
+	size_t i;
+
+	if (!r->list_count) return;
+	family(out, "phonecert_expected_phones", "Phones a phone list (CUCM's export) names; to_anchor: the section they move to (empty: every capf section).");
+	for (i = 0; i < r->list_count; i++) list_sample(out, "phonecert_expected_phones", &r->lists[i], NULL, (double)r->lists[i].phones->phone_count);
+	family(out, "phonecert_unseen_phones", "Listed phones not seen (a verified authentication) since the rotation began, not waived: never, or last before it.");
+	for (i = 0; i < r->list_count; i++) {
+		list_sample(out, "phonecert_unseen_phones", &r->lists[i], "never", (double)r->lists[i].never_seen);
+		list_sample(out, "phonecert_unseen_phones", &r->lists[i], "before_rotation", (double)r->lists[i].before_rotation);
+	}
+	family(out, "phonecert_waived_phones", "Listed phones waived (known to be retired) and not seen since the rotation began.");
+	for (i = 0; i < r->list_count; i++) list_sample(out, "phonecert_waived_phones", &r->lists[i], NULL, (double)r->lists[i].waived);
+	family(out, "phonecert_expected_unreadable_rows", "Rows of a phone list whose device name cannot be a phone's (SEP but not 12 hex digits, empty).");
+	for (i = 0; i < r->list_count; i++) list_sample(out, "phonecert_expected_unreadable_rows", &r->lists[i], NULL, (double)r->lists[i].phones->invalid_count);
+	family(out, "phonecert_unlisted_phones", "Phones seen on 802.1X (verified) that no phone list names: a stale LSC, or another cluster's phone.");
+	fprintf(out, "phonecert_unlisted_phones %zu\n", r->unlisted_count);
+	family(out, "phonecert_anchor_listed_unseen_phones", "Retiring anchors a phone list covers: its listed phones not seen since the rotation began.");
+	for (i = 0; i < r->anchor_count; i++) {
+		if (r->anchors[i].listed) anchor_sample(out, "phonecert_anchor_listed_unseen_phones", &r->anchors[i], (double)r->anchors[i].unseen);
+	}
+}
+
 int report_write_prometheus(FILE *out, report const *r)
 {
 	write_anchors(out, r);
 	write_phones(out, r);
+	write_lists(out, r);
 	family(out, "phonecert_report_config_ok", "1 if the FreeRADIUS configuration was read (anchors, windows, verdicts), else 0.");
 	fprintf(out, "phonecert_report_config_ok %d\n", r->config_error[0] ? 0 : 1);
 	family(out, "phonecert_report_timestamp_seconds", "When the report was made, Unix seconds.");

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../../core/phonelist.h"
 #include "../commands.h"
 
 #define REPORT_MIC_DAYS 180		/* MICs expiring within this many days are listed */
@@ -45,6 +46,9 @@ typedef struct {
 	long long phones;		/* phones whose latest authentication used it */
 	bool used;			/* a day recorded (phonecert_phone_day, or kept of it in phonecert_phone_anchor) */
 	long long last_day;		/* the last Unix day any phone used it */
+	bool listed;			/* a phone list covers it (its phones come from this anchor) */
+	long long unseen;		/* listed: phones of those lists not seen since the rotation began, not waived */
+	long long unreadable;		/* listed: rows of those lists that could not be read as a phone */
 	report_verdict verdict;		/* VERDICT_NONE: not retiring, or no configuration */
 	char verdict_text[512];
 	report_phone *list;		/* --phones: the phones of `phones` */
@@ -74,6 +78,54 @@ typedef struct {
 	long long phones;
 } report_point;
 
+/*
+ *	The phone lists: CUCM's phones against the inventory (expected.c, doc/cucm.md)
+ */
+
+typedef struct {
+	char const *file;		/* as given */
+	char const *anchor;		/* the capf or lsc_ca section its phones move to; NULL: every one */
+	char const **covers;		/* the retiring anchors whose verdicts it adds to */
+	size_t cover_count;
+	bool has_start;			/* when the rotation began is known */
+	time_t start;
+	char start_source[160];		/* where that came from: "--since", "accept_from of capf harbour-2026"... */
+	pc_phonelist *phones;		/* what the file lists */
+	long long seen;			/* listed phones seen (a verified authentication) since the rotation began */
+	long long never_seen;		/* the others, not waived: never seen, */
+	long long before_rotation;	/* or last seen before it began */
+	long long waived;
+} report_list;
+
+typedef enum {
+	WAIVER_NONE,
+	WAIVER_WAIVED,			/* not seen since the rotation began: not required */
+	WAIVER_IN_USE,			/* seen since, and its latest authentication used a retiring anchor: refused */
+	WAIVER_NOT_NEEDED		/* seen since, on another anchor */
+} report_waiver;
+
+/* A listed phone, and what the inventory last knew of it. */
+typedef struct {
+	pc_listed_phone const *phone;	/* in its list: device name, MAC, the list's columns, line */
+	size_t list;			/* index into report.lists */
+	bool seen;			/* ever: then last holds the inventory's row */
+	report_phone last;
+	report_waiver waiver;
+} report_listed;
+
+typedef enum { PROBLEM_UNREADABLE, PROBLEM_TWICE, PROBLEM_WAIVED_UNLISTED } report_problem_kind;
+
+/* A row of a list (or of the waivers) worth an admin's look. */
+typedef struct {
+	report_problem_kind kind;
+	char const *file;
+	unsigned long line;
+	char const *device;		/* as the file has it: a stranger's text */
+	char const *problem;		/* our words */
+	char const *first_file;		/* PROBLEM_TWICE: where the device is listed first */
+	unsigned long first_line;
+} report_problem;
+
 typedef struct {
 	time_t now;
 	char const *database;		/* db_description */
@@ -97,7 +149,40 @@ typedef struct {
 	size_t point_count;
 	size_t retiring_count;
 	size_t not_safe_count;
+	report_list *lists;		/* none: no phone list, the verdicts cover the phones seen only */
+	size_t list_count;
+	char const *waiver_file;	/* or NULL */
+	pc_phonelist *waivers;
+	report_listed *never_seen;	/* by device name, then list */
+	size_t never_seen_count;
+	report_listed *before_rotation;
+	size_t before_rotation_count;
+	report_listed *waived;		/* every listed phone that was waived, and how */
+	size_t waived_count;
+	report_phone *unlisted;		/* phones of the inventory in no list, by device name */
+	size_t unlisted_count;
+	report_problem *problems;	/* by list, then line */
+	size_t problem_count;
 } report;
+
+/* A waiver's outcome in words: "waived", "refused: ...", "not needed: ...". */
+char const *report_waiver_words(report_waiver waiver);
+
+/* The retiring anchors a list covers, separated by spaces, into buf; returns buf. */
+char const *report_list_covers(report_list const *list, char *buf, size_t len);
+
+/* Where a listed phone is: "FILE[LINE]", unescaped (a file name is the user's). */
+void report_listed_where(report const *r, report_listed const *listed, char *buf, size_t len);
+
+/*
+ * Whether listed[i] (of an array sorted by device name: never_seen,
+ * before_rotation) keeps anchor a from safe: its list covers a, and it is
+ * the first entry of that phone that does (a phone in two lists counts once).
+ */
+bool report_listed_counts_for(report const *r, report_listed const *listed, size_t i, report_anchor const *a);
+
+/* Whether every retiring anchor's verdict counts listed phones too (then verdicts do not cover the phones seen only). */
+bool report_all_listed(report const *r);
 
 /* "2026-05-01" for a Unix day. */
 void report_day(long long day, char *buf, size_t len);
