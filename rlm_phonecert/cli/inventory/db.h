@@ -90,7 +90,7 @@ char const *db_dialect(inventory_db const *db);
  * (mods-config/sql/phonecert/DIALECT/schema.sql), and the numbered files
  * beside it that bring an older one up to it (phonecert inventory migrate).
  */
-#define INVENTORY_SCHEMA_VERSION 2
+#define INVENTORY_SCHEMA_VERSION 3
 
 /*
  * The schema version of the database: phonecert_schema's, 1 for an
