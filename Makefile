@@ -70,12 +70,16 @@ $(FR_OBJ): $(BUILD)/%.o: %.c $(BUILD)/fr-include/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(FR_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The fleet block list's reader (module/fleet_blocklist.c) and the check of
+# its db option (config/) talk to PostgreSQL with libpq (libpq-dev).
+$(MODULE_OBJ) $(CONFIG_OBJ): FR_CFLAGS += -I$(PQ_INCLUDE)
+
 $(BUILD)/rlm_phonecert/module/rlm_phonecert.o: FR_CFLAGS += $(VERSION_CFLAGS)
 $(BUILD)/rlm_phonecert/module/rlm_phonecert.o: debian/changelog
 
 $(MODULE): $(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) rlm_phonecert/module/exports.map
 	$(CC) -shared $(LDFLAGS) -Wl,--version-script=rlm_phonecert/module/exports.map -o $@ \
-		$(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) -ltalloc -lpthread
+		$(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) -lpq -ltalloc -lpthread
 
 -include $(CORE_OBJ:.o=.d) $(MODULE_OBJ:.o=.d) $(CONFIG_OBJ:.o=.d)
 
