@@ -39,7 +39,7 @@ typedef struct {
 	time_t now;			/* --now, else the time the command started */
 	bool now_given;			/* capture: else each handshake is decided at its own time */
 	bool json;			/* --json */
-	char const *db_url;		/* report, inventory migrate: --db, sqlite:PATH or postgresql://... */
+	char const *db_url;		/* report, inventory migrate, block: --db, sqlite:PATH or postgresql://... */
 } common_options;
 
 typedef struct {
@@ -78,6 +78,8 @@ typedef struct {
 	char const *value;
 	char const *comment;		/* --comment, or NULL */
 	char const *file;		/* --file, or NULL: block_file of raddb_dir */
+	bool now;			/* --now: a CoA to the switch where the phone was last accepted */
+	char const *coa;		/* --coa: disconnect (default), reauthenticate or bounce-host-port */
 } block_options;
 
 typedef struct {

@@ -78,6 +78,13 @@ void pc_fleet_list_free(pc_fleet_list *list);
 pc_blocklist *pc_fleet_copy_parse(char const *text, size_t len, time_t *read_at, char *err, size_t err_len);
 
 /*
+ * The local copy at path, read and parsed (pc_fleet_copy_parse): NULL with
+ * "PATH: problem" or "PATH[N]: problem" in err. *missing tells a copy not
+ * written yet from one that cannot be read.
+ */
+pc_blocklist *pc_fleet_copy_load(char const *path, time_t *read_at, bool *missing, char *err, size_t err_len);
+
+/*
  * The fleet block list as a server holds it: replaced by one thread (the
  * refresh) while authentications read it, under a read-write lock that no
  * one holds for longer than a look-up or a pointer swap.

@@ -29,7 +29,6 @@ RCSID("$Id$")
 #include "../core/timeutil.h"
 #include "fleet_blocklist.h"
 
-#define COPY_MAX (16 * 1024 * 1024)	/* a copy larger than this was not written by radiusd */
 #define COPY_MODE 0640
 #define QUERY_TIMEOUT_MS "5000"
 
@@ -73,53 +72,30 @@ static char const *safe(char const *text, char *buf, size_t len)
 {
 	char line[1024];
 
-	snprintf(line, sizeof(line), "%s", text);
+	/* Cut to fit: no message here needs more. */
+	memcpy(line, text, strnlen(text, sizeof(line) - 1));
+	line[strnlen(text, sizeof(line) - 1)] = '\0';
 	pc_one_line(line);
 	pc_escape(buf, len, line, PC_ESCAPE_TEXT);
 	return buf;
 }
 
-static int read_file(char const *path, char **text, size_t *len, char *err, size_t err_len)
-{
-	FILE *in = fopen(path, "rb");
-	long size = 0;
-
-	*text = NULL;
-	if (!in) return pc_fail(err, err_len, "%s", strerror(errno));
-	if (fseek(in, 0, SEEK_END) != 0 || (size = ftell(in)) < 0 || fseek(in, 0, SEEK_SET) != 0 || size > COPY_MAX ||
-	    !(*text = malloc((size_t)size + 1)) || fread(*text, 1, (size_t)size, in) != (size_t)size) {
-		fclose(in);
-		free(*text);
-		*text = NULL;
-		if (size > COPY_MAX) return pc_fail(err, err_len, "larger than %d bytes", COPY_MAX);
-		return pc_fail(err, err_len, "cannot read it");
-	}
-	fclose(in);
-	*len = (size_t)size;
-	return 0;
-}
-
 /* At start-up, before any read: the list the last read left, or nothing (the policy then refuses every phone). */
 static void load_copy(char const *name, pc_fleet_blocklist *held, char const *path)
 {
-	char err[512], shown[2048], when[PC_TIME_STRLEN];
-	pc_blocklist *list = NULL;
+	char err[PATH_MAX + 512], shown[4096], when[PC_TIME_STRLEN];
 	time_t read_at;
-	char *text;
-	size_t len = 0;
+	bool missing;
+	pc_blocklist *list = pc_fleet_copy_load(path, &read_at, &missing, err, sizeof(err));
 
-	if (read_file(path, &text, &len, err, sizeof(err)) == 0) {
-		list = pc_fleet_copy_parse(text, len, &read_at, err, sizeof(err));
-		free(text);
+	if (!list && missing) {
+		WARN("rlm_phonecert (%s): fleet block list: no local copy %s yet: every phone is refused until the database "
+		     "is read", name, path);
+		return;
 	}
 	if (!list) {
-		if (access(path, F_OK) != 0) {
-			WARN("rlm_phonecert (%s): fleet block list: no local copy %s yet: every phone is refused until "
-			     "the database is read", name, path);
-		} else {
-			ERROR("rlm_phonecert (%s): fleet block list: the local copy %s is refused: %s. Every phone is refused "
-			      "until the database is read; the copy is replaced then", name, path, safe(err, shown, sizeof(shown)));
-		}
+		ERROR("rlm_phonecert (%s): fleet block list: the local copy is refused: %s. Every phone is refused until "
+		      "the database is read; the copy is replaced then", name, safe(err, shown, sizeof(shown)));
 		return;
 	}
 	pc_time_format(read_at, when, sizeof(when));
