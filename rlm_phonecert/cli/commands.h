@@ -87,7 +87,13 @@ typedef struct {
 	bool check;			/* --check: say what is to apply, change nothing */
 } inventory_options;
 
+typedef struct {
+	common_options common;		/* raddb_dir: whose fleet_block_list */
+	bool prometheus;		/* --format prometheus, else text */
+} fleet_options;
+
 int block_run(block_options const *options);
+int fleet_status_run(fleet_options const *options);
 int inventory_migrate_run(inventory_options const *options);
 int inspect_run(inspect_options const *options);
 int capture_run(capture_options const *options);

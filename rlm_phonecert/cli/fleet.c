@@ -3,7 +3,8 @@
  * phonecert block / unblock --db postgresql://...: the fleet block list,
  * the table phonecert_block of the inventory's PostgreSQL database, which
  * every server with fleet_block_list reads every few seconds
- * (core/fleetlist.h, doc/fleet.md).
+ * (core/fleetlist.h, doc/fleet.md); and phonecert fleet status, what a
+ * server holds as its local copy says, for people and for Prometheus.
  *
  * A block adds a row; an unblock lifts the rows in force, and the table's
  * trigger records who and when: nothing is ever deleted, so that a server
@@ -17,11 +18,14 @@
 #include "fleet.h"
 #include "inventory/db.h"
 #include "output.h"
+#include "raddb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "../core/timeutil.h"
 
 #define FLEET_SCHEMA_VERSION 3	/* the inventory's schema that has phonecert_block */
 
@@ -204,4 +208,60 @@ int fleet_block_run(block_options const *options, pc_block_entry const *entry, b
 	db_table_free(&in_force);
 	db_close(db);
 	return rc;
+}
+
+/* The copy's state as Prometheus' text format, for node-exporter's textfile collector. */
+static void status_prometheus(pc_blocklist const *list, time_t read_at, time_t now)
+{
+	printf("# HELP phonecert_fleet_blocklist_copy_ok 1 if the fleet block list's local copy was read, else 0.\n"
+	       "# TYPE phonecert_fleet_blocklist_copy_ok gauge\nphonecert_fleet_blocklist_copy_ok %d\n", list != NULL);
+	if (!list) return;
+	printf("# HELP phonecert_fleet_blocklist_read_timestamp_seconds When the server last read the list from its "
+	       "database, Unix seconds.\n# TYPE phonecert_fleet_blocklist_read_timestamp_seconds gauge\n"
+	       "phonecert_fleet_blocklist_read_timestamp_seconds %lld\n", (long long)read_at);
+	printf("# HELP phonecert_fleet_blocklist_age_seconds Seconds since that read: it grows while the database cannot "
+	       "be read.\n# TYPE phonecert_fleet_blocklist_age_seconds gauge\nphonecert_fleet_blocklist_age_seconds %.15g\n",
+	       difftime(now, read_at));
+	printf("# HELP phonecert_fleet_blocklist_entries Entries of the fleet block list in force.\n"
+	       "# TYPE phonecert_fleet_blocklist_entries gauge\nphonecert_fleet_blocklist_entries %zu\n",
+	       pc_blocklist_count(list));
+}
+
+static void status_text(char const *copy, pc_blocklist const *list, time_t read_at, time_t now, char const *err)
+{
+	char when[PC_TIME_STRLEN], shown[TEXT_ESCAPED_LEN];
+
+	if (!list) {
+		printf("fleet block list: the local copy cannot be read: %s\n", text_escape(err, shown, sizeof(shown)));
+		return;
+	}
+	pc_time_format(read_at, when, sizeof(when));
+	printf("fleet block list: %zu entries in force, read from the database at %s (%.0f s ago), copy %s\n",
+	       pc_blocklist_count(list), when, difftime(now, read_at), copy);
+}
+
+int fleet_status_run(fleet_options const *options)
+{
+	char err[PATH_MAX + 1024];
+	raddb *db = raddb_open(options->common.raddb_dir, err, sizeof(err));
+	raddb_phonecert const *phonecert;
+	pc_blocklist *list;
+	time_t read_at = 0;
+	bool missing;
+
+	if (!db || raddb_read_phonecert(db, options->common.instance, &phonecert, err, sizeof(err)) < 0) {
+		raddb_close(db);
+		return trouble("fleet", "%s", err);
+	}
+	if (!phonecert->fleet_copy) {
+		raddb_close(db);
+		return trouble("fleet", "phonecert %s of %s has no fleet_block_list", phonecert->instance,
+			       options->common.raddb_dir);
+	}
+	list = pc_fleet_copy_load(phonecert->fleet_copy, &read_at, &missing, err, sizeof(err));
+	if (options->prometheus) status_prometheus(list, read_at, options->common.now);
+	else status_text(phonecert->fleet_copy, list, read_at, options->common.now, err);
+	pc_blocklist_free(list);
+	raddb_close(db);
+	return list ? EXIT_CLEAN : EXIT_FINDINGS;
 }

@@ -46,6 +46,7 @@ static char const main_usage[] =
 	"  block     add a phone (MAC, device name, certificate serial) to the block list\n"
 	"  unblock   remove it\n"
 	"  inventory migrate   bring an inventory made by an older phonecert up to date\n"
+	"  fleet status        the fleet block list this server holds, and its age\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (phonecert COMMAND --help: the command's)\n"
@@ -176,6 +177,21 @@ static char const block_usage[] =
 	"Exit status: 0 done (or already blocked; --now: every switch acknowledged), 1 unblock: not in\n"
 	"the list; --now: a switch refused (NAK), did not answer, or none is known, 2 usage, I/O or\n"
 	"database error, or a block list that does not parse.\n";
+
+static char const fleet_usage[] =
+	"Usage: phonecert fleet status [--config RADDB_DIR] [--instance NAME] [--format text|prometheus]\n"
+	"The fleet block list this server holds (fleet_block_list), as its local copy says: its entries\n"
+	"and when the server last read them from the database. The copy is rewritten at every read,\n"
+	"so its age grows while the database cannot be read; no database is needed to tell.\n"
+	"\n"
+	"  --config RADDB_DIR    the configuration (default " DEFAULT_RADDB_DIR ")\n"
+	"  --instance NAME       the phonecert instance when there are several\n"
+	"  --format FORMAT       text (default) or prometheus (node-exporter's textfile collector)\n"
+	"  --now TIME            the age at TIME, RFC 3339 UTC; default: now\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 the copy was read, 1 it cannot be read (prometheus: copy_ok 0), 2 usage error,\n"
+	"or a configuration without fleet_block_list.\n";
 
 static char const inventory_usage[] =
 	"Usage: phonecert inventory migrate --db sqlite:PATH | --db postgresql://USER@HOST:PORT/DBNAME\n"
@@ -560,6 +576,26 @@ static int unblock_command(void *options, int argc, char **argv)
 	return block_or_unblock(options, "unblock", argc, argv);
 }
 
+/* --format text|prometheus */
+static int fleet_option(void *options, int option)
+{
+	fleet_options *o = options;
+
+	(void)option;
+	if (strcmp(optarg, "prometheus") == 0) o->prometheus = true;
+	else if (strcmp(optarg, "text") != 0) return usage_error("fleet", "--format %s: text or prometheus", optarg);
+	return GO_ON;
+}
+
+static int fleet_command(void *options, int argc, char **argv)
+{
+	fleet_options *o = options;
+
+	if (optind < argc) return usage_error("fleet", "unexpected argument '%s'", argv[optind]);
+	default_config(&o->common);
+	return fleet_status_run(o);
+}
+
 /* --check (a flag here) */
 static int inventory_option(void *options, int option)
 {
@@ -595,6 +631,8 @@ static cli_command const commands[] = {
 	  sizeof(block_options), block_option, unblock_command },
 	{ "inventory", "migrate", inventory_usage, { OPT_DB, OPT_CONFIG, OPT_CHECK_ONLY },
 	  sizeof(inventory_options), inventory_option, inventory_command },
+	{ "fleet", "status", fleet_usage, { OPT_CONFIG, OPT_INSTANCE, OPT_FORMAT, OPT_NOW },
+	  sizeof(fleet_options), fleet_option, fleet_command },
 };
 
 static cli_command const *find_command(char const *name)
@@ -651,7 +689,7 @@ int main(int argc, char **argv)
 	cli_command const *c = find_command(name);
 
 	opterr = 0;	/* our own messages, which name the command */
-	if (!name) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock or inventory");
+	if (!name) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock, inventory or fleet");
 	if (is_help(name) || strcmp(name, "help") == 0) {
 		c = argc > 2 ? find_command(argv[2]) : NULL;
 		fputs(c ? c->usage : main_usage, stdout);
@@ -660,5 +698,5 @@ int main(int argc, char **argv)
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) return show_version();
 	if (c) return run_command(c, argc - 1, argv + 1);
 	if (name[0] == '-') return usage_error(NULL, "unknown option '%s'", name);
-	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock or inventory", name);
+	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock, inventory or fleet", name);
 }

@@ -26,17 +26,14 @@
  * what this file gathered.
  */
 #include "../inventory/db.h"
-#include "../output.h"
 #include "../raddb.h"
 #include "report.h"
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/fleetlist.h"
 #include "../../core/timeutil.h"
 
 #define SECONDS_PER_DAY 86400
@@ -629,26 +626,6 @@ static int check_inventory(reporter *rp)
 	return -1;
 }
 
-/* fleet_block_list's copy: how old the list the server holds is (what metrics alert on during an outage). */
-static void read_fleet_copy(reporter *rp)
-{
-	report_fleet *fleet = &rp->r.fleet;
-	pc_blocklist *list;
-	char err[PATH_MAX + 512], shown[4096];
-	bool missing;
-
-	if (!rp->phonecert || !rp->phonecert->fleet_copy) return;
-	fleet->configured = true;
-	list = pc_fleet_copy_load(rp->phonecert->fleet_copy, &fleet->read_at, &missing, err, sizeof(err));
-	if (!list) {
-		fprintf(stderr, "phonecert report: fleet block list: %s\n", text_escape(err, shown, sizeof(shown)));
-		return;
-	}
-	fleet->copy_read = true;
-	fleet->entries = pc_blocklist_count(list);
-	pc_blocklist_free(list);
-}
-
 static int gather(reporter *rp)
 {
 	if (anchors_section(rp) < 0 || mic_sections(rp) < 0 || rejected_section(rp) < 0) return -1;
@@ -676,7 +653,6 @@ report const *report_gather(report_options const *options, report_source **sourc
 	rp->r.database = db_description(rp->db);
 	if (check_inventory(rp) < 0) return NULL;
 	read_config(rp);
-	read_fleet_copy(rp);
 	return gather(rp) < 0 ? NULL : &rp->r;
 }
 

@@ -116,26 +116,10 @@ static void write_phones(FILE *out, report const *r)
 	fprintf(out, "phonecert_mic_only_phones %zu\n", r->mic_only_count);
 }
 
-/* The fleet block list in force, from the server's local copy: its age grows while the database cannot be read. */
-static void write_fleet(FILE *out, report const *r)
-{
-	if (!r->fleet.configured) return;
-	family(out, "phonecert_fleet_blocklist_copy_ok", "1 if the fleet block list's local copy was read, else 0.");
-	fprintf(out, "phonecert_fleet_blocklist_copy_ok %d\n", r->fleet.copy_read);
-	if (!r->fleet.copy_read) return;
-	family(out, "phonecert_fleet_blocklist_read_timestamp_seconds", "When the server last read the fleet block list from its database, Unix seconds.");
-	fprintf(out, "phonecert_fleet_blocklist_read_timestamp_seconds %lld\n", (long long)r->fleet.read_at);
-	family(out, "phonecert_fleet_blocklist_age_seconds", "Seconds from that read to the report: it grows while the database cannot be read.");
-	fprintf(out, "phonecert_fleet_blocklist_age_seconds %.15g\n", difftime(r->now, r->fleet.read_at));
-	family(out, "phonecert_fleet_blocklist_entries", "Entries of the fleet block list in force on the server.");
-	fprintf(out, "phonecert_fleet_blocklist_entries %zu\n", r->fleet.entries);
-}
-
 int report_write_prometheus(FILE *out, report const *r)
 {
 	write_anchors(out, r);
 	write_phones(out, r);
-	write_fleet(out, r);
 	family(out, "phonecert_report_config_ok", "1 if the FreeRADIUS configuration was read (anchors, windows, verdicts), else 0.");
 	fprintf(out, "phonecert_report_config_ok %d\n", r->config_error[0] ? 0 : 1);
 	family(out, "phonecert_report_timestamp_seconds", "When the report was made, Unix seconds.");

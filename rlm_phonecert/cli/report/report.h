@@ -74,14 +74,6 @@ typedef struct {
 	long long phones;
 } report_point;
 
-/* The fleet block list this server holds, as its local copy says: radiusd rewrites it at every read. */
-typedef struct {
-	bool configured;		/* the phonecert section has a fleet_block_list */
-	bool copy_read;			/* its copy parsed */
-	time_t read_at;			/* when the server last read the database */
-	size_t entries;
-} report_fleet;
-
 typedef struct {
 	time_t now;
 	char const *database;		/* db_description */
@@ -105,7 +97,6 @@ typedef struct {
 	size_t point_count;
 	size_t retiring_count;
 	size_t not_safe_count;
-	report_fleet fleet;		/* --format prometheus: the age of the fleet block list in force */
 } report;
 
 /* "2026-05-01" for a Unix day. */
