@@ -3,6 +3,7 @@
 #
 #   make            build the module (build/rlm_phonecert.so)
 #   make run        install what is missing, build, start a demo server on 127.0.0.1
+#   make fleet      the same for a fleet: two servers, memcached, PostgreSQL (doc/fleet.md)
 #   make test       install what is missing, build, run every test
 #   make test-other-release   the whole of .ci/run again in a root of the
 #                   other Debian release (12 <-> 13)
@@ -119,6 +120,17 @@ test-other-release: test-deps
 
 run: all
 	scripts/run-demo.sh
+
+# The fleet of doc/fleet.md on this machine, no container engine: two servers,
+# memcached, PostgreSQL and a CoA receiver on 127.0.0.1; Ctrl-C (or make
+# fleet-stop) stops what it started.
+.PHONY: fleet fleet-stop
+fleet: all
+	@scripts/install-deps.sh fleet
+	scripts/run-fleet.sh start
+
+fleet-stop:
+	scripts/run-fleet.sh stop
 
 # Admins who build from source add phonecert to an existing Debian FreeRADIUS
 # (the package, make deb, does the same with dpkg): install-files puts the
