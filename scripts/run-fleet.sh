@@ -209,7 +209,7 @@ rlm_phonecert fleet (doc/fleet.md), all on 127.0.0.1, secret testing123:
 In another terminal:
   # a phone's full handshake on A, then its session resumed on B (resumed=1): a relay plays the
   # switch that asks A first, then B
-  python3 $repo/tests/integration/fleet-relay.py $fleet/relay $port_a $port_b &
+  mkdir -p $fleet/relay; python3 $repo/tests/integration/fleet-relay.py $fleet/relay $port_a $port_b &
   sleep 1; eapol_test -c $fleet/lsc-phone.conf -a 127.0.0.1 -p \$(cat $fleet/relay/port) -s testing123 \\
       -M 2c:31:24:c9:f8:e1 -r 1 | grep -E 'resumed=|^SUCCESS|^FAILURE'
 
