@@ -151,7 +151,7 @@ static char const report_usage[] =
 static char const block_usage[] =
 	"Usage: phonecert block KIND VALUE [--comment TEXT] [--file FILE | --config RADDB_DIR]\n"
 	"       phonecert block KIND VALUE [--comment TEXT] --db postgresql://... [--config RADDB_DIR]\n"
-	"                       [--now [--coa disconnect|reauthenticate|bounce-host-port]]\n"
+	"                       [--instance NAME] [--now [--coa disconnect|reauthenticate|bounce-host-port]]\n"
 	"       phonecert unblock KIND VALUE [--file FILE | --config RADDB_DIR | --db postgresql://...]\n"
 	"Add a phone to the module's block list (block_file), or to the fleet's (--db), or remove it.\n"
 	"KIND VALUE is\n"
@@ -180,6 +180,7 @@ static char const block_usage[] =
 
 static char const fleet_usage[] =
 	"Usage: phonecert fleet status [--config RADDB_DIR] [--instance NAME] [--format text|prometheus]\n"
+	"                              [--now TIME]\n"
 	"The fleet block list this server holds (fleet_block_list), as its local copy says: its entries\n"
 	"and when the server last read them from the database. The copy is rewritten at every read,\n"
 	"so its age grows while the database cannot be read; no database is needed to tell.\n"
