@@ -3,6 +3,7 @@
 #
 #   make            build the module (build/rlm_phonecert.so)
 #   make run        install what is missing, build, start a demo server on 127.0.0.1
+#   make fleet      the same for a fleet: two servers, memcached, PostgreSQL (doc/fleet.md)
 #   make test       install what is missing, build, run every test
 #   make test-other-release   the whole of .ci/run again in a root of the
 #                   other Debian release (12 <-> 13)
@@ -70,12 +71,16 @@ $(FR_OBJ): $(BUILD)/%.o: %.c $(BUILD)/fr-include/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(FR_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The fleet block list's reader (module/fleet_blocklist.c) and the check of
+# its db option (config/) talk to PostgreSQL with libpq (libpq-dev).
+$(MODULE_OBJ) $(CONFIG_OBJ): FR_CFLAGS += -I$(PQ_INCLUDE)
+
 $(BUILD)/rlm_phonecert/module/rlm_phonecert.o: FR_CFLAGS += $(VERSION_CFLAGS)
 $(BUILD)/rlm_phonecert/module/rlm_phonecert.o: debian/changelog
 
 $(MODULE): $(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) rlm_phonecert/module/exports.map
 	$(CC) -shared $(LDFLAGS) -Wl,--version-script=rlm_phonecert/module/exports.map -o $@ \
-		$(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) -ltalloc -lpthread
+		$(MODULE_OBJ) $(CONFIG_OBJ) $(CORE_LIB) $(LDLIBS_SSL) -lpq -ltalloc -lpthread
 
 -include $(CORE_OBJ:.o=.d) $(MODULE_OBJ:.o=.d) $(CONFIG_OBJ:.o=.d)
 
@@ -116,6 +121,17 @@ test-other-release: test-deps
 run: all
 	scripts/run-demo.sh
 
+# The fleet of doc/fleet.md on this machine, no container engine: two servers,
+# memcached, PostgreSQL and a CoA receiver on 127.0.0.1; Ctrl-C (or make
+# fleet-stop) stops what it started.
+.PHONY: fleet fleet-stop
+fleet: all
+	@scripts/install-deps.sh fleet
+	scripts/run-fleet.sh start
+
+fleet-stop:
+	scripts/run-fleet.sh stop
+
 # Admins who build from source add phonecert to an existing Debian FreeRADIUS
 # (the package, make deb, does the same with dpkg): install-files puts the
 # module where radiusd looks for modules (MODULE_DIR, /usr/lib/freeradius:
@@ -134,6 +150,9 @@ RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/
 	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf queries-prune.conf \
 		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql),mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
+# The fleet (doc/fleet.md): the inventory's migration 3, and the roles of a PostgreSQL one.
+RADDB_FILES += $(foreach d,sqlite postgresql,mods-config/sql/phonecert/$(d)/0003-fleet.sql:0640) \
+	mods-config/sql/phonecert/postgresql/fleet-roles.sql:0640 mods-config/sql/phonecert/queries-switch.conf:0640
 
 .PHONY: install-files install-state
 install: install-files install-state

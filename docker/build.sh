@@ -32,8 +32,9 @@ say() { echo "docker/build.sh: $*"; }
 
 cd "$repo"
 
+# The build packages, and the drivers a fleet's servers load (compose.yaml, profile fleet).
 say "build packages"
-scripts/install-deps.sh build
+scripts/install-deps.sh image
 
 say "build"
 make

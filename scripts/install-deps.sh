@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages rlm_phonecert needs to build, run and test.
 # Does nothing (and needs no network) when everything is already installed.
-# Usage: scripts/install-deps.sh build|deb|test|bench  install what is missing
-#        scripts/install-deps.sh --list build|test|bench   print the package names
+# Usage: scripts/install-deps.sh build|deb|test|bench|fleet|image  install what is missing
+#        scripts/install-deps.sh --list build|test|bench|fleet|image   print the package names
 set -euo pipefail
 
 # The same names on Debian 12 and 13. PCRE's headers are added afterwards, only
@@ -21,8 +21,16 @@ deb_packages=(build-essential debhelper lintian)
 # make test-other-release, test-deb: a root of a Debian release; the metrics'
 # exposition format (promtool); the container image (podman, buildah).
 test_packages+=("${deb_packages[@]}" debootstrap prometheus podman buildah)
+# compose.yaml's fleet profile, checked as YAML (test-docker-build.sh).
+test_packages+=(python3-yaml)
 # make bench: what the tests need, and perf to sample radiusd (bench/cpu-samples.sh).
 bench_packages=(linux-perf)
+# make fleet (scripts/run-fleet.sh): the inventory's PostgreSQL, the shared TLS
+# session store (memcached, rlm_cache's driver for it), and what to try it with.
+fleet_packages=(postgresql freeradius-postgresql memcached freeradius-memcached eapoltest python3)
+# The container image (docker/build.sh): what builds it, and the drivers a
+# fleet's servers load: rlm_sql's for PostgreSQL, rlm_cache's for memcached.
+image_packages=(freeradius-postgresql freeradius-memcached)
 
 list_only=false
 if [ "${1:-}" = --list ]; then list_only=true; shift; fi
@@ -32,7 +40,9 @@ case "${1:-build}" in
 	deb)   wanted=("${build_packages[@]}" "${deb_packages[@]}") ;;
 	test)  wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
 	bench) wanted=("${build_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}") ;;
-	*) echo "usage: $0 build|deb|test|bench" >&2; exit 2 ;;
+	fleet) wanted=("${build_packages[@]}" "${fleet_packages[@]}") ;;
+	image) wanted=("${build_packages[@]}" "${image_packages[@]}") ;;
+	*) echo "usage: $0 build|deb|test|bench|fleet|image" >&2; exit 2 ;;
 esac
 
 if $list_only; then echo "${wanted[*]}"; exit 0; fi

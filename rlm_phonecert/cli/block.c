@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * phonecert block / unblock: edit the module's block_file.
+ * phonecert block / unblock: edit the module's block_file, or with --db
+ * postgresql://... the fleet block list (fleet.c); --now then removes the
+ * phone from its switch with a CoA (coa.c).
  *
  * The file is changed only into one the module accepts (the whole new text
  * is parsed by the core before it is written) and never half-written: the
@@ -10,6 +12,7 @@
  * the directory is locked from reading the file to renaming the new one.
  */
 #include "commands.h"
+#include "fleet.h"
 #include "output.h"
 #include "raddb.h"
 
@@ -191,19 +194,6 @@ static int set_mode_and_owner(int fd, block_file const *file)
 	return 0;
 }
 
-static bool write_all(int fd, char const *text, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR) continue;
-		if (n <= 0) return false;
-		text += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static int replace_file(block_file const *file, char const *text)
 {
 	char temp[PATH_MAX + 16];
@@ -213,7 +203,7 @@ static int replace_file(block_file const *file, char const *text)
 	snprintf(temp, sizeof(temp), "%s.XXXXXX", file->target);
 	fd = mkstemp(temp);
 	if (fd < 0) return trouble(NULL, "cannot create a temporary file in %s: %s", file->dir, strerror(errno));
-	if (set_mode_and_owner(fd, file) < 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
+	if (set_mode_and_owner(fd, file) < 0 || !fd_write_all(fd, text, len) || fsync(fd) != 0) {
 		int saved = errno;
 
 		close(fd);
@@ -245,7 +235,8 @@ static void print_reload(void)
 	printf("Reload the server to apply it: radmin -e \"hup phonecert\" (or systemctl reload freeradius)\n");
 }
 
-static int edit(block_options const *options, block_file *file, pc_block_entry const *entry)
+/* *added: the entry is new in the file. */
+static int edit(block_options const *options, block_file *file, pc_block_entry const *entry, bool *added)
 {
 	char entry_text[PC_BLOCK_LINE_MAX], line[PC_BLOCK_LINE_MAX + PC_BLOCK_COMMENT_BYTES + 8];
 	pc_block_entry const *found = NULL;
@@ -280,16 +271,59 @@ static int edit(block_options const *options, block_file *file, pc_block_entry c
 	if (options->unblock) printf("unblocked %s in %s (%zu line(s) removed)\n", entry_text, file->path, removed);
 	else printf("blocked %s in %s\n", entry_text, file->path);
 	print_reload();
+	*added = !options->unblock;
 	return EXIT_CLEAN;
+}
+
+static int edit_block_file(block_options const *options, pc_block_entry const *entry, bool *added)
+{
+	block_file file = { 0 };
+	raddb *db = NULL;
+	int rc, lock = -1;
+
+	rc = find_path(options, &db, &file.path);
+	if (rc == EXIT_CLEAN) rc = lock_directory(&file, &lock);
+	if (rc == EXIT_CLEAN) rc = read_file(&file);
+	if (rc == EXIT_CLEAN) rc = edit(options, &file, entry, added);
+	if (lock >= 0) close(lock);
+	pc_blocklist_free(file.list);
+	free(file.text);
+	raddb_close(db);
+	return rc;
+}
+
+/* A PostgreSQL inventory holds the fleet's block list; a SQLite one serves --now only. */
+static bool fleet_database(char const *url)
+{
+	return url && strncmp(url, "sqlite:", 7) != 0;
+}
+
+/*
+ * A CoA makes the switch ask again at once: the servers must refuse the
+ * phone by then. Every server reads the fleet's list within its refresh
+ * (the configuration's fleet_block_list, if this host has one).
+ */
+static void wait_for_servers(block_options const *options)
+{
+	char err[1024];
+	raddb *db = raddb_open(options->common.raddb_dir, err, sizeof(err));
+	raddb_phonecert const *phonecert;
+	unsigned refresh = FLEET_REFRESH_DEFAULT;
+
+	if (db && raddb_read_phonecert(db, options->common.instance, &phonecert, err, sizeof(err)) == 0 &&
+	    phonecert->fleet_copy) refresh = phonecert->fleet_refresh;
+	raddb_close(db);
+	printf("Waiting %u s for every server to read it (fleet_block_list's refresh, and one more)\n", refresh + 1);
+	fflush(stdout);
+	sleep(refresh + 1);
 }
 
 int block_run(block_options const *options)
 {
-	block_file file = { 0 };
-	raddb *db = NULL;
+	bool fleet = fleet_database(options->common.db_url), added = false;
 	pc_block_entry entry;
 	char err[512];
-	int rc, lock = -1;
+	int rc;
 
 	if (pc_block_entry_parse(options->kind, options->value, &entry, err, sizeof(err)) < 0) {
 		return trouble(NULL, "%s", err);
@@ -298,13 +332,14 @@ int block_run(block_options const *options)
 	if (options->comment && pc_block_comment_check(options->comment, strlen(options->comment), err, sizeof(err)) < 0) {
 		return trouble(NULL, "--comment: %s; nothing was changed", err);
 	}
-	rc = find_path(options, &db, &file.path);
-	if (rc == EXIT_CLEAN) rc = lock_directory(&file, &lock);
-	if (rc == EXIT_CLEAN) rc = read_file(&file);
-	if (rc == EXIT_CLEAN) rc = edit(options, &file, &entry);
-	if (lock >= 0) close(lock);
-	pc_blocklist_free(file.list);
-	free(file.text);
-	raddb_close(db);
-	return rc;
+	rc = fleet ? fleet_block_run(options, &entry, &added) : edit_block_file(options, &entry, &added);
+	if (rc != EXIT_CLEAN || !options->now) return rc;
+	if (added && !fleet) {
+		/* The switch would ask a server that does not refuse the phone yet. */
+		printf("No CoA yet: the server refuses the phone once it is reloaded. Reload it, then run this again with "
+		       "--now\n");
+		return EXIT_FINDINGS;
+	}
+	if (added) wait_for_servers(options);
+	return coa_remove_now(options, &entry);
 }

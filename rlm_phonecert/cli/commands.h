@@ -40,7 +40,7 @@ typedef struct {
 	time_t now;			/* --now, else the time the command started */
 	bool now_given;			/* capture: else each handshake is decided at its own time */
 	bool json;			/* --json */
-	char const *db_url;		/* report, inventory migrate: --db, sqlite:PATH or postgresql://... */
+	char const *db_url;		/* report, inventory migrate, block: --db, sqlite:PATH or postgresql://... */
 } common_options;
 
 typedef struct {
@@ -83,6 +83,8 @@ typedef struct {
 	char const *value;
 	char const *comment;		/* --comment, or NULL */
 	char const *file;		/* --file, or NULL: block_file of raddb_dir */
+	bool now;			/* --now: a CoA to the switch where the phone was last accepted */
+	char const *coa;		/* --coa: disconnect (default), reauthenticate or bounce-host-port */
 } block_options;
 
 typedef struct {
@@ -90,7 +92,13 @@ typedef struct {
 	bool check;			/* --check: say what is to apply, change nothing */
 } inventory_options;
 
+typedef struct {
+	common_options common;		/* raddb_dir: whose fleet_block_list */
+	bool prometheus;		/* --format prometheus, else text */
+} fleet_options;
+
 int block_run(block_options const *options);
+int fleet_status_run(fleet_options const *options);
 int inventory_migrate_run(inventory_options const *options);
 int inspect_run(inspect_options const *options);
 int capture_run(capture_options const *options);

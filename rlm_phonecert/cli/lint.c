@@ -466,6 +466,16 @@ static void check_eap_check_crl(linter *l)
 /*
  *	(h) block_file entries that can never match
  */
+/* A serial entry's anchor: by its CA certificate's fingerprint (ca=) when it names one, else by section name. */
+static bool serial_anchor_configured(pc_trust const *trust, pc_block_entry const *entry)
+{
+	if (!entry->ca[0]) return pc_trust_find_anchor(trust, entry->anchor) != NULL;
+	for (size_t i = 0; i < pc_trust_anchor_count(trust); i++) {
+		if (pc_anchor_has_signer(trust, pc_trust_anchor(trust, i), entry->ca)) return true;
+	}
+	return false;
+}
+
 static void check_block_file(linter *l)
 {
 	pc_blocklist const *list = l->phonecert->policy.blocklist;
@@ -474,11 +484,17 @@ static void check_block_file(linter *l)
 	for (size_t i = 0; list && i < pc_blocklist_count(list); i++) {
 		pc_block_entry const *entry = pc_blocklist_entry(list, i);
 
-		if (entry->kind != PC_BLOCK_SERIAL || pc_trust_find_anchor(l->trust, entry->anchor)) continue;
+		if (entry->kind != PC_BLOCK_SERIAL || serial_anchor_configured(l->trust, entry)) continue;
+		pc_block_entry_text(entry, text, sizeof(text));
+		if (entry->ca[0]) {
+			add_finding(l, SEVERITY_WARNING, "block-file", NULL, l->phonecert->block_file,
+				    "line %d: %s blocks nothing: no anchor holds the CA certificate of that fingerprint",
+				    entry->line, text);
+			continue;
+		}
 		add_finding(l, SEVERITY_WARNING, "block-file", NULL, l->phonecert->block_file,
 			    "line %d: %s blocks nothing: no anchor is called '%s' (a serial entry names the section of "
-			    "the anchor that verified the certificate)", entry->line,
-			    pc_block_entry_text(entry, text, sizeof(text)), entry->anchor);
+			    "the anchor that verified the certificate)", entry->line, text, entry->anchor);
 	}
 }
 

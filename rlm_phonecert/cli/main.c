@@ -12,6 +12,7 @@
  * database and inventory migrate) do the work.
  */
 #include "commands.h"
+#include "fleet.h"
 #include "inventory/db.h"
 
 #include <ctype.h>
@@ -45,6 +46,7 @@ static char const main_usage[] =
 	"  block     add a phone (MAC, device name, certificate serial) to the block list\n"
 	"  unblock   remove it\n"
 	"  inventory migrate   bring an inventory made by an older phonecert up to date\n"
+	"  fleet status        the fleet block list this server holds, and its age\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help (phonecert COMMAND --help: the command's)\n"
@@ -160,20 +162,49 @@ static char const report_usage[] =
 
 static char const block_usage[] =
 	"Usage: phonecert block KIND VALUE [--comment TEXT] [--file FILE | --config RADDB_DIR]\n"
-	"       phonecert unblock KIND VALUE [--file FILE | --config RADDB_DIR]\n"
-	"Add a phone to the module's block list (block_file), or remove it. KIND VALUE is\n"
+	"       phonecert block KIND VALUE [--comment TEXT] --db postgresql://... [--config RADDB_DIR]\n"
+	"                       [--instance NAME] [--now [--coa disconnect|reauthenticate|bounce-host-port]]\n"
+	"       phonecert unblock KIND VALUE [--file FILE | --config RADDB_DIR | --db postgresql://...]\n"
+	"Add a phone to the module's block list (block_file), or to the fleet's (--db), or remove it.\n"
+	"KIND VALUE is\n"
 	"  mac MAC               any form: 2C-31-24-C9-F8-E1, 2c:31:24:c9:f8:e1, 2c31.24c9.f8e1\n"
 	"  device SEP<MAC>       the same phone by its device name\n"
 	"  serial ANCHOR:HEX     one certificate: its anchor's section name and its serial in hex\n"
 	"\n"
 	"  --comment TEXT        why (block only): the reason the phone gets, \"blocked: TEXT\"\n"
 	"  --file FILE           the block list to edit\n"
-	"  --config RADDB_DIR    edit the block_file of RADDB_DIR's phonecert section (default " DEFAULT_RADDB_DIR ")\n"
+	"  --config RADDB_DIR    edit the block_file of RADDB_DIR's phonecert section (default " DEFAULT_RADDB_DIR ");\n"
+	"                        with --db: its anchors (serial) and clients.conf (--now)\n"
+	"  --instance NAME       the phonecert instance when there are several\n"
+	"  --db URL              a PostgreSQL inventory: block in the fleet block list, which every server\n"
+	"                        with fleet_block_list reads within seconds; an unblock is recorded, never\n"
+	"                        deleted. sqlite:PATH: the inventory --now reads, block_file is edited\n"
+	"  --now                 then send a CoA to the switch where the phone was last accepted (the\n"
+	"                        inventory's record, a client of clients.conf with a coa_server)\n"
+	"  --coa KIND            disconnect (RFC 5176 Disconnect-Request, the default), or Cisco's\n"
+	"                        CoA-Request reauthenticate or bounce-host-port\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"The file is replaced atomically, keeping its mode and owner; the server reads it on reload.\n"
-	"Exit status: 0 done (or already blocked), 1 unblock: not in the list, 2 usage or I/O error,\n"
-	"or a block list that does not parse.\n";
+	"Exit status: 0 done (or already blocked; --now: every switch acknowledged), 1 unblock: not in\n"
+	"the list; --now: a switch refused (NAK), did not answer, or none is known, 2 usage, I/O or\n"
+	"database error, or a block list that does not parse.\n";
+
+static char const fleet_usage[] =
+	"Usage: phonecert fleet status [--config RADDB_DIR] [--instance NAME] [--format text|prometheus]\n"
+	"                              [--now TIME]\n"
+	"The fleet block list this server holds (fleet_block_list), as its local copy says: its entries\n"
+	"and when the server last read them from the database. The copy is rewritten at every read,\n"
+	"so its age grows while the database cannot be read; no database is needed to tell.\n"
+	"\n"
+	"  --config RADDB_DIR    the configuration (default " DEFAULT_RADDB_DIR ")\n"
+	"  --instance NAME       the phonecert instance when there are several\n"
+	"  --format FORMAT       text (default) or prometheus (node-exporter's textfile collector)\n"
+	"  --now TIME            the age at TIME, RFC 3339 UTC; default: now\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 the copy was read, 1 it cannot be read (prometheus: copy_ok 0), 2 usage error,\n"
+	"or a configuration without fleet_block_list.\n";
 
 static char const inventory_usage[] =
 	"Usage: phonecert inventory migrate --db sqlite:PATH | --db postgresql://USER@HOST:PORT/DBNAME\n"
@@ -198,7 +229,7 @@ static char const inventory_usage[] =
 /* What getopt_long returns for each option: --help is also -h, the others are long only (outside the character range). */
 enum { OPT_END = 0, OPT_HELP = 'h', OPT_CONFIG = 256, OPT_INSTANCE, OPT_CAPF, OPT_LSC_CA, OPT_MANUFACTURING, OPT_NOW,
        OPT_JSON, OPT_DB, OPT_FORMAT, OPT_HTML, OPT_PHONES, OPT_EXTRACT, OPT_PHONE, OPT_RADIUS_PORT, OPT_MAX_FLOWS,
-       OPT_COMMENT, OPT_FILE, OPT_CHECK, OPT_CHECK_ONLY, OPT_EXPECTED, OPT_WAIVERS, OPT_SINCE };
+       OPT_COMMENT, OPT_FILE, OPT_CHECK, OPT_CHECK_ONLY, OPT_EXPECTED, OPT_WAIVERS, OPT_SINCE, OPT_KICK, OPT_COA };
 
 static struct option const every_option[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -224,6 +255,8 @@ static struct option const every_option[] = {
 	{ "expected", required_argument, NULL, OPT_EXPECTED },
 	{ "waivers", required_argument, NULL, OPT_WAIVERS },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "now", no_argument, NULL, OPT_KICK },			/* block: --now, a CoA (elsewhere --now TIME) */
+	{ "coa", required_argument, NULL, OPT_COA },
 };
 #define OPTION_COUNT (sizeof(every_option) / sizeof(every_option[0]))
 
@@ -541,20 +574,47 @@ static int report_command(void *options, int argc, char **argv)
 	return rc;
 }
 
-/* --comment (block only: unblock does not take it) and --file. */
+/* --comment, --now and --coa (block only: unblock does not take them) and --file. */
 static int block_option(void *options, int option)
 {
 	block_options *o = options;
 
-	if (option == OPT_COMMENT) o->comment = optarg;
-	else o->file = optarg;
+	switch (option) {
+	case OPT_COMMENT: o->comment = optarg; return GO_ON;
+	case OPT_KICK: o->now = true; return GO_ON;
+	case OPT_COA:
+		if (!coa_kind_known(optarg)) return usage_error("block", "--coa %s: disconnect, reauthenticate or bounce-host-port", optarg);
+		o->coa = optarg;
+		return GO_ON;
+	}
+	/* OPT_FILE */
+	o->file = optarg;
+	return GO_ON;
+}
+
+/* What --db, --file, --now and --coa need, and exclude. */
+static int check_block_sources(block_options *o, char const *command)
+{
+	bool fleet = o->common.db_url && strncmp(o->common.db_url, "sqlite:", 7) != 0;
+
+	if (o->file && o->common.raddb_dir) return usage_error(command, "--file and --config exclude each other");
+	if (o->file && fleet) return usage_error(command, "--file and --db postgresql://... exclude each other");
+	if (o->common.db_url && !fleet && !o->now) {
+		return usage_error(command, "--db %s: a SQLite inventory holds no fleet block list (it serves --now only)",
+				   o->common.db_url);
+	}
+	if (o->now && !o->common.db_url) return usage_error(command, "--now reads the phone's switch from the inventory: give --db");
+	if (o->coa && !o->now) return usage_error(command, "--coa goes with --now");
+	if (!o->coa) o->coa = "disconnect";
 	return GO_ON;
 }
 
 static int block_or_unblock(block_options *o, char const *command, int argc, char **argv)
 {
+	int rc;
+
 	o->unblock = strcmp(command, "unblock") == 0;
-	if (o->file && o->common.raddb_dir) return usage_error(command, "--file and --config exclude each other");
+	if ((rc = check_block_sources(o, command)) != GO_ON) return rc;
 	if (argc - optind != 2) return usage_error(command, "give KIND VALUE: mac MAC, device SEP<MAC> or serial ANCHOR:HEX");
 	o->kind = argv[optind];
 	o->value = argv[optind + 1];
@@ -570,6 +630,26 @@ static int block_command(void *options, int argc, char **argv)
 static int unblock_command(void *options, int argc, char **argv)
 {
 	return block_or_unblock(options, "unblock", argc, argv);
+}
+
+/* --format text|prometheus */
+static int fleet_option(void *options, int option)
+{
+	fleet_options *o = options;
+
+	(void)option;
+	if (strcmp(optarg, "prometheus") == 0) o->prometheus = true;
+	else if (strcmp(optarg, "text") != 0) return usage_error("fleet", "--format %s: text or prometheus", optarg);
+	return GO_ON;
+}
+
+static int fleet_command(void *options, int argc, char **argv)
+{
+	fleet_options *o = options;
+
+	if (optind < argc) return usage_error("fleet", "unexpected argument '%s'", argv[optind]);
+	default_config(&o->common);
+	return fleet_status_run(o);
 }
 
 /* --check (a flag here) */
@@ -602,12 +682,14 @@ static cli_command const commands[] = {
 	{ "report", NULL, report_usage, { OPT_DB, OPT_CONFIG, OPT_INSTANCE, OPT_NOW, OPT_FORMAT, OPT_HTML, OPT_PHONES,
 					  OPT_EXPECTED, OPT_WAIVERS, OPT_SINCE },
 	  sizeof(report_options), report_option, report_command },
-	{ "block", NULL, block_usage, { OPT_COMMENT, OPT_FILE, OPT_CONFIG },
+	{ "block", NULL, block_usage, { OPT_COMMENT, OPT_FILE, OPT_CONFIG, OPT_INSTANCE, OPT_DB, OPT_KICK, OPT_COA },
 	  sizeof(block_options), block_option, block_command },
-	{ "unblock", NULL, block_usage, { OPT_FILE, OPT_CONFIG },
+	{ "unblock", NULL, block_usage, { OPT_FILE, OPT_CONFIG, OPT_DB },
 	  sizeof(block_options), block_option, unblock_command },
 	{ "inventory", "migrate", inventory_usage, { OPT_DB, OPT_CONFIG, OPT_CHECK_ONLY },
 	  sizeof(inventory_options), inventory_option, inventory_command },
+	{ "fleet", "status", fleet_usage, { OPT_CONFIG, OPT_INSTANCE, OPT_FORMAT, OPT_NOW },
+	  sizeof(fleet_options), fleet_option, fleet_command },
 };
 
 static cli_command const *find_command(char const *name)
@@ -664,7 +746,7 @@ int main(int argc, char **argv)
 	cli_command const *c = find_command(name);
 
 	opterr = 0;	/* our own messages, which name the command */
-	if (!name) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock or inventory");
+	if (!name) return usage_error(NULL, "no command: inspect, capture, lint, report, block, unblock, inventory or fleet");
 	if (is_help(name) || strcmp(name, "help") == 0) {
 		c = argc > 2 ? find_command(argv[2]) : NULL;
 		fputs(c ? c->usage : main_usage, stdout);
@@ -673,5 +755,5 @@ int main(int argc, char **argv)
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) return show_version();
 	if (c) return run_command(c, argc - 1, argv + 1);
 	if (name[0] == '-') return usage_error(NULL, "unknown option '%s'", name);
-	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock or inventory", name);
+	return usage_error(NULL, "unknown command '%s': inspect, capture, lint, report, block, unblock, inventory or fleet", name);
 }

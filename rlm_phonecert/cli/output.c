@@ -2,8 +2,10 @@
 #include "output.h"
 #include "commands.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/text.h"
 
@@ -187,4 +189,17 @@ int trouble(char const *command, char const *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_TROUBLE;
+}
+
+bool fd_write_all(int fd, char const *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR) continue;
+		if (n <= 0) return false;
+		text += n;
+		len -= (size_t)n;
+	}
+	return true;
 }

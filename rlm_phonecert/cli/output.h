@@ -70,4 +70,7 @@ int trouble(char const *command, char const *fmt, ...) __attribute__((format(pri
 /* "  label:      value" with the values of one block aligned, value escaped; nothing for a NULL or empty value. */
 void text_field(FILE *out, char const *label, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* All len bytes of text written to fd (a file, a pipe), retrying when interrupted: false on an error. */
+bool fd_write_all(int fd, char const *text, size_t len);
+
 #endif

@@ -311,15 +311,10 @@ static void keep_first(void *ctx, pc_problem const *problem)
 	first->told = true;
 }
 
-static int read_anchors(instance_t *in, char *err, size_t len)
+/* The anchors, their problems told to first (read_instance's). */
+static int read_anchors(instance_t *in, first_problem_t *first)
 {
-	first_problem_t first = { .err = err, .len = len };
-
-	if (phonecert_conf_anchors(in->cs, &in->anchors, keep_first, &first) < 0) {
-		if (!first.told) pc_fail(err, len, "%s[%d]: an anchor section is refused (FreeRADIUS' error is above)",
-				      cf_section_filename(in->cs), cf_section_lineno(in->cs));
-		return -1;
-	}
+	if (phonecert_conf_anchors(in->cs, &in->anchors, keep_first, first) < 0) return -1;
 	in->public.anchors = in->anchors.configs;
 	in->public.anchor_count = in->anchors.count;
 	return 0;
@@ -342,7 +337,7 @@ static int read_instance(instance_t *in, char *err, size_t len)
 	}
 	if (phonecert_conf_policy(in->cs, &in->options, &in->public.policy, keep_first, &first) < 0 ||
 	    phonecert_conf_blocklist(in->cs, &in->options, &in->blocklist, keep_first, &first) < 0 ||
-	    read_anchors(in, err, len) < 0 || phonecert_conf_expected(in->cs, &in->expected, keep_first, &first) < 0) {
+	    read_anchors(in, &first) < 0 || phonecert_conf_expected(in->cs, &in->expected, keep_first, &first) < 0) {
 		if (!first.told) pc_fail(err, len, "%s[%d]: phonecert %s is refused (FreeRADIUS says why above)",
 				      cf_section_filename(in->cs), cf_section_lineno(in->cs),
 				      phonecert_conf_instance_name(in->cs));
@@ -355,6 +350,8 @@ static int read_instance(instance_t *in, char *err, size_t len)
 		.eap_name = in->options.eap_name,
 		.tls_config_name = in->options.tls_config_name,
 		.block_file = in->options.block_file,
+		.fleet_copy = in->options.fleet_block_list.db ? in->options.fleet_block_list.copy : NULL,
+		.fleet_refresh = in->options.fleet_block_list.refresh,
 		.policy = in->public.policy,
 		.anchors = in->public.anchors,
 		.anchor_count = in->public.anchor_count,
@@ -522,4 +519,151 @@ void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out)
 	     server = cf_subsection_find_next(db->main, server, "server")) {
 		out->read = any_listener_reads(server, out->filename);
 	}
+}
+
+/*
+ *	Where a CoA goes (raddb_find_coa_target)
+ */
+
+/* A string option as FreeRADIUS' own parser reads it ($template, references), or NULL. */
+static char const *option_of(CONF_SECTION *cs, char const *name, int type)
+{
+	char const *value = NULL;
+
+	if (cf_item_parse(cs, name, type, &value, NULL) < 0) return NULL;
+	return value;
+}
+
+/* The address (and prefix) a client or home_server section names: ipaddr, ipv4addr or ipv6addr, as radiusd resolves it. */
+static bool section_address(CONF_SECTION *cs, fr_ipaddr_t *out)
+{
+	static struct { char const *option; int af; } const forms[] = {
+		{ "ipaddr", AF_UNSPEC }, { "ipv4addr", AF_INET }, { "ipv6addr", AF_INET6 },
+	};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char const *value = option_of(cs, forms[i].option, PW_TYPE_STRING);
+
+		if (value && fr_pton(out, value, -1, forms[i].af, true) == 0) return true;
+	}
+	return false;
+}
+
+/* The client of cs (the main section, or a virtual server) with the longest prefix covering address; *ties counts equal ones. */
+static void best_client(CONF_SECTION *cs, fr_ipaddr_t const *address, CONF_SECTION **best, int *best_prefix, int *ties)
+{
+	for (CONF_SECTION *client = cf_subsection_find_next(cs, NULL, "client"); client;
+	     client = cf_subsection_find_next(cs, client, "client")) {
+		fr_ipaddr_t net, masked = *address;
+
+		if (!section_address(client, &net) || net.af != address->af) continue;
+		fr_ipaddr_mask(&masked, net.prefix);
+		if (fr_ipaddr_cmp(&masked, &net) != 0 || net.prefix < *best_prefix) continue;
+		*ties = net.prefix == *best_prefix ? *ties + 1 : 0;
+		*best_prefix = net.prefix;
+		*best = client;
+	}
+}
+
+/* The clients radiusd has: clients.conf's, and each virtual server's own. */
+static CONF_SECTION *find_client(raddb *db, fr_ipaddr_t const *address, int *ties)
+{
+	CONF_SECTION *best = NULL;
+	int prefix = -1;
+
+	*ties = 0;
+	best_client(db->main, address, &best, &prefix, ties);
+	for (CONF_SECTION *server = cf_subsection_find_next(db->main, NULL, "server"); server;
+	     server = cf_subsection_find_next(db->main, server, "server")) {
+		best_client(server, address, &best, &prefix, ties);
+	}
+	return best;
+}
+
+/* A home_server that takes CoA: its type is coa, auth+coa or auth+acct+coa. */
+static CONF_SECTION *coa_home_server(raddb *db, char const *name)
+{
+	CONF_SECTION *home = cf_section_sub_find_name2(db->main, "home_server", name);
+	char const *type = home ? option_of(home, "type", PW_TYPE_STRING) : NULL;
+
+	return type && strstr(type, "coa") ? home : NULL;
+}
+
+/* coa_server = NAME: a home_server, or a home_server_pool's first home_server of type coa. */
+static CONF_SECTION *named_coa_server(raddb *db, char const *name)
+{
+	CONF_SECTION *home = coa_home_server(db, name), *pool;
+
+	if (home) return home;
+	pool = cf_section_sub_find_name2(db->main, "home_server_pool", name);
+	for (CONF_PAIR *cp = pool ? cf_pair_find(pool, "home_server") : NULL; cp; cp = cf_pair_find_next(pool, cp, "home_server")) {
+		if (cf_pair_value(cp) && (home = coa_home_server(db, cf_pair_value(cp)))) return home;
+	}
+	return NULL;
+}
+
+/* The home server's address, port and secret; a coa_server { } falls back to its client's address and secret. */
+static int read_home_server(CONF_SECTION *home, CONF_SECTION *client, raddb_coa_target *out, char *err, size_t len)
+{
+	fr_ipaddr_t address;
+
+	if (!section_address(home, &address) && !(client && section_address(client, &address))) {
+		return pc_fail(err, len, "%s[%d]: the CoA server has no address (ipaddr)", cf_section_filename(home),
+			       cf_section_lineno(home));
+	}
+	if (address.prefix != (address.af == AF_INET ? 32 : 128)) {
+		return pc_fail(err, len, "%s[%d]: the CoA server's address is a network, not a host", cf_section_filename(home),
+			       cf_section_lineno(home));
+	}
+	inet_ntop(address.af, &address.ipaddr, out->address, sizeof(out->address));
+	out->secret = option_of(home, "secret", PW_TYPE_STRING | PW_TYPE_SECRET);
+	if (!out->secret && client) out->secret = option_of(client, "secret", PW_TYPE_STRING | PW_TYPE_SECRET);
+	if (!out->secret || !*out->secret) {
+		return pc_fail(err, len, "%s[%d]: the CoA server has no secret", cf_section_filename(home), cf_section_lineno(home));
+	}
+	if (cf_item_parse(home, "port", FR_ITEM_POINTER(PW_TYPE_SHORT, &out->port), "0") < 0) {
+		return pc_fail(err, len, "%s[%d]: the CoA server's port cannot be read", cf_section_filename(home),
+			       cf_section_lineno(home));
+	}
+	if (!out->port) out->port = PW_COA_UDP_PORT;
+	return 0;
+}
+
+int raddb_find_coa_target(raddb *db, char const *address, raddb_coa_target *out, char *err, size_t len)
+{
+	fr_ipaddr_t switch_address;
+	CONF_SECTION *client, *home, *inline_server;
+	char const *name;
+	int ties;
+
+	*out = (raddb_coa_target) { 0 };
+	if (fr_pton(&switch_address, address, -1, AF_UNSPEC, false) < 0 ||
+	    switch_address.prefix != (switch_address.af == AF_INET ? 32 : 128)) {
+		return pc_fail(err, len, "the switch address recorded is no IP address");
+	}
+	client = find_client(db, &switch_address, &ties);
+	if (!client) return pc_fail(err, len, "no client of %s covers it: no CoA is sent to a switch radiusd does not know", db->dir);
+	out->client = cf_section_name2(client);
+	if (ties) {
+		return pc_fail(err, len, "%d clients cover it as closely as client %s (%s[%d]): no CoA is sent to an ambiguous "
+			       "switch", ties + 1, out->client, cf_section_filename(client), cf_section_lineno(client));
+	}
+	inline_server = cf_section_sub_find(client, "coa_server");
+	if (inline_server) {
+		out->home_server = "coa_server { }";
+		return read_home_server(inline_server, client, out, err, len);
+	}
+	name = option_of(client, "coa_server", PW_TYPE_STRING);
+	if (!name) {
+		return pc_fail(err, len, "client %s (%s[%d]) has no coa_server: add coa_server = NAME, naming a home_server "
+			       "of type coa with the switch's CoA port and secret", out->client, cf_section_filename(client),
+			       cf_section_lineno(client));
+	}
+	home = named_coa_server(db, name);
+	if (!home) {
+		return pc_fail(err, len, "client %s (%s[%d]): coa_server = %s names no home_server of type coa, nor a "
+			       "home_server_pool with one", out->client, cf_section_filename(client), cf_section_lineno(client), name);
+	}
+	out->home_server = name;
+	return read_home_server(home, NULL, out, err, len);
 }

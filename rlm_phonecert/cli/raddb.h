@@ -31,6 +31,8 @@ typedef struct {
 	char const *eap_name;		/* eap = (default eap) */
 	char const *tls_config_name;	/* tls_config = (default tls-common) */
 	char const *block_file;		/* block_file =, or NULL */
+	char const *fleet_copy;		/* fleet_block_list's copy, or NULL without a fleet_block_list */
+	unsigned fleet_refresh;		/* its refresh, seconds */
 	pc_policy policy;		/* policy.blocklist: block_file read, or NULL */
 	pc_anchor_config const *anchors;	/* the capf / lsc_ca / manufacturing sections, values expanded */
 	size_t anchor_count;
@@ -102,6 +104,29 @@ void raddb_read_inventory_spool(raddb *db, raddb_inventory_spool *out);
  * port cannot be read (FreeRADIUS says why above).
  */
 int raddb_auth_ports(raddb *db, uint16_t *ports, size_t max, size_t *count, char *err, size_t len);
+
+/*
+ * Where a CoA for a switch goes, FreeRADIUS' way (phonecert block --now):
+ * the client (of clients.conf, or of a virtual server) whose ipaddr,
+ * ipv4addr or ipv6addr covers address, the longest prefix winning (two of
+ * the same length are refused as ambiguous); its coa_server, naming a
+ * home_server of type coa (or a home_server_pool: its first such
+ * home_server), or a coa_server { } subsection (the client's own address
+ * and secret where it sets none); and that server's address, port (3799
+ * when it sets none) and secret. address comes from the inventory, a
+ * stranger's text: only an IP address literal is looked up. -1 with err
+ * when no client covers it, the client has no coa_server, or the home
+ * server has no address or secret.
+ */
+typedef struct {
+	char const *client;		/* the client section's name */
+	char const *home_server;	/* coa_server's name, or "coa_server { }" */
+	char address[64];		/* where the CoA goes: an IP address */
+	uint16_t port;
+	char const *secret;
+} raddb_coa_target;
+
+int raddb_find_coa_target(raddb *db, char const *address, raddb_coa_target *out, char *err, size_t len);
 
 /*
  * Who can change the files the trust rests on, decided by the module's own

@@ -6,8 +6,12 @@ RCSID("$Id$")
 
 #include <freeradius/radiusd.h>
 
+#include <libgen.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+
+#include <libpq-fe.h>
 
 #include "../core/suggest.h"
 #include "phonecert_conf.h"
@@ -23,6 +27,17 @@ const CONF_PARSER phonecert_options_config[] = {
 	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, block_file), NULL },
 	{ "log_accepts", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, log_accepts), "yes" },
 	{ "unsafe_permissions", FR_CONF_OFFSET(PW_TYPE_STRING, phonecert_options_t, unsafe_permissions), "refuse" },
+	CONF_PARSER_TERMINATOR
+};
+
+#define FLEET_SECTION "fleet_block_list"
+#define FLEET_REFRESH_MAX 60	/* seconds: a block is in force within refresh seconds, and the doc promises 10 */
+
+static const CONF_PARSER fleet_config[] = {
+	/* Secret: it may hold the role's password. */
+	{ "db", FR_CONF_OFFSET(PW_TYPE_STRING | PW_TYPE_SECRET, phonecert_fleet_options_t, db), NULL },
+	{ "refresh", FR_CONF_OFFSET(PW_TYPE_INTEGER, phonecert_fleet_options_t, refresh), "5" },
+	{ "copy", FR_CONF_OFFSET(PW_TYPE_STRING, phonecert_fleet_options_t, copy), NULL },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -126,6 +141,87 @@ char const *phonecert_conf_instance_name(CONF_SECTION *cs)
 	return cf_section_name2(cs) ? cf_section_name2(cs) : cf_section_name1(cs);
 }
 
+/* The fleet's database: one libpq reads, never an inventory URL of another kind. */
+static int check_fleet_db(CONF_SECTION *sub, char const *db, pc_problem_fn *sink, void *ctx)
+{
+	char *why = NULL;
+	PQconninfoOption *parsed;
+
+	if (!db || !*db) {
+		tell_option(sink, ctx, sub, "db", NULL, FLEET_SECTION " needs db = \"postgresql://ROLE@HOST/DBNAME\": the "
+			    "inventory's PostgreSQL database, which holds the fleet block list");
+		return -1;
+	}
+	parsed = PQconninfoParse(db, &why);
+	if (parsed) {
+		PQconninfoFree(parsed);
+		return 0;
+	}
+	/* libpq's message does not quote the string (it may hold a password). */
+	tell_option(sink, ctx, sub, "db", NULL, FLEET_SECTION ": db is no PostgreSQL connection string or URL: %s",
+		    why ? why : "out of memory");
+	PQfreemem(why);
+	return -1;
+}
+
+/* The local copy: a file in a directory that exists (radiusd writes it there). */
+static int check_fleet_copy(CONF_SECTION *sub, char const *copy, pc_problem_fn *sink, void *ctx)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!copy || copy[0] != '/') {
+		tell_option(sink, ctx, sub, "copy", NULL, FLEET_SECTION " needs copy = an absolute file name, e.g. "
+			    "/var/lib/freeradius/phonecert-fleet-blocklist: the list radiusd keeps when the database is down");
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", copy);
+	dirname(dir);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		tell_option(sink, ctx, sub, "copy", NULL, FLEET_SECTION ": copy = %s: its directory %s %s", copy, dir,
+			    errno == ENOENT ? "does not exist" : "is not a directory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What of fleet_block_list's copy must be radiusd's alone: whoever can
+ * change it can empty the list a restart reads when the database is down.
+ * The copy, or before radiusd first writes it, its directory (into buf);
+ * NULL without a fleet_block_list.
+ */
+static char const *fleet_copy_guarded(phonecert_fleet_options_t const *fleet, char buf[PATH_MAX])
+{
+	if (!fleet->db) return NULL;
+	if (access(fleet->copy, F_OK) == 0) return fleet->copy;
+	snprintf(buf, PATH_MAX, "%s", fleet->copy);
+	return dirname(buf);
+}
+
+/* fleet_block_list { db = ... refresh = ... copy = ... }, at most one, options only. */
+static int fleet_options(CONF_SECTION *cs, phonecert_fleet_options_t *fleet, pc_problem_fn *sink, void *ctx)
+{
+	CONF_SECTION *sub = cf_section_sub_find(cs, FLEET_SECTION), *other;
+
+	*fleet = (phonecert_fleet_options_t) { 0 };
+	if (!sub) return 0;
+	other = cf_subsection_find_next(cs, sub, FLEET_SECTION);
+	if (other || cf_section_name2(sub) || cf_subsection_find_next(sub, NULL, NULL)) {
+		phonecert_conf_tell_section(sink, ctx, other ? other : sub, "%s", other ? "There is one " FLEET_SECTION
+					    " section" : FLEET_SECTION " takes no name and holds options only: db, refresh, copy");
+		return -1;
+	}
+	if (check_options(sub, fleet_config, sink, ctx) < 0 || cf_section_parse(sub, fleet, fleet_config) < 0 ||
+	    check_fleet_db(sub, fleet->db, sink, ctx) < 0 || check_fleet_copy(sub, fleet->copy, sink, ctx) < 0) return -1;
+	if (fleet->refresh < 1 || fleet->refresh > FLEET_REFRESH_MAX) {
+		tell_option(sink, ctx, sub, "refresh", NULL, FLEET_SECTION ": refresh = %u: expected 1 to %d seconds "
+			    "(a block is in force on every server within refresh seconds)", fleet->refresh, FLEET_REFRESH_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, pc_problem_fn *sink, void *ctx)
 {
 	if (check_options(cs, phonecert_options_config, sink, ctx) < 0 ||
@@ -135,7 +231,7 @@ int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, pc_pr
 			    options->unsafe_permissions);
 		return -1;
 	}
-	return 0;
+	return fleet_options(cs, &options->fleet_block_list, sink, ctx);
 }
 
 int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, pc_policy *policy,
@@ -251,7 +347,7 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_pr
 		return -1;
 	}
 	for (ci = cf_item_find_next(cs, NULL); ci; ci = cf_item_find_next(cs, ci)) {
-		static char const *const anchor_kinds[] = { "capf", "lsc_ca", "manufacturing", PHONECERT_EXPECTED_SECTION };
+		static char const *const anchor_kinds[] = { "capf", "lsc_ca", "manufacturing", PHONECERT_EXPECTED_SECTION, FLEET_SECTION };
 		CONF_SECTION *sub;
 		pc_anchor_kind kind;
 		char label[160];
@@ -259,6 +355,7 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_pr
 		if (!cf_item_is_section(ci)) continue;
 		sub = cf_item_to_section(ci);
 		if (strcmp(cf_section_name1(sub), PHONECERT_EXPECTED_SECTION) == 0) continue;	/* phonecert_conf_expected's */
+		if (strcmp(cf_section_name1(sub), FLEET_SECTION) == 0) continue;	/* phonecert_conf_options reads it */
 		if (!pc_anchor_kind_parse(cf_section_name1(sub), &kind)) {
 			return refuse_unknown_section(sub, section_label(cs, label, sizeof(label)), anchor_kinds,
 						      sizeof(anchor_kinds) / sizeof(anchor_kinds[0]), sink, ctx);
@@ -404,6 +501,7 @@ int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *opt
 {
 	bool waived = strcmp(options->unsafe_permissions, "warn") == 0;
 	pc_problem_fn *sink = waived ? warn : refuse;
+	char copy_dir[PATH_MAX];
 	int problems;
 	uid_t user;
 
@@ -414,6 +512,8 @@ int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *opt
 			    "change one decides which phones are let in. Fix what phonecert lint lists, then remove this option");
 	}
 	problems = file_writers(cs, "block_file", options->block_file, NULL, user, sink, ctx);
+	problems += file_writers(cf_section_sub_find(cs, FLEET_SECTION), "copy",
+				 fleet_copy_guarded(&options->fleet_block_list, copy_dir), NULL, user, sink, ctx);
 	for (size_t i = 0; i < anchors->count; i++) {
 		pc_anchor_config const *config = &anchors->configs[i];
 

@@ -21,6 +21,17 @@
 
 #include "../core/core.h"
 
+/*
+ * fleet_block_list { } of a phonecert section: the fleet's block list
+ * (core/fleetlist.h, module/fleet_blocklist.c, doc/fleet.md). db is NULL
+ * when the section has none.
+ */
+typedef struct {
+	char const	*db;			/* libpq's connection string or postgresql:// URL */
+	uint32_t	refresh;		/* seconds between two reads */
+	char const	*copy;			/* the local copy, read at start-up */
+} phonecert_fleet_options_t;
+
 /* The options of a phonecert section, as its CONF_PARSER table fills them. */
 typedef struct {
 	char const	*eap_name;		/* eap = (the eap module's instance name) */
@@ -31,6 +42,7 @@ typedef struct {
 	bool		bind_mac;
 	bool		bind_identity;
 	char const	*block_file;		/* block_file =, or NULL */
+	phonecert_fleet_options_t fleet_block_list;	/* its subsection, read by phonecert_conf_options */
 	bool		log_accepts;		/* the log line for every accepted phone (rejected and waived ones always) */
 	char const	*unsafe_permissions;	/* "refuse", or "warn": the escape hatch of phonecert_conf_file_writers */
 } phonecert_options_t;
@@ -52,10 +64,12 @@ void phonecert_conf_tell_section(pc_problem_fn *sink, void *ctx, CONF_SECTION co
 char const *phonecert_conf_instance_name(CONF_SECTION *cs);
 
 /*
- * The options of cs, with their defaults. An option no table knows (a typo
- * would leave a default in force), one set twice (FreeRADIUS reads the
- * first) or an unsafe_permissions other than refuse or warn is refused. 0,
- * or -1 (told to the sink, or logged by FreeRADIUS).
+ * The options of cs, with their defaults, and its fleet_block_list
+ * subsection. An option no table knows (a typo would leave a default in
+ * force), one set twice (FreeRADIUS reads the first), an unsafe_permissions
+ * other than refuse or warn, a fleet_block_list without db or copy, with a
+ * db libpq cannot read, a refresh outside 1 to 60 seconds or a copy in no
+ * directory is refused. 0, or -1 (told to the sink, or logged by FreeRADIUS).
  */
 int phonecert_conf_options(CONF_SECTION *cs, phonecert_options_t *options, pc_problem_fn *sink, void *ctx);
 
@@ -98,7 +112,8 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_pr
 int phonecert_conf_expected(CONF_SECTION *cs, pc_expected_config *expected, pc_problem_fn *sink, void *ctx);
 
 /*
- * Who can change the files the trust rests on: block_file, and each anchor's
+ * Who can change the files the trust rests on: block_file, fleet_block_list's
+ * copy (or, before the server first writes it, its directory), and each anchor's
  * ca_file and crl_file (core/writers.h), where only root and radiusd's user
  * may (security { user = } of radiusd.conf; without one, the user this
  * process runs as, as radiusd then does). Every problem is told, at the

@@ -15,6 +15,9 @@ struct pc_blocklist {
 	size_t count;
 };
 
+/* A serial entry's "ca=SHA256": the CA certificate that issued the certificate. */
+#define CA_PREFIX "ca="
+
 /* A block file larger than this is not a list of phones an admin wrote. */
 #define PC_BLOCK_FILE_MAX (16 * 1024 * 1024)
 
@@ -130,6 +133,20 @@ int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *en
 	return pc_fail(err, err_len, "unknown entry '%.40s': expected mac, device or serial", kind);
 }
 
+int pc_block_entry_set_ca(pc_block_entry *entry, char const *fingerprint, char *err, size_t err_len)
+{
+	size_t len = fingerprint ? strlen(fingerprint) : 0;
+
+	if (entry->kind != PC_BLOCK_SERIAL) return pc_fail(err, err_len, "ca= names the CA of a serial entry only");
+	if (len != PC_FINGERPRINT_LEN - 1 || strspn(fingerprint, "0123456789abcdefABCDEF") != len) {
+		return pc_fail(err, err_len, "ca=%.70s is not a SHA-256 fingerprint (%d hex digits)", fingerprint ? fingerprint : "",
+			       PC_FINGERPRINT_LEN - 1);
+	}
+	for (size_t i = 0; i < len; i++) entry->ca[i] = (char)tolower((unsigned char)fingerprint[i]);
+	entry->ca[len] = '\0';
+	return 0;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -178,8 +195,12 @@ static int parse_line(char *line, pc_block_entry *entry, bool *has_entry, char *
 	value = strtok_r(NULL, " \t", &save);
 	if (!value) return pc_fail(err, len, "'%.40s' without a value: an entry is KIND VALUE [# comment]", kind);
 	extra = strtok_r(NULL, " \t", &save);
-	if (extra) return pc_fail(err, len, "unexpected text after the entry: '%.40s' (a comment starts with #)", extra);
 	if (pc_block_entry_parse(kind, value, entry, err, len) < 0) return -1;
+	if (extra && entry->kind == PC_BLOCK_SERIAL && strncmp(extra, CA_PREFIX, strlen(CA_PREFIX)) == 0) {
+		if (pc_block_entry_set_ca(entry, extra + strlen(CA_PREFIX), err, len) < 0) return -1;
+		extra = strtok_r(NULL, " \t", &save);
+	}
+	if (extra) return pc_fail(err, len, "unexpected text after the entry: '%.40s' (a comment starts with #)", extra);
 	if (hash && parse_comment(hash + 1, entry, err, len) < 0) return -1;
 	*has_entry = true;
 	return 0;
@@ -311,7 +332,9 @@ pc_block_entry const *pc_blocklist_entry(pc_blocklist const *list, size_t index)
 bool pc_block_entry_same(pc_block_entry const *a, pc_block_entry const *b)
 {
 	if ((a->kind == PC_BLOCK_SERIAL) != (b->kind == PC_BLOCK_SERIAL)) return false;
-	if (a->kind == PC_BLOCK_SERIAL) return strcmp(a->anchor, b->anchor) == 0 && strcmp(a->serial, b->serial) == 0;
+	if (a->kind == PC_BLOCK_SERIAL) {
+		return strcmp(a->anchor, b->anchor) == 0 && strcmp(a->serial, b->serial) == 0 && strcmp(a->ca, b->ca) == 0;
+	}
 	return strcmp(a->mac, b->mac) == 0;
 }
 
@@ -329,27 +352,35 @@ char const *pc_block_entry_text(pc_block_entry const *entry, char *buf, size_t l
 		snprintf(buf, len, "%s %s", kind_name(entry->kind), device);
 		break;
 	case PC_BLOCK_SERIAL:
-		snprintf(buf, len, "%s %s:%s", kind_name(entry->kind), entry->anchor, entry->serial);
+		snprintf(buf, len, "%s %s:%s%s%s", kind_name(entry->kind), entry->anchor, entry->serial,
+			 entry->ca[0] ? " " CA_PREFIX : "", entry->ca);
 		break;
 	}
 	return buf;
 }
 
+/* A serial entry's certificate: by its CA certificate's fingerprint when the entry names one, else by anchor name. */
+static bool serial_matches(pc_block_entry const *entry, char const *anchor, char const *anchor_fingerprint,
+			   char const *serial)
+{
+	if (strcmp(entry->serial, serial) != 0) return false;
+	if (entry->ca[0]) return anchor_fingerprint && strcasecmp(entry->ca, anchor_fingerprint) == 0;
+	return anchor && strcmp(entry->anchor, anchor) == 0;
+}
+
 pc_block_entry const *pc_blocklist_find(pc_blocklist const *list, char const *mac, char const *calling_station_id,
-					char const *anchor, char const *serial)
+					char const *anchor, char const *anchor_fingerprint, char const *serial)
 {
 	char station[PC_MAC_LEN], wanted_serial[PC_BLOCK_SERIAL_MAX + 1];
 	bool has_station = calling_station_id && pc_mac_normalise(calling_station_id, station);
-	bool has_serial = anchor && serial && normalise_serial(serial, strlen(serial), wanted_serial);
+	bool has_serial = serial && normalise_serial(serial, strlen(serial), wanted_serial);
 
 	if (!list) return NULL;
 	for (size_t i = 0; i < list->count; i++) {
 		pc_block_entry const *entry = &list->entries[i];
 
 		if (entry->kind == PC_BLOCK_SERIAL) {
-			if (has_serial && strcmp(entry->anchor, anchor) == 0 && strcmp(entry->serial, wanted_serial) == 0) {
-				return entry;
-			}
+			if (has_serial && serial_matches(entry, anchor, anchor_fingerprint, wanted_serial)) return entry;
 			continue;
 		}
 		if ((mac && strcmp(entry->mac, mac) == 0) || (has_station && strcmp(entry->mac, station) == 0)) return entry;
@@ -359,9 +390,17 @@ pc_block_entry const *pc_blocklist_find(pc_blocklist const *list, char const *ma
 
 void pc_block_reason(pc_block_entry const *entry, char *reason, size_t len)
 {
+	pc_block_entry named = *entry;
 	char text[PC_BLOCK_ANCHOR_MAX + PC_BLOCK_SERIAL_MAX + 16];
 
+	named.ca[0] = '\0';	/* the entry, as short as a reason needs it: its ca= is in the list */
+	pc_block_entry_text(&named, text, sizeof(text));
 	if (entry->comment[0]) snprintf(reason, len, PC_BLOCK_REASON_PREFIX "%s", entry->comment);
-	else snprintf(reason, len, PC_BLOCK_REASON_PREFIX "%s (block_file line %d)",
-		      pc_block_entry_text(entry, text, sizeof(text)), entry->line);
+	else if (entry->fleet) snprintf(reason, len, PC_BLOCK_REASON_PREFIX "%s (fleet block list)", text);
+	else snprintf(reason, len, PC_BLOCK_REASON_PREFIX "%s (block_file line %d)", text, entry->line);
+}
+
+void pc_blocklist_mark_fleet(pc_blocklist *list)
+{
+	for (size_t i = 0; i < list->count; i++) list->entries[i].fleet = true;
 }

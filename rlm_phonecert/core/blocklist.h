@@ -16,7 +16,11 @@
  *   device  SEP and 12 hex digits: the phone of that MAC, as mac does
  *   serial  ANCHOR:HEX, the section name of the anchor that verified the
  *           certificate, and the certificate's serial number in hex
- *           (leading zeros and case do not matter)
+ *           (leading zeros and case do not matter); optionally followed by
+ *           ca=SHA256, the fingerprint of the anchor's CA certificate that
+ *           issued it: then that CA certificate is what counts, whatever
+ *           section holds it (the fleet block list's serial entries all
+ *           carry one, fleetlist.h)
  *
  * Pure parsing and look-up: no global state, no I/O except pc_blocklist_load.
  */
@@ -45,8 +49,10 @@ typedef struct {
 	char mac[PC_MAC_LEN];			/* mac and device: "2C-31-24-C9-F8-E1" */
 	char anchor[PC_BLOCK_ANCHOR_MAX + 1];	/* serial: the anchor's name */
 	char serial[PC_BLOCK_SERIAL_MAX + 1];	/* serial: lower-case hex without leading zeros */
+	char ca[PC_FINGERPRINT_LEN];		/* serial: the issuing CA certificate's SHA-256 (ca=), lower-case; or "" */
 	char comment[PC_BLOCK_COMMENT_BYTES + 1];	/* may be empty */
 	int line;				/* in the file; 0 for an entry not read from one */
+	bool fleet;				/* from the fleet block list (fleetlist.h), not block_file */
 } pc_block_entry;
 
 typedef struct pc_blocklist pc_blocklist;
@@ -75,6 +81,13 @@ pc_block_entry const *pc_blocklist_entry(pc_blocklist const *list, size_t index)
 int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *entry, char *err, size_t err_len);
 
 /*
+ * Name the CA certificate that issued a serial entry's certificate by its
+ * SHA-256 fingerprint (64 hex digits, any case), as "ca=" does in the file.
+ * 0, or -1 with the problem in err (not a serial entry, not a fingerprint).
+ */
+int pc_block_entry_set_ca(pc_block_entry *entry, char const *fingerprint, char *err, size_t err_len);
+
+/*
  * Whether text (len bytes, trimmed) may be a comment: valid UTF-8 of at most
  * PC_BLOCK_COMMENT_MAX characters and PC_BLOCK_COMMENT_BYTES bytes, none of
  * them a character no output shows as it is (pc_char_unsafe: C0 and C1
@@ -84,21 +97,29 @@ int pc_block_entry_parse(char const *kind, char const *value, pc_block_entry *en
  */
 int pc_block_comment_check(char const *text, size_t len, char *err, size_t err_len);
 
-/* Whether two entries block the same thing (a device and a mac entry of one MAC do). */
+/* Whether two entries block the same thing (a device and a mac entry of one MAC do; serial entries: the same ca= too). */
 bool pc_block_entry_same(pc_block_entry const *a, pc_block_entry const *b);
 
-/* "mac 2C-31-24-C9-F8-E1", "device SEP2C3124C9F8E1", "serial harbour-2026:5c9f": the entry as written back. */
+/* "mac 2C-31-24-C9-F8-E1", "device SEP2C3124C9F8E1", "serial harbour-2026:5c9f ca=9c2e...": the entry as written back. */
 char const *pc_block_entry_text(pc_block_entry const *entry, char *buf, size_t len);
 
 /*
  * The first entry that blocks a phone authentication, or NULL. Any argument
  * may be NULL (unknown): mac is the certificate's, calling_station_id as the
- * switch sent it, anchor and serial those of the certificate.
+ * switch sent it, anchor, anchor_fingerprint (its CA certificate that
+ * verified the certificate, which a serial entry with ca= compares instead
+ * of the anchor's name) and serial those of the certificate.
  */
 pc_block_entry const *pc_blocklist_find(pc_blocklist const *list, char const *mac, char const *calling_station_id,
-					char const *anchor, char const *serial);
+					char const *anchor, char const *anchor_fingerprint, char const *serial);
 
-/* "blocked: <comment>", or "blocked: <entry> (block_file line N)" without one. */
+/*
+ * "blocked: <comment>", or without one "blocked: <entry> (block_file line N)",
+ * "blocked: <entry> (fleet block list)".
+ */
 void pc_block_reason(pc_block_entry const *entry, char *reason, size_t len);
+
+/* Mark every entry of list as the fleet block list's (fleetlist.c reads its copy so). */
+void pc_blocklist_mark_fleet(pc_blocklist *list);
 
 #endif

@@ -13,6 +13,7 @@
  *   decide.h    THE decision: trust then policy in the handshake, the policy again
  *               on what a session cached; everyone asks here
  *   verify.h    the trust decision on a client certificate and its chain
+ *   fleetlist.h the fleet's block list: rows of its database, the local copy, the list in force
  *   policy.h    the rules for a verified phone: block list, window, mic, bindings
  *   blocklist.h the block list (block_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
@@ -39,8 +40,9 @@
  * Threads. A sealed trust set, a policy and a block list are read-only and
  * may be shared between threads, but for the trust set's signer memory
  * (signer_memory.h): a bounded table of hints under its own lock, which can
- * only save a signature check, never accept. Nothing in the core keeps global
- * state.
+ * only save a signature check, never accept; and the fleet block list in
+ * force (fleetlist.h), which one thread replaces under a read-write lock.
+ * Nothing in the core keeps global state.
  *
  * Strings. Everything a certificate, a request or a file says came from a
  * stranger: the core never prints it, and text.h escapes it for whoever does.
@@ -56,6 +58,7 @@
 #include "blocklist.h"
 #include "certreq.h"
 #include "decide.h"
+#include "fleetlist.h"
 #include "phone.h"
 #include "phonelist.h"
 #include "policy.h"

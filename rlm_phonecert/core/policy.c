@@ -135,11 +135,27 @@ static bool check_blocklist(pc_blocklist const *blocklist, pc_facts const *facts
 			    char const **hint)
 {
 	pc_block_entry const *entry = pc_blocklist_find(blocklist, facts->mac, facts->calling_station_id,
-							facts->anchor_name, facts->serial);
+							facts->anchor_name, facts->anchor_fingerprint, facts->serial);
 
 	if (!entry) return true;
 	pc_block_reason(entry, reason, len);
 	if (hint) *hint = "the phone is in block_file: phonecert unblock, then radmin -e \"hup phonecert\"";
+	return false;
+}
+
+/* The same for the fleet's list, which one thread replaces while this reads it. */
+static bool check_fleet_blocklist(pc_fleet_blocklist *fleet, pc_facts const *facts, char *reason, size_t len,
+				  char const **hint)
+{
+	switch (pc_fleet_blocklist_check(fleet, facts->mac, facts->calling_station_id, facts->anchor_name,
+					 facts->anchor_fingerprint, facts->serial, reason, len)) {
+	case 0:
+		return true;
+	case 1:
+		if (hint) *hint = "the phone is in the fleet block list: phonecert unblock KIND VALUE --db URL";
+		return false;
+	}
+	if (hint) *hint = "the server's log says why the fleet block list cannot be read (doc/fleet.md)";
 	return false;
 }
 
@@ -151,6 +167,7 @@ bool pc_policy_check(pc_policy const *policy, pc_trust const *trust, pc_facts co
 		return fail(reason, len, hint, NULL, "internal error: unknown certificate type");
 	}
 	if (policy->blocklist && !check_blocklist(policy->blocklist, facts, reason, len, hint)) return false;
+	if (policy->fleet_blocklist && !check_fleet_blocklist(policy->fleet_blocklist, facts, reason, len, hint)) return false;
 	if (!check_anchor(trust, facts, now, reason, len, hint)) return false;
 	if (facts->cert_type == PC_CERT_MIC && !policy->allow_mic) {
 		return fail(reason, len, hint, "install an LSC on the phone through CAPF (mic = deny)",

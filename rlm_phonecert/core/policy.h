@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "blocklist.h"
+#include "fleetlist.h"
 #include "phone.h"
 #include "trust.h"
 #include "verify.h"
@@ -30,6 +31,7 @@ typedef struct {
 	bool bind_identity;		/* certificate CN must be the User-Name */
 	pc_verify_options verify;	/* mic_expired, mic_legacy_signatures */
 	pc_blocklist const *blocklist;	/* block_file (owned by the caller), or NULL */
+	pc_fleet_blocklist *fleet_blocklist;	/* fleet_block_list (owned by the caller), or NULL */
 } pc_policy;
 
 /* The defaults: MICs allowed, expired and legacy MICs rejected, MAC and identity bound. */
@@ -60,7 +62,8 @@ typedef struct {
 } pc_facts;
 
 /*
- * Apply the policy at now: the block list first, then the anchor, mic,
+ * Apply the policy at now: the block lists first (block_file, then the
+ * fleet's, which refuses every phone while it is not loaded), then the anchor, mic,
  * bind_identity and bind_mac. Returns true to accept; otherwise reason says why
  * (PC_REASON_LEN fits) and *hint, if not NULL, what to do.
  */

@@ -70,6 +70,20 @@ static size_t escape_char(unsigned char const *p, int length, bool valid, unsign
 	return n;
 }
 
+void pc_one_line(char *text)
+{
+	char *out = text;
+
+	for (char const *p = text; *p; p++) {
+		char c = *p == '\n' || *p == '\t' || *p == '\r' ? ' ' : *p;
+
+		if (c == ' ' && (out == text || out[-1] == ' ')) continue;
+		*out++ = c;
+	}
+	while (out > text && out[-1] == ' ') out--;
+	*out = '\0';
+}
+
 void pc_hex(char *out, size_t size, unsigned char const *data, size_t n)
 {
 	static char const digits[] = "0123456789abcdef";

@@ -70,6 +70,14 @@ void pc_pieces_add(pc_pieces *pieces, char const *piece, size_t n);
  */
 int pc_fail(char *err, size_t len, char const *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * text on one line, in place: each run of line feeds, carriage returns,
+ * tabs and spaces becomes one space, none at either end (a database's
+ * messages span lines). Other characters stay as they are: escape before
+ * showing.
+ */
+void pc_one_line(char *text);
+
 /* data as lower-case hex into out, NUL-terminated when size > 0: as many whole bytes as fit. */
 void pc_hex(char *out, size_t size, unsigned char const *data, size_t n);
 

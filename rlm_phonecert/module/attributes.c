@@ -208,10 +208,30 @@ static char *escaped(TALLOC_CTX *ctx, char const *value)
 	return out;
 }
 
+/* A string the switch sent (attr of the request), copied escaped into ours (copy), for the inventory. */
+static void copy_safe(REQUEST *request, unsigned int attr, phonecert_attr_t copy)
+{
+	char const *value = request_string(request, attr);
+	char *safe;
+
+	if (!value) return;
+	safe = escaped(request, value);
+	attribute_add(request->packet, &request->packet->vps, copy, safe ? safe : value);
+	talloc_free(safe);
+}
+
+/* Where the switch's packet came from: what "phonecert block --now" looks up in clients.conf. */
+static void add_switch_address(REQUEST *request)
+{
+	char address[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(request->packet->src_ipaddr.af, &request->packet->src_ipaddr.ipaddr, address, sizeof(address))) return;
+	attribute_add(request->packet, &request->packet->vps, ATTR_SWITCH_ADDRESS, address);
+}
+
 void attributes_make_safe(REQUEST *request)
 {
 	vp_cursor_t cursor;
-	char const *port = request_string(request, PW_NAS_PORT_ID);
 	char *safe;
 
 	for (VALUE_PAIR *vp = fr_cursor_init(&cursor, &request->packet->vps); vp; vp = fr_cursor_next(&cursor)) {
@@ -219,10 +239,9 @@ void attributes_make_safe(REQUEST *request)
 		safe = escaped(vp, vp->vp_strvalue);
 		if (safe) fr_pair_value_strsteal(vp, safe);
 	}
-	if (!port) return;
-	safe = escaped(request, port);
-	attribute_add(request->packet, &request->packet->vps, ATTR_NAS_PORT_ID, safe ? safe : port);
-	talloc_free(safe);
+	copy_safe(request, PW_NAS_PORT_ID, ATTR_NAS_PORT_ID);
+	copy_safe(request, PW_CALLING_STATION_ID, ATTR_CALLING_STATION_ID);
+	add_switch_address(request);
 }
 
 char const *request_string(REQUEST *request, unsigned int attr)

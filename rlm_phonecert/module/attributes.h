@@ -55,8 +55,10 @@ bool phone_attribute_is_yes(phone_attributes const *found, phonecert_attr_t attr
  * Ours in the request, made safe for whatever reads them after the log line,
  * the inventory's SQL first (FreeRADIUS 3.2's rlm_sql reads past the end of a
  * value that ends in a newline, carriage return or tab): every unsafe
- * character (core/text.h) as \xHH. The switch's NAS-Port-Id, which the
- * inventory stores too, is copied so into Phonecert-NAS-Port-Id.
+ * character (core/text.h) as \xHH. The switch's NAS-Port-Id and
+ * Calling-Station-Id, which the inventory stores too, are copied so into
+ * Phonecert-NAS-Port-Id and Phonecert-Calling-Station-Id, and the address
+ * its packet came from is Phonecert-Switch-Address (phonecert block --now).
  */
 void attributes_make_safe(REQUEST *request);
 

@@ -5,6 +5,7 @@
  *
  *   rlm_phonecert.c  configuration -> trust set and policy; life cycle, HUP
  *   hook.c           the hook on eap's SSL_CTX and the HUP-safe swap
+ *   fleet_blocklist.c the fleet block list's reader thread (fleet_block_list)
  *   handshake.c      the certificate-verify callback: asks the core, records the answer
  *   post_auth.c      re-applies the policy (resumed sessions), one log line per phone
  *   attributes.c     the Phonecert-* attributes

@@ -20,6 +20,7 @@ RCSID("$Id$")
 
 #include "../config/phonecert_conf.h"
 #include "attributes.h"
+#include "fleet_blocklist.h"
 #include "phonecert.h"
 
 /* FreeRADIUS parses phonecert_options_config into the instance: the options come first. */
@@ -190,9 +191,14 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 
 	generation = load_generation(inst, conf);
 	if (!generation) return -1;
+	if (fleet_blocklist_prepare(inst->name, &inst->options.fleet_block_list, &generation->policy.fleet_blocklist) < 0) {
+		generation_free(generation);
+		return -1;
+	}
 
 	hook = hook_find(inst->name);
 	rcode = hook ? rehook(inst, conf, hook, generation) : hook_eap(inst, conf, generation);
+	if (rcode == 0) fleet_blocklist_run(inst->name, &inst->options.fleet_block_list);
 	if (rcode < 0) {
 		generation_free(generation);
 		return -1;

@@ -339,7 +339,7 @@ static void blocklist(uint8_t const *data, size_t size)
 		CHECK(again && pc_blocklist_count(again) == 1, "'%s' does not parse back: %s", text, again ? "" : err);
 		CHECK(pc_block_entry_same(entry, pc_blocklist_entry(again, 0)), "'%s' parses to another entry", text);
 		CHECK(pc_blocklist_find(list, entry->kind == PC_BLOCK_SERIAL ? NULL : entry->mac, NULL, entry->anchor,
-					entry->serial) != NULL, "entry '%s' does not block itself", text);
+					entry->ca, entry->serial) != NULL, "entry '%s' does not block itself", text);
 		pc_blocklist_free(again);
 		CHECK(printable(entry->comment) && pc_block_comment_check(entry->comment, strlen(entry->comment), err,
 									    sizeof(err)) == 0, "comment '%s'", entry->comment);

@@ -26,6 +26,12 @@ pg_start() {
 	return 1
 }
 
+# Start the stopped cluster again, on its port (the database "came back").
+pg_restart() {
+	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
+		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR" start >/dev/null 2>&1
+}
+
 pg_stop() {
 	[ -n "$PG_DIR" ] && [ -d "$PG_DIR/data" ] || return 0
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
@@ -53,4 +59,17 @@ pg_create_inventory() {
 pg_configure_run() {
 	local conf=$IT_RUN/raddb/mods-config/sql/phonecert/connection.conf
 	sed -i "s/^dialect = \"sqlite\"/dialect = \"postgresql\"/; s/^port = 5432/port = $PG_PORT/" "$conf"
+}
+
+# The roles of a fleet (fleet-roles.sql, as a superuser), and a login role in each:
+# radius_fleet (radiusd's, phonecert_radius) and alice (an admin, phonecert_admin).
+pg_create_fleet_roles() {
+	pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d phonecert -q -v ON_ERROR_STOP=1 \
+		-f "$IT_REPO/raddb/mods-config/sql/phonecert/postgresql/fleet-roles.sql" >/dev/null &&
+	pg_sql postgres "CREATE ROLE radius_fleet LOGIN IN ROLE phonecert_radius" >/dev/null &&
+	pg_sql postgres "CREATE ROLE alice LOGIN IN ROLE phonecert_admin" >/dev/null
+}
+
+pg_sql_as() {	# $1: role, $2: SQL -> rows as a|b|c, or psql's error on stderr
+	pg_as "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$1" -d phonecert -At -F '|' -v ON_ERROR_STOP=1 -c "$2"
 }

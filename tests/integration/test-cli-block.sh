@@ -158,6 +158,14 @@ expect_json '[.findings[] | select(.check == "block-file")] | length == 0' "lint
 echo "serial no-such-anchor:01" >> "$IT_RUN/raddb/phonecert-blocked"
 run lint --json "$IT_RUN/raddb"
 expect_json '[.findings[] | select(.check == "block-file" and .severity == "warning" and (.message | test("line 3: serial no-such-anchor:1 blocks nothing: no anchor is called .no-such-anchor.")))] | length == 1' "lint: a serial entry naming no anchor blocks nothing"
+# ca=: the CA certificate counts, not the section name.
+capf_new_fp=$(openssl x509 -in "$IT_PKI/capf-new.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+printf 'serial named-otherwise:01 ca=%s\nserial demo-cluster-2025:02 ca=%064d\n' "$capf_new_fp" 0 >> "$IT_RUN/raddb/phonecert-blocked"
+run lint --json "$IT_RUN/raddb"
+expect_json '[.findings[] | select(.check == "block-file" and (.message | test("line 4:")))] | length == 0' \
+	"lint: a serial entry whose ca= a configured anchor holds blocks, whatever its section name"
+expect_json '[.findings[] | select(.check == "block-file" and (.message | test("line 5: serial demo-cluster-2025:2 ca=0+ blocks nothing: no anchor holds the CA certificate of that fingerprint")))] | length == 1' \
+	"lint: one whose ca= no anchor holds blocks nothing"
 printf 'mac 2C-31-24-C9-F8-E1 # ok\nmca 00-11-22-33-44-55\n' > "$IT_RUN/raddb/phonecert-blocked"
 run lint "$IT_RUN/raddb"
 expect_rc 2 "lint: a block list the module would refuse"

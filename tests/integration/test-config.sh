@@ -71,7 +71,7 @@ expect_config_error "misspelt section" \
 	"Unknown section 'cafp' in phonecert: did you mean capf\?"
 expect_config_error "unknown section in phonecert, nothing close" \
 	"$(config "$(anchor 'capf a' capf-new.pem)$(anchor 'rotation' capf-old.pem)")" \
-	"Unknown section 'rotation' in phonecert: expected capf, lsc_ca, manufacturing or expected_phones$"
+	"Unknown section 'rotation' in phonecert: expected capf, lsc_ca, manufacturing, expected_phones or fleet_block_list$"
 # FreeRADIUS ignores a section no one reads: this window would never close.
 expect_config_error "a section inside a capf section" \
 	"$(config "$(anchor 'capf harbour-2021' capf-old.pem '		rotation {

@@ -78,7 +78,7 @@ long_options() { grep -oE -- '--[a-z][a-z-]*' | grep -vx -- --help | sort -u; }
 
 # phonecert(1)'s SYNOPSIS of a command: from ".B phonecert COMMAND" to the next .br.
 synopsis_of() {
-	awk -v start=".B phonecert $1" '$0 == start { on = 1; next } on && /^\.br/ { exit } on' <<<"$MAN_PHONECERT"
+	awk -v start=".B phonecert $1" '/^\.SH DESCRIPTION/ { exit } $0 == start { on = 1; next } on && /^\.br/ { on = 0 } on' <<<"$MAN_PHONECERT"
 }
 
 # Of a command's --help: its Usage lines (until the description), and the options it lists ("  --x ...").
@@ -96,9 +96,9 @@ takes_option() {	# HELP OPTION WORDS...
 	! grep -qE -- "unknown option '$option'|option '$option' needs a value" <<<"$err"
 }
 
-ALL_OPTIONS=$("$PHONECERT" --help; for c in inspect capture lint report block inventory; do "$PHONECERT" "$c" --help; done)
+ALL_OPTIONS=$("$PHONECERT" --help; for c in inspect capture lint report block inventory fleet; do "$PHONECERT" "$c" --help; done)
 ALL_OPTIONS=$(help_listed "$ALL_OPTIONS" | long_options)
-for words in inspect capture lint report block unblock "inventory migrate"; do
+for words in inspect capture lint report block unblock "inventory migrate" "fleet status"; do
 	help=$("$PHONECERT" $words --help)
 	synopsis=$(synopsis_of "$words" | long_options)
 	[ -n "$synopsis" ] || fail "phonecert(1) has no SYNOPSIS line for phonecert $words"

@@ -65,6 +65,25 @@ check "builds docker/Dockerfile with the repository as context" \
 check "publishes 1812/udp and 1813/udp" has_lines "$compose" '"1812:1812/udp"' '"1813:1813/udp"'
 check "mounts the host configuration (PHONECERT_RADDB, default ./raddb) at /etc/freeradius/3.0, read-only" \
 	grep -qE '^[[:space:]]+- \$\{PHONECERT_RADDB:-\./raddb\}:/etc/freeradius/3\.0:ro$' "$compose"
+# No container runs on these machines: the fleet profile is checked as a file.
+fleet_profile() {
+	/usr/bin/python3 - "$compose" <<'PY'
+import os, sys, yaml
+path = sys.argv[1]
+services = yaml.safe_load(open(path))["services"]
+fleet = {name for name, s in services.items() if "fleet" in s.get("profiles", [])}
+assert fleet == {"fleet-db", "fleet-sessions", "fleet-a", "fleet-b"}, fleet
+assert "profiles" not in services["freeradius"]
+assert "ports" not in services["fleet-sessions"], "the session store holds master secrets: no host port"
+for name in fleet:
+    for volume in services[name].get("volumes", []):
+        source = volume.split(":")[0]
+        if source.startswith("../") or source.startswith("./fleet/3"):
+            assert os.path.exists(os.path.join(os.path.dirname(path), source)), source
+PY
+}
+check "the fleet profile (checked statically: YAML, its four services, the store on no host port, the repository files it mounts)" \
+	fleet_profile
 if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then
 	check "docker compose config accepts compose.yaml" docker compose -f "$compose" config -q
 fi

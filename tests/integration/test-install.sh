@@ -27,6 +27,10 @@ for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.ph
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-prune.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/0002-retention.sql \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/0002-retention.sql \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/0003-fleet.sql \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/0003-fleet.sql \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/fleet-roles.sql \
+	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-switch.conf \
 	    usr/local/bin/phonecert usr/local/bin/phonecert-test usr/local/share/man/man1/phonecert.1 \
 	    usr/local/share/man/man1/phonecert-test.1 usr/local/share/man/man5/phonecert.5; do
 	if [ -s "$root/$file" ]; then pass "installed /$file"; else fail "/$file not installed"; fi

@@ -175,13 +175,13 @@ else
 	"$PHONECERT" inventory migrate --db "$V1_URL" --config "$IT_RUN/raddb" > "$EXTRA/migrate-2" 2>&1 & m2=$!
 	wait "$m1"; rc1=$?
 	wait "$m2"; rc2=$?
-	applied=$(cat "$EXTRA/migrate-1" "$EXTRA/migrate-2" | grep -c 'applied 0002-retention.sql: schema 2$')
-	if [ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$applied" = 1 ]; then
-		pass "two migrations at once: both succeed, one applies it"
+	applied=$(cat "$EXTRA/migrate-1" "$EXTRA/migrate-2" | grep -cE 'applied (0002-retention.sql: schema 2|0003-fleet.sql: schema 3)$')
+	if [ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$applied" = 2 ]; then
+		pass "two migrations at once: both succeed, each file is applied once"
 	else
 		fail "two migrations at once: exit $rc1 and $rc2, $applied applied it:"; cat "$EXTRA/migrate-1" "$EXTRA/migrate-2" | sed 's/^/#   /'
 	fi
-	if [ "$(pg_sql phonecert_v1 "SELECT version FROM phonecert_schema")" = 2 ]; then pass "phonecert_schema holds version 2, once"
+	if [ "$(pg_sql phonecert_v1 "SELECT version FROM phonecert_schema")" = 3 ]; then pass "phonecert_schema holds version 3, once"
 	else fail "phonecert_schema holds '$(pg_sql phonecert_v1 "SELECT version FROM phonecert_schema")'"; fi
 	schema_of() { pg_as "$PG_BIN/pg_dump" -h 127.0.0.1 -p "$PG_PORT" -U postgres -s -O -x "$1" | grep -vE '^(--|SET |SELECT pg_catalog|\\(un)?restrict )' | grep -v '^$'; }
 	if [ "$(schema_of phonecert_v1)" = "$(schema_of phonecert)" ] && [ -n "$(schema_of phonecert)" ]; then

@@ -194,7 +194,7 @@ fi
 
 report_json
 expect_rc 2 "report on the previous schema"
-expect_err "needs migrating: its schema is version 1, this phonecert reads version 2\. Run: phonecert inventory migrate --db sqlite:$DB" \
+expect_err "needs migrating: its schema is version 1, this phonecert reads version 3\. Run: phonecert inventory migrate --db sqlite:$DB" \
 	"the report says it needs migrating, and how"
 run inventory migrate --db "sqlite:$DB" --config "$IT_RUN/raddb" --check
 expect_rc 1 "inventory migrate --check: a migration is due"
@@ -204,6 +204,7 @@ if [ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'phonecer
 # A migration that fails, or does not set its version, is rolled back whole.
 BROKEN=$EXTRA/broken-raddb
 mkdir -p "$BROKEN/mods-config/sql/phonecert/sqlite"
+cp "$IT_REPO/raddb/mods-config/sql/phonecert/sqlite/0003-fleet.sql" "$BROKEN/mods-config/sql/phonecert/sqlite/"
 { cat "$IT_REPO/raddb/mods-config/sql/phonecert/sqlite/0002-retention.sql"; echo "SELECT * FROM no_such_table;"; } \
 	> "$BROKEN/mods-config/sql/phonecert/sqlite/0002-retention.sql"
 run inventory migrate --db "sqlite:$DB" --config "$BROKEN"
@@ -219,19 +220,26 @@ if [ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_master WHERE name IN ('phonec
 else
 	fail "a failed migration left part of itself"
 fi
-cp "$BROKEN/mods-config/sql/phonecert/sqlite/0002-retention.sql" "$BROKEN/mods-config/sql/phonecert/sqlite/0003-next.sql"
-cp "$IT_REPO/raddb/mods-config/sql/phonecert/sqlite/0002-retention.sql" "$BROKEN/mods-config/sql/phonecert/sqlite/"
+cp "$BROKEN/mods-config/sql/phonecert/sqlite/0002-retention.sql" "$BROKEN/mods-config/sql/phonecert/sqlite/0004-next.sql"
+cp "$IT_REPO/raddb/mods-config/sql/phonecert/sqlite/"000[23]-*.sql "$BROKEN/mods-config/sql/phonecert/sqlite/"
 run inventory migrate --db "sqlite:$DB" --config "$BROKEN"
 expect_rc 2 "migration files of a newer phonecert"
-expect_err "brings the inventory to schema 3, this phonecert reads 2" "says the raddb files and the program differ"
+expect_err "brings the inventory to schema 4, this phonecert reads 3" "says the raddb files and the program differ"
 
 run inventory migrate --db "sqlite:$DB" --config "$IT_RUN/raddb"
 expect_rc 0 "inventory migrate"
 expect_out "^sqlite:$DB: applied 0002-retention.sql: schema 2$" "says what it applied"
+expect_out "^sqlite:$DB: applied 0003-fleet.sql: schema 3$" "each file in turn"
 run inventory migrate --db "sqlite:$DB" --config "$IT_RUN/raddb"
 expect_rc 0 "inventory migrate again"
-expect_out "schema 2, up to date" "nothing more to do"
-schema_of() { sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"; }
+expect_out "schema 3, up to date" "nothing more to do"
+# Tables by their columns (a column added by ALTER TABLE is appended to the
+# stored CREATE text, where a new inventory has it in the statement), and indexes.
+schema_of() {
+	sqlite3 "$1" "SELECT m.name, c.cid, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk FROM sqlite_master m
+		JOIN pragma_table_info(m.name) c WHERE m.type = 'table' ORDER BY m.name, c.cid"
+	sqlite3 "$1" "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type <> 'table' ORDER BY type, name"
+}
 if [ "$(schema_of "$DB")" = "$(schema_of "$EXTRA/fresh.sqlite")" ]; then
 	pass "the migrated inventory has the schema of one the server made new"
 else

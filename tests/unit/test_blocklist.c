@@ -44,7 +44,7 @@ static void test_empty_and_comments(void **state)
 
 	(void)state;
 	assert_int_equal(pc_blocklist_count(list), 0);
-	assert_null(pc_blocklist_find(list, PHONE_MAC, PHONE_MAC, "a", "01"));
+	assert_null(pc_blocklist_find(list, PHONE_MAC, PHONE_MAC, "a", NULL, "01"));
 	pc_blocklist_free(list);
 }
 
@@ -76,7 +76,7 @@ static void test_device_is_its_mac(void **state)
 	assert_int_equal(pc_blocklist_entry(list, 0)->kind, PC_BLOCK_DEVICE);
 	assert_string_equal(pc_blocklist_entry(list, 0)->mac, PHONE_MAC);
 	assert_string_equal(pc_block_entry_text(pc_blocklist_entry(list, 0), text, sizeof(text)), "device SEP2C3124C9F8E1");
-	assert_non_null(pc_blocklist_find(list, PHONE_MAC, NULL, NULL, NULL));
+	assert_non_null(pc_blocklist_find(list, PHONE_MAC, NULL, NULL, NULL, NULL));
 	pc_blocklist_free(list);
 }
 
@@ -88,12 +88,51 @@ static void test_serial_normalised(void **state)
 	(void)state;
 	assert_string_equal(entry->anchor, "harbour-2026");
 	assert_string_equal(entry->serial, "a1b2c");
-	assert_non_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", "0a1b2c"));
-	assert_non_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", "A1B2C"));
+	assert_non_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", NULL, "0a1b2c"));
+	assert_non_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", NULL, "A1B2C"));
 	/* The same serial from another anchor is another certificate. */
-	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2021", "0a1b2c"));
-	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", "0a1b2d"));
-	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", NULL));
+	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2021", NULL, "0a1b2c"));
+	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", NULL, "0a1b2d"));
+	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", NULL, NULL));
+	pc_blocklist_free(list);
+}
+
+#define CA_FP "9c2e" "0000111122223333444455556666777788889999aaaabbbbccccddddeeee"
+#define OTHER_FP "0000" "0000111122223333444455556666777788889999aaaabbbbccccddddeeee"
+
+/* ca=: the CA certificate that issued the serial counts, whatever its section is called. */
+static void test_serial_by_ca_fingerprint(void **state)
+{
+	pc_blocklist *list = parse_ok("serial harbour-2026:0A1B ca=9C2E0000111122223333444455556666777788889999AAAABBBBCCCCDDDDEEEE\n");
+	pc_block_entry const *entry = pc_blocklist_entry(list, 0);
+	char text[PC_BLOCK_LINE_MAX], reason[224];
+
+	(void)state;
+	assert_string_equal(entry->ca, CA_FP);
+	assert_string_equal(pc_block_entry_text(entry, text, sizeof(text)), "serial harbour-2026:a1b ca=" CA_FP);
+	assert_non_null(pc_blocklist_find(list, NULL, NULL, "another-name", CA_FP, "a1b"));
+	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", OTHER_FP, "a1b"));
+	assert_null(pc_blocklist_find(list, NULL, NULL, "harbour-2026", NULL, "a1b"));
+	pc_block_reason(entry, reason, sizeof(reason));
+	assert_string_equal(reason, "blocked: serial harbour-2026:a1b (block_file line 1)");
+	pc_blocklist_free(list);
+	assert_refused("serial a:1 ca=9c2e\n", "ca=9c2e is not a SHA-256 fingerprint (64 hex digits)");
+	assert_refused("mac " PHONE_MAC " ca=" CA_FP "\n", "unexpected text after the entry: 'ca=");
+	assert_refused("serial a:1 ca=" CA_FP " extra\n", "unexpected text after the entry: 'extra'");
+}
+
+static void test_ca_makes_another_entry(void **state)
+{
+	pc_blocklist *list = parse_ok("serial a:1 ca=" CA_FP "\nserial a:1\nserial a:1 ca=" OTHER_FP "\n");
+	pc_block_entry entry;
+	char err[128];
+
+	(void)state;
+	assert_false(pc_block_entry_same(pc_blocklist_entry(list, 0), pc_blocklist_entry(list, 1)));
+	assert_false(pc_block_entry_same(pc_blocklist_entry(list, 0), pc_blocklist_entry(list, 2)));
+	assert_int_equal(pc_block_entry_parse("mac", PHONE_MAC, &entry, err, sizeof(err)), 0);
+	assert_int_equal(pc_block_entry_set_ca(&entry, CA_FP, err, sizeof(err)), -1);
+	assert_string_equal(err, "ca= names the CA of a serial entry only");
 	pc_blocklist_free(list);
 }
 
@@ -125,17 +164,17 @@ static void test_find_by_calling_station_id(void **state)
 	pc_blocklist *list = parse_ok("mac " OTHER_MAC);
 
 	(void)state;
-	assert_non_null(pc_blocklist_find(list, PHONE_MAC, "00:11:22:33:44:55", NULL, NULL));
-	assert_non_null(pc_blocklist_find(list, NULL, "0011.2233.4455", NULL, NULL));
-	assert_null(pc_blocklist_find(list, PHONE_MAC, "not a mac", NULL, NULL));
-	assert_null(pc_blocklist_find(list, NULL, NULL, NULL, NULL));
+	assert_non_null(pc_blocklist_find(list, PHONE_MAC, "00:11:22:33:44:55", NULL, NULL, NULL));
+	assert_non_null(pc_blocklist_find(list, NULL, "0011.2233.4455", NULL, NULL, NULL));
+	assert_null(pc_blocklist_find(list, PHONE_MAC, "not a mac", NULL, NULL, NULL));
+	assert_null(pc_blocklist_find(list, NULL, NULL, NULL, NULL, NULL));
 	pc_blocklist_free(list);
 }
 
 static void test_first_match_wins(void **state)
 {
 	pc_blocklist *list = parse_ok("serial a:1 # by serial\nmac " PHONE_MAC " # by mac\n");
-	pc_block_entry const *entry = pc_blocklist_find(list, PHONE_MAC, NULL, "a", "01");
+	pc_block_entry const *entry = pc_blocklist_find(list, PHONE_MAC, NULL, "a", NULL, "01");
 
 	(void)state;
 	assert_non_null(entry);
@@ -146,7 +185,7 @@ static void test_first_match_wins(void **state)
 static void test_null_list_blocks_nothing(void **state)
 {
 	(void)state;
-	assert_null(pc_blocklist_find(NULL, PHONE_MAC, PHONE_MAC, "a", "1"));
+	assert_null(pc_blocklist_find(NULL, PHONE_MAC, PHONE_MAC, "a", NULL, "1"));
 }
 
 static void test_errors_name_the_line(void **state)
@@ -320,6 +359,8 @@ int main(void)
 		cmocka_unit_test(test_mac_in_every_form),
 		cmocka_unit_test(test_device_is_its_mac),
 		cmocka_unit_test(test_serial_normalised),
+		cmocka_unit_test(test_serial_by_ca_fingerprint),
+		cmocka_unit_test(test_ca_makes_another_entry),
 		cmocka_unit_test(test_comment_and_reason),
 		cmocka_unit_test(test_comment_without_space),
 		cmocka_unit_test(test_find_by_calling_station_id),

@@ -1067,6 +1067,29 @@ static void test_not_blocked_accepted(void **state)
 	pc_blocklist_free(list);
 }
 
+/* The fleet's list refuses too; before it is loaded, it refuses every phone. */
+static void test_fleet_blocklist_refuses(void **state)
+{
+	pc_policy policy = defaults();
+	pc_facts facts = lsc_facts();
+	pc_fleet_blocklist *fleet = pc_fleet_blocklist_new();
+	pc_blocklist *list = blocklist_of("mac " PHONE_MAC " # stolen from the fleet\n");
+	outcome out;
+
+	policy.fleet_blocklist = fleet;
+	out = expect_reject(&policy, standard_trust(state), &facts);
+	assert_contains(out.reason, "the fleet block list is not loaded");
+	assert_contains(out.hint, "log");
+	pc_blocklist_mark_fleet(list);
+	pc_fleet_blocklist_replace(fleet, list);
+	out = expect_reject(&policy, standard_trust(state), &facts);
+	assert_string_equal(out.reason, "blocked: stolen from the fleet");
+	assert_contains(out.hint, "--db");
+	pc_fleet_blocklist_replace(fleet, blocklist_of("mac " OTHER_MAC "\n"));
+	expect_accept(&policy, standard_trust(state), &facts);
+	pc_fleet_blocklist_free(fleet);
+}
+
 /* --- pc_policy_check: revocation on resumption ------------------------------------ */
 
 /*
@@ -1147,6 +1170,7 @@ int main(void)
 		POLICY_TEST(test_resumed_session_without_serial_rejected_when_anchor_has_crl),
 		POLICY_TEST(test_blocked_before_other_checks),
 		POLICY_TEST(test_not_blocked_accepted),
+		POLICY_TEST(test_fleet_blocklist_refuses),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_set_mic),
 		cmocka_unit_test(test_set_mic_expired),

@@ -152,6 +152,19 @@ static void test_hex_writes_whole_bytes_that_fit(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* A database's message on one line: runs of line breaks, tabs and spaces are one space, none at the ends. */
+static void test_one_line(void **state)
+{
+	char text[] = "server closed the connection unexpectedly\n\tThis probably means\r\n  the server died.\n";
+	char blank[] = " \n\t ";
+
+	(void)state;
+	pc_one_line(text);
+	assert_string_equal(text, "server closed the connection unexpectedly This probably means the server died.");
+	pc_one_line(blank);
+	assert_string_equal(blank, "");
+}
+
 int main(void)
 {
 	struct CMUnitTest const tests[] = {

@@ -178,6 +178,15 @@ static bool decode_cells(db_table *table)
 	return true;
 }
 
+int db_query_verbatim(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
+		      char *err, size_t len)
+{
+	memset(out, 0, sizeof(*out));
+	if (db->backend->query(db->handle, sql, params, count, out, err, len) == 0) return 0;
+	db_table_free(out);
+	return -1;
+}
+
 int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
 	     char *err, size_t len)
 {

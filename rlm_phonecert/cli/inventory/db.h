@@ -18,6 +18,9 @@
  * core/sqlescape.h). db_query is where the tool crosses that line, both
  * ways and nowhere else: it binds text parameters escaped so, and returns
  * every cell decoded, so callers see and give values as the server had them.
+ * The fleet block list (phonecert_block) is the one table rlm_sql never
+ * writes: the tool writes it, and the servers read it, as it is
+ * (db_query_verbatim).
  */
 #ifndef PHONECERT_CLI_DB_H
 #define PHONECERT_CLI_DB_H
@@ -90,7 +93,7 @@ char const *db_dialect(inventory_db const *db);
  * (mods-config/sql/phonecert/DIALECT/schema.sql), and the numbered files
  * beside it that bring an older one up to it (phonecert inventory migrate).
  */
-#define INVENTORY_SCHEMA_VERSION 2
+#define INVENTORY_SCHEMA_VERSION 3
 
 /*
  * The schema version of the database: phonecert_schema's, 1 for an
@@ -106,6 +109,10 @@ int db_begin_exclusive(inventory_db *db, char *err, size_t len);
 /* Run one statement; *out holds the rows, decoded (free with db_table_free). -1 with err on failure. */
 int db_query(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
 	     char *err, size_t len);
+
+/* The same for phonecert_block, which rlm_sql never writes: text as it is, both ways. */
+int db_query_verbatim(inventory_db *db, char const *sql, db_param const *params, size_t count, db_table *out,
+		      char *err, size_t len);
 
 /* For the backends: append a row of cols values (copied; NULL stays NULL). -1 when out of memory. */
 int db_table_add_row(db_table *table, char const *const *values);

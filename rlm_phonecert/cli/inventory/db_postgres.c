@@ -12,6 +12,8 @@
 
 #include <libpq-fe.h>
 
+#include "../../core/text.h"
+
 /* pg_type OIDs (catalog/pg_type_d.h is in the server headers only). */
 #define OID_INT8 20
 #define OID_TEXT 25
@@ -23,20 +25,8 @@ typedef struct {
 /* libpq's messages may span lines and end with a newline: on one line, without it. */
 static void copy_message(char *err, size_t len, char const *prefix, char const *message)
 {
-	size_t used;
-	char *out;
-
 	snprintf(err, len, "%s%s", prefix, message ? message : "unknown error");
-	out = err;
-	for (char const *p = err; *p; p++) {
-		char c = *p == '\n' || *p == '\t' || *p == '\r' ? ' ' : *p;
-
-		if (c == ' ' && (out == err || out[-1] == ' ')) continue;
-		*out++ = c;
-	}
-	*out = '\0';
-	used = strlen(err);
-	while (used > 0 && err[used - 1] == ' ') err[--used] = '\0';
+	pc_one_line(err);
 }
 
 static void postgres_close(void *opaque)

@@ -1,4 +1,4 @@
--- rlm_phonecert inventory, SQLite, schema version 2. Loaded by sql_phonecert
+-- rlm_phonecert inventory, SQLite, schema version 3. Loaded by sql_phonecert
 -- when the database file does not exist yet (FreeRADIUS splits it at every
 -- semicolon and runs what ends in one followed by a line's end: no semicolon
 -- in comments or inside a statement). Times are Unix seconds (UTC), days are
@@ -80,9 +80,21 @@ CREATE TABLE IF NOT EXISTS phonecert_phone_anchor (
 	PRIMARY KEY (mac, anchor)
 );
 
+-- The switch of each phone's last accepted authentication, whatever came
+-- after it (the latest by its time, whichever server wrote it): where
+-- "phonecert block --now" sends its CoA. Written by every server
+-- (sql_phonecert_switch), for accepts only.
+CREATE TABLE IF NOT EXISTS phonecert_phone_switch (
+	mac		TEXT PRIMARY KEY,	-- the phone (phonecert_phone)
+	accepted_at	INTEGER NOT NULL,	-- Unix seconds
+	src_ip		TEXT,			-- where the switch's packets came from: a client of clients.conf
+	nas_ip		TEXT,			-- NAS-IP-Address (or NAS-IPv6-Address)
+	calling_station_id TEXT			-- as the switch sent it, unsafe characters as \xHH
+);
+
 -- The schema's version, one row: phonecert report refuses an inventory older
 -- than it reads, and phonecert inventory migrate applies what is missing.
 CREATE TABLE IF NOT EXISTS phonecert_schema (
 	version		INTEGER NOT NULL
 );
-INSERT INTO phonecert_schema (version) SELECT 2 WHERE NOT EXISTS (SELECT 1 FROM phonecert_schema);
+INSERT INTO phonecert_schema (version) SELECT 3 WHERE NOT EXISTS (SELECT 1 FROM phonecert_schema);
