@@ -359,11 +359,7 @@ int pc_fleet_blocklist_check(pc_fleet_blocklist *fleet, char const *mac, char co
 	int rc = 0;
 
 	pthread_rwlock_rdlock(&fleet->lock);
-	if (!fleet->list) {
-		snprintf(reason, len, "the fleet block list is not loaded: neither its database nor its local copy "
-			 "could be read yet");
-		rc = -1;
-	} else if ((entry = pc_blocklist_find(fleet->list, mac, calling_station_id, anchor, anchor_fingerprint, serial))) {
+	if (fleet->list && (entry = pc_blocklist_find(fleet->list, mac, calling_station_id, anchor, anchor_fingerprint, serial))) {
 		pc_block_reason(entry, reason, len);
 		rc = 1;
 	}

@@ -102,9 +102,10 @@ pc_blocklist const *pc_fleet_blocklist_held(pc_fleet_blocklist *fleet);
 
 /*
  * pc_blocklist_find on the list in force (its arguments): 1 with the
- * reason (pc_block_reason) when an entry blocks, 0 when none does, -1 with
- * the reason when no list is loaded yet: fail closed, no phone is let in
- * before the server knows which are blocked.
+ * reason (pc_block_reason) when an entry blocks, 0 when none does. With no
+ * list loaded yet (a first start while the database is down, no copy) none
+ * does: fail static, the server's own configuration (block_file) decides,
+ * and the module says so loudly until the database answers.
  */
 int pc_fleet_blocklist_check(pc_fleet_blocklist *fleet, char const *mac, char const *calling_station_id,
 			     char const *anchor, char const *anchor_fingerprint, char const *serial,

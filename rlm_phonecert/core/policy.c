@@ -147,15 +147,9 @@ static bool check_blocklist(pc_blocklist const *blocklist, pc_facts const *facts
 static bool check_fleet_blocklist(pc_fleet_blocklist *fleet, pc_facts const *facts, char *reason, size_t len,
 				  char const **hint)
 {
-	switch (pc_fleet_blocklist_check(fleet, facts->mac, facts->calling_station_id, facts->anchor_name,
-					 facts->anchor_fingerprint, facts->serial, reason, len)) {
-	case 0:
-		return true;
-	case 1:
-		if (hint) *hint = "the phone is in the fleet block list: phonecert unblock KIND VALUE --db URL";
-		return false;
-	}
-	if (hint) *hint = "the server's log says why the fleet block list cannot be read (doc/fleet.md)";
+	if (!pc_fleet_blocklist_check(fleet, facts->mac, facts->calling_station_id, facts->anchor_name,
+				      facts->anchor_fingerprint, facts->serial, reason, len)) return true;
+	if (hint) *hint = "the phone is in the fleet block list: phonecert unblock KIND VALUE --db URL";
 	return false;
 }
 

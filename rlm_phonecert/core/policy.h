@@ -63,7 +63,7 @@ typedef struct {
 
 /*
  * Apply the policy at now: the block lists first (block_file, then the
- * fleet's, which refuses every phone while it is not loaded), then the anchor, mic,
+ * fleet's, which blocks nothing while it is not loaded), then the anchor, mic,
  * bind_identity and bind_mac. Returns true to accept; otherwise reason says why
  * (PC_REASON_LEN fits) and *hint, if not NULL, what to do.
  */

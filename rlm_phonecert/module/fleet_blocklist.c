@@ -80,7 +80,12 @@ static char const *safe(char const *text, char *buf, size_t len)
 	return buf;
 }
 
-/* At start-up, before any read: the list the last read left, or nothing (the policy then refuses every phone). */
+/*
+ * At start-up, before any read: the list the last read left, or nothing.
+ * Nothing is fail static, not fail closed: a database that is down must not
+ * refuse the phones this server's own configuration accepts, so until it
+ * answers only block_file blocks, and the log says so.
+ */
 static void load_copy(char const *name, pc_fleet_blocklist *held, char const *path)
 {
 	char err[PATH_MAX + 512], shown[4096], when[PC_TIME_STRLEN];
@@ -89,13 +94,13 @@ static void load_copy(char const *name, pc_fleet_blocklist *held, char const *pa
 	pc_blocklist *list = pc_fleet_copy_load(path, &read_at, &missing, err, sizeof(err));
 
 	if (!list && missing) {
-		WARN("rlm_phonecert (%s): fleet block list: no local copy %s yet: every phone is refused until the database "
-		     "is read", name, path);
+		WARN("rlm_phonecert (%s): fleet block list: no local copy %s yet: until the database is read, only "
+		     "block_file blocks", name, path);
 		return;
 	}
 	if (!list) {
-		ERROR("rlm_phonecert (%s): fleet block list: the local copy is refused: %s. Every phone is refused until "
-		      "the database is read; the copy is replaced then", name, safe(err, shown, sizeof(shown)));
+		ERROR("rlm_phonecert (%s): fleet block list: the local copy is refused: %s. Until the database is read, "
+		      "only block_file blocks; the copy is replaced then", name, safe(err, shown, sizeof(shown)));
 		return;
 	}
 	pc_time_format(read_at, when, sizeof(when));
@@ -259,7 +264,7 @@ static void log_outage(fleet_reader_t *r, char const *why, pc_blocklist const *h
 	r->outage_since = time(NULL);
 	ERROR("rlm_phonecert (%s): fleet block list: cannot read it: %s. The list in force stays until the database "
 	      "answers: %s", r->instance->name, safe(why, shown, sizeof(shown)),
-	      held ? "its entries still block" : "none is loaded, every phone is refused");
+	      held ? "its entries still block" : "none is loaded, only block_file blocks");
 }
 
 static void log_read(fleet_reader_t *r, pc_blocklist const *list)

@@ -19,7 +19,7 @@
  * The list in force for this instance, for its policy (NULL without a
  * fleet_block_list). When none is held yet, the local copy is read into it
  * first (a copy that does not parse is refused, loudly; until a list is
- * loaded the policy refuses every phone). -1 when out of memory.
+ * loaded only block_file blocks). -1 when out of memory.
  */
 int fleet_blocklist_prepare(char const *instance, phonecert_fleet_options_t const *options,
 			    pc_fleet_blocklist **fleet);

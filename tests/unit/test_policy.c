@@ -1067,19 +1067,23 @@ static void test_not_blocked_accepted(void **state)
 	pc_blocklist_free(list);
 }
 
-/* The fleet's list refuses too; before it is loaded, it refuses every phone. */
+/* The fleet's list refuses too; before it is loaded it blocks nothing, and block_file still does. */
 static void test_fleet_blocklist_refuses(void **state)
 {
 	pc_policy policy = defaults();
 	pc_facts facts = lsc_facts();
 	pc_fleet_blocklist *fleet = pc_fleet_blocklist_new();
 	pc_blocklist *list = blocklist_of("mac " PHONE_MAC " # stolen from the fleet\n");
+	pc_blocklist *local = blocklist_of("mac " PHONE_MAC " # stolen, in block_file\n");
 	outcome out;
 
 	policy.fleet_blocklist = fleet;
+	expect_accept(&policy, standard_trust(state), &facts);
+	policy.blocklist = local;
 	out = expect_reject(&policy, standard_trust(state), &facts);
-	assert_contains(out.reason, "the fleet block list is not loaded");
-	assert_contains(out.hint, "log");
+	assert_string_equal(out.reason, "blocked: stolen, in block_file");
+	policy.blocklist = NULL;
+	pc_blocklist_free(local);
 	pc_blocklist_mark_fleet(list);
 	pc_fleet_blocklist_replace(fleet, list);
 	out = expect_reject(&policy, standard_trust(state), &facts);
