@@ -48,9 +48,14 @@ rm -rf "$root/src"
 mkdir -p "$root/src/phonecert"
 tar -C "$repo" --exclude=./build --exclude=./.git -c . | tar -C "$root/src/phonecert" -x
 [ ! -d "$repo/../shared" ] || cp -a "$repo/../shared" "$root/src/shared"
+# The migration suites start from the schema before versions, which only git's history has.
+mkdir -p "$root/src/previous-schema"
+for dialect in sqlite postgresql; do
+	bash "$repo/tests/integration/previous-schema.sh" "$repo" "$dialect" >"$root/src/previous-schema/$dialect.sql"
+done
 
 debian_root_mount "$root"
 
 echo "test-other-release: bash .ci/run on Debian $release (host: $host)"
-debian_root_run "$root" CI="${CI:-}" PHONECERT_OTHER_RELEASE=no \
+debian_root_run "$root" CI="${CI:-}" PHONECERT_OTHER_RELEASE=no PHONECERT_PREVIOUS_SCHEMA_DIR=/src/previous-schema \
 	bash -c 'cd /src/phonecert && bash .ci/run'

@@ -57,15 +57,13 @@ spool_deliver() {
 	cp "$file" "$spool.incoming" && mv "$spool.incoming" "$spool"
 }
 
-# previous_schema DIALECT: the newest schema.sql of mods-config/sql/phonecert/DIALECT in
-# git's history from before the schema had a version (phonecert_schema), on
-# stdout; nothing when there is no such history here.
+# previous_schema DIALECT: the inventory's schema.sql from before it had a
+# version (previous-schema.sh), or the copy test-other-release saved in
+# PHONECERT_PREVIOUS_SCHEMA_DIR; nothing when neither is here.
 previous_schema() {
-	local schema=raddb/mods-config/sql/phonecert/$1/schema.sql rev
-	for rev in $(git -C "$IT_REPO" rev-list HEAD -- "$schema" 2>/dev/null); do
-		if ! git -C "$IT_REPO" show "$rev:$schema" | grep -q phonecert_schema; then
-			git -C "$IT_REPO" show "$rev:$schema"
-			return
-		fi
-	done
+	if [ -n "${PHONECERT_PREVIOUS_SCHEMA_DIR:-}" ]; then
+		cat "$PHONECERT_PREVIOUS_SCHEMA_DIR/$1.sql" 2>/dev/null
+	else
+		bash "$IT_REPO/tests/integration/previous-schema.sh" "$IT_REPO" "$1"
+	fi
 }
