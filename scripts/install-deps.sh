@@ -31,6 +31,9 @@ fleet_packages=(postgresql freeradius-postgresql memcached freeradius-memcached 
 # The container image (docker/build.sh): what builds it, and the drivers a
 # fleet's servers load: rlm_sql's for PostgreSQL, rlm_cache's for memcached.
 image_packages=(freeradius-postgresql freeradius-memcached)
+# make test runs the fleet's suites and builds the image without network, so
+# it needs both sets installed beforehand.
+test_packages+=("${fleet_packages[@]}" "${image_packages[@]}")
 
 list_only=false
 if [ "${1:-}" = --list ]; then list_only=true; shift; fi
@@ -45,6 +48,8 @@ case "${1:-build}" in
 	*) echo "usage: $0 build|deb|test|bench|fleet|image" >&2; exit 2 ;;
 esac
 
+# Each name once (the sets overlap).
+mapfile -t wanted < <(printf '%s\n' "${wanted[@]}" | awk '!seen[$0]++')
 if $list_only; then echo "${wanted[*]}"; exit 0; fi
 
 install_missing() {
