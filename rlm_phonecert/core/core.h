@@ -19,6 +19,7 @@
  *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
  *   suggest.h   "did you mean ...?" for misspelt options and sections
  *   writers.h   who can change the files the trust rests on
+ *   textfile.h  small files an admin writes, line by line
  *
  * Errors. A function that can fail returns -1, NULL or false, and says why in
  * words for an admin, in one of three places, written in its header:
@@ -60,6 +61,7 @@
 #include "sqlescape.h"
 #include "suggest.h"
 #include "text.h"
+#include "textfile.h"
 #include "timeutil.h"
 #include "trust.h"
 #include "verify.h"
