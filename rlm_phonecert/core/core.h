@@ -14,6 +14,7 @@
  *   verify.h    the trust decision on a client certificate and its chain
  *   policy.h    the rules for a verified phone: block list, window, mic, bindings
  *   blocklist.h the block list (block_file)
+ *   seal.h      the fleet's seal on cached TLS sessions (fleet_secret_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
  *   text.h      untrusted text made safe to show; the one log line
  *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
@@ -58,6 +59,7 @@
 #include "phone.h"
 #include "policy.h"
 #include "problem.h"
+#include "seal.h"
 #include "sqlescape.h"
 #include "suggest.h"
 #include "text.h"
