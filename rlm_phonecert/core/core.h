@@ -19,7 +19,7 @@
  *   text.h      untrusted text made safe to show; the one log line
  *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
  *   suggest.h   "did you mean ...?" for misspelt options and sections
- *   writers.h   who can change the files the trust rests on
+ *   writers.h   who can change the files the trust rests on (and read the fleet's secret)
  *   textfile.h  small files an admin writes, line by line
  *
  * Errors. A function that can fail returns -1, NULL or false, and says why in
