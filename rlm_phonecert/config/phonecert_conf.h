@@ -33,6 +33,7 @@ typedef struct {
 	char const	*block_file;		/* block_file =, or NULL */
 	bool		log_accepts;		/* the log line for every accepted phone (rejected and waived ones always) */
 	char const	*unsafe_permissions;	/* "refuse", or "warn": the escape hatch of phonecert_conf_file_writers */
+	char const	*fleet_secret_file;	/* fleet_secret_file =, or NULL: the key ring sealing cached TLS sessions */
 } phonecert_options_t;
 
 extern const CONF_PARSER phonecert_options_config[];
@@ -68,6 +69,13 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
 			     pc_problem_fn *sink, void *ctx);
 
 /*
+ * The key ring of fleet_secret_file into *keyring (NULL when there is none).
+ * A file that does not parse is refused; nothing said about it quotes a secret.
+ */
+int phonecert_conf_keyring(CONF_SECTION *cs, phonecert_options_t const *options, pc_keyring **keyring,
+			   pc_problem_fn *sink, void *ctx);
+
+/*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
  * Unknown subsections (of cs, or of an anchor section, which holds options
  * only), an unnamed capf/lsc_ca, a named manufacturing section and unknown
@@ -82,7 +90,9 @@ int phonecert_conf_anchors(CONF_SECTION *cs, phonecert_anchors_t *anchors, pc_pr
  * process runs as, as radiusd then does). Every problem is told, at the
  * option's file[line]: to refuse, and then -1; or, with unsafe_permissions
  * = warn, to warn, each time after a warning that the check is waived, and
- * 0. The module calls it at start-up and on every reload, lint on the same
+ * 0. fleet_secret_file, which no one else may read either
+ * (pc_secret_check), is always refused: unsafe_permissions does not waive
+ * it. The module calls it at start-up and on every reload, lint on the same
  * configuration: the same words.
  */
 int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,

@@ -8,6 +8,7 @@
  *   handshake.c      the certificate-verify callback: asks the core, records the answer
  *   post_auth.c      re-applies the policy (resumed sessions), one log line per phone
  *   attributes.c     the Phonecert-* attributes
+ *   session_seal.c   the fleet's seal on cached TLS sessions (fleet_secret_file)
  */
 #ifndef PHONECERT_MODULE_H
 #define PHONECERT_MODULE_H
@@ -21,6 +22,7 @@ typedef struct {
 	pc_trust	*trust;
 	pc_policy	policy;		/* policy.blocklist is blocklist */
 	pc_blocklist	*blocklist;	/* block_file, or NULL */
+	pc_keyring	*keyring;	/* fleet_secret_file, or NULL: sessions are neither sealed nor checked */
 	unsigned int	users;		/* handshakes and post-auths using it right now */
 	bool		retired;	/* replaced by a newer one: its last user frees it */
 } phonecert_generation_t;
