@@ -121,7 +121,8 @@ run: all
 # module where radiusd looks for modules (MODULE_DIR, /usr/lib/freeradius:
 # FreeRADIUS' libdir), the dictionary, the module, inventory and inventory cache configuration
 # (mods-available and the inventory writer's site in sites-available, nothing
-# enabled), the switch reply and post-auth policies and Cisco's bundle into RADDB_DIR, the programs and man pages under
+# enabled), the fleet's shared TLS session store (the memcached rlm_cache and
+# its tls-cache site, not enabled), the switch reply and post-auth policies and Cisco's bundle into RADDB_DIR, the programs and man pages under
 # PREFIX (/usr/local). install also adds the dictionary include and makes the
 # inventory's directory STATE_DIR, owned by freerad (the package's postinst
 # does both at installation time).
@@ -131,6 +132,7 @@ MANDIR    ?= $(PREFIX)/share/man
 STATE_DIR ?= /var/lib/freeradius
 RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/phonecert:0640 \
 	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 mods-available/cache_phonecert:0640 sites-available/phonecert-inventory:0640 \
+	mods-available/cache_phonecert_tls:0640 sites-available/phonecert-tls-cache:0640 \
 	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf queries-prune.conf \
 		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql),mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
