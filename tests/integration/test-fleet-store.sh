@@ -3,7 +3,7 @@
 # A shared TLS session store that is down or hangs costs a phone a full
 # handshake and a bounded wait, never a reject: memcached stopped
 # (connections refused) and paused (SIGSTOP: the kernel accepts connections,
-# nothing answers), with the timeouts cache_phonecert_tls ships (50 ms per
+# nothing answers), with the timeouts cache_phonecert_tls ships (100 ms per
 # operation). radiusd starts while the store is down, and sessions resume
 # again once it is back. The suite prints what it measured: each phone is
 # one eapol_test, a full handshake on server A, then the session offered to
