@@ -33,6 +33,11 @@ static int attribute_index(DICT_ATTR const *da)
 	return -1;
 }
 
+DICT_ATTR const *attribute_da(phonecert_attr_t attr)
+{
+	return attributes[attr];
+}
+
 bool attribute_is(VALUE_PAIR const *vp, phonecert_attr_t attr)
 {
 	return vp->da == attributes[attr];

@@ -25,6 +25,9 @@ typedef struct {
 
 void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found);
 
+/* The dictionary's attribute attr. */
+DICT_ATTR const *attribute_da(phonecert_attr_t attr);
+
 /* Whether vp is attr. */
 bool attribute_is(VALUE_PAIR const *vp, phonecert_attr_t attr);
 

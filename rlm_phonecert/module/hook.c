@@ -34,6 +34,7 @@ struct phonecert_hook {
 	char			*eap_name;
 	char			*tls_config_name;
 	bool			resumes_sessions;	/* eap's tls-config has a session cache */
+	char const		*cache_server;		/* its tls-cache virtual server (eap's, lives as long), or NULL */
 	get_session_fn		*eap_get_session;	/* eap's session-cache lookup, behind get_decided_session */
 	new_session_fn		*eap_new_session;	/* eap's new-session callback, behind seal_new_session */
 	pthread_mutex_t		mutex;			/* guards current and every generation's users */
@@ -73,6 +74,11 @@ bool hook_same_eap(phonecert_hook_t const *hook, char const *eap_name, char cons
 bool hook_resumes_sessions(phonecert_hook_t const *hook)
 {
 	return hook->resumes_sessions;
+}
+
+bool hook_in_cache_server(phonecert_hook_t const *hook, REQUEST const *request)
+{
+	return hook->cache_server && request->server && strcmp(hook->cache_server, request->server) == 0;
 }
 
 /* Whether eap's SSL_CTX can be hooked; if not, err says why. */
@@ -234,7 +240,7 @@ static SSL_SESSION *get_decided_session(SSL *ssl, unsigned char const *id, int l
 }
 
 phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
-			       char const *tls_config_name, bool resumes_sessions,
+			       char const *tls_config_name, fr_tls_server_conf_t const *tls_conf,
 			       phonecert_generation_t *generation, char *err, size_t len)
 {
 	phonecert_hook_t *hook;
@@ -248,7 +254,8 @@ phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char
 		snprintf(err, len, "Out of memory");
 		return NULL;
 	}
-	hook->resumes_sessions = resumes_sessions;
+	hook->resumes_sessions = tls_conf->session_cache_enable;
+	if (tls_conf->session_cache_enable) hook->cache_server = tls_conf->session_cache_server;
 	hook->current = generation;
 	hooks[hook_count++] = hook;
 

@@ -21,6 +21,7 @@ RCSID("$Id$")
 #include "../config/phonecert_conf.h"
 #include "attributes.h"
 #include "phonecert.h"
+#include "session_parts.h"
 
 /* FreeRADIUS parses phonecert_options_config into the instance: the options come first. */
 typedef struct {
@@ -151,7 +152,7 @@ static int hook_eap(rlm_phonecert_t *inst, CONF_SECTION *conf, phonecert_generat
 	tell_tls13_not_resumed(inst, tls_conf);
 	tell_unsealed_store(inst, tls_conf, generation);
 	inst->hook = hook_install(tls_conf->ctx, inst->name, inst->options.eap_name, inst->options.tls_config_name,
-				  tls_conf->session_cache_enable, generation, err, sizeof(err));
+				  tls_conf, generation, err, sizeof(err));
 	if (!inst->hook) {
 		phonecert_conf_tell_section(log_problem, NULL, conf, "%s", err);	/* whole: cf_log_err_cs cuts at 255 bytes */
 		return -1;
@@ -220,6 +221,8 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 {
 	rlm_phonecert_t *inst = instance;
 
+	/* Called in the sections of eap's tls-cache server (sites-available/phonecert-tls-cache). */
+	if (hook_in_cache_server(inst->hook, request)) return session_parts(request);
 	return post_auth_phone(inst->hook, request, inst->options.log_accepts);
 }
 

@@ -42,11 +42,11 @@ if grep -Eq "^&reply:Phonecert-Session-Seal \+= 'fleet-1:[0-9a-f]{64}'$" <<<"$en
 else
 	fail "no Phonecert-Session-Seal by fleet-1 in the store's entry"
 fi
-parts=$(grep -c '^&session-state:Phonecert-TLS-Session-Part += ' <<<"$entry")
+parts=$(grep -c '^&session-state:Phonecert-TLS-Session-Part += 0x[0-9a-f]\{2,1000\}$' <<<"$entry")
 if [ "$parts" -ge 2 ] && ! grep -q 'TLS-Session-Data' <<<"$entry"; then
-	pass "the session is stored in $parts parts of at most 1000 hex digits (rlm_cache reads back no longer value)"
+	pass "the session is stored in $parts parts of at most 500 bytes (rlm_cache reads back no longer value)"
 else
-	fail "the session is not stored in parts ($parts parts)"
+	fail "the session is not stored in parts of at most 500 bytes ($parts such parts)"
 fi
 
 # B's files or configuration change, then it reloads: a session from A meets B's current trust.
