@@ -220,11 +220,12 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 
 # ---- benchmark (bench/): `make bench`, never part of `make test` -------------
 # End to end (stock FreeRADIUS vs phonecert, eapol_test), core verification
-# cost and the inventory under a flood of strangers; writes bench/RESULTS.md.
-# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N (bench/README.md).
+# cost, the inventory under a flood of strangers and shared session resumption
+# across two servers; writes bench/RESULTS.md.
+# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N, BENCH_FLEET_N (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench bench-deps bench-profile bench-flood
+.PHONY: bench bench-deps bench-profile bench-flood bench-fleet
 bench: all bench-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
 
@@ -238,6 +239,10 @@ bench-profile: all bench-deps $(TEST_PKI)/.complete
 # Only the inventory under a flood of strangers (BENCH_FLOOD_N; bench/README.md, section 5).
 bench-flood: all bench-deps $(TEST_PKI)/.complete
 	bench/flood.sh
+
+# Only shared session resumption across two servers (BENCH_FLEET_N; bench/README.md, section 6).
+bench-fleet: all bench-deps $(TEST_PKI)/.complete
+	bench/fleet.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)

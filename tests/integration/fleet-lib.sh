@@ -22,11 +22,11 @@ fleet_init() {
 	trap 'fleet_cleanup; it_cleanup' EXIT
 }
 
-# End a process the suite started, by its id, and reap it.
+# End a process the suite started, by its id, and reap it (true whatever it exited with).
 stop_pid() {
 	[ -n "$1" ] || return 0
 	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || true
 }
 
 fleet_cleanup() {
@@ -57,7 +57,7 @@ memcached_start() {
 }
 
 memcached_stop() {
-	[ -z "$FLEET_MC_PID" ] || kill -CONT "$FLEET_MC_PID" 2>/dev/null
+	[ -z "$FLEET_MC_PID" ] || kill -CONT "$FLEET_MC_PID" 2>/dev/null || true
 	stop_pid "$FLEET_MC_PID"
 	FLEET_MC_PID=
 }

@@ -5,11 +5,13 @@ write the store would (the fleet suites tamper with TLS sessions so).
 
 Usage: memcache.py PORT get KEY        the entry's value on stdout (exit 1: none)
        memcache.py PORT set KEY TTL    stdin becomes the entry's value
+       memcache.py PORT keys           every key, one a line (memcached 1.6's lru_crawler metadump)
        memcache.py PORT version        exit 0 when memcached answers
 Every wait is bounded (5 s).
 """
 import socket
 import sys
+import urllib.parse
 
 
 def reply(sock, ends):
@@ -30,6 +32,13 @@ def main():
     if command == "version":
         sock.sendall(b"version\r\n")
         sys.exit(0 if reply(sock, b"\r\n").startswith(b"VERSION ") else 1)
+    if command == "keys":
+        sock.sendall(b"lru_crawler metadump all\r\n")
+        for line in reply(sock, b"END\r\n").decode().splitlines():
+            fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
+            if "key" in fields:
+                print(urllib.parse.unquote(fields["key"]))
+        return
     key = sys.argv[3].encode()
     if command == "get":
         sock.sendall(b"get " + key + b"\r\n")
