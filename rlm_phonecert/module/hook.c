@@ -222,7 +222,6 @@ static SSL_SESSION *get_decided_session(SSL *ssl, unsigned char const *id, int l
 	phonecert_hook_t *hook = hook_of(ssl);
 	REQUEST *request = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST);
 	SSL_SESSION *session;
-	char const *why = NULL;
 
 	if (!hook) {
 		ERROR("phonecert: a TLS session lookup on an SSL_CTX phonecert did not hook: not resuming");
@@ -231,7 +230,8 @@ static SSL_SESSION *get_decided_session(SSL *ssl, unsigned char const *id, int l
 	session = hook->eap_get_session(ssl, id, len, copy);
 	if (!session) return NULL;
 	if (!seal_broken(hook, request, session, id, len)) {
-		why = unresumable(session);
+		char const *why = unresumable(session);
+
 		if (!why) return session;
 		if (request) RWDEBUG("phonecert: not resuming the cached TLS session: %s; a full handshake decides again", why);
 	}

@@ -43,10 +43,11 @@ static bool gather_values(VALUE_PAIR *list, gathered *g)
 	size_t n = 0;
 
 	for (VALUE_PAIR *vp = fr_cursor_init(&cursor, &list); vp; vp = fr_cursor_next(&cursor)) {
-		pc_sealed_value *value = &g->values[n];
+		pc_sealed_value *value;
 
 		if (!sealed_attribute(vp)) continue;
 		if (n == MAX_SEALED_VALUES) return false;
+		value = &g->values[n];
 		value->name = vp->da->name;
 		if (vp->da->type == PW_TYPE_STRING) {
 			value->value = (unsigned char const *)vp->vp_strvalue;
