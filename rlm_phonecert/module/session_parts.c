@@ -5,7 +5,7 @@
  * 3.2.1 and 3.2.7, every driver) reads an entry back one "attribute = value"
  * line at a time into a 1024-byte buffer: a value longer than 1023
  * characters fails the whole entry. A session with a phone's certificate is
- * 0.9 to 1.7 KB, twice that in hex. So in "cache save", before rlm_cache,
+ * 0.9 to 1.6 KB, twice that in hex. So in "cache save", before rlm_cache,
  * phonecert cuts &session-state:TLS-Session-Data into
  * Phonecert-TLS-Session-Part attributes of PART_MAX bytes at most (1002
  * characters in hex); in "cache load", after rlm_cache, it joins them back.
