@@ -137,7 +137,8 @@ fleet-stop:
 # module where radiusd looks for modules (MODULE_DIR, /usr/lib/freeradius:
 # FreeRADIUS' libdir), the dictionary, the module, inventory and inventory cache configuration
 # (mods-available and the inventory writer's site in sites-available, nothing
-# enabled), the switch reply and post-auth policies and Cisco's bundle into RADDB_DIR, the programs and man pages under
+# enabled), the fleet's shared TLS session store (the memcached rlm_cache and
+# its tls-cache site, not enabled), the switch reply and post-auth policies and Cisco's bundle into RADDB_DIR, the programs and man pages under
 # PREFIX (/usr/local). install also adds the dictionary include and makes the
 # inventory's directory STATE_DIR, owned by freerad (the package's postinst
 # does both at installation time).
@@ -147,6 +148,7 @@ MANDIR    ?= $(PREFIX)/share/man
 STATE_DIR ?= /var/lib/freeradius
 RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/phonecert:0640 \
 	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 mods-available/cache_phonecert:0640 sites-available/phonecert-inventory:0640 \
+	mods-available/cache_phonecert_tls:0640 sites-available/phonecert-tls-cache:0640 \
 	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf queries-prune.conf \
 		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql),mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
@@ -241,12 +243,13 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 
 # ---- benchmark (bench/): `make bench`, never part of `make test` -------------
 # End to end (stock FreeRADIUS vs phonecert, eapol_test), core verification
-# cost, the inventory under a flood of strangers and report --expected with
-# CUCM's lists at scale; writes bench/RESULTS.md.
-# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N, BENCH_EXPECTED_N (bench/README.md).
+# cost, the inventory under a flood of strangers, report --expected with
+# CUCM's lists at scale and shared session resumption across two servers;
+# writes bench/RESULTS.md.
+# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N, BENCH_EXPECTED_N, BENCH_FLEET_N (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench bench-deps bench-profile bench-flood bench-expected
+.PHONY: bench bench-deps bench-profile bench-flood bench-expected bench-fleet
 bench: all bench-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
 
@@ -264,6 +267,10 @@ bench-flood: all bench-deps $(TEST_PKI)/.complete
 # Only CUCM's phone lists at scale: report --expected, 50,000 against 50,000 (BENCH_EXPECTED_N; bench/README.md, section 6).
 bench-expected: all bench-deps $(TEST_PKI)/.complete
 	bench/expected.sh
+
+# Only shared session resumption across two servers (BENCH_FLEET_N; bench/README.md, section 7).
+bench-fleet: all bench-deps $(TEST_PKI)/.complete
+	bench/fleet.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)

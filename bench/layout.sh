@@ -1,9 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by bench/run.sh and bench/profile.sh (sourced): the benchmark's
-# server configurations, starting a server, the eapol_test clients, the code's
-# revision.
+# server configurations, starting a server, the eapol_test clients and their
+# failures, the code's revision.
 # Expects: repo, build, pki, work, THREADS, CLEANUP_DELAY, CERTS, die(),
 # and the associative arrays PID and PORT (by server name).
+
+# A failed authentication, in a script run by xargs: eapol_test's output OUT
+# saved as $work/failures/NAME.XXXXXX, "FAIL WHAT: ..." printed, and exit 255
+# (which makes xargs stop).
+eapol_failure() {	# NAME OUT WHAT
+	local saved
+	saved=$(mktemp "$work/failures/$1.XXXXXX")
+	printf '%s\n' "$2" > "$saved"
+	echo "FAIL $3: eapol_test output in $saved"
+	exit 255
+}
 
 # Stop every server started (by PID).
 stop_servers() {

@@ -21,7 +21,9 @@
 #     OpenSSL X509_verify_cert, per certificate).
 #  3. The inventory under a flood of strangers (BENCH_FLOOD=1): bench/flood.sh,
 #     synthetic spool entries through the real writer site into SQLite.
-#  4. Writes bench/RESULTS.md and prints it.
+#  4. Shared TLS session resumption across two servers (BENCH_FLEET=1):
+#     bench/fleet.sh, stock and phonecert fleets on one memcached.
+#  5. Writes bench/RESULTS.md and prints it.
 #
 # See bench/README.md for what is measured and why it is set up this way.
 #
@@ -42,6 +44,8 @@
 #                     made-up stranger MACs through the writer site (section 5)
 #   BENCH_EXPECTED=1  also bench/expected.sh: report --expected with CUCM's list
 #                     of BENCH_EXPECTED_N (default 50000) phones (section 6)
+#   BENCH_FLEET=1     also bench/fleet.sh: BENCH_FLEET_N (default 200) phones per
+#                     fleet and round, A then B (section 7)
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #   BENCH_SEED=1      seeds the shuffled order of the sides in the job lists
 #
@@ -54,6 +58,12 @@ build=${BENCH_BUILD:-$repo/build}
 work=$build/bench
 secret=testing123
 
+# bench/layout.sh: layout_common, remove_calls, layout_stock, layout_phonecert,
+# layout_demo, layout_anchors, layout_inventory, start_server, stop_servers,
+# write_clients, eapol_failure.
+# shellcheck source=bench/layout.sh
+source "$repo/bench/layout.sh"
+
 # One authentication, run by xargs: run.sh __auth CERT PORT. Prints "ok CERT",
 # or saves eapol_test's output and exits 255 (which makes xargs stop).
 if [ "${1:-}" = __auth ]; then
@@ -64,10 +74,7 @@ if [ "${1:-}" = __auth ]; then
 		echo "ok $cert"
 		exit 0
 	fi
-	saved=$(mktemp "$work/failures/$cert.XXXXXX")
-	printf '%s\n' "$out" > "$saved"
-	echo "FAIL $cert port $port: eapol_test output in $saved"
-	exit 255
+	eapol_failure "$cert" "$out" "$cert port $port"
 fi
 
 N=${BENCH_N:-400}
@@ -84,6 +91,7 @@ SAMPLES_N=${BENCH_SAMPLES_N:-2000}
 SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
 FLOOD=${BENCH_FLOOD:-1}
 EXPECTED=${BENCH_EXPECTED:-1}
+FLEET=${BENCH_FLEET:-1}
 SEED=${BENCH_SEED:-1}
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED must be a number, not '$SEED'" >&2; exit 2; }
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
@@ -159,11 +167,6 @@ serving() {	# SIDE CERT
 
 
 # ---------------------------------------------------------------- configurations
-# bench/layout.sh: layout_common, remove_calls, layout_stock, layout_phonecert,
-# layout_demo, layout_anchors, layout_inventory, start_server, stop_servers,
-# write_clients.
-# shellcheck source=bench/layout.sh
-source "$repo/bench/layout.sh"
 trap stop_servers EXIT
 
 # ---------------------------------------------------------------- measurement
@@ -396,6 +399,11 @@ if [ "$EXPECTED" = 1 ]; then
 	expected_md=$("$repo/bench/expected.sh") || die "bench/expected.sh failed"
 fi
 
+if [ "$FLEET" = 1 ]; then
+	echo "bench: shared session resumption across two servers (bench/fleet.sh, BENCH_FLEET_N=${BENCH_FLEET_N:-200})"
+	fleet_md=$(BENCH_R=$R BENCH_P=$P BENCH_SEED=$SEED "$repo/bench/fleet.sh") || die "bench/fleet.sh failed"
+fi
+
 # ---------------------------------------------------------------- results
 
 # The R values of CPU, RATE or RATIO ($1) for side $2, one a line.
@@ -475,7 +483,7 @@ how: [bench/README.md](README.md). Reproduce with
     make bench                           # defaults: BENCH_N=400 BENCH_R=3
     BENCH_N=1000 BENCH_R=10 make bench   # the final run: 10,000 authentications per side
 
-This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES BENCH_SEED=$SEED.
+This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES BENCH_FLEET=$FLEET BENCH_SEED=$SEED.
 
 These numbers come from a **shared 2-core machine**: other developers' builds,
 tests and fuzzers may run at the same time (load average $load_start at the
@@ -674,6 +682,9 @@ END
 	fi
 	if [ -n "${expected_md:-}" ]; then
 		printf "\n## 6. CUCM's phone lists at scale\n\n%s\n" "$expected_md"
+	fi
+	if [ -n "${fleet_md:-}" ]; then
+		printf '\n## 7. Shared session resumption across two servers\n\n%s\n' "$fleet_md"
 	fi
 } > "$tmp"
 mv "$tmp" "$results"

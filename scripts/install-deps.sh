@@ -12,6 +12,8 @@ build_packages=(make gcc dpkg-dev freeradius freeradius-utils libfreeradius-dev
                 libtalloc-dev libssl-dev openssl xz-utils
                 libsqlite3-dev libpq-dev libpcap-dev)
 test_packages=(libcmocka-dev eapoltest valgrind jq sqlite3 postgresql freeradius-postgresql chromium tcpdump python3)
+# The fleet's shared TLS session store (test-fleet*.sh, make bench): rlm_cache's memcached driver and memcached.
+test_packages+=(freeradius-memcached memcached)
 # make fuzz / make sanitize: clang, the libFuzzer and sanitizer runtimes of the
 # same clang (libclang-rt-dev, only recommended by clang) and llvm-symbolizer
 # for readable stack traces (llvm). Unversioned: clang 14 on 12, clang 19 on 13.

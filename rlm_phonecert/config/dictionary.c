@@ -31,6 +31,8 @@ char const *const phonecert_attribute_names[ATTR_COUNT] = {
 	[ATTR_DECIDED] = "Phonecert-Decided",
 	[ATTR_KEY_PROVEN] = "Phonecert-Key-Proven",
 	[ATTR_NAS_PORT_ID] = "Phonecert-NAS-Port-Id",
+	[ATTR_SESSION_SEAL] = "Phonecert-Session-Seal",
+	[ATTR_TLS_SESSION_PART] = "Phonecert-TLS-Session-Part",
 };
 
 char const *phonecert_dictionary_problem(char *buf, size_t len)

@@ -27,6 +27,7 @@ const CONF_PARSER phonecert_options_config[] = {
 	{ "block_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, block_file), NULL },
 	{ "log_accepts", FR_CONF_OFFSET(PW_TYPE_BOOLEAN, phonecert_options_t, log_accepts), "yes" },
 	{ "unsafe_permissions", FR_CONF_OFFSET(PW_TYPE_STRING, phonecert_options_t, unsafe_permissions), "refuse" },
+	{ "fleet_secret_file", FR_CONF_OFFSET(PW_TYPE_FILE_INPUT, phonecert_options_t, fleet_secret_file), NULL },
 	CONF_PARSER_TERMINATOR
 };
 
@@ -269,6 +270,19 @@ int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *option
 	return -1;
 }
 
+int phonecert_conf_keyring(CONF_SECTION *cs, phonecert_options_t const *options, pc_keyring **keyring,
+			   pc_problem_fn *sink, void *ctx)
+{
+	char err[1024];
+
+	*keyring = NULL;
+	if (!options->fleet_secret_file) return 0;
+	*keyring = pc_keyring_load(options->fleet_secret_file, err, sizeof(err));
+	if (*keyring) return 0;
+	tell_option(sink, ctx, cs, "fleet_secret_file", NULL, "fleet_secret_file %s", err);
+	return -1;
+}
+
 /*
  * FreeRADIUS ignores sections no one asks for: a window written as
  * rotation { accept_until = ... } would never close. where names cs in
@@ -496,6 +510,17 @@ static int file_writers(CONF_SECTION *cs, char const *option, char const *path, 
 	return 1;
 }
 
+/* fleet_secret_file: 1 (told) when someone else than root and user can read or change it. */
+static int secret_readers(CONF_SECTION *cs, char const *path, uid_t user, pc_problem_fn *sink, void *ctx)
+{
+	char err[1024];
+
+	if (!path || pc_secret_check(path, user, err, sizeof(err)) == 0) return 0;
+	tell_option(sink, ctx, cs, "fleet_secret_file", NULL, "fleet_secret_file %s: %s (whoever reads it can seal a "
+		    "TLS session that every server of the fleet resumes)", path, err);
+	return 1;
+}
+
 int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,
 				phonecert_anchors_t const *anchors, pc_problem_fn *refuse, pc_problem_fn *warn, void *ctx)
 {
@@ -520,6 +545,7 @@ int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *opt
 		problems += file_writers(anchors->sections[i], "ca_file", config->ca_file, config, user, sink, ctx);
 		problems += file_writers(anchors->sections[i], "crl_file", config->crl_file, config, user, sink, ctx);
 	}
+	if (secret_readers(cs, options->fleet_secret_file, user, refuse, ctx)) return -1;
 	return problems && !waived ? -1 : 0;
 }
 

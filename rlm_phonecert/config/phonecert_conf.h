@@ -45,6 +45,7 @@ typedef struct {
 	phonecert_fleet_options_t fleet_block_list;	/* its subsection, read by phonecert_conf_options */
 	bool		log_accepts;		/* the log line for every accepted phone (rejected and waived ones always) */
 	char const	*unsafe_permissions;	/* "refuse", or "warn": the escape hatch of phonecert_conf_file_writers */
+	char const	*fleet_secret_file;	/* fleet_secret_file =, or NULL: the key ring sealing cached TLS sessions */
 } phonecert_options_t;
 
 extern const CONF_PARSER phonecert_options_config[];
@@ -80,6 +81,13 @@ int phonecert_conf_policy(CONF_SECTION *cs, phonecert_options_t const *options, 
 /* The block list of block_file into *blocklist (NULL when there is none). A file that does not parse is refused. */
 int phonecert_conf_blocklist(CONF_SECTION *cs, phonecert_options_t const *options, pc_blocklist **blocklist,
 			     pc_problem_fn *sink, void *ctx);
+
+/*
+ * The key ring of fleet_secret_file into *keyring (NULL when there is none).
+ * A file that does not parse is refused; nothing said about it quotes a secret.
+ */
+int phonecert_conf_keyring(CONF_SECTION *cs, phonecert_options_t const *options, pc_keyring **keyring,
+			   pc_problem_fn *sink, void *ctx);
 
 /*
  * The anchor sections of cs, in order, into *anchors (talloc'd under cs).
@@ -119,7 +127,9 @@ int phonecert_conf_expected(CONF_SECTION *cs, pc_expected_config *expected, pc_p
  * process runs as, as radiusd then does). Every problem is told, at the
  * option's file[line]: to refuse, and then -1; or, with unsafe_permissions
  * = warn, to warn, each time after a warning that the check is waived, and
- * 0. The module calls it at start-up and on every reload, lint on the same
+ * 0. fleet_secret_file, which no one else may read either
+ * (pc_secret_check), is always refused: unsafe_permissions does not waive
+ * it. The module calls it at start-up and on every reload, lint on the same
  * configuration: the same words.
  */
 int phonecert_conf_file_writers(CONF_SECTION *cs, phonecert_options_t const *options,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "blocklist.h"
 #include "text.h"
+#include "textfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -223,46 +224,32 @@ static int add_entry(pc_blocklist *list, pc_block_entry const *entry, size_t *ca
 pc_blocklist *pc_blocklist_parse(char const *text, size_t len, char *err, size_t err_len)
 {
 	pc_blocklist *list = calloc(1, sizeof(*list));
-	size_t capacity = 0, pos = 0;
-	int line_no = 0;
+	size_t capacity = 0;
+	char line[PC_BLOCK_LINE_MAX + 1], why[256];
+	pc_lines lines;
+	int more;
 
 	if (!list) {
 		pc_fail(err, err_len, "out of memory");
 		return NULL;
 	}
-	while (pos < len) {
-		char line[PC_BLOCK_LINE_MAX + 1], why[256];
-		char const *nl = memchr(text + pos, '\n', len - pos);
-		size_t line_len = nl ? (size_t)(nl - (text + pos)) : len - pos;
+	pc_lines_init(&lines, text, len);
+	while ((more = pc_lines_next(&lines, line, sizeof(line), err, err_len)) > 0) {
 		pc_block_entry entry;
 		bool has_entry;
 
-		line_no++;
-		if (line_len > 0 && text[pos + line_len - 1] == '\r') line_len--;
-		if (line_len > PC_BLOCK_LINE_MAX) {
-			pc_fail(err, err_len, "line %d: longer than %d characters", line_no, PC_BLOCK_LINE_MAX);
-			goto fail;
-		}
-		if (memchr(text + pos, '\0', line_len)) {
-			pc_fail(err, err_len, "line %d: a NUL byte", line_no);
-			goto fail;
-		}
-		memcpy(line, text + pos, line_len);
-		line[line_len] = '\0';
-		pos += (nl ? (size_t)(nl - (text + pos)) + 1 : len - pos);
-
 		if (parse_line(line, &entry, &has_entry, why, sizeof(why)) < 0) {
-			pc_fail(err, err_len, "line %d: %s", line_no, why);
+			pc_fail(err, err_len, "line %d: %s", lines.number, why);
 			goto fail;
 		}
 		if (!has_entry) continue;
-		entry.line = line_no;
+		entry.line = lines.number;
 		if (add_entry(list, &entry, &capacity) < 0) {
 			pc_fail(err, err_len, "out of memory");
 			goto fail;
 		}
 	}
-	return list;
+	if (more == 0) return list;
 
 fail:
 	pc_blocklist_free(list);
@@ -273,49 +260,20 @@ pc_blocklist *pc_blocklist_parse_named(char const *name, char const *text, size_
 {
 	char why[512];
 	pc_blocklist *list = pc_blocklist_parse(text, len, why, sizeof(why));
-	int line;
 
-	if (list) return list;
-	/* "line N: problem" becomes "NAME[N]: problem". */
-	if (sscanf(why, "line %d:", &line) == 1) pc_fail(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
-	else pc_fail(err, err_len, "%s: %s", name, why);
-	return NULL;
+	if (!list) pc_lines_name_error(name, why, err, err_len);
+	return list;
 }
 
 pc_blocklist *pc_blocklist_load(char const *path, char *err, size_t err_len)
 {
-	FILE *file = fopen(path, "rb");
-	char *text = NULL;
-	size_t len = 0;
-	pc_blocklist *list = NULL;
-	long size;
+	char *text;
+	size_t len;
+	pc_blocklist *list;
 
-	if (!file) {
-		pc_fail(err, err_len, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 || fseek(file, 0, SEEK_SET) != 0) {
-		pc_fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
-		goto done;
-	}
-	if (size > PC_BLOCK_FILE_MAX) {
-		pc_fail(err, err_len, "%s: larger than %d bytes", path, PC_BLOCK_FILE_MAX);
-		goto done;
-	}
-	text = malloc((size_t)size + 1);
-	if (!text) {
-		pc_fail(err, err_len, "%s: out of memory", path);
-		goto done;
-	}
-	len = fread(text, 1, (size_t)size, file);
-	if (ferror(file)) {
-		pc_fail(err, err_len, "%s: cannot read: %s", path, strerror(errno));
-		goto done;
-	}
+	if (pc_file_read(path, PC_BLOCK_FILE_MAX, &text, &len, err, err_len) < 0) return NULL;
 	list = pc_blocklist_parse_named(path, text, len, err, err_len);
-done:
 	free(text);
-	fclose(file);
 	return list;
 }
 

@@ -16,11 +16,13 @@
  *   fleetlist.h the fleet's block list: rows of its database, the local copy, the list in force
  *   policy.h    the rules for a verified phone: block list, window, mic, bindings
  *   blocklist.h the block list (block_file)
+ *   seal.h      the fleet's seal on cached TLS sessions (fleet_secret_file)
  *   certreq.h   the CA names of the TLS CertificateRequest and their size
  *   text.h      untrusted text made safe to show; the one log line; pc_fail
  *   sqlescape.h text as FreeRADIUS' rlm_sql stores it in the inventory, and back
  *   suggest.h   "did you mean ...?" for misspelt options and sections
- *   writers.h   who can change the files the trust rests on
+ *   writers.h   who can change the files the trust rests on (and read the fleet's secret)
+ *   textfile.h  small files an admin writes, line by line
  *
  * Errors. A function that can fail returns -1, NULL or false, and says why in
  * words for an admin, in one of three places, written in its header:
@@ -63,9 +65,11 @@
 #include "phonelist.h"
 #include "policy.h"
 #include "problem.h"
+#include "seal.h"
 #include "sqlescape.h"
 #include "suggest.h"
 #include "text.h"
+#include "textfile.h"
 #include "timeutil.h"
 #include "trust.h"
 #include "verify.h"

@@ -24,6 +24,7 @@
 
 typedef struct {
 	uid_t	user;
+	bool	secret;		/* pc_secret_check: the file itself may not be read by others either */
 	char	*err;
 	size_t	len;
 	char	link[PATH_MAX * 2 + 8];		/* the last symbolic link followed, for messages; "" for none */
@@ -115,20 +116,37 @@ static bool group_trusted(walk_t const *w, gid_t gid, char *why, size_t len)
 	return true;
 }
 
-/* Whether someone but root and the user may write the entry (not a symbolic link); if so, why says who. */
-static bool others_may_write(walk_t const *w, char const *path, struct stat const *st, char *why, size_t len)
+/*
+ * Whether someone but root and the user may read (read) or write the entry
+ * (not a symbolic link); if so, why says who.
+ */
+static bool others_may(walk_t const *w, char const *path, struct stat const *st, bool read, char *why, size_t len)
 {
-	if (st->st_mode & S_IWOTH) {
+	if (st->st_mode & (read ? S_IROTH : S_IWOTH)) {
 		snprintf(why, len, "everyone");
 		return true;
 	}
-	if (!(st->st_mode & S_IWGRP)) return false;
-	/* With an ACL the group bits are its mask: every named user and group in it may write. */
+	if (!(st->st_mode & (read ? S_IRGRP : S_IWGRP))) return false;
+	/* With an ACL the group bits are its mask: every named user and group in it has them. */
 	if (lgetxattr(path, ACL_XATTR, NULL, 0) > 0) {
 		snprintf(why, len, "the users and groups of its ACL (getfacl %s)", path);
 		return true;
 	}
 	return !group_trusted(w, st->st_gid, why, len);
+}
+
+/* The file itself of pc_secret_check: who else can read it. */
+static int check_readers(walk_t const *w, char const *path, struct stat const *st)
+{
+	char why[512];
+
+	if (!others_may(w, path, st, true, why, sizeof(why))) return 0;
+	if (st->st_mode & S_IROTH) {
+		return refuse(w, "%s is readable by everyone (mode %04o): run chmod o-r %s", path,
+			      (unsigned)(st->st_mode & 07777), path);
+	}
+	return refuse(w, "%s is readable by %s (mode %04o): run chmod g-r %s, or give it a group of only root and "
+		      "radiusd's user", path, why, (unsigned)(st->st_mode & 07777), path);
 }
 
 /*
@@ -148,7 +166,8 @@ static int check_entry(walk_t const *w, char const *path, struct stat const *st,
 			      what, path, user_name(st->st_uid, owner, sizeof(owner)), w->user ? " or " : "",
 			      w->user ? user_name(w->user, user, sizeof(user)) : "", link ? " -h" : "", path);
 	}
-	if (link || !others_may_write(w, path, st, why, sizeof(why))) return 0;
+	if (link) return 0;
+	if (!others_may(w, path, st, false, why, sizeof(why))) return last && w->secret ? check_readers(w, path, st) : 0;
 	/* Others may add entries, not rename or remove those of root or the user: each entry's owner is checked. */
 	*open = S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX);
 	if (*open) return 0;
@@ -248,9 +267,9 @@ static int walk(walk_t *w, char *todo, size_t todo_len)
 	return 0;
 }
 
-int pc_writers_check(char const *path, uid_t user, char *err, size_t len)
+static int check_path(char const *path, uid_t user, bool secret, char *err, size_t len)
 {
-	walk_t w = { .user = user, .err = err, .len = len };
+	walk_t w = { .user = user, .secret = secret, .err = err, .len = len };
 	char todo[PATH_MAX * 2], cwd[PATH_MAX];
 
 	if (len) err[0] = '\0';
@@ -260,4 +279,14 @@ int pc_writers_check(char const *path, uid_t user, char *err, size_t len)
 		return refuse(&w, "cannot examine %s: %s", path, strerror(ENAMETOOLONG));
 	}
 	return walk(&w, todo, sizeof(todo));
+}
+
+int pc_writers_check(char const *path, uid_t user, char *err, size_t len)
+{
+	return check_path(path, user, false, err, len);
+}
+
+int pc_secret_check(char const *path, uid_t user, char *err, size_t len)
+{
+	return check_path(path, user, true, err, len);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Who can change a file the trust rests on (an anchor's ca_file or crl_file,
- * the block_file). Whoever can write an anchor's ca_file can add a CA that
+ * the block_file), and who can read a secret (fleet_secret_file). Whoever can write an anchor's ca_file can add a CA that
  * phonecert trusts; whoever can write a directory on its path can put
  * another file in its place. FreeRADIUS refuses only world-writable files;
  * this is stricter: only root and radiusd's user may change them.
@@ -40,5 +40,13 @@
  * 0777): run chmod go-w /etc/x/certs". Callers name the option before it.
  */
 int pc_writers_check(char const *path, uid_t user, char *err, size_t len);
+
+/*
+ * A secret (fleet_secret_file): as pc_writers_check, and the file itself
+ * (where its symbolic links lead) is readable by no one but root and user,
+ * by the same rules (o+r; g+r for a group with anyone else in it; an ACL).
+ * Directories on its path may be readable: they do not give the file away.
+ */
+int pc_secret_check(char const *path, uid_t user, char *err, size_t len);
 
 #endif

@@ -33,6 +33,16 @@ static int attribute_index(DICT_ATTR const *da)
 	return -1;
 }
 
+DICT_ATTR const *attribute_da(phonecert_attr_t attr)
+{
+	return attributes[attr];
+}
+
+bool attribute_is(VALUE_PAIR const *vp, phonecert_attr_t attr)
+{
+	return vp->da == attributes[attr];
+}
+
 VALUE_PAIR *attributes_take_ours(VALUE_PAIR **list)
 {
 	vp_cursor_t cursor, out;

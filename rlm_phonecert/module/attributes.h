@@ -25,6 +25,12 @@ typedef struct {
 
 void phone_attributes_find(VALUE_PAIR *list, phone_attributes *found);
 
+/* The dictionary's attribute attr. */
+DICT_ATTR const *attribute_da(phonecert_attr_t attr);
+
+/* Whether vp is attr. */
+bool attribute_is(VALUE_PAIR const *vp, phonecert_attr_t attr);
+
 /* Add attr = value to list (nothing for a NULL or empty value). */
 void attribute_add(TALLOC_CTX *ctx, VALUE_PAIR **list, phonecert_attr_t attr, char const *value);
 

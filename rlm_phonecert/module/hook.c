@@ -11,7 +11,10 @@
  * finishes on the one it started with.
  *
  * The hook also stands in front of eap's session-cache lookup, so that no
- * session resumes without what post-auth re-checks (get_decided_session).
+ * session resumes without what post-auth re-checks (get_decided_session),
+ * and, with fleet_secret_file, in front of eap's new-session callback, to
+ * seal what eap caches (seal_new_session): a session whose seal does not
+ * hold is not resumed either.
  */
 #include <freeradius/radiusd.h>
 
@@ -19,15 +22,21 @@
 
 #include "attributes.h"
 #include "phonecert.h"
+#include "session_seal.h"
+
+#include "../core/text.h"
 
 typedef SSL_SESSION *get_session_fn(SSL *ssl, unsigned char const *id, int len, int *copy);
+typedef int new_session_fn(SSL *ssl, SSL_SESSION *session);
 
 struct phonecert_hook {
 	char			*instance_name;
 	char			*eap_name;
 	char			*tls_config_name;
 	bool			resumes_sessions;	/* eap's tls-config has a session cache */
+	char const		*cache_server;		/* its tls-cache virtual server (eap's, lives as long), or NULL */
 	get_session_fn		*eap_get_session;	/* eap's session-cache lookup, behind get_decided_session */
+	new_session_fn		*eap_new_session;	/* eap's new-session callback, behind seal_new_session */
 	pthread_mutex_t		mutex;			/* guards current and every generation's users */
 	phonecert_generation_t	*current;
 };
@@ -45,6 +54,7 @@ void generation_free(phonecert_generation_t *generation)
 	if (!generation) return;
 	pc_trust_free(generation->trust);
 	pc_blocklist_free(generation->blocklist);
+	pc_keyring_free(generation->keyring);
 	free(generation);
 }
 
@@ -64,6 +74,11 @@ bool hook_same_eap(phonecert_hook_t const *hook, char const *eap_name, char cons
 bool hook_resumes_sessions(phonecert_hook_t const *hook)
 {
 	return hook->resumes_sessions;
+}
+
+bool hook_in_cache_server(phonecert_hook_t const *hook, REQUEST const *request)
+{
+	return hook->cache_server && request->server && strcmp(hook->cache_server, request->server) == 0;
 }
 
 /* Whether eap's SSL_CTX can be hooked; if not, err says why. */
@@ -134,6 +149,69 @@ static char const *unresumable(SSL_SESSION *session)
 	return attributes_unresumable(SSL_SESSION_get_ex_data(session, fr_tls_ex_index_vps));
 }
 
+/* The hook on eap's own SSL_CTX: realm_dir may have switched ssl to another, which shares its session cache. */
+static phonecert_hook_t *hook_of(SSL *ssl)
+{
+	fr_tls_server_conf_t const *conf = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_CONF);
+
+	return conf ? SSL_CTX_get_ex_data(conf->ctx, hooked_index) : NULL;
+}
+
+/* In the server's log whatever its debug level: a seal that does not hold may be someone writing the store. */
+static void log_seal_warning(REQUEST *request, char const *fmt, ...) CC_HINT(format (printf, 2, 3));
+static void log_seal_warning(REQUEST *request, char const *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	if (request) radlog_request(L_WARN, L_DBG_LVL_OFF, request, "%s", message);
+	else WARN("%s", message);
+}
+
+/*
+ * eap's new-session callback, behind phonecert. OpenSSL announces a new
+ * session when a full handshake finishes, before eap caches the session's
+ * certificate list with it (tls_success): the seal goes into that list.
+ */
+static int seal_new_session(SSL *ssl, SSL_SESSION *session)
+{
+	phonecert_hook_t *hook = hook_of(ssl);
+	REQUEST *request = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST);
+	phonecert_generation_t *generation;
+	char err[256];
+
+	if (!hook) {
+		ERROR("phonecert: a new TLS session on an SSL_CTX phonecert did not hook: not caching it");
+		return 0;
+	}
+	generation = hook_acquire(hook);
+	if (generation->keyring && !session_seal_add(generation->keyring, ssl, session, err, sizeof(err))) {
+		log_seal_warning(request, "phonecert: the new TLS session is not sealed (%s): no server will resume it", err);
+	}
+	hook_release(hook, generation);
+	return hook->eap_new_session(ssl, session);
+}
+
+/* Whether the fleet's seal on a cached session does not hold; if so, logged with why. */
+static bool seal_broken(phonecert_hook_t *hook, REQUEST *request, SSL_SESSION *session, unsigned char const *id, int len)
+{
+	phonecert_generation_t *generation = hook_acquire(hook);
+	char why[512], hex[2 * SSL_MAX_SSL_SESSION_ID_LENGTH + 1];
+	char const *problem = generation->keyring ?
+		session_seal_problem(generation->keyring, session, id, len, why, sizeof(why)) : NULL;
+
+	if (problem) {
+		pc_hex(hex, sizeof(hex), id, len > 0 ? (size_t)len : 0);
+		log_seal_warning(request, "phonecert: not resuming the cached TLS session %s: %s; a full handshake decides "
+				 "again", hex, problem);
+	}
+	hook_release(hook, generation);
+	return problem != NULL;
+}
+
 /*
  * eap's session-cache lookup, behind phonecert: a session that must not
  * resume is a cache miss, whichever cache (persist_dir or a tls-cache
@@ -141,12 +219,9 @@ static char const *unresumable(SSL_SESSION *session)
  */
 static SSL_SESSION *get_decided_session(SSL *ssl, unsigned char const *id, int len, int *copy)
 {
-	/* eap's own SSL_CTX: realm_dir may have switched the SSL to another, which shares its session cache. */
-	fr_tls_server_conf_t const *conf = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_CONF);
-	phonecert_hook_t *hook = conf ? SSL_CTX_get_ex_data(conf->ctx, hooked_index) : NULL;
+	phonecert_hook_t *hook = hook_of(ssl);
 	REQUEST *request = SSL_get_ex_data(ssl, FR_TLS_EX_INDEX_REQUEST);
 	SSL_SESSION *session;
-	char const *why;
 
 	if (!hook) {
 		ERROR("phonecert: a TLS session lookup on an SSL_CTX phonecert did not hook: not resuming");
@@ -154,16 +229,18 @@ static SSL_SESSION *get_decided_session(SSL *ssl, unsigned char const *id, int l
 	}
 	session = hook->eap_get_session(ssl, id, len, copy);
 	if (!session) return NULL;
-	why = unresumable(session);
-	if (!why) return session;
+	if (!seal_broken(hook, request, session, id, len)) {
+		char const *why = unresumable(session);
 
-	if (request) RWDEBUG("phonecert: not resuming the cached TLS session: %s; a full handshake decides again", why);
+		if (!why) return session;
+		if (request) RWDEBUG("phonecert: not resuming the cached TLS session: %s; a full handshake decides again", why);
+	}
 	if (!*copy) SSL_SESSION_free(session);	/* ours to free: eap handed over its reference */
 	return NULL;
 }
 
 phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
-			       char const *tls_config_name, bool resumes_sessions,
+			       char const *tls_config_name, fr_tls_server_conf_t const *tls_conf,
 			       phonecert_generation_t *generation, char *err, size_t len)
 {
 	phonecert_hook_t *hook;
@@ -177,7 +254,8 @@ phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char
 		snprintf(err, len, "Out of memory");
 		return NULL;
 	}
-	hook->resumes_sessions = resumes_sessions;
+	hook->resumes_sessions = tls_conf->session_cache_enable;
+	if (tls_conf->session_cache_enable) hook->cache_server = tls_conf->session_cache_server;
 	hook->current = generation;
 	hooks[hook_count++] = hook;
 
@@ -185,6 +263,8 @@ phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char
 	SSL_CTX_set_cert_verify_callback(ssl_ctx, handshake_verify_cert, hook);
 	hook->eap_get_session = SSL_CTX_sess_get_get_cb(ssl_ctx);
 	if (hook->eap_get_session) SSL_CTX_sess_set_get_cb(ssl_ctx, get_decided_session);
+	hook->eap_new_session = SSL_CTX_sess_get_new_cb(ssl_ctx);
+	if (hook->eap_new_session) SSL_CTX_sess_set_new_cb(ssl_ctx, seal_new_session);
 	return hook;
 }
 

@@ -9,6 +9,8 @@
  *   handshake.c      the certificate-verify callback: asks the core, records the answer
  *   post_auth.c      re-applies the policy (resumed sessions), one log line per phone
  *   attributes.c     the Phonecert-* attributes
+ *   session_seal.c   the fleet's seal on cached TLS sessions (fleet_secret_file)
+ *   session_parts.c  a TLS session in parts, for the tls-cache site's rlm_cache
  */
 #ifndef PHONECERT_MODULE_H
 #define PHONECERT_MODULE_H
@@ -22,6 +24,7 @@ typedef struct {
 	pc_trust	*trust;
 	pc_policy	policy;		/* policy.blocklist is blocklist */
 	pc_blocklist	*blocklist;	/* block_file, or NULL */
+	pc_keyring	*keyring;	/* fleet_secret_file, or NULL: sessions are neither sealed nor checked */
 	unsigned int	users;		/* handshakes and post-auths using it right now */
 	bool		retired;	/* replaced by a newer one: its last user frees it */
 } phonecert_generation_t;
@@ -36,10 +39,12 @@ typedef struct phonecert_hook phonecert_hook_t;
 /* hook.c */
 phonecert_hook_t *hook_find(char const *instance_name);
 phonecert_hook_t *hook_install(SSL_CTX *ssl_ctx, char const *instance_name, char const *eap_name,
-			       char const *tls_config_name, bool resumes_sessions,
+			       char const *tls_config_name, fr_tls_server_conf_t const *tls_conf,
 			       phonecert_generation_t *generation, char *err, size_t len);
 bool hook_same_eap(phonecert_hook_t const *hook, char const *eap_name, char const *tls_config_name);
 bool hook_resumes_sessions(phonecert_hook_t const *hook);
+/* Whether request runs in eap's tls-cache virtual server (cache { virtual_server = }). */
+bool hook_in_cache_server(phonecert_hook_t const *hook, REQUEST const *request);
 void hook_replace(phonecert_hook_t *hook, phonecert_generation_t *generation);
 phonecert_generation_t *hook_acquire(phonecert_hook_t *hook);
 void hook_release(phonecert_hook_t *hook, phonecert_generation_t *generation);

@@ -22,6 +22,7 @@ RCSID("$Id$")
 #include "attributes.h"
 #include "fleet_blocklist.h"
 #include "phonecert.h"
+#include "session_parts.h"
 
 /* FreeRADIUS parses phonecert_options_config into the instance: the options come first. */
 typedef struct {
@@ -64,6 +65,7 @@ static phonecert_generation_t *load_generation(rlm_phonecert_t const *inst, CONF
 	}
 	if (phonecert_conf_policy(conf, &inst->options, &generation->policy, log_problem, NULL) == 0 &&
 	    phonecert_conf_blocklist(conf, &inst->options, &generation->blocklist, log_problem, NULL) == 0 &&
+	    phonecert_conf_keyring(conf, &inst->options, &generation->keyring, log_problem, NULL) == 0 &&
 	    phonecert_conf_anchors(conf, &anchors, log_problem, NULL) == 0 &&
 	    phonecert_conf_expected(conf, &expected, log_problem, NULL) == 0) {
 		generation->policy.blocklist = generation->blocklist;
@@ -134,6 +136,16 @@ static void tell_tls13_not_resumed(rlm_phonecert_t const *inst, fr_tls_server_co
 	     inst->name, inst->options.tls_config_name);
 }
 
+/* A session store through a virtual server may be shared by several servers: unsealed, its writers decide who resumes. */
+static void tell_unsealed_store(rlm_phonecert_t const *inst, fr_tls_server_conf_t const *tls_conf,
+				phonecert_generation_t const *generation)
+{
+	if (!tls_conf->session_cache_enable || !tls_conf->session_cache_server || generation->keyring) return;
+	WARN("rlm_phonecert (%s): tls-config %s caches TLS sessions through virtual server %s without fleet_secret_file: "
+	     "whoever can write that store can get a phone in or keep one out. Set fleet_secret_file (doc/fleet.md)",
+	     inst->name, inst->options.tls_config_name, tls_conf->session_cache_server);
+}
+
 /* First start: hook eap's SSL_CTX. */
 static int hook_eap(rlm_phonecert_t *inst, CONF_SECTION *conf, phonecert_generation_t *generation)
 {
@@ -142,8 +154,9 @@ static int hook_eap(rlm_phonecert_t *inst, CONF_SECTION *conf, phonecert_generat
 
 	if (!tls_conf || check_post_auth(inst, conf, tls_conf->session_cache_enable) < 0) return -1;
 	tell_tls13_not_resumed(inst, tls_conf);
+	tell_unsealed_store(inst, tls_conf, generation);
 	inst->hook = hook_install(tls_conf->ctx, inst->name, inst->options.eap_name, inst->options.tls_config_name,
-				  tls_conf->session_cache_enable, generation, err, sizeof(err));
+				  tls_conf, generation, err, sizeof(err));
 	if (!inst->hook) {
 		phonecert_conf_tell_section(log_problem, NULL, conf, "%s", err);	/* whole: cf_log_err_cs cuts at 255 bytes */
 		return -1;
@@ -204,10 +217,12 @@ static int mod_instantiate(CONF_SECTION *conf, void *instance)
 		return -1;
 	}
 
-	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s), %zu blocked (rlm_phonecert " PHONECERT_VERSION ")",
+	INFO("rlm_phonecert (%s): %s phone certificates in eap %s tls-config %s with %zu anchor(s), %zu blocked%s%s (rlm_phonecert " PHONECERT_VERSION ")",
 	     inst->name, hook ? "reloaded: deciding" : "deciding", inst->options.eap_name, inst->options.tls_config_name,
 	     pc_trust_anchor_count(generation->trust),
-	     generation->blocklist ? pc_blocklist_count(generation->blocklist) : 0);
+	     generation->blocklist ? pc_blocklist_count(generation->blocklist) : 0,
+	     generation->keyring ? ", TLS sessions sealed with key " : "",
+	     generation->keyring ? pc_keyring_sealing_id(generation->keyring) : "");
 	return 0;
 }
 
@@ -215,6 +230,8 @@ static rlm_rcode_t CC_HINT(nonnull) mod_post_auth(void *instance, REQUEST *reque
 {
 	rlm_phonecert_t *inst = instance;
 
+	/* Called in the sections of eap's tls-cache server (sites-available/phonecert-tls-cache). */
+	if (hook_in_cache_server(inst->hook, request)) return session_parts(request);
 	return post_auth_phone(inst->hook, request, inst->options.log_accepts);
 }
 

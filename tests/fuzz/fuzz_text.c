@@ -31,6 +31,12 @@
  *                            or every phone is SEP + 12 upper-case hex digits and
  *                            its MAC, every carried cell valid UTF-8 within
  *                            PC_LIST_MAX_CELL bytes, every line number within the file
+ *   pc_keyring_parse         on the whole input: when it parses, it holds 1 to
+ *                            PC_SEAL_KEYS_MAX keys, and what it says never
+ *                            holds an unsafe character
+ *   pc_seal_problem          the input as a seal from the store: refused (but
+ *                            when it is the seal itself, in either case of hex),
+ *                            in words with no unsafe character
  *
  * A broken property is an abort().
  */
@@ -47,6 +53,7 @@
 #include "core/phone.h"
 #include "core/phonelist.h"
 #include "core/policy.h"
+#include "core/seal.h"
 #include "core/sqlescape.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -395,6 +402,45 @@ static void phonelist(uint8_t const *data, size_t size)
 		CHECK(strlen(list->invalid[i].device) <= PC_LIST_MAX_CELL, "an invalid row's device");
 	}
 	pc_phonelist_free(list);
+/* Text an admin may read as it is: escaping it for people changes nothing. */
+static bool plain(char const *text)
+{
+	char escaped[1024];
+
+	return pc_escape(escaped, sizeof(escaped), text, PC_ESCAPE_TEXT) == strlen(text) && strcmp(escaped, text) == 0;
+}
+
+static void keyring(uint8_t const *data, size_t size)
+{
+	char err[512] = "";
+	pc_keyring *ring = pc_keyring_parse((char const *)data, size, err, sizeof(err));
+
+	if (ring) {
+		CHECK(pc_keyring_count(ring) >= 1 && pc_keyring_count(ring) <= PC_SEAL_KEYS_MAX, "%zu keys",
+		      pc_keyring_count(ring));
+		pc_keyring_free(ring);
+		return;
+	}
+	CHECK(plain(err), "the refusal \"%s\" is not plain text", err);
+}
+
+static void seal(char const *text)
+{
+	static char const ring_text[] = "k 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
+	static unsigned char const id[32], master_key[48];
+	pc_seal_input in = {
+		.session_id = id, .session_id_len = sizeof(id), .master_key = master_key,
+		.master_key_len = sizeof(master_key), .protocol_version = 0x0303,
+	};
+	char err[256], why[512], real[PC_SEAL_STRLEN];
+	pc_keyring *ring = pc_keyring_parse(ring_text, strlen(ring_text), err, sizeof(err));
+	char const *problem;
+
+	CHECK(ring && pc_seal_make(ring, &in, real, sizeof(real)), "cannot seal: %s", err);
+	problem = pc_seal_problem(ring, &in, text, why, sizeof(why));
+	if (!problem) CHECK(strcasecmp(text, real) == 0, "\"%s\" checked as the seal %s", text, real);
+	else CHECK(plain(problem), "the problem \"%s\" is not plain text", problem);
+	pc_keyring_free(ring);
 }
 
 int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
@@ -418,6 +464,8 @@ int LLVMFuzzerTestOneInput(uint8_t const *data, size_t size)
 	sql_escaping(text, strlen(text));
 	blocklist(data, size);
 	phonelist(data, size);
+	keyring(data, size);
+	seal(text);
 
 	free(text);
 	return 0;

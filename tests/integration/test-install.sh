@@ -23,6 +23,7 @@ for file in usr/lib/freeradius/rlm_phonecert.so etc/freeradius/3.0/dictionary.ph
 	    etc/freeradius/3.0/mods-config/sql/phonecert/connection.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries.conf etc/freeradius/3.0/mods-config/sql/phonecert/queries-count.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-unverified.conf etc/freeradius/3.0/sites-available/phonecert-inventory \
+	    etc/freeradius/3.0/mods-available/cache_phonecert_tls etc/freeradius/3.0/sites-available/phonecert-tls-cache \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/schema.sql etc/freeradius/3.0/mods-config/sql/phonecert/postgresql/schema.sql \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/queries-prune.conf \
 	    etc/freeradius/3.0/mods-config/sql/phonecert/sqlite/0002-retention.sql \

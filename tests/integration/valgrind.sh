@@ -8,7 +8,7 @@
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 logs=$repo/build/valgrind
-suites=(test-handshake.sh test-policy.sh test-reload.sh test-hostile.sh test-block.sh test-resumption.sh test-possession.sh)
+suites=(test-handshake.sh test-policy.sh test-reload.sh test-hostile.sh test-block.sh test-resumption.sh test-possession.sh test-fleet.sh)
 
 rm -rf "$logs"
 mkdir -p "$logs"

@@ -176,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_log_line_leaves_out_a_pair_that_does_not_fit),
 		cmocka_unit_test(test_hex_writes_whole_bytes_that_fit),
+		cmocka_unit_test(test_one_line),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);

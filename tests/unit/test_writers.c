@@ -233,29 +233,37 @@ static void test_group_not_in_the_database(void **state)
 	assert_safe("no-group-readonly");
 }
 
-/* An ACL entry for another user: the mode shows only its mask, g+w. The xattr is the kernel's format. */
-static void test_acl_lets_another_user_write(void **state)
+/*
+ * An ACL on a root-owned file that gives user STRANGER perm (4 r, 6 rw): the
+ * mode shows only its mask, in the group bits. The xattr is the kernel's format.
+ */
+static void give_stranger_acl(char const *name, uint16_t perm)
 {
 	struct { uint16_t tag, perm; uint32_t id; } const entries[] = {
 		{ 0x01, 6, (uint32_t)-1 },	/* owner rw */
-		{ 0x02, 6, STRANGER },		/* user STRANGER rw */
-		{ 0x04, 4, (uint32_t)-1 },	/* owning group r */
-		{ 0x10, 6, (uint32_t)-1 },	/* mask rw */
-		{ 0x20, 4, (uint32_t)-1 },	/* others r */
+		{ 0x02, perm, STRANGER },	/* user STRANGER */
+		{ 0x04, 0, (uint32_t)-1 },	/* owning group nothing */
+		{ 0x10, perm, (uint32_t)-1 },	/* mask */
+		{ 0x20, 0, (uint32_t)-1 },	/* others nothing */
 	};
 	unsigned char acl[4 + sizeof(entries)];
 	uint32_t version = 2;
 
-	(void)state;
 	need_root();
-	make_file("acl", 0644);
-	assert_int_equal(chown(in_base("acl"), 0, 0), 0);
+	make_file(name, 0600);
+	assert_int_equal(chown(in_base(name), 0, 0), 0);
 	memcpy(acl, &version, sizeof(version));
 	memcpy(acl + 4, entries, sizeof(entries));
-	if (setxattr(in_base("acl"), "system.posix_acl_access", acl, sizeof(acl), 0) != 0) {
+	if (setxattr(in_base(name), "system.posix_acl_access", acl, sizeof(acl), 0) != 0) {
 		if (errno == ENOTSUP) skip();
 		fail_msg("setxattr: %s", strerror(errno));
 	}
+}
+
+static void test_acl_lets_another_user_write(void **state)
+{
+	(void)state;
+	give_stranger_acl("acl", 6);
 	assert_refused("acl", "is writable by the users and groups of its ACL (getfacl ");
 }
 
@@ -339,6 +347,81 @@ static void test_relative_path(void **state)
 	assert_int_equal(chdir(cwd), 0);
 }
 
+static void assert_secret_safe(char const *name)
+{
+	if (pc_secret_check(in_base(name), geteuid(), err, sizeof(err)) != 0) fail_msg("%s refused: %s", name, err);
+}
+
+static void assert_secret_refused(char const *name, char const *expected)
+{
+	if (pc_secret_check(in_base(name), geteuid(), err, sizeof(err)) == 0) fail_msg("%s accepted", name);
+	if (!strstr(err, expected)) fail_msg("%s: expected \"%s\" in \"%s\"", name, expected, err);
+}
+
+/* A secret in a directory everyone may read (/etc/freeradius): only the file's own mode matters. */
+static void test_secret_private(void **state)
+{
+	(void)state;
+	make_dir("secret-dir", 0755);
+	make_file("secret-dir/secret", 0600);
+	assert_secret_safe("secret-dir/secret");
+	assert_int_equal(chmod(in_base("secret-dir/secret"), 0400), 0);
+	assert_secret_safe("secret-dir/secret");
+}
+
+static void test_secret_readable_by_everyone(void **state)
+{
+	char expected[600];
+
+	(void)state;
+	make_file("secret-644", 0644);
+	snprintf(expected, sizeof(expected), "%s is readable by everyone (mode 0644): run chmod o-r %s",
+		 in_base("secret-644"), in_base("secret-644"));
+	assert_secret_refused("secret-644", expected);
+	if (pc_writers_check(in_base("secret-644"), geteuid(), err, sizeof(err)) != 0) fail_msg("writers: %s", err);
+}
+
+/* What a secret must pass first: no one else may change it either. */
+static void test_secret_writable_by_everyone(void **state)
+{
+	(void)state;
+	make_file("secret-622", 0622);
+	assert_secret_refused("secret-622", "is writable by everyone (mode 0622): run chmod go-w ");
+}
+
+static void test_secret_group(void **state)
+{
+	(void)state;
+	need_root();
+	make_file("secret-root-group", 0640);
+	assert_int_equal(chown(in_base("secret-root-group"), 0, FAKE_GID + 1), 0);
+	assert_secret_safe("secret-root-group");
+	make_file("secret-mixed-group", 0640);
+	assert_int_equal(chown(in_base("secret-mixed-group"), 0, FAKE_GID), 0);
+	assert_secret_refused("secret-mixed-group", "is readable by group pcmixed, which daemon is in (mode 0640): run "
+			      "chmod g-r ");
+}
+
+static void test_secret_acl(void **state)
+{
+	(void)state;
+	give_stranger_acl("secret-acl", 4);
+	assert_secret_refused("secret-acl", "is readable by the users and groups of its ACL (getfacl ");
+}
+
+/* Where the link leads is the secret: its mode is what counts. */
+static void test_secret_link_to_a_readable_file(void **state)
+{
+	(void)state;
+	make_dir("secret-links", 0755);
+	make_file("secret-target", 0644);
+	assert_int_equal(symlink(in_base("secret-target"), in_base("secret-links/secret")), 0);
+	assert_secret_refused("secret-links/secret", "secret-target is readable by everyone");
+	assert_secret_refused("secret-links/secret", "(reached through the symbolic link ");
+	assert_int_equal(chmod(in_base("secret-target"), 0600), 0);
+	assert_secret_safe("secret-links/secret");
+}
+
 static void test_message_fits_the_buffer(void **state)
 {
 	char small[16];
@@ -372,6 +455,12 @@ int main(void)
 		cmocka_unit_test(test_link_loop),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_relative_path),
+		cmocka_unit_test(test_secret_private),
+		cmocka_unit_test(test_secret_readable_by_everyone),
+		cmocka_unit_test(test_secret_writable_by_everyone),
+		cmocka_unit_test(test_secret_group),
+		cmocka_unit_test(test_secret_acl),
+		cmocka_unit_test(test_secret_link_to_a_readable_file),
 		cmocka_unit_test(test_message_fits_the_buffer),
 	};
 
