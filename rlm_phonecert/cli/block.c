@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "../core/blocklist.h"
+#include "../core/textfile.h"
 
 #define NEW_FILE_MODE 0640	/* like the raddb files: radiusd's group reads it */
 #define LOCK_WAIT_TENTHS 100	/* how long another edit may hold the lock: 10 s */
@@ -66,8 +67,6 @@ static int find_path(block_options const *options, raddb **db, char const **path
 static int read_file(block_file *file)
 {
 	char err[1024];
-	FILE *in;
-	long size;
 
 	if (stat(file->path, &file->st) != 0) {
 		if (errno != ENOENT) return trouble(NULL, "%s: %s", file->path, strerror(errno));
@@ -76,14 +75,8 @@ static int read_file(block_file *file)
 	}
 	file->exists = true;
 	if (!S_ISREG(file->st.st_mode)) return trouble(NULL, "%s: not a regular file", file->path);
-	in = fopen(file->path, "rb");
-	if (!in || fseek(in, 0, SEEK_END) != 0 || (size = ftell(in)) < 0 || fseek(in, 0, SEEK_SET) != 0 ||
-	    !(file->text = malloc((size_t)size + 1)) || fread(file->text, 1, (size_t)size, in) != (size_t)size) {
-		if (in) fclose(in);
-		return trouble(NULL, "%s: cannot read: %s", file->path, strerror(errno));
-	}
-	fclose(in);
-	file->len = (size_t)size;
+	if (pc_file_read(file->path, PC_BLOCK_FILE_MAX, &file->text, &file->len, err, sizeof(err)) < 0)
+		return trouble(NULL, "%s", err);
 	/* As the module reads it: a file it refuses is not edited. */
 	file->list = pc_blocklist_parse_named(file->path, file->text, file->len, err, sizeof(err));
 	if (!file->list) return trouble(NULL, "%s: fix the block list first", err);

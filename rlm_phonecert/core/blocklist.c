@@ -19,9 +19,6 @@ struct pc_blocklist {
 /* A serial entry's "ca=SHA256": the CA certificate that issued the certificate. */
 #define CA_PREFIX "ca="
 
-/* A block file larger than this is not a list of phones an admin wrote. */
-#define PC_BLOCK_FILE_MAX (16 * 1024 * 1024)
-
 static char const *kind_name(pc_block_kind kind)
 {
 	switch (kind) {

@@ -34,6 +34,7 @@
 #include "verify.h"
 
 #define PC_BLOCK_LINE_MAX 1024		/* longest line read */
+#define PC_BLOCK_FILE_MAX (16 * 1024 * 1024)	/* larger is not a list of phones an admin wrote */
 #define PC_BLOCK_COMMENT_MAX 160	/* longest comment, in characters */
 #define PC_BLOCK_REASON_PREFIX "blocked: "
 /* Longest comment in bytes (UTF-8): "blocked: <comment>" fits a reason (PC_REASON_LEN with its NUL). */

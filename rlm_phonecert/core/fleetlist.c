@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "fleetlist.h"
 #include "text.h"
+#include "textfile.h"
 #include "timeutil.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define COPY_HEADER "# phonecert fleet block list: the copy of the database's phonecert_block this server " \
@@ -288,26 +287,15 @@ pc_blocklist *pc_fleet_copy_parse(char const *text, size_t len, time_t *read_at,
 
 pc_blocklist *pc_fleet_copy_load(char const *path, time_t *read_at, bool *missing, char *err, size_t err_len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *text = NULL, why[512];
-	pc_blocklist *list = NULL;
-	ssize_t got = -1;
+	char *text, why[512];
+	size_t len;
+	pc_blocklist *list;
 
-	*missing = fd < 0 && errno == ENOENT;
-	if (fd < 0) {
-		pc_fail(err, err_len, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > COPY_MAX) {
-		pc_fail(err, err_len, "%s: not a regular file of at most %d bytes", path, COPY_MAX);
-	} else if (!(text = malloc((size_t)st.st_size + 1)) || (got = read(fd, text, (size_t)st.st_size)) != st.st_size) {
-		pc_fail(err, err_len, "%s: cannot read it%s", path, got < 0 ? "" : " whole");
-	} else if (!(list = pc_fleet_copy_parse(text, (size_t)got, read_at, why, sizeof(why)))) {
-		pc_fail(err, err_len, "%s: %s", path, why);
-	}
+	*missing = access(path, F_OK) != 0 && errno == ENOENT;
+	if (pc_file_read(path, COPY_MAX, &text, &len, err, err_len) < 0) return NULL;
+	list = pc_fleet_copy_parse(text, len, read_at, why, sizeof(why));
+	if (!list) pc_fail(err, err_len, "%s: %s", path, why);
 	free(text);
-	close(fd);
 	return list;
 }
 

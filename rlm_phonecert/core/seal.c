@@ -87,24 +87,24 @@ static int parse_key(pc_keyring *ring, char *line, char *err, size_t len)
 	if (!(id = strtok_r(line, " \t", &save))) return 0;	/* blank or comment line */
 	secret = strtok_r(NULL, " \t", &save);
 	if (!secret || strtok_r(NULL, " \t", &save)) {
-		snprintf(err, len, "a key is two words, KEY-ID SECRET (the secret in hex)");
+		pc_fail(err, len, "a key is two words, KEY-ID SECRET (the secret in hex)");
 		return -1;
 	}
 	if (!valid_id(id, strlen(id))) {
-		snprintf(err, len, "the KEY-ID is not 1 to %d letters, digits, '.', '_' or '-'", PC_SEAL_ID_MAX);
+		pc_fail(err, len, "the KEY-ID is not 1 to %d letters, digits, '.', '_' or '-'", PC_SEAL_ID_MAX);
 		return -1;
 	}
 	if (find_key(ring, id, strlen(id))) {
-		snprintf(err, len, "KEY-ID %s is on an earlier line too", id);
+		pc_fail(err, len, "KEY-ID %s is on an earlier line too", id);
 		return -1;
 	}
 	if (ring->count == PC_SEAL_KEYS_MAX) {
-		snprintf(err, len, "more than %d keys", PC_SEAL_KEYS_MAX);
+		pc_fail(err, len, "more than %d keys", PC_SEAL_KEYS_MAX);
 		return -1;
 	}
 	digits = strlen(secret);
 	if (digits < 2 * PC_SEAL_SECRET_MIN || digits > 2 * PC_SEAL_SECRET_MAX || !hex_decode(secret, digits, key->secret)) {
-		snprintf(err, len, "the secret is not %d to %d bytes in hex (make one with: openssl rand -hex %d)",
+		pc_fail(err, len, "the secret is not %d to %d bytes in hex (make one with: openssl rand -hex %d)",
 			 PC_SEAL_SECRET_MIN, PC_SEAL_SECRET_MAX, PC_SEAL_SECRET_MIN);
 		return -1;
 	}
@@ -122,19 +122,19 @@ pc_keyring *pc_keyring_parse(char const *text, size_t len, char *err, size_t err
 	int more;
 
 	if (!ring) {
-		snprintf(err, err_len, "out of memory");
+		pc_fail(err, err_len, "out of memory");
 		return NULL;
 	}
 	pc_lines_init(&lines, text, len);
 	while ((more = pc_lines_next(&lines, line, sizeof(line), err, err_len)) > 0) {
 		if (parse_key(ring, line, why, sizeof(why)) == 0) continue;
-		snprintf(err, err_len, "line %d: %s", lines.number, why);
+		pc_fail(err, err_len, "line %d: %s", lines.number, why);
 		more = -1;
 		break;
 	}
 	OPENSSL_cleanse(line, sizeof(line));
 	if (more == 0 && ring->count == 0) {
-		snprintf(err, err_len, "no key: a line is KEY-ID SECRET, e.g. fleet-1 followed by the output of "
+		pc_fail(err, err_len, "no key: a line is KEY-ID SECRET, e.g. fleet-1 followed by the output of "
 			 "openssl rand -hex %d", PC_SEAL_SECRET_MIN);
 		more = -1;
 	}
@@ -297,26 +297,26 @@ char const *pc_seal_problem(pc_keyring const *ring, pc_seal_input const *in, cha
 	seal_key const *key;
 
 	if (!seal) {
-		snprintf(why, len, "it carries no seal (cached without fleet_secret_file, or its seal was removed)");
+		pc_fail(why, len, "it carries no seal (cached without fleet_secret_file, or its seal was removed)");
 		return why;
 	}
 	if (!colon || !valid_id(seal, (size_t)(colon - seal)) || strlen(colon + 1) != SEAL_HEX_LEN ||
 	    !hex_decode(colon + 1, SEAL_HEX_LEN, claimed)) {
-		snprintf(why, len, "its seal is not KEY-ID:HMAC");
+		pc_fail(why, len, "its seal is not KEY-ID:HMAC");
 		return why;
 	}
 	key = find_key(ring, seal, (size_t)(colon - seal));
 	if (!key) {
-		snprintf(why, len, "its seal names key %.*s, which fleet_secret_file does not hold (removed before the "
+		pc_fail(why, len, "its seal names key %.*s, which fleet_secret_file does not hold (removed before the "
 			 "sessions it sealed expired, or not on this server)", (int)(colon - seal), seal);
 		return why;
 	}
 	if (!mac(key, in, digest)) {
-		snprintf(why, len, "its seal cannot be checked: out of memory");
+		pc_fail(why, len, "its seal cannot be checked: out of memory");
 		return why;
 	}
 	if (CRYPTO_memcmp(claimed, digest, sizeof(digest)) != 0) {
-		snprintf(why, len, "its seal (key %s) does not match it: the session, its id or the values cached with it "
+		pc_fail(why, len, "its seal (key %s) does not match it: the session, its id or the values cached with it "
 			 "changed in the store, or the servers' secrets for %s differ", key->id, key->id);
 		return why;
 	}

@@ -1,38 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "textfile.h"
+#include "text.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int pc_file_read(char const *path, size_t max, char **text, size_t *len, char *err, size_t err_len)
 {
-	FILE *file = fopen(path, "rb");
-	long size;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t got = -1;
 
 	*text = NULL;
 	*len = 0;
-	if (!file) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 || fseek(file, 0, SEEK_SET) != 0) {
-		snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
-	} else if ((size_t)size > max) {
-		snprintf(err, err_len, "%s: larger than %zu bytes", path, max);
-	} else if (!(*text = malloc((size_t)size + 1))) {
-		snprintf(err, err_len, "%s: out of memory", path);
+	if (fd < 0) return pc_fail(err, err_len, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		pc_fail(err, err_len, "%s: not a regular file", path);
+	} else if ((size_t)st.st_size > max) {
+		pc_fail(err, err_len, "%s: larger than %zu bytes", path, max);
+	} else if (!(*text = malloc((size_t)st.st_size + 1))) {
+		pc_fail(err, err_len, "%s: out of memory", path);
+	} else if ((got = read(fd, *text, (size_t)st.st_size)) != st.st_size) {
+		/* A file that shrank while read is cut: refused rather than half read. */
+		pc_fail(err, err_len, "%s: cannot read it%s%s", path, got < 0 ? ": " : " whole", got < 0 ? strerror(errno) : "");
+		free(*text);
+		*text = NULL;
 	} else {
-		*len = fread(*text, 1, (size_t)size, file);
+		*len = (size_t)got;
 		(*text)[*len] = '\0';
-		if (ferror(file)) {
-			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
-			free(*text);
-			*text = NULL;
-		}
 	}
-	fclose(file);
+	close(fd);
 	return *text ? 0 : -1;
 }
 
@@ -54,11 +56,11 @@ int pc_lines_next(pc_lines *lines, char *line, size_t size, char *err, size_t er
 	lines->number++;
 	if (line_len > 0 && start[line_len - 1] == '\r') line_len--;
 	if (line_len >= size) {
-		snprintf(err, err_len, "line %d: longer than %zu characters", lines->number, size - 1);
+		pc_fail(err, err_len, "line %d: longer than %zu characters", lines->number, size - 1);
 		return -1;
 	}
 	if (memchr(start, '\0', line_len)) {
-		snprintf(err, err_len, "line %d: a NUL byte", lines->number);
+		pc_fail(err, err_len, "line %d: a NUL byte", lines->number);
 		return -1;
 	}
 	memcpy(line, start, line_len);
@@ -70,6 +72,6 @@ void pc_lines_name_error(char const *name, char const *why, char *err, size_t er
 {
 	int line;
 
-	if (sscanf(why, "line %d:", &line) == 1) snprintf(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
-	else snprintf(err, err_len, "%s: %s", name, why);
+	if (sscanf(why, "line %d:", &line) == 1) pc_fail(err, err_len, "%s[%d]:%s", name, line, strchr(why, ':') + 1);
+	else pc_fail(err, err_len, "%s: %s", name, why);
 }

@@ -173,6 +173,12 @@ denied phonecert "UPDATE phonecert_block SET comment = 'changed'" 'an entry is o
 	"nor change an entry"
 
 echo "# serial entries name the CA certificate: a server whose section is named otherwise refuses them too"
+# Server b's anchor renamed before the block, so that b reads the new row from
+# the database (a restart after it would load it from b's copy, unlogged).
+stop b
+sed -i 's/capf demo-cluster-2025 {/capf harbour-2025 {/' "$run_b/raddb/mods-enabled/phonecert"
+grep -q 'capf harbour-2025 {' "$run_b/raddb/mods-enabled/phonecert" || fail "cannot rename server b's anchor"
+start b
 SERIAL=$(openssl x509 -in "$IT_PKI/lsc-new-ec.pem" -noout -serial | sed 's/^serial=//')
 CA_FP=$(openssl x509 -in "$IT_PKI/capf-new.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
 run block serial "demo-cluster-2025:$SERIAL" --comment "certificate leaked" --db "$ADMIN_URL" --config "$run_a/raddb"
@@ -185,10 +191,6 @@ fi
 run block serial "no-such-anchor:$SERIAL" --db "$ADMIN_URL" --config "$run_a/raddb"
 expect_rc 2 "a serial of an anchor the configuration does not have"
 expect_err "no anchor 'no-such-anchor'" "says so"
-stop b
-sed -i 's/capf demo-cluster-2025 {/capf harbour-2025 {/' "$run_b/raddb/mods-enabled/phonecert"
-grep -q 'capf harbour-2025 {' "$run_b/raddb/mods-enabled/phonecert" || fail "cannot rename server b's anchor"
-start b
 for s in a b; do
 	on $s
 	read_log "fleet block list: blocked, row [0-9]+: serial demo-cluster-2025:[0-9a-f]+ ca=$CA_FP$" &&
