@@ -87,12 +87,13 @@ fleet_prepare() {
 }
 
 # The fleet most suites need: the store, and servers A and B sharing it with
-# the fleet secret KEY-LINE ("ID SECRET"), started. Non-zero if any is not.
+# the fleet secret KEY-LINE ("ID SECRET"), started. $2: phonecert options, as
+# fleet_prepare takes them. Non-zero if any is not.
 fleet_two_servers() {
 	local server
 	memcached_start || return 1
 	for server in A B; do
-		fleet_prepare "$server" || return 1
+		fleet_prepare "$server" "${2-$FLEET_PHONECERT_OPTIONS}" || return 1
 		fleet_secret "$server" "$1"
 	done
 	fleet_start A && fleet_start B
@@ -160,9 +161,18 @@ fleet_hup() {
 # MAC and CN) in the background, its authentications handed to servers
 # NAME... in turn (eapol_test -r: one authentication per name). -g: the
 # relay holds each authentication after the first until fleet_auth_release.
+# -r N: N authentications after the first, the last NAME taking those past
+# its turn; eapol_test stops at the first one that is not accepted, or when
+# its time is up.
 fleet_auth_begin() {
-	local gate=false name ports=() cert key i
-	if [ "$1" = -g ]; then gate=true; shift; fi
+	local gate=false reauths= name ports=() cert key i
+	while :; do
+		case $1 in
+		-g) gate=true; shift ;;
+		-r) reauths=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
 	cert=$IT_PKI/$1 key=$IT_PKI/$2; shift 2
 	FLEET_NAMES=("$@")
 	for name in "$@"; do
@@ -177,7 +187,7 @@ fleet_auth_begin() {
 	eap_tls_conf "$FLEET_RELAY/eapol.conf" "$cert" "$key"
 	timeout $((IT_EAPOL_SECONDS * 3 + 20)) eapol_test -c "$FLEET_RELAY/eapol.conf" -a 127.0.0.1 \
 		-p "$(cat "$FLEET_RELAY/port")" -s "$IT_SECRET" -t $((IT_EAPOL_SECONDS * 3)) \
-		-M "$(phone_mac "$(cert_cn "$cert")")" -r $(($# - 1)) >"$FLEET_RELAY/eapol.out" 2>&1 &
+		-M "$(phone_mac "$(cert_cn "$cert")")" -r "${reauths:-$(($# - 1))}" >"$FLEET_RELAY/eapol.out" 2>&1 &
 	FLEET_AUTH_PID=$!
 }
 
@@ -197,7 +207,8 @@ fleet_auth_release() { : > "$FLEET_RELAY/go-$1"; }
 # Wait for fleet_auth_begin's eapol_test. Sets IT_RESULT (accept: every
 # authentication accepted), FLEET_RESUMED ("0 1": eapol_test's TLS
 # resumption per authentication), FLEET_CODES (the RADIUS code that ended
-# each, "2 3"), FLEET_MS (their durations in ms, per the relay) and
+# each, "2 3"), FLEET_MS (their durations in ms, per the relay), FLEET_AT
+# (when each answer passed the relay, ms since the epoch) and
 # FLEET_LOG[NAME], each server's log lines of this run.
 fleet_auth_end() {
 	local name
@@ -209,6 +220,7 @@ fleet_auth_end() {
 	FLEET_RESUMED=$(grep -o 'Handshake finished - resumed=[01]' <<<"$IT_EAPOL_OUT" | sed 's/.*=//' | tr '\n' ' ' | sed 's/ $//')
 	FLEET_CODES=$(awk '{ printf "%s%s", sep, $3; sep = " " }' "$FLEET_RELAY/log")
 	FLEET_MS=$(awk '{ printf "%s%s", sep, $4; sep = " " }' "$FLEET_RELAY/log")
+	FLEET_AT=$(awk '{ printf "%s%s", sep, $5; sep = " " }' "$FLEET_RELAY/log")
 	FLEET_LOG=()
 	for name in "${FLEET_NAMES[@]}"; do
 		FLEET_LOG[$name]=$(tail -c +"$((FLEET_BEFORE[$name] + 1))" "${FLEET_RUN[$name]}/log/debug.log")

@@ -18,9 +18,10 @@ towards the servers.
 
 Usage: fleet-relay.py DIR PORT [PORT...]
   DIR/port    written once listening: the port to give eapol_test (-p)
-  DIR/log     one line per authentication: "N PORT CODE MS" (the server's
-              port, the RADIUS code that ended it, milliseconds from its
-              first request to that answer)
+  DIR/log     one line per authentication: "N PORT CODE MS AT" (the
+              server's port, the RADIUS code that ended it, milliseconds
+              from its first request to that answer, and when that answer
+              passed, in milliseconds since the epoch)
   DIR/gate    if this file exists, the relay holds authentication N >= 2
               before its first packet: it writes DIR/held-N and forwards
               nothing until DIR/go-N exists (so that a suite can change the
@@ -101,7 +102,8 @@ def main():
                 continue
             listener.sendto(data, client.address)
             if data[0] in (ACCESS_ACCEPT, ACCESS_REJECT) and client.started is not None:
-                log.write("%d %d %d %d\n" % (client.number, port, data[0], (time.monotonic() - client.started) * 1000))
+                log.write("%d %d %d %d %d\n" % (client.number, port, data[0], (time.monotonic() - client.started) * 1000,
+                                                 time.time() * 1000))
                 client.number, client.started = client.number + 1, None
 
 

@@ -9,9 +9,12 @@
 # add and lift; a hostile row reaches no log unescaped; with the database
 # stopped the last list stays in force, across a restart too, and its age
 # shows; only a recorded unblock lifts an entry, and a deleted row does not;
-# a local copy that does not parse is refused and every phone with it until
-# the database answers; a wrong fleet_block_list stops the start-up and
-# lint alike, with file and line.
+# a local copy that does not parse is refused, loudly, and until the
+# database answers only block_file blocks (fail static: no phone the
+# server's own configuration accepts is refused, and the fleet's entries
+# are not in force), then the database's entries block again and the copy
+# is written whole; a wrong fleet_block_list stops the start-up and lint
+# alike, with file and line.
 set -u
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pg.sh"
