@@ -246,7 +246,7 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 # cost, the inventory under a flood of strangers, report --expected with
 # CUCM's lists at scale and shared session resumption across two servers;
 # writes bench/RESULTS.md.
-# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N, BENCH_EXPECTED_N, BENCH_FLEET_N (bench/README.md).
+# Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N, BENCH_EXPECTED_N, BENCH_FLEET_N, BENCH_STORM_N, BENCH_STORM_P (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
 .PHONY: bench bench-deps bench-profile bench-flood bench-expected bench-fleet
@@ -268,7 +268,7 @@ bench-flood: all bench-deps $(TEST_PKI)/.complete
 bench-expected: all bench-deps $(TEST_PKI)/.complete
 	bench/expected.sh
 
-# Only shared session resumption across two servers (BENCH_FLEET_N; bench/README.md, section 7).
+# Only shared session resumption across two servers and the boot storm (BENCH_FLEET_N, BENCH_STORM_N, BENCH_STORM_P; bench/README.md, section 7).
 bench-fleet: all bench-deps $(TEST_PKI)/.complete
 	bench/fleet.sh
 

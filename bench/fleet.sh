@@ -22,9 +22,26 @@
 # rounds, the size of a store entry per kind of certificate, one phone each
 # on (fp)'s A.
 #
+# After the rounds, a boot storm per fleet, one fleet at a time: BENCH_STORM_N
+# phones re-authenticating at once, BENCH_STORM_P eapol_test at a time, the
+# same phone (A then B) as above, against (fs), (fp) and
+#   (fo) phonecert's two servers, each with its own session cache
+#        (persist_dir, as the demo configuration ships): no shared store, so
+#        B makes a full handshake too.
+# Per storm: the time until every phone is through, each phone's wall time
+# and its authentications' on A and B (the relay's log), the phones that
+# failed (timeouts), the requests sent twice (retries, the relay's count)
+# and the store's errors in the servers' logs.
+#
+# The fleet's ratio: phonecert's CPU per phone (A + B) against stock's, from
+# the rounds; with BENCH_SINGLE_RATIO (bench/run.sh passes section 1's (e)
+# against (d) of the same run), how much the fleet adds to it.
+#
 # Prints its results as Markdown on stdout, progress on stderr. Settings:
 #   BENCH_FLEET_N=200  phones (eapol_test processes) per fleet and round
 #   BENCH_R=3, BENCH_P=4, BENCH_SEED=1   as in bench/run.sh
+#   BENCH_STORM_N=1000 phones per storm (0: no storm)
+#   BENCH_STORM_P=64   eapol_test processes at a time in a storm
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,29 +52,50 @@ secret=testing123
 # shellcheck source=bench/layout.sh
 source "$repo/bench/layout.sh"
 
-# One phone, run by xargs: fleet.sh __phone FLEET CERT. Prints "resumed
-# FLEET" or "full FLEET" (both accepted; B did not resume), or saves
-# eapol_test's output and exits 255 (which makes xargs stop).
-if [ "${1:-}" = __phone ]; then
-	fleet=$2 cert=$3
-	if out=$(timeout 40 eapol_test -c "$work/clients/$cert.conf" -a 127.0.0.1 -p "$(cat "$work/relay-$fleet/port")" \
-			-s "$secret" -t 20 -M "$(cat "$work/clients/$cert.mac")" -r 1 2>&1) &&
-	   [ "$(grep -c '^CTRL-EVENT-EAP-SUCCESS' <<<"$out")" = 2 ]; then
-		if [ "$(grep -o 'resumed=[01]' <<<"$out" | tr '\n' ' ')" = "resumed=0 resumed=1 " ]; then echo "resumed $fleet"
-		else echo "full $fleet"; fi
+# One phone: eapol_test -r 1 through FLEET's relay with certificate CERT.
+# Sets OUT (eapol_test's output) and VERDICT: "resumed" or "full" (both
+# authentications accepted; B resumed the session, or made a full handshake),
+# or "failed" (no answer within the bounds, or not accepted twice).
+phone() {	# FLEET CERT
+	if OUT=$(timeout 40 eapol_test -c "$work/clients/$2.conf" -a 127.0.0.1 -p "$(cat "$work/relay-$1/port")" \
+			-s "$secret" -t 20 -M "$(cat "$work/clients/$2.mac")" -r 1 2>&1) &&
+	   [ "$(grep -c '^CTRL-EVENT-EAP-SUCCESS' <<<"$OUT")" = 2 ]; then
+		if [ "$(grep -o 'resumed=[01]' <<<"$OUT" | tr '\n' ' ')" = "resumed=0 resumed=1 " ]; then VERDICT=resumed
+		else VERDICT=full; fi
+	else
+		VERDICT=failed
+	fi
+}
+
+# Run by xargs: fleet.sh __phone FLEET CERT prints "VERDICT FLEET", or saves
+# eapol_test's output and exits 255 (which makes xargs stop): a round needs
+# every phone. fleet.sh __storm FLEET CERT prints "VERDICT FLEET MS" (MS: the
+# phone's wall time, both authentications) and carries on after a failure
+# (its output saved): a storm counts them.
+if [ "${1:-}" = __phone ] || [ "${1:-}" = __storm ]; then
+	t0=$(date +%s%N)
+	phone "$2" "$3"
+	if [ "$1" = __storm ]; then
+		echo "$VERDICT $2 $((($(date +%s%N) - t0) / 1000000))"
+		[ "$VERDICT" = failed ] && (eapol_failure "storm-$2-$3" "$OUT" "storm $2 $3" > /dev/null)
 		exit 0
 	fi
-	eapol_failure "$fleet-$cert" "$out" "$fleet $cert"
+	[ "$VERDICT" = failed ] && eapol_failure "$2-$3" "$OUT" "$2 $3"
+	echo "$VERDICT $2"
+	exit 0
 fi
 
 N=${BENCH_FLEET_N:-200}
 R=${BENCH_R:-3}
 P=${BENCH_P:-4}
 SEED=${BENCH_SEED:-1}
+STORM_N=${BENCH_STORM_N:-1000}
+STORM_P=${BENCH_STORM_P:-64}
 THREADS=4
 CLEANUP_DELAY=2
 SETTLE=$((CLEANUP_DELAY + 1))
 TARGET=0.5
+ADDED_TARGET=0.03	# what the fleet may add to the single-server ratio
 CLK_TCK=$(getconf CLK_TCK)
 CERTS=(lsc-new-rsa lsc-new-ec mic)	# all of them verified by one CAPF (stock picks a same-DN CAPF by name)
 declare -A PID PORT
@@ -66,6 +104,9 @@ SERVER_LAUNCH=()
 die() { echo "bench/fleet: $*" >&2; exit 1; }
 for v in N R P SEED; do [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -ge 1 ] || die "BENCH_${v/N/FLEET_N} must be a positive integer"; done
 [ "$N" -le 10000 ] || die "BENCH_FLEET_N must be at most 10000"
+[[ $STORM_N =~ ^[0-9]+$ ]] && [ "$STORM_N" -le 10000 ] || die "BENCH_STORM_N must be a number from 0 to 10000"
+[[ ${BENCH_SINGLE_RATIO:-0} =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_SINGLE_RATIO must be a number"
+[[ $STORM_P =~ ^[0-9]+$ ]] && [ "$STORM_P" -ge 1 ] && [ "$STORM_P" -le 256 ] || die "BENCH_STORM_P must be from 1 to 256"
 [ -f "$pki/.complete" ] || die "no test PKI in $pki"
 [ -f "$build/rlm_phonecert.so" ] || die "$build/rlm_phonecert.so missing: run make first"
 for tool in memcached eapol_test python3; do command -v "$tool" >/dev/null || die "$tool is missing (make bench-deps)"; done
@@ -88,6 +129,8 @@ trap cleanup EXIT
 have_pcre() { grep -q '^#define HAVE_PCRE 1' /usr/include/freeradius/autoconf.h 2>/dev/null; }
 FLEETS=(fp)
 if have_pcre; then FLEETS=(fs fp); else stock_why="this FreeRADIUS is built without PCRE"; fi
+STARTED=("${FLEETS[@]}") STORMS=()	# the fleets started; those of the storms: every one, (fo) too
+if [ "$STORM_N" != 0 ]; then STARTED+=(fo) STORMS=("${STARTED[@]}"); fi
 
 # ---------------------------------------------------------------- configurations
 
@@ -159,6 +202,15 @@ layout_fleet_phonecert() {
 	grep -q 'fleet_secret_file' "$1/raddb/mods-available/phonecert" || die "$1: cannot set fleet_secret_file"
 }
 
+# (fo): phonecert as (fp) without the store: eap's session cache on, in
+# this server's persist_dir, as the demo configuration ships it.
+layout_fleet_own() {
+	layout_phonecert "$1"
+	sed -i '/^[[:space:]]*cache {/,/}/ s/^\([[:space:]]*enable = \)no/\1yes/' "$1/raddb/mods-available/eap"
+	grep -A1 '^[[:space:]]*cache {' "$1/raddb/mods-available/eap" | grep -q 'enable = yes' ||
+		die "$1: cannot enable eap's session cache"
+}
+
 # An LSC with an RSA-4096 key from the demo's current CAPF, for the entry sizes.
 make_rsa4096_lsc() {
 	local dir=$work/lsc-4096
@@ -183,6 +235,7 @@ cpu_ticks() {	# utime + stime of all threads of process $1
 	stat=${stat##*) }
 	awk '{ print $12 + $13 }' <<<"$stat"
 }
+percentile() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { i = int(NR * p / 100); if (i < NR * p / 100) i++; print (NR ? v[i < 1 ? 1 : i] : "-") }'; }	# nearest rank
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 store() { python3 "$repo/tests/integration/memcache.py" "$FLEET_MC_PORT" "$@"; }
 
@@ -251,18 +304,60 @@ run_round() {
 	done
 }
 
+# A boot storm against FLEET: STORM_N phones, STORM_P at a time. Sets, by
+# fleet: STORM_WALL (s until the last phone is through), STORM_CPU (radiusd
+# CPU s of A and B per 1,000 phones), PHONE_P50/P99 (ms, each phone's
+# eapol_test), A_P50/P99 and B_P50/P99 (ms, its first and second
+# authentication, the relay's log: from the first request to the server's
+# answer), RESUMED, FAILED, RETRIES, STORE_ERRORS (the store's errors that A
+# and B logged: each a lookup or write given up, so a phone not resumed).
+declare -A STORM_WALL STORM_CPU PHONE_P50 PHONE_P99 A_P50 A_P99 B_P50 B_P99 RESUMED FAILED RETRIES STORE_ERRORS
+auth_ms() { tail -n +"$(($2 + 1))" "$1/log" | awk -v n="$3" '$1 == n { print $4 }'; }	# RELAY-DIR LINES-BEFORE N
+storm() {
+	local fleet=$1 i jobs=$work/storm-$1.jobs out=$work/storm-$1.out relay=$work/relay-$1 lines0 retries0 t0 t1 cpu0 cpu1 j
+	local -A size0
+	for j in A B; do size0[$j]=$(stat -c %s "$work/$fleet-$j/log/radius.log"); done
+	lines0=$(wc -l < "$relay/log")
+	retries0=$(cat "$relay/retries" 2>/dev/null || echo 0)
+	for ((i = 0; i < STORM_N; i++)); do echo "$fleet ${CERTS[i % ${#CERTS[@]}]}"; done > "$jobs"
+	cpu0=$(($(cpu_ticks "${PID[$fleet-A]}") + $(cpu_ticks "${PID[$fleet-B]}")))
+	t0=$(date +%s%N)
+	xargs -P "$STORM_P" -n 2 "$0" __storm < "$jobs" > "$out" || die "storm $fleet: xargs failed"
+	t1=$(date +%s%N)
+	sleep "$SETTLE"
+	cpu1=$(($(cpu_ticks "${PID[$fleet-A]}") + $(cpu_ticks "${PID[$fleet-B]}")))
+	[ "$(wc -l < "$out")" = "$STORM_N" ] || die "storm $fleet: not $STORM_N phones reported"
+	STORM_WALL[$fleet]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	STORM_CPU[$fleet]=$(awk -v t="$((cpu1 - cpu0))" -v hz="$CLK_TCK" -v n="$STORM_N" 'BEGIN { printf "%.3f", t / hz * 1000 / n }')
+	PHONE_P50[$fleet]=$(awk '{ print $3 }' "$out" | percentile 50)
+	PHONE_P99[$fleet]=$(awk '{ print $3 }' "$out" | percentile 99)
+	A_P50[$fleet]=$(auth_ms "$relay" "$lines0" 1 | percentile 50)
+	A_P99[$fleet]=$(auth_ms "$relay" "$lines0" 1 | percentile 99)
+	B_P50[$fleet]=$(auth_ms "$relay" "$lines0" 2 | percentile 50)
+	B_P99[$fleet]=$(auth_ms "$relay" "$lines0" 2 | percentile 99)
+	RESUMED[$fleet]=$(grep -c '^resumed ' "$out" || true)
+	FAILED[$fleet]=$(grep -c '^failed ' "$out" || true)
+	RETRIES[$fleet]=$(($(cat "$relay/retries" 2>/dev/null || echo 0) - retries0))
+	STORE_ERRORS[$fleet]=$(for j in A B; do tail -c +"$((size0[$j] + 1))" "$work/$fleet-$j/log/radius.log"; done |
+		grep -c 'cache_phonecert_tls: ERROR' || true)
+}
+
 # ---------------------------------------------------------------- run
 
 rm -rf "$work"
 mkdir -p "$work/failures"
 memcached_start || die "memcached did not start"
-for fleet in "${FLEETS[@]}"; do
+for fleet in "${STARTED[@]}"; do
 	for name in "$fleet-A" "$fleet-B"; do
-		if [ "$fleet" = fs ]; then layout_fleet_stock "$work/$name"; else layout_fleet_phonecert "$work/$name"; fi
+		case $fleet in
+			fs) layout_fleet_stock "$work/$name" ;;
+			fp) layout_fleet_phonecert "$work/$name" ;;
+			fo) layout_fleet_own "$work/$name" ;;
+		esac
 		start_server "$name"
 	done
 	mkdir -p "$work/relay-$fleet"
-	FLEET_RELAY_SECONDS=$((R * N + 600)) python3 "$repo/tests/integration/fleet-relay.py" "$work/relay-$fleet" \
+	FLEET_RELAY_AUTHS=2 FLEET_RELAY_SECONDS=$((R * N + STORM_N + 600)) python3 "$repo/tests/integration/fleet-relay.py" "$work/relay-$fleet" \
 		"${PORT[$fleet-A]}" "${PORT[$fleet-B]}" &
 	RELAYS+=($!)
 	for _ in $(seq 1 50); do [ -s "$work/relay-$fleet/port" ] && break; sleep 0.1; done
@@ -282,6 +377,11 @@ for fleet in "${FLEETS[@]}"; do
 		[ "$("$0" __phone "$fleet" "$cert")" = "resumed $fleet" ] || die "warm-up: $fleet did not resume $cert on B"
 	done
 done
+if [ "$STORM_N" != 0 ]; then
+	for cert in "${CERTS[@]}"; do
+		[ "$("$0" __phone fo "$cert")" = "full fo" ] || die "warm-up: fo's B resumed $cert, or did not accept it"
+	done
+fi
 sleep "$SETTLE"
 
 RANDOM=$SEED
@@ -293,7 +393,37 @@ for ((r = 1; r <= R; r++)); do
 	done
 done
 
+for fleet in "${STORMS[@]}"; do
+	echo "bench/fleet: boot storm on $fleet: $STORM_N phones, $STORM_P at a time" >&2
+	storm "$fleet"
+	printf 'bench/fleet: storm %-2s all through in %s s; phone p50 %s ms, p99 %s ms; A p50 %s ms, p99 %s ms; B p50 %s ms, p99 %s ms; %d resumed, %d failed, %d retries, %d store errors\n' \
+		"$fleet" "${STORM_WALL[$fleet]}" "${PHONE_P50[$fleet]}" "${PHONE_P99[$fleet]}" "${A_P50[$fleet]}" "${A_P99[$fleet]}" "${B_P50[$fleet]}" "${B_P99[$fleet]}" \
+		"${RESUMED[$fleet]}" "${FAILED[$fleet]}" "${RETRIES[$fleet]}" "${STORE_ERRORS[$fleet]}" >&2
+done
+
 # ---------------------------------------------------------------- results
+
+# The fleet against stock's fleet: radiusd CPU per phone (A + B), (fp) over
+# (fs), median of the rounds; against BENCH_SINGLE_RATIO, the single-server
+# ratio of the same run, when bench/run.sh gives it.
+fleet_ratio() {
+	local per_round ratio single=${BENCH_SINGLE_RATIO:-} added
+	if [ -z "${MED_FULL[fs]:-}" ]; then
+		echo "**The fleet against stock's fleet** is not measured here: no stock fleet (${stock_why})."
+		return 0
+	fi
+	per_round=$(paste <(values CPU_FULL fs) <(values CPU_RESUMED fs) <(values CPU_FULL fp) <(values CPU_RESUMED fp) |
+		awk '{ printf "%.4f\n", ($3 + $4) / ($1 + $2) }')
+	ratio=$(median <<<"$per_round")
+	echo "**The fleet against stock's fleet**: phonecert's radiusd CPU per phone (A + B) is $(fmt "$ratio" %.4f)× stock's (median of the rounds; per round $(paste -sd, <<<"$per_round" | sed 's/,/, /g'))."
+	if [ -z "$single" ]; then
+		echo "The single-server ratio it is held to (the fleet adding at most $ADDED_TARGET× to section 1's (e) against (d), the admin-like sides) is measured by \`make bench\` only: run it for the comparison."
+		return 0
+	fi
+	added=$(awk -v f="$ratio" -v s="$single" 'BEGIN { printf "%+.4f", f - s }')
+	echo -n "The single-server ratio of this run (section 1, (e) phonecert against (d) stock, the admin-like sides) is $(fmt "$single" %.4f)×: the fleet adds $added×, target ≤ +$ADDED_TARGET×: "
+	if awk -v a="$added" -v t="$ADDED_TARGET" 'BEGIN { exit !(a <= t + 1e-9) }'; then echo "**met**."; else echo "**MISSED**."; fi
+}
 
 values() { local -n ref=$1; local r; for ((r = 1; r <= R; r++)); do echo "${ref[$2:$r]}"; done; }
 fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
@@ -335,6 +465,8 @@ else
 	echo "Stock FreeRADIUS configured the same way is not measured here: ${stock_why}, and its tls-cache site needs a regex to cut the session (glibc's takes seconds)."
 fi
 echo
+fleet_ratio
+echo
 echo "Per round (s per 1,000 authentications):"
 echo
 printf '| round |'; for fleet in "${FLEETS[@]}"; do printf ' %s A | %s B |' "$fleet" "$fleet"; done; printf '\n|---:|'
@@ -344,6 +476,49 @@ for ((r = 1; r <= R; r++)); do
 	for fleet in "${FLEETS[@]}"; do printf ' %s | %s |' "${CPU_FULL[$fleet:$r]}" "${CPU_RESUMED[$fleet:$r]}"; done
 	echo
 done
+if [ "${#STORMS[@]}" != 0 ]; then
+	declare -A STORM_LABEL=([fs]="(fs) stock, shared store" [fp]="(fp) phonecert, shared store" [fo]="(fo) phonecert, each server its own cache")
+	cat <<END
+
+**Boot storm.** $STORM_N phones re-authenticating at once, $STORM_P eapol_test
+at a time, against each fleet in turn (one storm at a time, after the rounds):
+each phone as in the rounds, a full handshake on A, then B, which resumes
+the session from the shared store, or, in (fo), where each server keeps its
+own session cache (eap's \`persist_dir\`, as the demo configuration ships),
+makes a full handshake. "All through" is the storm's wall time, until the
+last phone's second Access-Accept; a phone's time is its eapol_test's (both
+authentications, and the process's own work: with $STORM_P clients on this
+machine's cores, mostly waiting for a core); A's and B's are the relay's,
+from the first request of the phone's first (A) or second (B) authentication
+to that server's answer. Timeouts are phones not
+accepted twice within eapol_test's 20 s (\`-t 20\`, and \`timeout 40\`);
+retries are requests the relay saw twice from one client (same source port,
+identifier and authenticator: eapol_test's retransmission after 3 s without
+an answer). Store errors are the lookups and writes of cache_phonecert_tls
+that A and B logged as failed (memcached not answering within its 100 ms):
+each costs a phone its resumption, not its admission. radiusd CPU is A's
+and B's together, per 1,000 phones. The storms run one after the other, so
+their wall times compare only on a quiet machine.
+
+| | all through, s | phone p50 / p99, ms | A p50 / p99, ms | B p50 / p99, ms | resumed on B | timeouts | retries | store errors | radiusd CPU s per 1,000 phones |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+END
+	for fleet in "${STORMS[@]}"; do
+		echo "| ${STORM_LABEL[$fleet]} | ${STORM_WALL[$fleet]} | ${PHONE_P50[$fleet]} / ${PHONE_P99[$fleet]} | ${A_P50[$fleet]} / ${A_P99[$fleet]} | ${B_P50[$fleet]} / ${B_P99[$fleet]} | ${RESUMED[$fleet]} of $STORM_N | ${FAILED[$fleet]} | ${RETRIES[$fleet]} | ${STORE_ERRORS[$fleet]} | ${STORM_CPU[$fleet]} |"
+	done
+	failed_total=0
+	for fleet in "${STORMS[@]}"; do failed_total=$((failed_total + FAILED[$fleet] + RETRIES[$fleet])); done
+	echo
+	if [ "$failed_total" = 0 ]; then
+		echo "No timeouts and no retries in any storm (0 expected)."
+	else
+		echo "**Timeouts or retries** in a storm (0 expected): eapol_test's output of each failed phone is in $work/failures/storm-*."
+	fi
+	for fleet in "${FLEETS[@]}"; do
+		lost=$((STORM_N - RESUMED[$fleet] - FAILED[$fleet]))
+		[ "$lost" = 0 ] || echo "${STORM_LABEL[$fleet]}: $lost phones admitted with a full handshake on B instead of a resumption; its servers logged ${STORE_ERRORS[$fleet]} store errors."
+	done
+fi
 cat <<END
 
 **The store's entries.** What one phone leaves in memcached, on (fp)'s A: the

@@ -45,7 +45,9 @@
 #   BENCH_EXPECTED=1  also bench/expected.sh: report --expected with CUCM's list
 #                     of BENCH_EXPECTED_N (default 50000) phones (section 6)
 #   BENCH_FLEET=1     also bench/fleet.sh: BENCH_FLEET_N (default 200) phones per
-#                     fleet and round, A then B (section 7)
+#                     fleet and round, A then B, and a boot storm per fleet of
+#                     BENCH_STORM_N (default 1000) phones, BENCH_STORM_P (64)
+#                     at a time (section 7)
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #   BENCH_SEED=1      seeds the shuffled order of the sides in the job lists
 #
@@ -401,7 +403,10 @@ fi
 
 if [ "$FLEET" = 1 ]; then
 	echo "bench: shared session resumption across two servers (bench/fleet.sh, BENCH_FLEET_N=${BENCH_FLEET_N:-200})"
-	fleet_md=$(BENCH_R=$R BENCH_P=$P BENCH_SEED=$SEED "$repo/bench/fleet.sh") || die "bench/fleet.sh failed"
+	# Section 1's single-server ratio of the admin-like sides, which the fleet's is held to.
+	single_ratio=$(for ((r = 1; r <= R; r++)); do echo "${RATIO[admin_phonecert:$r]}"; done | median)
+	fleet_md=$(BENCH_R=$R BENCH_P=$P BENCH_SEED=$SEED BENCH_SINGLE_RATIO=$single_ratio "$repo/bench/fleet.sh") ||
+		die "bench/fleet.sh failed"
 fi
 
 # ---------------------------------------------------------------- results

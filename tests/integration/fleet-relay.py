@@ -22,10 +22,17 @@ Usage: fleet-relay.py DIR PORT [PORT...]
               server's port, the RADIUS code that ended it, milliseconds
               from its first request to that answer, and when that answer
               passed, in milliseconds since the epoch)
+  DIR/retries written on each retransmission seen: how many requests came
+              twice from one client (same source port, identifier and
+              authenticator: the client's RADIUS retry after no answer)
   DIR/gate    if this file exists, the relay holds authentication N >= 2
               before its first packet: it writes DIR/held-N and forwards
               nothing until DIR/go-N exists (so that a suite can change the
               store between two authentications)
+A client is known by its address until it has made AUTHS authentications
+(environment FLEET_RELAY_AUTHS; default: for the relay's lifetime); then it
+is forgotten, so that a new eapol_test that the kernel gives the same port
+starts on the first server again.
 Bounded: it gives up holding after 60 s, and exits after LIFETIME seconds
 (environment FLEET_RELAY_SECONDS, default 300).
 """
@@ -36,6 +43,7 @@ import sys
 import time
 
 LIFETIME = int(os.environ.get("FLEET_RELAY_SECONDS", "300"))
+AUTHS = int(os.environ.get("FLEET_RELAY_AUTHS", "0"))
 HOLD_LIMIT = 60
 ACCESS_ACCEPT, ACCESS_REJECT = 2, 3
 
@@ -67,6 +75,7 @@ class Client:
         self.upstream.bind(("127.0.0.1", 0))
         self.number = 1         # of the authentication in progress
         self.started = None     # when its first request went out
+        self.last = None        # identifier and authenticator of its last request
 
 
 def main():
@@ -76,6 +85,7 @@ def main():
     write_atomically(os.path.join(directory, "port"), "%d\n" % listener.getsockname()[1])
     log = open(os.path.join(directory, "log"), "a", buffering=1)
     clients, by_upstream = {}, {}
+    retries = 0
 
     end = time.monotonic() + LIFETIME
     while time.monotonic() < end:
@@ -89,6 +99,10 @@ def main():
                 if client is None:
                     client = clients[address] = Client(address)
                     by_upstream[client.upstream] = client
+                if data[1:2] + data[4:20] == client.last:
+                    retries += 1
+                    write_atomically(os.path.join(directory, "retries"), "%d\n" % retries)
+                client.last = data[1:2] + data[4:20]
                 if client.started is None:
                     if client.number > 1:
                         hold(directory, client.number)
@@ -105,6 +119,9 @@ def main():
                 log.write("%d %d %d %d %d\n" % (client.number, port, data[0], (time.monotonic() - client.started) * 1000,
                                                  time.time() * 1000))
                 client.number, client.started = client.number + 1, None
+                if client.number > AUTHS > 0:
+                    del clients[client.address], by_upstream[sock]
+                    sock.close()
 
 
 if __name__ == "__main__":
