@@ -163,12 +163,13 @@ fleet_hup() {
 # relay holds each authentication after the first until fleet_auth_release.
 # -r N: N authentications after the first, the last NAME taking those past
 # its turn; eapol_test stops at the first one that is not accepted, or when
-# its time is up.
+# its time is up. -3: eapol_test offers TLS 1.3.
 fleet_auth_begin() {
-	local gate=false reauths= name ports=() cert key i
+	local gate=false tls13=false reauths= name ports=() cert key i
 	while :; do
 		case $1 in
 		-g) gate=true; shift ;;
+		-3) tls13=true; shift ;;
 		-r) reauths=$2; shift 2 ;;
 		*) break ;;
 		esac
@@ -185,6 +186,7 @@ fleet_auth_begin() {
 	FLEET_RELAY_PID=$!
 	for i in $(seq 1 50); do [ -s "$FLEET_RELAY/port" ] && break; sleep 0.1; done
 	eap_tls_conf "$FLEET_RELAY/eapol.conf" "$cert" "$key"
+	! $tls13 || eapol_offer_tls13 "$FLEET_RELAY/eapol.conf" || return 1
 	timeout $((IT_EAPOL_SECONDS * 3 + 20)) eapol_test -c "$FLEET_RELAY/eapol.conf" -a 127.0.0.1 \
 		-p "$(cat "$FLEET_RELAY/port")" -s "$IT_SECRET" -t $((IT_EAPOL_SECONDS * 3)) \
 		-M "$(phone_mac "$(cert_cn "$cert")")" -r "${reauths:-$(($# - 1))}" >"$FLEET_RELAY/eapol.out" 2>&1 &
@@ -206,7 +208,8 @@ fleet_auth_release() { : > "$FLEET_RELAY/go-$1"; }
 
 # Wait for fleet_auth_begin's eapol_test. Sets IT_RESULT (accept: every
 # authentication accepted), FLEET_RESUMED ("0 1": eapol_test's TLS
-# resumption per authentication), FLEET_CODES (the RADIUS code that ended
+# resumption per authentication), FLEET_TLS ("TLSv1.2 TLSv1.2": the TLS
+# version eapol_test spoke per authentication), FLEET_CODES (the RADIUS code that ended
 # each, "2 3"), FLEET_MS (their durations in ms, per the relay), FLEET_AT
 # (when each answer passed the relay, ms since the epoch) and
 # FLEET_LOG[NAME], each server's log lines of this run.
@@ -217,7 +220,8 @@ fleet_auth_end() {
 	sleep 0.2	# a server logs its Access-Reject a moment after sending it
 	fleet_relay_stop
 	IT_EAPOL_OUT=$(cat "$FLEET_RELAY/eapol.out")
-	FLEET_RESUMED=$(grep -o 'Handshake finished - resumed=[01]' <<<"$IT_EAPOL_OUT" | sed 's/.*=//' | tr '\n' ' ' | sed 's/ $//')
+	FLEET_RESUMED=$(eapol_per_authentication 'Handshake finished - resumed=[01]')
+	FLEET_TLS=$(eapol_per_authentication 'SSL: Using TLS version [^ ]+')
 	FLEET_CODES=$(awk '{ printf "%s%s", sep, $3; sep = " " }' "$FLEET_RELAY/log")
 	FLEET_MS=$(awk '{ printf "%s%s", sep, $4; sep = " " }' "$FLEET_RELAY/log")
 	FLEET_AT=$(awk '{ printf "%s%s", sep, $5; sep = " " }' "$FLEET_RELAY/log")
@@ -225,6 +229,17 @@ fleet_auth_end() {
 	for name in "${FLEET_NAMES[@]}"; do
 		FLEET_LOG[$name]=$(tail -c +"$((FLEET_BEFORE[$name] + 1))" "${FLEET_RUN[$name]}/log/debug.log")
 	done
+}
+
+# Per authentication in IT_EAPOL_OUT (each starts with CTRL-EVENT-EAP-STARTED), the last word of
+# the last match of PATTERN, after its last "=" or space; space-separated. In TLS 1.3 eapol_test says
+# "Handshake finished" again when the server's session ticket comes.
+eapol_per_authentication() {	# PATTERN
+	awk -v pattern="$1" '
+		function flush() { if (value != "") { out = out sep value; sep = " " }; value = "" }
+		/CTRL-EVENT-EAP-STARTED/ { flush() }
+		match($0, pattern) { value = substr($0, RSTART, RLENGTH); sub(/.*[= ]/, "", value) }
+		END { flush(); print out }' <<<"$IT_EAPOL_OUT"
 }
 
 fleet_relay_stop() {
@@ -247,6 +262,11 @@ fleet_auth() {
 expect_resumed() {	# "0 1" LABEL
 	if [ "$FLEET_RESUMED" = "$1" ]; then pass "$2: TLS resumed per authentication: $1"
 	else fail "$2: TLS resumed per authentication: expected '$1', got '$FLEET_RESUMED'"; fi
+}
+
+expect_tls() {	# "TLSv1.3 TLSv1.3" LABEL
+	if [ "$FLEET_TLS" = "$1" ]; then pass "$2: TLS version per authentication: $1"
+	else fail "$2: TLS version per authentication: expected '$1', got '$FLEET_TLS'"; fi
 }
 
 expect_codes() {	# "2 2" LABEL (2 Access-Accept, 3 Access-Reject)

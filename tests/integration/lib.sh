@@ -88,6 +88,19 @@ check_eap_tls_on() {
 		{ echo "it: no commented virtual_server = check-eap-tls in $eap" >&2; return 1; }
 }
 
+# Let eap in RADDB speak TLS up to VERSION (the shipped raddb stops at 1.2).
+eap_tls_max_version() {	# RADDB VERSION
+	local eap=$1/mods-available/eap
+	sed -i "s/tls_max_version = \"1.2\"/tls_max_version = \"$2\"/" "$eap"
+	grep -q "tls_max_version = \"$2\"" "$eap" || { echo "it: cannot set TLS $2 in $eap" >&2; return 1; }
+}
+
+# Make eapol_test's configuration FILE offer TLS 1.3: wpa_supplicant does not unless asked.
+eapol_offer_tls13() {	# FILE
+	sed -i 's/^\teapol_flags=0$/\teapol_flags=0\n\tphase1="tls_disable_tlsv1_3=0"/' "$1"
+	grep -q 'phase1="tls_disable_tlsv1_3=0"' "$1" || { echo "it: cannot offer TLS 1.3 in $1" >&2; return 1; }
+}
+
 # The shipped phonecert configuration with policy options added ($1, one
 # "name = value" per line), for server_prepare.
 phonecert_with_options() {

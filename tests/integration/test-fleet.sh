@@ -7,7 +7,10 @@
 # sealed with the fleet's secret: an entry changed in the store (the facts,
 # the session blob, the session id, the seal) costs a full handshake, never
 # an accept on what was forged, never a reject; the secret rotates without
-# losing sessions.
+# losing sessions. With TLS 1.3 allowed, a session with a client certificate
+# made on A is offered to B through the store and not resumed there (FreeRADIUS
+# 3.2 does not restore its cached attributes): B decides in a full handshake,
+# and its block list holds.
 #
 # One eapol_test, two servers: eapol_test keeps its TLS session within one
 # process and talks to one server, so it talks to fleet-relay.py, which hands
@@ -153,6 +156,46 @@ expect_codes "2 2" "rotation: fleet-1 removed from B"
 expect_resumed "0 0" "rotation: a session sealed with the removed key is not resumed"
 expect_server_log B "its seal names key fleet-1, which fleet_secret_file does not hold" \
 	"rotation: B says which key it no longer holds"
+
+echo "# TLS 1.3 across the store: a session with a client certificate is not resumed on B, a block on B holds"
+# Two more servers that allow TLS 1.3, sharing the store. A stores its TLS 1.3 session, sealed, and the
+# phone offers it to B, which loads it; FreeRADIUS 3.2 does not restore a resumed TLS 1.3 session's
+# cached attributes (doc/resumption.md), so B refuses to resume it, as A would, and decides afresh.
+for server in A13 B13; do
+	fleet_prepare "$server" || exit 1
+	fleet_secret "$server" "$K1"
+	eap_tls_max_version "$(fleet_raddb "$server")" 1.3 || exit 1
+done
+fleet_start A13 && fleet_start B13 || exit 1
+fleet_auth_begin -3 -r 1 "$CERT" "$KEY" A13 B13
+fleet_auth_end
+expect_codes "2 2" "TLS 1.3: both authentications accepted"
+expect_resumed "0 0" "TLS 1.3: B made a full handshake"
+expect_tls "TLSv1.3 TLSv1.3" "TLS 1.3: eapol_test spoke it to A and to B"
+expect_server_log A13 "phonecert: accept device=$PHONE .*session=full" "TLS 1.3: A decided the full handshake"
+key=$(fleet_session_key A13)
+if store_get "$key" | grep -q "^&reply:Phonecert-Session-Seal += 'fleet-1:"; then
+	pass "TLS 1.3: A stored its session in the store, sealed"
+else
+	fail "TLS 1.3: no sealed entry of A's session in the store"
+fi
+expect_server_log B13 "cache_phonecert_tls: Found entry for \"$key\"" "TLS 1.3: the phone offered that session to B, which loaded it"
+expect_server_log B13 "phonecert: not resuming the cached TLS session: FreeRADIUS 3.2 does not restore the cached attributes of a resumed TLS 1.3 session" \
+	"TLS 1.3: B says why it did not resume the session made on A"
+expect_server_log B13 "phonecert: accept device=$PHONE .*serial=$SERIAL .*session=full key=proven" \
+	"TLS 1.3: B decided the phone's own certificate"
+expect_no_server_log B13 "session=resumed" "TLS 1.3: B resumed nothing"
+
+echo "mac 2C-31-24-C9-F8-E1 # reported stolen" > "$(fleet_raddb B13)/phonecert-blocked"
+fleet_hup B13 || fail "B did not reload its block list"
+fleet_auth -3 "$CERT" "$KEY" A13 B13
+expect_codes "2 3" "TLS 1.3, blocked on B: A accepts, B rejects"
+expect_resumed "0 0" "TLS 1.3, blocked on B"
+expect_tls "TLSv1.3 TLSv1.3" "TLS 1.3, blocked on B"
+expect_server_log B13 "phonecert: not resuming the cached TLS session: FreeRADIUS 3.2 does not restore" \
+	"TLS 1.3, blocked on B: B did not resume the session made on A"
+expect_server_log B13 "phonecert: reject device=$PHONE .*session=full .*reason=\"blocked: reported stolen" \
+	"TLS 1.3, blocked on B: B's full handshake refuses the phone"
 
 echo "# only root and radiusd's user may read the fleet's secret; a broken one stops the start-up"
 IT_RUN=${FLEET_RUN[B]}

@@ -17,15 +17,13 @@ BLOCKED() { echo "$IT_RUN/raddb/phonecert-blocked"; }
 start() {	# NAME TLS_MAX_VERSION
 	server_prepare "$1" "$(phonecert_with_options '	block_file = ${confdir}/phonecert-blocked')"
 	: > "$(BLOCKED)"
-	sed -i "s/tls_max_version = \"1.2\"/tls_max_version = \"$2\"/" "$IT_RUN/raddb/mods-available/eap"
-	grep -q "tls_max_version = \"$2\"" "$IT_RUN/raddb/mods-available/eap" || { echo "it: cannot set TLS $2" >&2; exit 2; }
+	eap_tls_max_version "$IT_RUN/raddb" "$2" || exit 2
 }
 
-# eapol_test re-authenticating again and again (bounded), resuming when it can;
-# TLS 1.3 is off in wpa_supplicant unless asked for.
+# eapol_test re-authenticating again and again (bounded), resuming when it can.
 resumer_start() {	# TLS_MAX_VERSION
 	eap_tls_conf "$IT_RUN/eapol.conf" "$IT_PKI/lsc-new-rsa.pem" "$IT_PKI/lsc-new-rsa.key"
-	[ "$1" = 1.2 ] || sed -i 's/^\teapol_flags=0$/\teapol_flags=0\n\tphase1="tls_disable_tlsv1_3=0"/' "$IT_RUN/eapol.conf"
+	[ "$1" = 1.2 ] || eapol_offer_tls13 "$IT_RUN/eapol.conf" || exit 2
 	timeout $((IT_EAPOL_SECONDS * 3 + 20)) eapol_test -c "$IT_RUN/eapol.conf" -a 127.0.0.1 -p "$IT_PORT" \
 		-s "$IT_SECRET" -t $((IT_EAPOL_SECONDS * 3)) -M 2c:31:24:c9:f8:e1 -r 5000 > "$IT_RUN/resume.out" 2>&1 &
 	IT_RESUMER=$!
