@@ -402,6 +402,8 @@ static void phonelist(uint8_t const *data, size_t size)
 		CHECK(strlen(list->invalid[i].device) <= PC_LIST_MAX_CELL, "an invalid row's device");
 	}
 	pc_phonelist_free(list);
+}
+
 /* Text an admin may read as it is: escaping it for people changes nothing. */
 static bool plain(char const *text)
 {
