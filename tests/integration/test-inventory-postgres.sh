@@ -161,7 +161,8 @@ else
 	sleep 2.1
 	spool_deliver "$EXTRA/old" "$IT_RUN/log/radacct/phonecert-inventory/detail" && inventory_flush
 	V1_URL="postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert_v1"
-	expect_log_file 'sql_phonecert_prune: rlm_sql_postgresql: ERROR: +relation "phonecert_phone_anchor" does not exist' \
+	# 3.2.7 puts "ERROR: " before the driver's message, 3.2.1 does not.
+	expect_log_file 'sql_phonecert_prune: (ERROR: )?rlm_sql_postgresql: ERROR: +relation "phonecert_phone_anchor" does not exist' \
 		"on the old schema, pruning the days fails (no summary)"
 	if [ "$(pg_sql phonecert_v1 "SELECT count(*) FROM phonecert_phone_day WHERE day < $((NOW / 86400)) - 100")" = 1 ]; then
 		pass "and the old day stays until the inventory is migrated"
