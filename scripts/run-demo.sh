@@ -15,21 +15,10 @@ port=${PHONECERT_PORT:-1812}
 "$repo/scripts/demo-raddb.sh" "$demo" "$pki" "$build" "$port" 1
 
 # eapol_test configurations for a demo phone with an LSC and one with a MIC.
-phone_conf() {	# $1: name, $2: certificate, $3: key, $4: identity
-	cat > "$demo/$1.conf" <<CONF
-network={
-	key_mgmt=WPA-EAP
-	eap=TLS
-	identity="$4"
-	ca_cert="$pki/server-ca.pem"
-	client_cert="$pki/$2"
-	private_key="$pki/$3"
-	eapol_flags=0
-}
-CONF
-}
-phone_conf lsc-phone lsc-new-rsa.pem lsc-new-rsa.key CP-8861-SEP2C3124C9F8E1
-phone_conf mic-phone mic.pem mic.key CP-8861-SEP2C3124C9F8E1
+# shellcheck source=scripts/phone-conf.sh
+source "$repo/scripts/phone-conf.sh"
+phone_conf "$demo" lsc-phone lsc-new-rsa.pem lsc-new-rsa.key CP-8861-SEP2C3124C9F8E1
+phone_conf "$demo" mic-phone mic.pem mic.key CP-8861-SEP2C3124C9F8E1
 
 cat <<TEXT
 rlm_phonecert demo: FreeRADIUS on 127.0.0.1 port $port (secret testing123)

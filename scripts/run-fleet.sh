@@ -182,19 +182,9 @@ wait_ready() {	# NAME LOG PATTERN
 	return 1
 }
 
-phone_conf() {	# NAME CERT KEY IDENTITY
-	cat > "$fleet/$1.conf" <<EOF
-network={
-	key_mgmt=WPA-EAP
-	eap=TLS
-	identity="$4"
-	ca_cert="$pki/server-ca.pem"
-	client_cert="$pki/$2"
-	private_key="$pki/$3"
-	eapol_flags=0
-}
-EOF
-}
+# phone_conf DIR NAME CERT KEY IDENTITY
+# shellcheck source=scripts/phone-conf.sh
+source "$repo/scripts/phone-conf.sh"
 
 print_commands() {
 	local admin="postgresql://alice@127.0.0.1:$pg_port/phonecert"
@@ -242,7 +232,7 @@ start_fleet() {
 	wait_ready "the CoA receiver" "$fleet/coa-receiver/received.log" 'Ready to process requests'
 	prepare_server a "$port_a"
 	prepare_server b "$port_b"
-	phone_conf lsc-phone lsc-new-rsa.pem lsc-new-rsa.key CP-8861-SEP2C3124C9F8E1
+	phone_conf "$fleet" lsc-phone lsc-new-rsa.pem lsc-new-rsa.key CP-8861-SEP2C3124C9F8E1
 	start_server a
 	start_server b
 	wait_ready "server A" "$fleet/a/log/radiusd.log" 'Ready to process requests'
