@@ -20,6 +20,14 @@ IT_START_TENTHS=${IT_START_TENTHS:-100}
 IT_RUN=
 IT_PORT=
 
+# it_need TOOL...: ends the suite (exit 2) when a tool it runs is missing.
+it_need() {
+	local tool
+	for tool; do
+		command -v "$tool" >/dev/null || { echo "it: $tool missing: scripts/install-deps.sh test installs it" >&2; exit 2; }
+	done
+}
+
 it_init() {
 	"$IT_REPO/tests/pki/make-pki.sh" "$IT_PKI" >/dev/null
 	[ -f "$IT_BUILD/rlm_phonecert.so" ] || { echo "it: $IT_BUILD/rlm_phonecert.so missing: run make first" >&2; exit 2; }

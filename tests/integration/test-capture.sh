@@ -11,9 +11,7 @@ it_init
 
 PHONECERT=$IT_BUILD/phonecert
 [ -x "$PHONECERT" ] || { echo "it: $PHONECERT missing: run make first" >&2; exit 2; }
-for tool in tcpdump jq openssl; do
-	command -v "$tool" >/dev/null || { echo "it: $tool missing: scripts/install-deps.sh test installs it" >&2; exit 2; }
-done
+it_need tcpdump jq openssl
 EDIT="/usr/bin/python3 $(dirname "$0")/pcap-edit.py"
 P=$IT_PKI
 EXTRA=$IT_BUILD/it/capture-extra

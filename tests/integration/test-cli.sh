@@ -9,7 +9,7 @@ it_init
 
 PHONECERT=$IT_BUILD/phonecert
 [ -x "$PHONECERT" ] || { echo "it: $PHONECERT missing: run make first" >&2; exit 2; }
-command -v jq >/dev/null || { echo "it: jq missing: scripts/install-deps.sh test installs it" >&2; exit 2; }
+it_need jq
 
 # A fixed moment, so that no assertion depends on the day the suite runs:
 # after the expired MIC's end (2025), inside the demo's old-CAPF window (2030).

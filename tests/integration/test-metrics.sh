@@ -17,9 +17,7 @@ EXTRA=$IT_BUILD/it/metrics-extra
 rm -rf "$EXTRA"
 mkdir -p "$EXTRA"
 source "$(dirname "$0")/cli-lib.sh"
-for tool in promtool sqlite3; do
-	command -v "$tool" >/dev/null || { echo "it: $tool missing: scripts/install-deps.sh test installs it" >&2; exit 2; }
-done
+it_need promtool sqlite3
 
 # The demo configuration: capf demo-cluster-2025, capf demo-cluster-2021
 # (retiring, accept_until 2030-01-01T00:00:00Z), manufacturing.

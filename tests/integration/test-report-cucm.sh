@@ -28,9 +28,7 @@ it_init
 
 PHONECERT=$IT_BUILD/phonecert
 [ -x "$PHONECERT" ] || { echo "it: $PHONECERT missing: run make first" >&2; exit 2; }
-for tool in jq sqlite3 promtool; do
-	command -v "$tool" >/dev/null || { echo "it: $tool missing: scripts/install-deps.sh test installs it" >&2; exit 2; }
-done
+it_need jq sqlite3 promtool
 
 EXTRA=$IT_BUILD/it/report-cucm-extra
 rm -rf "$EXTRA"
