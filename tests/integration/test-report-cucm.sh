@@ -97,6 +97,19 @@ expected_summary() {
 }
 
 # The three cases the lists are for, on the inventory at $1 (a --db URL). Sets CASE_NOT_SAFE and CASE_WAIVED (JSON).
+# The rotation begins (START), then three phones authenticate into the inventory. $1: label prefix.
+rotation_and_three_phones() {
+	START=$(date -u +%Y-%m-%dT%H:%M:%SZ)	# the rotation began just before the phones authenticated
+	sleep 1
+	eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+	expect_result accept "${1}SEP2C3124C9F8E1, an LSC of the new CAPF (listed)"
+	eap_tls lsc-new-ec.pem lsc-new-ec.key
+	expect_result accept "${1}SEP00AABBCCDDEE, an LSC of the new CAPF (not listed)"
+	eap_tls mic-only.pem mic-only.key
+	expect_result accept "${1}SEP0000ABCDEF01, on its MIC (listed)"
+	inventory_flush
+}
+
 three_cases() {	# DB-URL LABEL
 	local db=$1 label=$2
 	run report --db "$db" --config "$R" --expected "$NEW=$LIST" --since "$START"
@@ -140,15 +153,7 @@ echo "# SQLite: the fleet authenticates through the real server"
 server_prepare report-cucm && server_start || exit 1
 R=$IT_RUN/raddb
 DB="sqlite:$IT_RUN/db/phonecert-inventory.sqlite"
-START=$(date -u +%Y-%m-%dT%H:%M:%SZ)	# the rotation began just before the phones authenticated
-sleep 1
-eap_tls lsc-new-rsa.pem lsc-new-rsa.key
-expect_result accept "SEP2C3124C9F8E1, an LSC of the new CAPF (listed)"
-eap_tls lsc-new-ec.pem lsc-new-ec.key
-expect_result accept "SEP00AABBCCDDEE, an LSC of the new CAPF (not listed)"
-eap_tls mic-only.pem mic-only.key
-expect_result accept "SEP0000ABCDEF01, on its MIC (listed)"
-inventory_flush
+rotation_and_three_phones ""
 
 run report --db "$DB" --config "$R" --expected "$NEW=$LIST"
 expect_rc 2 "no --since, and the new CAPF has no accept_from"
@@ -314,15 +319,7 @@ pg_create_inventory && pass "PostgreSQL inventory created from the shipped schem
 server_prepare report-cucm-pg && pg_configure_run && server_start || exit 1
 R=$IT_RUN/raddb
 PG_URL="postgresql://phonecert@127.0.0.1:$PG_PORT/phonecert"
-START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-sleep 1
-eap_tls lsc-new-rsa.pem lsc-new-rsa.key
-expect_result accept "PostgreSQL: SEP2C3124C9F8E1"
-eap_tls lsc-new-ec.pem lsc-new-ec.key
-expect_result accept "PostgreSQL: SEP00AABBCCDDEE"
-eap_tls mic-only.pem mic-only.key
-expect_result accept "PostgreSQL: SEP0000ABCDEF01"
-inventory_flush
+rotation_and_three_phones "PostgreSQL: "
 three_cases "$PG_URL" "PostgreSQL"
 if [ "$(expected_summary "$CASE_NOT_SAFE")" = "$(expected_summary "$SQLITE_NOT_SAFE")" ] &&
    [ "$(expected_summary "$CASE_WAIVED")" = "$(expected_summary "$SQLITE_WAIVED")" ] && [ -n "$(expected_summary "$CASE_WAIVED")" ]; then
