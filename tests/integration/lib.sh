@@ -166,15 +166,16 @@ inventory_write_every_authentication() {
 }
 
 # Wait (bounded) until the server has written every spooled inventory entry
-# into the database: its detail reader deletes the spool once it is done.
+# into the database: its detail reader deletes the spool once it is done. It
+# looks for a spool every 5 seconds (poll_interval of the writer site).
 # $1: the spool (default: the prepared run's).
 inventory_flush() {
 	local spool=${1:-$IT_RUN/log/radacct/phonecert-inventory/detail} i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		[ -e "$spool" ] || [ -e "$spool.work" ] || return 0
 		sleep 0.1
 	done
-	echo "it: the inventory spool $spool was not written within 10 s" >&2
+	echo "it: the inventory spool $spool was not written within 30 s" >&2
 	return 1
 }
 

@@ -93,6 +93,10 @@ expect_pg "SELECT sum(rejects) FROM phonecert_unverified WHERE mac = '00-00-0A-0
 	"$(decided reject SEP00000A0B0C0D)" "no lost update: every reject of both servers counted"
 expect_pg "SELECT device_name, last_reason FROM phonecert_unverified WHERE mac = '00-00-0A-0B-0C-0D'" \
 	"SEP00000A0B0C0D|certificate expired on 2025-01-01T00:00:00Z" "the rejected phone's claim says why"
+# The sql_phonecert_* instances share sql_phonecert's pool: their connections
+# are sql_phonecert's (rlm_sql_postgresql names each by the instance that made it).
+expect_pg "SELECT count(*) FILTER (WHERE application_name LIKE '% (sql\\_phonecert\\_%)'), count(*) FILTER (WHERE application_name LIKE '% (sql\\_phonecert)') > 0 FROM pg_stat_activity" \
+	"0|t" "the inventory's instances share one connection pool"
 no_prune_errors() {	# LABEL
 	if grep -h 'sql_phonecert_prune' "$run_a/log/debug.log" "$IT_RUN/log/debug.log" | grep -qiE 'ERROR|deadlock'; then
 		fail "$1:"; grep -h 'sql_phonecert_prune' "$run_a/log/debug.log" "$IT_RUN/log/debug.log" | grep -iE 'ERROR|deadlock' | head -n 5 | sed 's/^/#   /'

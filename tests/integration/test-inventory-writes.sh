@@ -21,6 +21,11 @@ policy=$IT_RUN/raddb/policy.d/phonecert
 # A period of 10 seconds instead of an hour, so that a new period can be tested.
 sed -i 's|%{expr:%l / 3600}|%{expr:%l / 10}|' "$policy"
 grep -q '%{expr:%l / 10}' "$policy" || { fail "cannot shorten the inventory's period in $policy"; it_finish; exit 1; }
+# And the writer looking for the spool every second instead of every 5, so
+# that three authentications and their writes fit in one such period.
+site=$IT_RUN/raddb/sites-available/phonecert-inventory
+sed -i 's/^\([[:space:]]*poll_interval = \)5$/\11/' "$site"
+grep -q 'poll_interval = 1$' "$site" || { fail "cannot shorten the writer's poll_interval in $site"; it_finish; exit 1; }
 server_start || exit 1
 sql() { sqlite3 -separator '|' "$db" "$1"; }
 auth() { eap_tls "$@"; inventory_flush; }
@@ -85,6 +90,11 @@ mark
 auth mic.pem mic.key
 expect_sql "SELECT cert_type, last_seen > 0 FROM phonecert_phone WHERE mac = '$mac'" "MIC|1" \
 	"the same state is written once the database works again"
+# The sql_phonecert_* instances share sql_phonecert's pool: the writer holds
+# one connection, one descriptor on the database (one per instance before).
+open=$(find "/proc/$IT_SERVER_PID/fd" -lname "$db" 2>/dev/null | wc -l)
+if [ "$open" -eq 1 ]; then pass "the inventory's instances share one connection"
+else fail "$open descriptors open on $db: the instances do not share one connection pool"; fi
 server_stop
 
 echo "# the inventory off (sql_phonecert not enabled): not even its state is computed"
