@@ -249,7 +249,7 @@ $(CLI): $(CLI_OBJ) $(CONFIG_OBJ) $(CORE_LIB)
 # Settings: BENCH_N, BENCH_R, BENCH_FLOOD_N, BENCH_EXPECTED_N, BENCH_FLEET_N, BENCH_STORM_N, BENCH_STORM_P (bench/README.md).
 BENCH_CORE := $(BUILD)/bench/core_bench
 
-.PHONY: bench bench-deps bench-profile bench-flood bench-expected bench-fleet
+.PHONY: bench bench-deps bench-profile bench-flood bench-expected bench-fleet bench-writer
 bench: all bench-deps $(TEST_PKI)/.complete $(BENCH_CORE)
 	bench/run.sh
 
@@ -271,6 +271,10 @@ bench-expected: all bench-deps $(TEST_PKI)/.complete
 # Only shared session resumption across two servers and the boot storm (BENCH_FLEET_N, BENCH_STORM_N, BENCH_STORM_P; bench/README.md, section 7).
 bench-fleet: all bench-deps $(TEST_PKI)/.complete
 	bench/fleet.sh
+
+# Only what a written inventory entry costs, step by step (BENCH_WRITER_N, BENCH_WRITER_PAUSE; bench/README.md, section 8).
+bench-writer: all bench-deps $(TEST_PKI)/.complete
+	bench/writer.sh
 
 $(BENCH_CORE): bench/core_bench.c $(CORE_LIB) $(wildcard rlm_phonecert/core/*.h)
 	@mkdir -p $(dir $@)

@@ -23,7 +23,9 @@
 #     synthetic spool entries through the real writer site into SQLite.
 #  4. Shared TLS session resumption across two servers (BENCH_FLEET=1):
 #     bench/fleet.sh, stock and phonecert fleets on one memcached.
-#  5. Writes bench/RESULTS.md and prints it.
+#  5. What a written inventory entry costs, step by step (BENCH_WRITER=1):
+#     bench/writer.sh, phones authenticating now and then.
+#  6. Writes bench/RESULTS.md and prints it.
 #
 # See bench/README.md for what is measured and why it is set up this way.
 #
@@ -48,6 +50,9 @@
 #                     fleet and round, A then B, and a boot storm per fleet of
 #                     BENCH_STORM_N (default 1000) phones, BENCH_STORM_P (64)
 #                     at a time (section 7)
+#   BENCH_WRITER=1    also bench/writer.sh: BENCH_WRITER_N (default 100)
+#                     authentications per side, BENCH_WRITER_PAUSE (0.25) s
+#                     apart (section 8)
 #   BENCH_RESULTS=bench/RESULTS.md   where to write the results
 #   BENCH_SEED=1      seeds the shuffled order of the sides in the job lists
 #
@@ -94,6 +99,7 @@ SAMPLES_HZ=${BENCH_SAMPLES_HZ:-3999}
 FLOOD=${BENCH_FLOOD:-1}
 EXPECTED=${BENCH_EXPECTED:-1}
 FLEET=${BENCH_FLEET:-1}
+WRITER=${BENCH_WRITER:-1}
 SEED=${BENCH_SEED:-1}
 [[ $SEED =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED must be a number, not '$SEED'" >&2; exit 2; }
 results=${BENCH_RESULTS:-$repo/bench/RESULTS.md}
@@ -409,6 +415,11 @@ if [ "$FLEET" = 1 ]; then
 		die "bench/fleet.sh failed"
 fi
 
+if [ "$WRITER" = 1 ]; then
+	echo "bench: what a written inventory entry costs (bench/writer.sh, BENCH_WRITER_N=${BENCH_WRITER_N:-100})"
+	writer_md=$("$repo/bench/writer.sh") || die "bench/writer.sh failed"
+fi
+
 # ---------------------------------------------------------------- results
 
 # The R values of CPU, RATE or RATIO ($1) for side $2, one a line.
@@ -488,7 +499,7 @@ how: [bench/README.md](README.md). Reproduce with
     make bench                           # defaults: BENCH_N=400 BENCH_R=3
     BENCH_N=1000 BENCH_R=10 make bench   # the final run: 10,000 authentications per side
 
-This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES BENCH_FLEET=$FLEET BENCH_SEED=$SEED.
+This run: BENCH_N=$N BENCH_R=$R BENCH_P=$P BENCH_THREADS=$THREADS BENCH_AXES=$AXES BENCH_PHONES=$PHONES BENCH_PROFILE=$PROFILE BENCH_SAMPLES=$SAMPLES BENCH_FLEET=$FLEET BENCH_WRITER=$WRITER BENCH_SEED=$SEED.
 
 These numbers come from a **shared 2-core machine**: other developers' builds,
 tests and fuzzers may run at the same time (load average $load_start at the
@@ -690,6 +701,9 @@ END
 	fi
 	if [ -n "${fleet_md:-}" ]; then
 		printf '\n## 7. Shared session resumption across two servers\n\n%s\n' "$fleet_md"
+	fi
+	if [ -n "${writer_md:-}" ]; then
+		printf '\n## 8. What a written inventory entry costs\n\n%s\n' "$writer_md"
 	fi
 } > "$tmp"
 mv "$tmp" "$results"

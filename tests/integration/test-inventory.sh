@@ -52,6 +52,18 @@ expect_sql "SELECT first_seen <= last_seen, last_seen >= strftime('%s','now') - 
 	"1|1" "first and last seen"
 expect_sql "SELECT count(*) FROM phonecert_phone" "3" "one row per verified phone"
 
+echo "# a phone back to its written state before the writer ran: the latest state is still exact"
+# The MIC is written and cached; its LSC and then the MIC again follow within
+# the writer's 5 seconds between two looks at the spool, in one pass.
+eap_tls lsc-new-rsa.pem lsc-new-rsa.key
+eap_tls mic.pem mic.key
+inventory_flush
+expect_sql "SELECT cert_type, anchor FROM phonecert_phone WHERE mac = '2C-31-24-C9-F8-E1'" "MIC|manufacturing" \
+	"the MIC again after the LSC: the phone's latest state"
+expect_sql "SELECT anchor, authentications FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1' ORDER BY anchor" \
+	"demo-cluster-2025|1
+manufacturing|2" "and both authentications counted"
+
 echo "# a stranger's certificate with a phone's CN changes nothing that verified authentications recorded"
 mic_serial=$(openssl x509 -in "$IT_PKI/mic.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
 eap_tls forged-lsc.pem forged-lsc.key	# CN=CP-8861-SEP2C3124C9F8E1, the MIC phone's; signed by no anchor
@@ -61,8 +73,9 @@ expect_sql "SELECT cert_type, anchor, cert_serial, last_result, last_reason IS N
 	"MIC|manufacturing|$mic_serial|accept|1" "the phone's row still says what its verified MIC recorded"
 expect_sql "SELECT device_name, rejects, last_reason LIKE 'signature not verified%' FROM phonecert_unverified WHERE mac = '2C-31-24-C9-F8-E1'" \
 	"SEP2C3124C9F8E1|1|1" "the forged reject is recorded apart, as an unverified claim"
-expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1' ORDER BY result" \
-	"manufacturing|accept|1" "and counted nowhere"
+expect_sql "SELECT anchor, result, authentications FROM phonecert_phone_day WHERE mac = '2C-31-24-C9-F8-E1' ORDER BY anchor, result" \
+	"demo-cluster-2025|accept|1
+manufacturing|accept|2" "and counted nowhere"
 
 eap_tls laptop.pem laptop.key
 expect_result accept "a laptop"
