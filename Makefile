@@ -150,7 +150,7 @@ RADDB_FILES := dictionary.phonecert:0644 mods-available/phonecert:0640 policy.d/
 	certs/phonecert/manufacturing.pem:0644 certs/phonecert/SOURCES.md:0644 mods-available/sql_phonecert:0640 mods-available/cache_phonecert:0640 sites-available/phonecert-inventory:0640 \
 	mods-available/cache_phonecert_tls:0640 sites-available/phonecert-tls-cache:0640 \
 	$(foreach f,connection.conf queries.conf queries-count.conf queries-unverified.conf queries-prune.conf \
-		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql),mods-config/sql/phonecert/$(f):0640)
+		$(foreach d,sqlite postgresql,$(d)/schema.sql $(d)/0002-retention.sql $(d)/open.conf),mods-config/sql/phonecert/$(f):0640)
 MAN_PAGES := rlm_phonecert/cli/phonecert.1 scripts/phonecert-test.1 rlm_phonecert/module/phonecert.5
 # The fleet (doc/fleet.md): the inventory's migration 3, and the roles of a PostgreSQL one.
 RADDB_FILES += $(foreach d,sqlite postgresql,mods-config/sql/phonecert/$(d)/0003-fleet.sql:0640) \

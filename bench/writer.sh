@@ -11,7 +11,8 @@
 #   off      the inventory off: (e) of section 1, the reference;
 #   spool    the inventory's spool, no writer site: what post-auth adds;
 #   before   the writer as it was before 2026-12-07: the detail reader looking
-#            for a spool every second, a connection pool per sql instance;
+#            for a spool every second, a connection pool per sql instance,
+#            SQLite syncing every commit;
 #   poll1    the writer as shipped but looking every second;
 #   shipped  the writer as shipped: (f) of section 1.
 #
@@ -53,6 +54,12 @@ poll_every_second() {
 	sed -i 's/^\([[:space:]]*poll_interval = \)[0-9]*$/\11/' "$(site "$1")"
 	grep -q 'poll_interval = 1$' "$(site "$1")" || die "$1: cannot set poll_interval"
 }
+# SQLite's commits synced as by default (synchronous = FULL): no sqlite/open.conf.
+sync_every_commit() {
+	local conf=$work/$1/raddb/mods-config/sql/phonecert/connection.conf
+	sed -i '/^\$INCLUDE .*\/open\.conf$/d' "$conf"
+	! grep -q '^\$INCLUDE .*/open\.conf$' "$conf" || die "$1: cannot leave out open.conf"
+}
 # Each sql_phonecert_* instance with a pool of its own, a copy of sql_phonecert's.
 pool_per_instance() {
 	local conf=$work/$1/raddb/mods-available/sql_phonecert pool
@@ -72,6 +79,7 @@ rm "$work/spool/raddb/sites-enabled/phonecert-inventory"
 layout_admin_demo "$work/before"
 poll_every_second before
 pool_per_instance before
+sync_every_commit before
 layout_admin_demo "$work/poll1"
 poll_every_second poll1
 layout_admin_demo "$work/shipped"
@@ -122,7 +130,7 @@ stop_servers
 
 ms() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$N" 'BEGIN { printf "%.2f", t / hz * 1000 / n }'; }
 declare -A WHAT=([off]="the inventory off ((e) of section 1)" [spool]="the spool only, no writer site"
-	[before]="the writer before: every second, a pool per sql instance" [poll1]="the writer as shipped, looking every second"
+	[before]="the writer before: every second, a pool per sql instance, every commit synced" [poll1]="the writer as shipped, looking every second"
 	[shipped]="the writer as shipped ((f) of section 1)")
 cat <<END
 $N authentications per side, one at a time, $PAUSE s apart, the sides
